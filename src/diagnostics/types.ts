@@ -1,0 +1,97 @@
+/**
+ * Flags and the diagnostics report, in the shape `../shared/docs/contract.md` §3 fixes, plus a
+ * machine-readable `fix` the editor offers as a quick fix.
+ */
+import type { EpochEvent, StepStats } from '../engine/events';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export type FlagKind =
+  | 'overfitting'
+  | 'exploding-loss'
+  | 'miscalibration'
+  | 'dead-network'
+  | 'dead-units'
+  | 'plateau'
+  | 'oscillation'
+  | 'class-imbalance'
+  | 'mislabeled-rows'
+  | 'learning-rate';
+
+/** One config edit: `path` is a dotted key path into the config (e.g. "optimizer.learningRate"). */
+export interface ConfigEdit {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+export interface Fix {
+  /** A short imperative label for the button / code action, e.g. "Lower the learning rate to 3e-4". */
+  readonly title: string;
+  readonly edits: readonly ConfigEdit[];
+}
+
+export interface Flag {
+  readonly kind: FlagKind;
+  readonly severity: Severity;
+  /** The epoch at which the evidence became enough (1-based). */
+  readonly epoch: number;
+  /** The global step at which it was raised, for per-step detectors. */
+  readonly step?: number;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+  /** Alternatives, best first. */
+  readonly fix?: readonly Fix[];
+}
+
+export interface CalibrationBin {
+  readonly lower: number;
+  readonly upper: number;
+  readonly count: number;
+  readonly accuracy: number;
+  readonly confidence: number;
+}
+
+export interface Calibration {
+  readonly ece: number;
+  readonly mce: number;
+  readonly brier: number;
+  readonly bins: readonly CalibrationBin[];
+  readonly temperature: number;
+  readonly eceAfterTemperature: number;
+}
+
+export interface SuspectedMislabeled {
+  readonly row: number;
+  readonly label: string;
+  readonly suggested: string;
+  readonly score: number;
+}
+
+export interface DiagnosticsReport {
+  readonly flags: readonly Flag[];
+  readonly calibration: Calibration | null;
+  readonly suspectedMislabeled: readonly SuspectedMislabeled[];
+}
+
+/** What detectors know about the run beyond its events. Any field may be missing for foreign logs. */
+export interface RunContext {
+  readonly classes?: readonly string[];
+  readonly config?: import('../config/types').LossLensConfig;
+  /** Training-set class counts, in class order. */
+  readonly trainClassCounts?: readonly number[];
+  readonly stepsPerEpoch?: number;
+}
+
+/**
+ * A detector consumes events incrementally and raises flags through `raise`. The same object runs
+ * live in the worker, in the CLI and over logs read from disk (where only epoch metrics may exist).
+ */
+export interface Detector {
+  readonly kind: FlagKind | 'calibration';
+  onStep?(stats: StepStats): void;
+  onEpoch?(event: EpochEvent | { readonly metrics: EpochEvent['metrics'] }): void;
+  /** Called once after the last event. */
+  finish?(): void;
+}
+
+export type Raise = (flag: Flag) => void;

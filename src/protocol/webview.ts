@@ -1,0 +1,92 @@
+/**
+ * Host <-> dashboard webview messages. The webview posts `webview/didBecomeReady` first; the host
+ * sends nothing before that. Everything the webview sends is validated by the host
+ * (`isWebviewToHost`): the webview can only name runs it was shown (by id), never a path.
+ */
+import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
+import type { Calibration, ConfigEdit, Flag } from '../diagnostics/types';
+
+export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
+
+/** A run as the dashboard shows it. `id` is opaque to the webview (the host maps it to a folder). */
+export interface RunSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly state: RunState;
+  readonly reason?: StopReason;
+  readonly startedAt: number;
+  readonly classes: readonly string[];
+  /** Planned epochs (for progress) and steps per epoch (for a step axis). */
+  readonly epochsPlanned: number;
+  readonly stepsPerEpoch: number;
+  readonly epochs: readonly EpochMetrics[];
+  readonly steps: readonly StepStats[];
+  readonly flags: readonly Flag[];
+  readonly calibration: Calibration | null;
+  readonly error?: string;
+}
+
+/** Host -> webview. */
+export type HostToWebview =
+  /** Host -> webview: replace what is shown with these runs; the first is the primary one. */
+  | { readonly type: 'runs/didLoad'; readonly runs: readonly RunSnapshot[]; readonly compare: boolean }
+  /** Host -> webview: new readings of a live run (batched, at most ~20 a second). */
+  | { readonly type: 'run/didProgress'; readonly runId: string; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: Calibration }
+  /** Host -> webview: a flag was raised or escalated on a run. */
+  | { readonly type: 'run/didFlag'; readonly runId: string; readonly flag: Flag }
+  /** Host -> webview: a run changed state (finished, stopped, failed). */
+  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string }
+  /** Host -> webview: user preferences that affect drawing. */
+  | { readonly type: 'settings/didChange'; readonly smoothing: number }
+  /** Host -> webview: render the charts to images for export (answered by `export/didRender`). */
+  | { readonly type: 'export/render'; readonly requestId: string };
+
+/** Webview -> host. */
+export type WebviewToHost =
+  /** Webview -> host: the webview's script is running and can receive messages. */
+  | { readonly type: 'webview/didBecomeReady' }
+  /** Webview -> host: apply a flag's fix to the run's config, optionally training again. */
+  | { readonly type: 'fix/apply'; readonly runId: string; readonly flagIndex: number; readonly fixIndex: number; readonly retrain: boolean }
+  /** Webview -> host: open the config file of a run in an editor. */
+  | { readonly type: 'config/open'; readonly runId: string }
+  /** Webview -> host: stop a live run. */
+  | { readonly type: 'run/stop'; readonly runId: string }
+  /** Webview -> host: the charts as images, answering `export/render`. */
+  | { readonly type: 'export/didRender'; readonly requestId: string; readonly images: readonly { readonly name: string; readonly pngDataUrl: string }[] };
+
+export type { ConfigEdit };
+
+const MAX_ID = 200;
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1000;
+
+/** Validates an untrusted message from a webview; returns it typed, or undefined if malformed. */
+export function parseWebviewToHost(raw: unknown): WebviewToHost | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'webview/didBecomeReady':
+      return { type: 'webview/didBecomeReady' };
+    case 'fix/apply':
+      return isId(m.runId) && isIndex(m.flagIndex) && isIndex(m.fixIndex) && typeof m.retrain === 'boolean'
+        ? { type: 'fix/apply', runId: m.runId, flagIndex: m.flagIndex, fixIndex: m.fixIndex, retrain: m.retrain }
+        : undefined;
+    case 'config/open':
+    case 'run/stop':
+      return isId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
+    case 'export/didRender': {
+      if (!isId(m.requestId) || !Array.isArray(m.images) || m.images.length > 20) return undefined;
+      const images: { name: string; pngDataUrl: string }[] = [];
+      for (const img of m.images as unknown[]) {
+        if (typeof img !== 'object' || img === null) return undefined;
+        const { name, pngDataUrl } = img as Record<string, unknown>;
+        if (typeof name !== 'string' || !/^[\w-]{1,64}$/.test(name)) return undefined;
+        if (typeof pngDataUrl !== 'string' || !pngDataUrl.startsWith('data:image/png;base64,') || pngDataUrl.length > 20_000_000) return undefined;
+        images.push({ name, pngDataUrl });
+      }
+      return { type: 'export/didRender', requestId: m.requestId, images };
+    }
+    default:
+      return undefined;
+  }
+}

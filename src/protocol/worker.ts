@@ -1,0 +1,27 @@
+/**
+ * Host <-> training worker messages (worker_threads). One discriminated union per direction,
+ * keyed by `type`: `noun/verb` for commands, `noun/didVerb` for notifications.
+ */
+import type { LossLensConfig } from '../config/types';
+import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
+import type { Calibration, DiagnosticsReport, Flag } from '../diagnostics/types';
+
+/** Host -> worker. */
+export type HostToWorker =
+  /** Host -> worker: start training this config (already validated) and write the run folder. */
+  | { readonly type: 'run/start'; readonly configPath: string; readonly config: LossLensConfig; readonly runDir: string; readonly workspaceRoots: readonly string[] }
+  /** Host -> worker: stop between steps, keep what was measured, finish the run folder. */
+  | { readonly type: 'run/stop' };
+
+/** Worker -> host. Readings are batched by the worker (at most ~20 messages a second). */
+export type WorkerToHost =
+  /** Worker -> host: the data is loaded and training begins. */
+  | { readonly type: 'run/didStart'; readonly runDir: string; readonly classes: readonly string[]; readonly trainRows: number; readonly validationRows: number; readonly epochs: number; readonly stepsPerEpoch: number }
+  /** Worker -> host: readings since the last batch (steps may be thinned, epochs never are). */
+  | { readonly type: 'run/didProgress'; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: Calibration }
+  /** Worker -> host: a detector raised (or escalated) a flag. */
+  | { readonly type: 'run/didFlag'; readonly flag: Flag }
+  /** Worker -> host: the run ended and its folder is complete. */
+  | { readonly type: 'run/didFinish'; readonly reason: StopReason; readonly diagnostics: DiagnosticsReport }
+  /** Worker -> host: the run failed; `message` names the file/key/row where it applies. */
+  | { readonly type: 'run/didFail'; readonly message: string; readonly badInput: boolean };
