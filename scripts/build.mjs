@@ -53,8 +53,10 @@ const targets = [
 
 if (withTests) {
   // Unit and webview-driver tests are bundled too, so they see exactly what ships (and .wat imports).
-  const unit = walk('test/unit', /\.test\.ts$/);
-  const webviewTests = walk('test/webview', /\.test\.ts$/);
+  // LOSSLENS_TEST_FILTER=engine builds only test files whose path contains "engine".
+  const only = (files) => files.filter((f) => !process.env.LOSSLENS_TEST_FILTER || f.includes(process.env.LOSSLENS_TEST_FILTER));
+  const unit = only(walk('test/unit', /\.test\.ts$/));
+  const webviewTests = only(walk('test/webview', /\.test\.ts$/));
   const editor = walk('test/editor', /\.ts$/);
   const entry = (files) => Object.fromEntries(files.map((f) => [f.replace(/\.ts$/, ''), f]));
   targets.push({ ...node, entryPoints: entry([...unit, ...webviewTests]), outdir: 'out', external: ['playwright-core', '@tensorflow/*', 'mocha'] });

@@ -30,7 +30,8 @@ const totals = { passed: 0, failed: 0 };
 const summary = [];
 for (const layer of layers) {
   if (layer === 'unit' || layer === 'webview') {
-    const files = walk(path.join(root, 'out/test', layer), /\.test\.js$/).sort();
+    const filter = process.env.LOSSLENS_TEST_FILTER;
+    const files = walk(path.join(root, 'out/test', layer), /\.test\.js$/).filter((f) => !filter || f.includes(filter)).sort();
     if (!files.length) {
       summary.push(`${layer}: 0 tests (no test files)`);
       totals.failed += 1;
