@@ -1,0 +1,114 @@
+/**
+ * Rules a JSON Schema cannot say (or cannot say clearly): how keys depend on each other, and whether
+ * the files a config names exist. Run only on a schema-valid config; each problem points at the key
+ * or value to change.
+ */
+import * as path from 'node:path';
+import { findNodeAtLocation, type JsonNode } from './jsonc';
+import { BUNDLED_CLASS_COUNTS, BUNDLED_DATASETS, SYNTHETIC_DATASETS, isBundledDataset, isSyntheticDataset } from './datasets';
+import { closeMatch } from './levenshtein';
+import type { ConfigProblem, KeyPath } from './problems';
+import type { LossLensConfig } from './types';
+
+export interface SemanticOptions {
+  /** Whether a file exists (injected so the editor and tests can answer without the disk). */
+  readonly fileExists: (absolutePath: string) => boolean;
+}
+
+type Raw = Readonly<Record<string, unknown>>;
+
+function has(raw: Raw, section: string, key: string): boolean {
+  const s = raw[section];
+  return typeof s === 'object' && s !== null && key in s;
+}
+
+export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig, configDir: string, options: SemanticOptions): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  /** The range of the value at `at` (falling back to its key, then to the nearest existing parent). */
+  const report = (severity: 'error' | 'warning', message: string, path: KeyPath, at: KeyPath = path, suggestion?: string, keyOnly = false): void => {
+    let node: JsonNode | undefined;
+    for (let depth = at.length; depth >= 0 && !node; depth--) node = findNodeAtLocation(root, at.slice(0, depth) as (string | number)[]);
+    const target = keyOnly && node?.parent?.type === 'property' ? node.parent.children![0]! : (node ?? root);
+    out.push({
+      message: suggestion === undefined ? message : `${message} (did you mean "${suggestion}"?)`,
+      path,
+      offset: target.offset,
+      length: target.length,
+      severity,
+      ...(suggestion === undefined ? {} : { suggestion }),
+    });
+  };
+  const fileRule = (p: KeyPath, file: string, what: string): void => {
+    if (!options.fileExists(path.resolve(configDir, file))) report('error', `${what} "${file}" does not exist (resolved to ${path.resolve(configDir, file)})`, p);
+  };
+
+  const data = config.data;
+  // Where the data comes from: exactly one of `source` or `train` + `validation`.
+  if (data.source === undefined && data.train === undefined && data.validation === undefined) {
+    report('error', 'needs "source" (a bundled or synthetic dataset, or a CSV path), or "train" and "validation" files', ['data'], ['data'], undefined, true);
+  } else if (data.source !== undefined && (data.train !== undefined || data.validation !== undefined)) {
+    const extra = data.train !== undefined ? 'train' : 'validation';
+    report('error', `use either "source" or "train" + "validation", not both`, ['data', extra], ['data', extra], undefined, true);
+  } else if (data.source === undefined && data.train === undefined) {
+    report('error', '"validation" needs "train" too', ['data', 'train'], ['data', 'validation'], undefined, true);
+  } else if (data.source === undefined && data.validation === undefined) {
+    report('error', '"train" needs "validation" too', ['data', 'validation'], ['data', 'train'], undefined, true);
+  }
+
+  if (data.source !== undefined && !isBundledDataset(data.source) && !isSyntheticDataset(data.source)) {
+    const resolved = path.resolve(configDir, data.source);
+    if (!options.fileExists(resolved)) {
+      const suggestion = closeMatch(data.source, [...BUNDLED_DATASETS, ...SYNTHETIC_DATASETS]);
+      report('error', `"${data.source}" is not a bundled dataset (${BUNDLED_DATASETS.join(', ')}), a synthetic one (${SYNTHETIC_DATASETS.join(', ')}) or an existing file (resolved to ${resolved})`, ['data', 'source'], ['data', 'source'], suggestion);
+    }
+  }
+  if (data.train !== undefined) fileRule(['data', 'train'], data.train, 'training file');
+  if (data.validation !== undefined) fileRule(['data', 'validation'], data.validation, 'validation file');
+
+  if (data.source === undefined && has(raw, 'data', 'validationSplit')) {
+    report('warning', 'is ignored with explicit "train" and "validation" files', ['data', 'validationSplit']);
+  }
+  if (has(raw, 'data', 'synthetic') && !(data.source !== undefined && isSyntheticDataset(data.source))) {
+    report('warning', `is used only with a synthetic source (${SYNTHETIC_DATASETS.join(', ')})`, ['data', 'synthetic'], ['data', 'synthetic'], undefined, true);
+  }
+
+  // Model.
+  const init = config.model.init;
+  if (init !== 'he' && init !== 'xavier') {
+    const resolved = path.resolve(configDir, init);
+    if (!options.fileExists(resolved)) {
+      report('error', `"${init}" is neither "he", "xavier" nor an existing model.json (resolved to ${resolved})`, ['model', 'init'], ['model', 'init'], closeMatch(init, ['he', 'xavier']));
+    }
+  }
+  if (config.model.dropout > 0 && config.model.hidden.length === 0) {
+    report('warning', 'has no effect without hidden layers', ['model', 'dropout']);
+  }
+  const knownClasses = data.source !== undefined && isBundledDataset(data.source) ? BUNDLED_CLASS_COUNTS[data.source] : undefined;
+  if (config.model.output === 'sigmoid' && knownClasses !== undefined && knownClasses > 2) {
+    report('error', `"sigmoid" is for two classes; "${data.source}" has ${knownClasses} (use "softmax" or "auto")`, ['model', 'output']);
+  }
+
+  // Loss: label smoothing is defined for softmax cross-entropy only (PyTorch CrossEntropyLoss).
+  if (config.loss.labelSmoothing > 0) {
+    if (config.model.output === 'sigmoid') {
+      report('error', 'applies to softmax outputs only; model.output is "sigmoid"', ['loss', 'labelSmoothing']);
+    } else if (config.model.output === 'auto' && knownClasses === 2) {
+      report('error', `applies to softmax outputs only; "${data.source}" has two classes, so model.output "auto" means sigmoid (set model.output to "softmax")`, ['loss', 'labelSmoothing']);
+    }
+  }
+
+  // Optimizer keys that the chosen type would silently ignore.
+  const type = config.optimizer.type;
+  if (has(raw, 'optimizer', 'weightDecay') && type !== 'adamw' && config.optimizer.weightDecay !== 0) {
+    report('error', `applies to "adamw" only (optimizer.type is "${type}"); for ${type} use regularization.l2`, ['optimizer', 'weightDecay']);
+  }
+  if (has(raw, 'optimizer', 'momentum') && type !== 'sgd' && config.optimizer.momentum !== 0) {
+    report('error', `applies to "sgd" only (optimizer.type is "${type}", which uses beta1)`, ['optimizer', 'momentum']);
+  }
+  if (type === 'sgd') {
+    for (const key of ['beta1', 'beta2', 'epsilon'] as const) {
+      if (has(raw, 'optimizer', key)) report('error', `applies to "adam" and "adamw" only (optimizer.type is "sgd")`, ['optimizer', key]);
+    }
+  }
+  return out;
+}
