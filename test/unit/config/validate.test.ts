@@ -1,14 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { validateConfigText } from '../../../src/config/validate';
+import { validateConfigText, type ValidateOptions } from '../../../src/config/validate';
 import { loadConfigFile } from '../../../src/config/load';
 import { ConfigError } from '../../../src/config/errors';
 import type { ConfigProblem } from '../../../src/config/problems';
 
 const FILE = '/ws/configs/digits-baseline.losslens.json';
 /** Every path exists unless a test says otherwise. */
-const anyFile = { fileExists: () => true };
+const anyFile: ValidateOptions = { fileExists: () => true };
 
 function problemsOf(text: string, options = anyFile): ConfigProblem[] {
   const result = validateConfigText(text, FILE, options);
