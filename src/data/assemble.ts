@@ -1,0 +1,209 @@
+/**
+ * From column tables to an EncodedDataset: the target and the missing policy decide which rows
+ * stay, the classes are ordered, the encoders are fitted on the training rows and applied to both
+ * splits. Shared by the `source` path (one table, stratified split) and the explicit
+ * `train` + `validation` path (two tables matched by column name).
+ */
+import type { DataConfig } from '../config/types';
+import type { Rng } from '../engine/rng';
+import { asTextCodes, orderClasses, resolveTargetColumn } from './classes';
+import { spreadsheetRow, type Column, type ColumnTable } from './columns';
+import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from './dataset';
+import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt } from './encode';
+import { stratifiedSplit } from './split';
+
+type DataOptions = Pick<DataConfig, 'target' | 'validationSplit' | 'standardize' | 'missing'>;
+
+/** One table's rows that survive the target and missing policy, with their labels as text codes. */
+interface KeptRows {
+  readonly table: ColumnTable;
+  readonly target: Column;
+  readonly features: readonly Column[];
+  readonly labelCodes: Int32Array;
+  readonly labelDictionary: readonly string[];
+  /** Data-row indices (0-based, file order) that stay. */
+  readonly rows: Int32Array;
+}
+
+/** `data.source`: one table, split stratified and seeded (the 'split' stream of the run's Rng). */
+export function assembleFromSource(table: ColumnTable, data: DataOptions, splitRng: Rng, origin: string): EncodedDataset {
+  const notes: string[] = [];
+  const targetIndex = resolveTargetColumn(table, data.target);
+  const kept = keepRows(table, targetIndex, data, notes);
+  const classes = orderClasses(labelsOf(kept));
+  requireTwoClasses(classes, table.file, kept.target.name);
+  const labels = classIndices(kept, classes);
+  const split = stratifiedSplit(labels, classes.length, data.validationSplit, splitRng);
+  const trainRows = split.train.map((p) => kept.rows[p]!);
+  const validationRows = split.validation.map((p) => kept.rows[p]!);
+  const trainLabels = split.train.map((p) => labels[p]!);
+  const validationLabels = split.validation.map((p) => labels[p]!);
+  return encodeSplits(
+    { table, features: kept.features, rows: trainRows, labels: trainLabels },
+    { table, features: kept.features, rows: validationRows, labels: validationLabels },
+    { classes, targetName: kept.target.name, data, notes, origin },
+  );
+}
+
+/** `data.train` + `data.validation`: columns matched by name, types and encodings from training. */
+export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, data: DataOptions, origin: string): EncodedDataset {
+  const notes: string[] = [];
+  const targetIndex = resolveTargetColumn(train, data.target);
+  const keptTrain = keepRows(train, targetIndex, data, notes);
+  const byName = new Map(validation.columns.map((c, i) => [c.name, i]));
+  const validationTarget = byName.get(keptTrain.target.name);
+  if (validationTarget === undefined) throw missingColumn(validation.file, keptTrain.target.name, train.file);
+  const keptValidation = keepRows(validation, validationTarget, data, notes, (name) => {
+    if (!byName.has(name)) throw missingColumn(validation.file, name, train.file);
+  });
+  // Features of validation in the training file's column order.
+  const validationFeatures = keptTrain.features.map((f) => validation.columns[byName.get(f.name)!]!);
+  const trainClasses = new Set(labelsOf(keptTrain));
+  const classes = orderClasses([...trainClasses, ...labelsOf(keptValidation)]);
+  requireTwoClasses(classes, train.file, keptTrain.target.name);
+  const onlyInValidation = classes.filter((c) => !trainClasses.has(c));
+  if (onlyInValidation.length > 0) {
+    notes.push(`${validation.file}: class${onlyInValidation.length > 1 ? 'es' : ''} ${onlyInValidation.map((c) => `"${c}"`).join(', ')} never appear in ${train.file}`);
+  }
+  return encodeSplits(
+    { table: train, features: keptTrain.features, rows: keptTrain.rows, labels: classIndices(keptTrain, classes) },
+    { table: validation, features: validationFeatures, rows: keptValidation.rows, labels: classIndices(keptValidation, classes) },
+    { classes, targetName: keptTrain.target.name, data, notes, origin },
+  );
+}
+
+function missingColumn(file: string, column: string, trainFile: string): DataError {
+  return new DataError(`${file}: column "${column}" of ${trainFile} is missing from the header`, file, 1, column);
+}
+
+/**
+ * Applies the target and missing policies to one table. Under "error" the first missing value in
+ * file order is reported with its row and column; otherwise rows without a target are dropped
+ * (a label cannot be imputed), and under "drop" rows with any missing feature too.
+ */
+function keepRows(
+  table: ColumnTable,
+  targetIndex: number,
+  data: DataOptions,
+  notes: string[],
+  checkFeature: (name: string) => void = () => undefined,
+): KeptRows {
+  const target = table.columns[targetIndex]!;
+  const features = table.columns.filter((_, i) => i !== targetIndex);
+  features.forEach((f) => checkFeature(f.name));
+  const { codes: labelCodes, dictionary: labelDictionary } = asTextCodes(target);
+  const keep: number[] = [];
+  let withoutTarget = 0;
+  let withMissing = 0;
+  for (let r = 0; r < table.rows; r++) {
+    const missingColumn = features.find((f) => isMissingAt(f, r));
+    if (data.missing === 'error') {
+      // Report whichever comes first in the row: a missing feature or the missing target.
+      const first = table.columns.find((c) => (c === target ? labelCodes[r]! < 0 : c === missingColumn));
+      if (first !== undefined) {
+        throw new DataError(
+          `${table.file}, row ${spreadsheetRow(r)}: missing value in column "${first.name}"` +
+            (first === target ? ' (the target)' : '') +
+            ` (data.missing is "error"; "drop" or "impute" accept missing values)`,
+          table.file,
+          spreadsheetRow(r),
+          first.name,
+        );
+      }
+    }
+    if (labelCodes[r]! < 0) withoutTarget++;
+    else if (data.missing === 'drop' && missingColumn !== undefined) withMissing++;
+    else keep.push(r);
+  }
+  if (withoutTarget > 0) notes.push(`${table.file}: dropped ${withoutTarget} row${plural(withoutTarget)} with no value in the target column "${target.name}"`);
+  if (withMissing > 0) notes.push(`${table.file}: dropped ${withMissing} row${plural(withMissing)} with missing values (data.missing is "drop")`);
+  if (keep.length === 0) throw new DataError(`${table.file}: no rows left to use after removing rows with missing values`, table.file);
+  return { table, target, features, labelCodes, labelDictionary, rows: Int32Array.from(keep) };
+}
+
+function* labelsOf(kept: KeptRows): Iterable<string> {
+  for (const r of kept.rows) yield kept.labelDictionary[kept.labelCodes[r]!]!;
+}
+
+function classIndices(kept: KeptRows, classes: readonly string[]): Int32Array {
+  const indexOf = new Map(classes.map((c, i) => [c, i]));
+  const byCode = kept.labelDictionary.map((label) => indexOf.get(label) ?? -1);
+  return kept.rows.map((r) => byCode[kept.labelCodes[r]!]!);
+}
+
+function requireTwoClasses(classes: readonly string[], file: string, target: string): void {
+  if (classes.length < 2) {
+    throw new DataError(
+      `${file}: the target column "${target}" has a single class ("${classes[0]}"); a classifier needs at least two. Is data.target the right column?`,
+      file,
+      undefined,
+      target,
+    );
+  }
+}
+
+interface SplitRows {
+  readonly table: ColumnTable;
+  /** The feature columns, in the training table's order. */
+  readonly features: readonly Column[];
+  readonly rows: Int32Array;
+  readonly labels: Int32Array;
+}
+
+interface EncodeContext {
+  readonly classes: readonly string[];
+  readonly targetName: string;
+  readonly data: DataOptions;
+  readonly notes: string[];
+  readonly origin: string;
+}
+
+function encodeSplits(train: SplitRows, validation: SplitRows, ctx: EncodeContext): EncodedDataset {
+  if (train.rows.length === 0) throw new DataError(`${train.table.file}: no training rows`, train.table.file);
+  const impute = ctx.data.missing === 'impute';
+  const encodings: ColumnEncoding[] = train.features.map((column) =>
+    fitEncoding(column, train.rows, { standardize: ctx.data.standardize, impute, file: train.table.file }),
+  );
+  const featureNames = encodings.flatMap(encodingFeatureNames);
+  const trainSplit = encodeRows(train, encodings, featureNames.length, ctx.notes, 'training');
+  const validationSplit = encodeRows(validation, encodings, featureNames.length, ctx.notes, 'validation');
+  if (impute) {
+    const count = countMissing(train) + countMissing(validation);
+    if (count > 0) ctx.notes.push(`imputed ${count} missing value${plural(count)} with the training mean or most frequent value (data.missing is "impute")`);
+  }
+  return {
+    origin: ctx.origin,
+    featureNames,
+    classes: ctx.classes,
+    train: trainSplit,
+    validation: validationSplit,
+    preprocessing: { target: ctx.targetName, standardize: ctx.data.standardize, columns: encodings },
+    notes: ctx.notes,
+  };
+}
+
+function encodeRows(split: SplitRows, encodings: readonly ColumnEncoding[], featureCount: number, notes: string[], role: string): Split {
+  const x = new Float32Array(split.rows.length * featureCount);
+  let offset = 0;
+  encodings.forEach((encoding, i) => {
+    const unseen = new Map<string, number>();
+    encodeColumn(encoding, split.features[i]!, split.rows, { x, featureCount, offset, file: split.table.file, unseen });
+    for (const [category, count] of unseen) {
+      notes.push(
+        `${role} rows: column "${encoding.name}" has category "${category}" not seen in training (${count} row${plural(count)}), encoded as all zeros`,
+      );
+    }
+    offset += encodingWidth(encoding);
+  });
+  return { x, y: split.labels, rows: split.rows.length, sourceRows: split.rows };
+}
+
+function countMissing(split: SplitRows): number {
+  let count = 0;
+  for (const column of split.features) for (const r of split.rows) if (isMissingAt(column, r)) count++;
+  return count;
+}
+
+function plural(n: number): string {
+  return n === 1 ? '' : 's';
+}

@@ -1,0 +1,156 @@
+/**
+ * A table in typed column storage, filled while the CSV streams through: numeric columns as
+ * Float64Array (NaN = missing), text columns as Int32Array codes into a dictionary (-1 = missing).
+ * The file's text is never held whole; memory is ~8 bytes per numeric cell and 4 per text cell.
+ *
+ * Type inference: a column is numeric while every non-missing value is a plain decimal number
+ * (values.ts); the first other value turns it into text for good.
+ */
+import { forEachCsvRecord, type CsvSource } from './csvRecords';
+import { isMissing, parseNumber } from './values';
+
+export type Column =
+  | { readonly name: string; readonly kind: 'numeric'; readonly values: Float64Array }
+  | { readonly name: string; readonly kind: 'text'; readonly codes: Int32Array; readonly dictionary: readonly string[] };
+
+export interface ColumnTable {
+  /** The file's name in messages (path as written, bundled name, or synthetic spec). */
+  readonly file: string;
+  readonly columns: readonly Column[];
+  readonly rows: number;
+}
+
+/**
+ * The 1-based spreadsheet row of a 0-based data row (header = row 1). Blank lines are skipped by
+ * the reader and do not count, as in the messages of csvRecords.ts.
+ */
+export function spreadsheetRow(dataRow: number): number {
+  return dataRow + 2;
+}
+
+export interface ReadColumnsOptions {
+  /**
+   * Called with the header before any data row; returns the names of columns to keep as text
+   * whatever they hold (the target; columns that are categorical in the training file). May throw.
+   */
+  readonly onHeader?: (header: readonly string[]) => ReadonlySet<string> | void;
+}
+
+export async function readColumnTable(source: CsvSource, options: ReadColumnsOptions = {}): Promise<ColumnTable> {
+  let builders: ColumnBuilder[] = [];
+  let rows = 0;
+  await forEachCsvRecord(
+    source,
+    (header) => {
+      const text = options.onHeader?.(header) ?? new Set<string>();
+      builders = header.map((name) => new ColumnBuilder(name, text.has(name)));
+    },
+    (fields) => {
+      for (let c = 0; c < builders.length; c++) builders[c]!.push(fields[c]!);
+      rows++;
+    },
+  );
+  return { file: source.displayName, columns: builders.map((b) => b.finish()), rows };
+}
+
+/** Builds a table from values already in memory (synthetic data, tests). */
+export function tableFromValues(file: string, columns: readonly { name: string; values: readonly (string | number)[] }[]): ColumnTable {
+  const rows = columns[0]?.values.length ?? 0;
+  const built = columns.map(({ name, values }) => {
+    const b = new ColumnBuilder(name, false);
+    for (const v of values) b.push(String(v));
+    return b.finish();
+  });
+  return { file, columns: built, rows };
+}
+
+const INITIAL_CAPACITY = 1024;
+/**
+ * How many distinct spellings of numbers a numeric column remembers, so that if it turns out to be
+ * text after all ("3", "3.0", ..., "abc") its earlier values keep the spelling they had in the file.
+ * Beyond this many, a number's text falls back to JavaScript's shortest form; such a column would
+ * have more categories than any one-hot encoding can use anyway.
+ */
+const MAX_REMEMBERED_SPELLINGS = 4096;
+
+class ColumnBuilder {
+  private kind: 'numeric' | 'text';
+  private length = 0;
+  private numbers: Float64Array | null;
+  private codes: Int32Array | null;
+  private readonly codeOf = new Map<string, number>();
+  private readonly dictionary: string[] = [];
+  private spellings: Map<number, string> | null = new Map();
+
+  constructor(
+    private readonly name: string,
+    asText: boolean,
+  ) {
+    this.kind = asText ? 'text' : 'numeric';
+    this.numbers = asText ? null : new Float64Array(INITIAL_CAPACITY);
+    this.codes = asText ? new Int32Array(INITIAL_CAPACITY) : null;
+  }
+
+  push(raw: string): void {
+    const value = raw.trim();
+    if (this.kind === 'numeric') {
+      if (isMissing(value)) return this.pushNumber(NaN);
+      const n = parseNumber(value);
+      if (n !== undefined) {
+        if (this.spellings && !this.spellings.has(n)) {
+          if (this.spellings.size >= MAX_REMEMBERED_SPELLINGS) this.spellings = null;
+          else this.spellings.set(n, value);
+        }
+        return this.pushNumber(n);
+      }
+      this.becomeText();
+    }
+    this.pushCode(isMissing(value) ? -1 : this.code(value));
+  }
+
+  finish(): Column {
+    if (this.kind === 'numeric') return { name: this.name, kind: 'numeric', values: this.numbers!.slice(0, this.length) };
+    return { name: this.name, kind: 'text', codes: this.codes!.slice(0, this.length), dictionary: this.dictionary };
+  }
+
+  private code(value: string): number {
+    let code = this.codeOf.get(value);
+    if (code === undefined) {
+      code = this.dictionary.length;
+      this.codeOf.set(value, code);
+      this.dictionary.push(value);
+    }
+    return code;
+  }
+
+  private pushNumber(v: number): void {
+    if (this.length === this.numbers!.length) {
+      const grown = new Float64Array(this.numbers!.length * 2);
+      grown.set(this.numbers!);
+      this.numbers = grown;
+    }
+    this.numbers![this.length++] = v;
+  }
+
+  private pushCode(code: number): void {
+    if (this.length === this.codes!.length) {
+      const grown = new Int32Array(this.codes!.length * 2);
+      grown.set(this.codes!);
+      this.codes = grown;
+    }
+    this.codes![this.length++] = code;
+  }
+
+  private becomeText(): void {
+    const numbers = this.numbers!;
+    const codes = new Int32Array(Math.max(INITIAL_CAPACITY, numbers.length));
+    for (let i = 0; i < this.length; i++) {
+      const v = numbers[i]!;
+      codes[i] = Number.isNaN(v) ? -1 : this.code(this.spellings?.get(v) ?? String(v));
+    }
+    this.kind = 'text';
+    this.codes = codes;
+    this.numbers = null;
+    this.spellings = null;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Streaming CSV reading on top of `csv-parse`, which implements RFC 4180 (quoted fields with
+ * commas, doubled quotes and embedded newlines), strips a UTF-8 BOM and accepts CRLF or LF.
+ *
+ * Records are handed to a synchronous callback one at a time while the file streams through, so
+ * memory stays bounded by one record (capped at MAX_RECORD_BYTES) plus whatever the caller keeps.
+ * Rows are numbered as a spreadsheet does: 1-based, the header is row 1, empty lines are skipped
+ * and do not count.
+ */
+import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { DataError } from './dataset';
+
+/**
+ * The largest single record accepted. A real row is far smaller; a record this big almost always
+ * means an unclosed quote swallowing the rest of the file, and the cap keeps that from eating memory.
+ */
+export const MAX_RECORD_BYTES = 1 << 20;
+
+/** Where a record sits in its file: `row` counts records (header = 1), `line` is the physical line it ends on. */
+export interface RecordPosition {
+  readonly row: number;
+  readonly line: number;
+}
+
+export interface CsvSource {
+  /** Absolute (or cwd-relative) path to open. */
+  readonly path: string;
+  /** The name used in messages: the path as the user wrote it, or a bundled dataset's name. */
+  readonly displayName: string;
+}
+
+/** `where` for messages: "row 7" or "row 7 (line 9)" when the two differ. */
+export function describePosition(pos: RecordPosition): string {
+  return pos.line === pos.row ? `row ${pos.row}` : `row ${pos.row} (line ${pos.line})`;
+}
+
+/**
+ * Streams the records of a CSV file. `onHeader` receives the first record (trimmed, checked for
+ * empty and duplicate names); `onRecord` every following one whose field count matches the header.
+ * Throwing from a callback stops the stream and rejects with that error.
+ */
+export async function forEachCsvRecord(
+  source: CsvSource,
+  onHeader: (header: readonly string[]) => void,
+  onRecord: (fields: readonly string[], pos: RecordPosition) => void,
+): Promise<void> {
+  const handle = await openRegularFile(source);
+  let header: string[] | undefined;
+  let row = 0;
+  const parser = parse({
+    bom: true,
+    // We check field counts ourselves to name the row and both counts in the message.
+    relax_column_count: true,
+    // Accept a stray quote inside an unquoted field (`5'3"`), common in hand-made tables.
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+    info: true,
+  });
+  const consumer = new Writable({
+    objectMode: true,
+    write(chunk: { record: string[]; info: { lines: number } }, _encoding, done) {
+      try {
+        const fields = chunk.record;
+        // A line of only spaces is an empty line, not a one-field record.
+        if (fields.length === 1 && fields[0]!.trim() === '') return done();
+        row++;
+        const pos = { row, line: chunk.info.lines };
+        if (header === undefined) {
+          header = checkHeader(fields, source.displayName);
+          onHeader(header);
+        } else if (fields.length !== header.length) {
+          throw new DataError(
+            `${source.displayName}, ${describePosition(pos)}: expected ${header.length} fields as in the header, found ${fields.length}`,
+            source.displayName,
+            row,
+          );
+        } else {
+          onRecord(fields, pos);
+        }
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  });
+  try {
+    await pipeline(handle.createReadStream({ highWaterMark: 1 << 16 }), parser, consumer);
+  } catch (err) {
+    throw toDataError(err, source, row);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  if (header === undefined) throw new DataError(`${source.displayName} is empty: expected a header row and data rows`, source.displayName);
+}
+
+/** A whole CSV held as strings: for small files (logs, predictions). Large tables go through `forEachCsvRecord`. */
+export interface CsvTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+/** Reads a small CSV file completely. `displayName` defaults to the path. */
+export async function readCsvTable(path: string, displayName: string = path): Promise<CsvTable> {
+  const rows: string[][] = [];
+  let header: readonly string[] = [];
+  await forEachCsvRecord(
+    { path, displayName },
+    (h) => (header = h),
+    (fields) => rows.push(fields.slice()),
+  );
+  return { header, rows };
+}
+
+/**
+ * Opens a file for reading only if it is a regular file. O_NONBLOCK makes opening a FIFO return at
+ * once instead of waiting for a writer (a hang would be a defect); fstat on the open descriptor
+ * then rejects FIFOs, devices and directories without a race between check and open.
+ */
+async function openRegularFile(source: CsvSource): Promise<fsp.FileHandle> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(source.path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    throw new DataError(`Cannot read data file ${source.displayName}: ${describeFsError(err)}`, source.displayName);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a pipe' : stat.isSocket() ? 'a socket' : 'a device';
+      throw new DataError(`Cannot read data file ${source.displayName}: it is ${kind}, not a regular file`, source.displayName);
+    }
+    return handle;
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw err instanceof DataError ? err : new DataError(`Cannot read data file ${source.displayName}: ${describeFsError(err)}`, source.displayName);
+  }
+}
+
+function checkHeader(fields: readonly string[], file: string): string[] {
+  const names = fields.map((f) => f.trim());
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') throw new DataError(`${file}, row 1: column ${i + 1} of the header has no name`, file, 1);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new DataError(`${file}, row 1: the header names column "${name}" twice (columns ${first + 1} and ${i + 1})`, file, 1, name);
+    }
+    seen.set(name, i);
+  });
+  return names;
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory, not a regular file';
+    default:
+      return (err as Error | undefined)?.message ?? String(err);
+  }
+}
+
+/** csv-parse's own errors become DataErrors that name the file and the row being read. */
+function toDataError(err: unknown, source: CsvSource, rowsRead: number): Error {
+  if (err instanceof DataError) return err;
+  const e = err as { code?: string; message?: string; records?: number; lines?: number };
+  const file = source.displayName;
+  // csv-parse counts records it had finished; the faulty one is the next (blank lines do not count).
+  const row = (e.records ?? rowsRead) + 1;
+  const line = e.lines !== undefined ? ` (line ${e.lines})` : '';
+  switch (e.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new DataError(`${file}, row ${row}: a quoted field is never closed (a missing '"'?)`, file, row);
+    case 'CSV_MAX_RECORD_SIZE':
+      return new DataError(
+        `${file}, row ${row}${line}: the row is larger than ${MAX_RECORD_BYTES} bytes; an unclosed quote may have swallowed the following lines`,
+        file,
+        row,
+      );
+    case undefined:
+      if ((err as NodeJS.ErrnoException).syscall) return new DataError(`Cannot read data file ${file}: ${describeFsError(err)}`, file);
+      return err as Error;
+    default:
+      return new DataError(`${file}, row ${row}${line}: ${e.message ?? 'malformed CSV'}`, file, row);
+  }
+}

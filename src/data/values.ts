@@ -1,0 +1,41 @@
+/**
+ * How one CSV field is read: missing or not, number or text. Fields are trimmed first, so
+ * `" 5.1"` is the number 5.1 and `" ?"` is missing.
+ */
+
+/**
+ * Field values read as missing, after trimming. Chosen deliberately:
+ * - `""`: the empty field, the shared datasets' convention (their README);
+ * - `"?"`: the missing marker of ARFF / UCI tables (credit-g, diabetes and glass came from ARFF);
+ * - `"NA"`, `"N/A"`: R's and spreadsheets' missing markers;
+ * - `"NaN"`, `"nan"`: what pandas and numpy write for a missing float.
+ * Not `"none"`, `"null"` or `"None"`: they are real categories in real tables (credit-g's
+ * `other_parties` has `none`). A column where `"NA"` is a real category (a country code) must be
+ * quoted differently or renamed; the "error" policy names the row and column when that happens.
+ */
+export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', '?', 'NA', 'N/A', 'NaN', 'nan']);
+
+export function isMissing(trimmed: string): boolean {
+  return MISSING_TOKENS.has(trimmed);
+}
+
+/**
+ * Plain decimal notation only: `-1`, `2.`, `.5`, `6.02e23`. Not `0x1F`, `1_000`, `Infinity` or
+ * `1,5`, which `Number()` would accept or half-accept: a column of such values is categorical.
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The finite number a trimmed field spells, or undefined when it is not a plain decimal number. */
+export function parseNumber(trimmed: string): number | undefined {
+  if (!DECIMAL.test(trimmed)) return undefined;
+  const v = Number(trimmed);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Text order for categories and class names: by UTF-16 code unit, the same on every machine
+ * (localeCompare is not), and the order of NumPy's np.unique for ASCII text.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
