@@ -3,6 +3,7 @@
  * writer, the worker and the CLI consume them. Typed arrays in events are owned by the receiver only
  * for the duration of the callback unless stated otherwise: copy what you keep.
  */
+import type { ModelJson } from './modelJson';
 
 /** One optimizer step. `step` counts from 1 over the whole run; `batch` from 0 within the epoch. */
 export interface StepStats {
@@ -67,6 +68,8 @@ export interface TrainingSummary {
   readonly restoredBest: boolean;
   /** Outputs on the validation split from the final (or restored best) model. */
   readonly finalValidation: SplitOutputs;
+  /** The final (or restored best) model in the contract's model.json format. */
+  readonly model: ModelJson;
 }
 
 export interface TrainingListener {

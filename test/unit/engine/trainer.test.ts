@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { EpochEvent, StepStats } from '../../../src/engine/events';
+import { TrainingInputError } from '../../../src/engine/errors';
+import { parseModelJson, predict } from '../../../src/engine/modelJson';
+import { train } from '../../../src/engine/trainer';
+import { config, dataset, realDataset, split } from './helpers';
+
+function record(): { steps: StepStats[]; epochs: EpochEvent[]; listener: { onStep(s: StepStats): void; onEpoch(e: EpochEvent): void } } {
+  const steps: StepStats[] = [];
+  const epochs: EpochEvent[] = [];
+  return {
+    steps,
+    epochs,
+    listener: {
+      onStep: (s) => steps.push(s),
+      onEpoch: (e) => epochs.push({ ...e, validation: { ...e.validation, logits: e.validation.logits.slice(), probabilities: e.validation.probabilities.slice() } }),
+    },
+  };
+}
+
+describe('train', () => {
+  test('learns wine (3 classes, softmax) to at least 95% validation accuracy', () => {
+    const data = realDataset('wine');
+    const r = record();
+    const summary = train(config({ model: { hidden: [16] }, optimizer: { learningRate: 0.01 }, training: { epochs: 40, batchSize: 16, earlyStopping: false } }), data, r.listener);
+    assert.equal(summary.reason, 'completed');
+    assert.equal(summary.epochs, 40);
+    const last = r.epochs[r.epochs.length - 1]!.metrics;
+    assert.ok(last.valAccuracy >= 0.95, `valAccuracy ${last.valAccuracy}`);
+    assert.ok(last.trainLoss < r.epochs[0]!.metrics.trainLoss / 4, 'training loss falls');
+  });
+
+  test('learns breast cancer (binary, sigmoid output) to at least 95% validation accuracy', () => {
+    const data = realDataset('breast-cancer-wisconsin');
+    const r = record();
+    const summary = train(config({ model: { hidden: [16] }, optimizer: { learningRate: 0.005 }, training: { epochs: 15, earlyStopping: false } }), data, r.listener);
+    assert.equal(summary.finalValidation.output, 'sigmoid');
+    assert.equal(summary.model.layers[1]!.weight.length, 1);
+    assert.ok(r.epochs[r.epochs.length - 1]!.metrics.valAccuracy >= 0.95);
+  });
+
+  test('the same config and seed give byte-identical metrics, with dropout and shuffling', () => {
+    const data = realDataset('iris');
+    const cfg = config({ seed: 7, model: { hidden: [8, 8], dropout: 0.3 }, optimizer: { learningRate: 0.01 }, training: { epochs: 5, batchSize: 10 } });
+    const a = record();
+    const b = record();
+    train(cfg, data, a.listener);
+    train(cfg, data, b.listener);
+    const strip = (s: StepStats): unknown => ({ ...s, timeMs: 0 });
+    assert.deepEqual(a.steps.map(strip), b.steps.map(strip));
+    assert.deepEqual(a.epochs.map((e) => ({ ...e.metrics, timeMs: 0 })), b.epochs.map((e) => ({ ...e.metrics, timeMs: 0 })));
+    assert.deepEqual(a.epochs.at(-1)!.validation.probabilities, b.epochs.at(-1)!.validation.probabilities);
+    const c = record();
+    train(config({ ...cfg, seed: 8 }), data, c.listener);
+    assert.notDeepEqual(a.steps.map(strip), c.steps.map(strip));
+  });
+
+  test('emits the contract metrics: step counts, partial last batch, epoch means', () => {
+    const data = realDataset('iris'); // 120 training rows
+    const r = record();
+    const summary = train(config({ training: { epochs: 2, batchSize: 50, earlyStopping: false }, data: { shuffle: false } }), data, r.listener);
+    assert.equal(r.steps.length, 6); // 50 + 50 + 20 per epoch
+    assert.deepEqual(r.steps.map((s) => [s.step, s.epoch, s.batch]), [[1, 1, 0], [2, 1, 1], [3, 1, 2], [4, 2, 0], [5, 2, 1], [6, 2, 2]]);
+    const first = r.epochs[0]!.metrics;
+    assert.ok(Math.abs(first.trainLoss - (r.steps[0]!.loss + r.steps[1]!.loss + r.steps[2]!.loss) / 3) < 1e-12);
+    assert.ok(Math.abs(first.gradNorm - (r.steps[0]!.gradNorm + r.steps[1]!.gradNorm + r.steps[2]!.gradNorm) / 3) < 1e-12);
+    assert.equal(r.steps[0]!.layerGradNorms.length, 2);
+    assert.equal(r.steps[0]!.deadFractions.length, 1);
+    const norm = Math.hypot(...r.steps[0]!.layerGradNorms);
+    assert.ok(Math.abs(norm - r.steps[0]!.gradNorm) < 1e-9 * norm);
+    assert.equal(r.epochs[0]!.validation.rows, 30);
+    assert.equal(summary.steps, 6);
+    // The summary's model predicts what the last epoch's validation outputs said.
+    const model = parseModelJson(JSON.stringify(summary.model), 'model.json');
+    const p = predict(model, data.validation.x, data.validation.rows);
+    for (let i = 0; i < p.length; i++) assert.ok(Math.abs(p[i]! - summary.finalValidation.probabilities[i]!) < 1e-5);
+  });
+
+  test('stops between steps when asked, keeping what was measured', () => {
+    const data = realDataset('iris');
+    const r = record();
+    let calls = 0;
+    const summary = train(config({ training: { epochs: 10, batchSize: 50, earlyStopping: false } }), data, r.listener, { shouldStop: () => ++calls > 4 });
+    assert.equal(summary.reason, 'stopped');
+    assert.equal(r.steps.length, 4);
+    assert.equal(r.epochs.length, 2); // the second epoch is recorded with the one step it took
+    assert.equal(summary.epochs, 2);
+  });
+
+  test('early stopping stops after `patience` epochs without improvement and restores the best', () => {
+    const data = realDataset('iris');
+    const r = record();
+    // A huge learning rate makes the validation loss worsen quickly.
+    const summary = train(config({ optimizer: { type: 'sgd', learningRate: 5 }, training: { epochs: 100, earlyStopping: { patience: 3, minDelta: 0, restoreBest: true } } }), data, r.listener);
+    const losses = r.epochs.map((e) => e.metrics.valLoss);
+    const best = summary.bestEpoch!;
+    assert.ok(['early-stopped', 'diverged'].includes(summary.reason));
+    if (summary.reason === 'early-stopped') assert.equal(r.epochs.length, best + 3);
+    assert.equal(Math.min(...losses.filter(Number.isFinite)), losses[best - 1]);
+    assert.ok(summary.restoredBest);
+    const p = predict(summary.model, data.validation.x, data.validation.rows);
+    assert.deepEqual(p, summary.finalValidation.probabilities);
+  });
+
+  test('stops as diverged when parameters become non-finite, after recording that epoch', () => {
+    const data = realDataset('iris');
+    const r = record();
+    const summary = train(config({ model: { activation: 'linear', hidden: [8] }, optimizer: { type: 'sgd', learningRate: 1e30 }, training: { epochs: 20, earlyStopping: false } }), data, r.listener);
+    assert.equal(summary.reason, 'diverged');
+    assert.equal(summary.epochs, r.epochs.length);
+    assert.ok(!Number.isFinite(r.epochs.at(-1)!.metrics.valLoss));
+  });
+
+  test('bad input is a TrainingInputError naming the key', () => {
+    const data = realDataset('iris');
+    assert.throws(() => train(config({ model: { output: 'sigmoid' } }), data, {}), (e: unknown) => e instanceof TrainingInputError && e.key === 'model.output');
+    assert.throws(() => train(config({ loss: { classWeights: { virginia: 2 } } }), data, {}), (e: unknown) => e instanceof TrainingInputError && /virginia/.test(e.message) && /virginica/.test(e.message));
+    const tiny = dataset(2, ['a', 'b'], split([[0, 1]], [0]), split([[1, 0]], [1]));
+    const other = train(config({ model: { hidden: [3] }, training: { epochs: 1 } }), tiny, {}).model;
+    assert.throws(() => train(config({ model: { hidden: [4], init: 'start.json' } }), tiny, {}, { initialModel: other }), /start\.json.*hidden layers are \[3\], model\.hidden is \[4\]/);
+  });
+});
