@@ -1,0 +1,43 @@
+/**
+ * Reads metrics.jsonl. A run that is still going, or was killed, may end in a partly written line:
+ * a last line that does not parse is ignored (and reported), while a bad line before it is an error
+ * naming the line, since that is corruption rather than a write in progress.
+ */
+import { LogError } from '../logs/errors';
+import type { EpochMetrics } from '../engine/events';
+import { toRecord, type StepRecord } from './records';
+
+export interface MetricsLog {
+  readonly epochs: EpochMetrics[];
+  readonly steps: StepRecord[];
+  /** True when the last line was incomplete and skipped. */
+  readonly partialLastLine: boolean;
+}
+
+export function parseMetricsJsonl(text: string, file: string): MetricsLog {
+  const epochs: EpochMetrics[] = [];
+  const steps: StepRecord[] = [];
+  const lines = text.split('\n');
+  // Index of the last non-empty line: only it may be partial.
+  let last = lines.length - 1;
+  while (last >= 0 && !lines[last]!.trim()) last--;
+  let partialLastLine = false;
+  for (let i = 0; i <= last; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (i === last) {
+        partialLastLine = true;
+        break;
+      }
+      throw new LogError('not a JSON object (metrics.jsonl has one JSON object per line)', file, i + 1);
+    }
+    const record = toRecord(value);
+    if (record.kind === 'epoch') epochs.push(record.metrics);
+    else if (record.kind === 'step') steps.push(record.step);
+  }
+  return { epochs, steps, partialLastLine };
+}

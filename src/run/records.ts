@@ -1,0 +1,44 @@
+/**
+ * The lines of metrics.jsonl (contract §3). Epoch records carry exactly the contract's keys in its
+ * order; step records are {step, epoch, loss, gradNorm}. JSON has no NaN or Infinity, so a
+ * non-finite value is written as null (and read back as NaN, so detectors still see it as non-finite).
+ */
+import type { EpochMetrics, StepStats } from '../engine/events';
+
+export const EPOCH_KEYS = ['epoch', 'trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy', 'learningRate', 'gradNorm', 'timeMs'] as const;
+export const STEP_KEYS = ['step', 'epoch', 'loss', 'gradNorm'] as const;
+
+export type StepRecord = Pick<StepStats, (typeof STEP_KEYS)[number]>;
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export function epochLine(m: EpochMetrics): string {
+  const record: Record<string, number | null> = {};
+  for (const key of EPOCH_KEYS) record[key] = finiteOrNull(m[key]);
+  return JSON.stringify(record);
+}
+
+export function stepLine(s: StepRecord): string {
+  const record: Record<string, number | null> = {};
+  for (const key of STEP_KEYS) record[key] = finiteOrNull(s[key]);
+  return JSON.stringify(record);
+}
+
+/** A parsed metrics.jsonl line: an epoch record, a step record, or neither (ignored). */
+export type MetricsRecord = { readonly kind: 'epoch'; readonly metrics: EpochMetrics } | { readonly kind: 'step'; readonly step: StepRecord } | { readonly kind: 'other' };
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : v === null ? NaN : Number.NaN);
+
+/** Classifies one parsed line: a step record has `step`; an epoch record has `epoch` and a loss. */
+export function toRecord(value: unknown): MetricsRecord {
+  if (typeof value !== 'object' || value === null) return { kind: 'other' };
+  const o = value as Record<string, unknown>;
+  if (typeof o.step === 'number') {
+    return { kind: 'step', step: { step: o.step, epoch: num(o.epoch), loss: num(o.loss), gradNorm: num(o.gradNorm) } };
+  }
+  if (typeof o.epoch === 'number' && ('trainLoss' in o || 'valLoss' in o)) {
+    const metrics = Object.fromEntries(EPOCH_KEYS.map((k) => [k, num(o[k])])) as unknown as EpochMetrics;
+    return { kind: 'epoch', metrics };
+  }
+  return { kind: 'other' };
+}

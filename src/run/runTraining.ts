@@ -1,0 +1,169 @@
+/**
+ * One training run, end to end: config -> dataset -> engine -> live diagnostics -> run folder.
+ * Used by BOTH the CLI and the extension's worker, so it prints nothing and owns no process state:
+ * progress leaves through the callbacks, bad input through ConfigError / DataError /
+ * TrainingInputError (messages that name the file and key or row), and a stop request is honoured
+ * between steps, after which the folder is finished with what was measured.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { ConfigError } from '../config/errors';
+import { loadConfigFile, type LoadedConfig } from '../config/load';
+import { closeMatch } from '../config/levenshtein';
+import type { LossLensConfig } from '../config/types';
+import { loadDataset } from '../data/load';
+import type { EncodedDataset } from '../data/dataset';
+import { DiagnosticsSession } from '../diagnostics/session';
+import type { DiagnosticsReport, Flag } from '../diagnostics/types';
+import type { EpochEvent, StepStats, StopReason, TrainingSummary } from '../engine/events';
+import { parseModelJson, type ModelJson } from '../engine/modelJson';
+import { train } from '../engine/trainer';
+import { createDefaultRunDir } from './runDir';
+import { RunFolderWriter } from './runFolderWriter';
+
+export interface RunStartInfo {
+  readonly runDir: string;
+  readonly config: LossLensConfig;
+  readonly classes: readonly string[];
+  readonly featureNames: readonly string[];
+  readonly trainRows: number;
+  readonly validationRows: number;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** The data layer's notes (rows dropped, unseen categories, ...). */
+  readonly notes: readonly string[];
+}
+
+export interface RunTrainingOptions {
+  /** The config file. Required unless `loaded` is given; with `config` it only locates relative paths. */
+  readonly configPath?: string;
+  /** An already validated config (the editor validated it); otherwise `configPath` is loaded. */
+  readonly config?: LossLensConfig;
+  readonly loaded?: LoadedConfig;
+  /** Default: `.losslens/runs/<time>-<name>/` beside the config. */
+  readonly runDir?: string;
+  /** Polled between steps; true stops the run (the folder is still finished). */
+  readonly shouldStop?: () => boolean;
+  readonly onStart?: (info: RunStartInfo) => void;
+  readonly onStep?: (step: StepStats) => void;
+  readonly onEpoch?: (event: EpochEvent) => void;
+  readonly onFlag?: (flag: Flag) => void;
+  /** Write step records to metrics.jsonl (default true). */
+  readonly stepRecords?: boolean;
+  /** For reproducible folder names in tests. */
+  readonly now?: () => Date;
+}
+
+export interface RunResult {
+  readonly runDir: string;
+  readonly reason: StopReason;
+  readonly summary: TrainingSummary;
+  readonly diagnostics: DiagnosticsReport;
+  /** The config as written to config.json (defaults and the resolved target filled in). */
+  readonly config: LossLensConfig;
+  readonly classes: readonly string[];
+}
+
+async function resolveConfig(options: RunTrainingOptions): Promise<LoadedConfig> {
+  if (options.loaded) return options.loaded;
+  if (options.config) {
+    const configPath = options.configPath ?? path.join(process.cwd(), `${options.config.name}.losslens.json`);
+    return { path: configPath, dir: path.dirname(path.resolve(configPath)), config: options.config };
+  }
+  if (!options.configPath) throw new Error('runTraining needs configPath, config or loaded');
+  return loadConfigFile(options.configPath);
+}
+
+/**
+ * Checks that need the data's classes (the validator cannot know them for a CSV): class-weight keys
+ * name real classes, a sigmoid output has two classes, label smoothing is not used on a sigmoid.
+ */
+export function checkConfigAgainstData(file: string, config: LossLensConfig, classes: readonly string[]): void {
+  const weights = config.loss.classWeights;
+  if (typeof weights === 'object') {
+    for (const key of Object.keys(weights)) {
+      if (!classes.includes(key)) {
+        throw ConfigError.at(file, ['loss', 'classWeights', key], `"${key}" is not a class of the data (classes: ${classes.join(', ')})`, closeMatch(key, classes));
+      }
+    }
+  }
+  if (config.model.output === 'sigmoid' && classes.length !== 2) {
+    throw ConfigError.at(file, ['model', 'output'], `"sigmoid" is for two classes; the data has ${classes.length} (use "softmax" or "auto")`);
+  }
+  const sigmoid = config.model.output === 'sigmoid' || (config.model.output === 'auto' && classes.length === 2);
+  if (sigmoid && config.loss.labelSmoothing > 0) {
+    throw ConfigError.at(file, ['loss', 'labelSmoothing'], 'applies to softmax outputs only; this binary task uses a sigmoid output (set model.output to "softmax")');
+  }
+}
+
+async function readInitialModel(loaded: LoadedConfig): Promise<ModelJson | undefined> {
+  const init = loaded.config.model.init;
+  if (init === 'he' || init === 'xavier') return undefined;
+  const file = path.resolve(loaded.dir, init);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw ConfigError.at(loaded.path, ['model', 'init'], `"${init}" does not exist (resolved to ${file})`);
+  }
+  return parseModelJson(text, init);
+}
+
+function classCounts(data: EncodedDataset): number[] {
+  const counts = new Array<number>(data.classes.length).fill(0);
+  for (let i = 0; i < data.train.rows; i++) counts[data.train.y[i]!]!++;
+  return counts;
+}
+
+export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
+  const loaded = await resolveConfig(options);
+  const data = await loadDataset(loaded.config, loaded.dir);
+  checkConfigAgainstData(loaded.path, loaded.config, data.classes);
+  const initialModel = await readInitialModel(loaded);
+  // config.json says what was actually used: the default target is resolved to a column name.
+  const config: LossLensConfig = { ...loaded.config, data: { ...loaded.config.data, target: loaded.config.data.target ?? data.preprocessing.target } };
+
+  const runDir = options.runDir ?? createDefaultRunDir(loaded.dir, config.name, options.now?.());
+  const writer = new RunFolderWriter(runDir);
+  try {
+    writer.writeConfig(config);
+    const stepsPerEpoch = Math.ceil(data.train.rows / config.training.batchSize);
+    options.onStart?.({
+      runDir,
+      config,
+      classes: data.classes,
+      featureNames: data.featureNames,
+      trainRows: data.train.rows,
+      validationRows: data.validation.rows,
+      epochs: config.training.epochs,
+      stepsPerEpoch,
+      notes: data.notes,
+    });
+    const session = new DiagnosticsSession({ classes: data.classes, config, trainClassCounts: classCounts(data), stepsPerEpoch }, options.onFlag);
+    const stepRecords = options.stepRecords ?? true;
+    const summary = train(
+      config,
+      data,
+      {
+        onStep: (step) => {
+          if (stepRecords) writer.step(step);
+          session.onStep(step);
+          options.onStep?.(step);
+        },
+        onEpoch: (event) => {
+          writer.epoch(event.metrics);
+          session.onEpoch(event);
+          options.onEpoch?.(event);
+        },
+      },
+      { recordTrainOutputs: true, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}), ...(initialModel ? { initialModel } : {}) },
+    );
+    const diagnostics = session.finish(summary.finalValidation);
+    writer.writeDiagnostics(diagnostics);
+    writer.writePredictions(data.classes, summary.finalValidation);
+    writer.writeModel(summary.model);
+    return { runDir, reason: summary.reason, summary, diagnostics, config, classes: data.classes };
+  } finally {
+    writer.close();
+  }
+}
