@@ -5,7 +5,7 @@
  * Derivatives at kinks follow PyTorch's autograd so gradients match torch exactly.
  */
 import type { ActivationName } from '../config/types';
-import { erf } from './erf';
+import { erfc } from './erf';
 
 /** Any float buffer: the engine runs float32; gradient-check tests run the same code in float64. */
 export type FloatBuffer = Float32Array | Float64Array;
@@ -80,21 +80,21 @@ const sigmoid: Activation = {
 };
 
 /**
- * Exact GELU (torch default, approximate='none'): f(z) = z·Φ(z), Φ(z) = ½(1 + erf(z/√2));
- * f'(z) = Φ(z) + z·φ(z), φ(z) = e^(-z²/2)/√(2π).
+ * Exact GELU (torch default, approximate='none'): f(z) = z·Φ(z), Φ(z) = ½(1 + erf(z/√2)) = ½·erfc(-z/√2)
+ * (the erfc form keeps relative precision in the left tail); f'(z) = Φ(z) + z·φ(z), φ(z) = e^(-z²/2)/√(2π).
  */
 const gelu: Activation = {
   name: 'gelu',
   forward(z, out, count) {
     for (let i = 0; i < count; i++) {
       const v = z[i]!;
-      out[i] = v * 0.5 * (1 + erf(v * SQRT_HALF));
+      out[i] = v * 0.5 * erfc(-v * SQRT_HALF);
     }
   },
   backward(z, grad, count) {
     for (let i = 0; i < count; i++) {
       const v = z[i]!;
-      const cdf = 0.5 * (1 + erf(v * SQRT_HALF));
+      const cdf = 0.5 * erfc(-v * SQRT_HALF);
       const pdf = ONE_OVER_SQRT_TWO_PI * Math.exp(-0.5 * v * v);
       grad[i] = grad[i]! * (cdf + v * pdf);
     }
