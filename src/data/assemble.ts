@@ -29,7 +29,7 @@ interface KeptRows {
 export function assembleFromSource(table: ColumnTable, data: DataOptions, splitRng: Rng, origin: string): EncodedDataset {
   const notes: string[] = [];
   const targetIndex = resolveTargetColumn(table, data.target);
-  const kept = keepRows(table, targetIndex, data, notes);
+  const kept = keepRows(table, targetIndex, withoutColumn(table, targetIndex), data, notes);
   const classes = orderClasses(labelsOf(kept));
   requireTwoClasses(classes, table.file, kept.target.name);
   const labels = classIndices(kept, classes);
@@ -49,15 +49,17 @@ export function assembleFromSource(table: ColumnTable, data: DataOptions, splitR
 export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, data: DataOptions, origin: string): EncodedDataset {
   const notes: string[] = [];
   const targetIndex = resolveTargetColumn(train, data.target);
-  const keptTrain = keepRows(train, targetIndex, data, notes);
+  const keptTrain = keepRows(train, targetIndex, withoutColumn(train, targetIndex), data, notes);
+  // The validation file's columns are found by name, in the training file's order; others are ignored.
   const byName = new Map(validation.columns.map((c, i) => [c.name, i]));
-  const validationTarget = byName.get(keptTrain.target.name);
-  if (validationTarget === undefined) throw missingColumn(validation.file, keptTrain.target.name, train.file);
-  const keptValidation = keepRows(validation, validationTarget, data, notes, (name) => {
-    if (!byName.has(name)) throw missingColumn(validation.file, name, train.file);
-  });
-  // Features of validation in the training file's column order.
-  const validationFeatures = keptTrain.features.map((f) => validation.columns[byName.get(f.name)!]!);
+  const find = (name: string): number => {
+    const index = byName.get(name);
+    if (index === undefined) throw missingColumn(validation.file, name, train.file);
+    return index;
+  };
+  const validationTarget = find(keptTrain.target.name);
+  const validationFeatures = keptTrain.features.map((f) => validation.columns[find(f.name)]!);
+  const keptValidation = keepRows(validation, validationTarget, validationFeatures, data, notes);
   const trainClasses = new Set(labelsOf(keptTrain));
   const classes = orderClasses([...trainClasses, ...labelsOf(keptValidation)]);
   requireTwoClasses(classes, train.file, keptTrain.target.name);
@@ -81,16 +83,9 @@ function missingColumn(file: string, column: string, trainFile: string): DataErr
  * file order is reported with its row and column; otherwise rows without a target are dropped
  * (a label cannot be imputed), and under "drop" rows with any missing feature too.
  */
-function keepRows(
-  table: ColumnTable,
-  targetIndex: number,
-  data: DataOptions,
-  notes: string[],
-  checkFeature: (name: string) => void = () => undefined,
-): KeptRows {
+function keepRows(table: ColumnTable, targetIndex: number, features: readonly Column[], data: DataOptions, notes: string[]): KeptRows {
+  if (table.rows === 0) throw new DataError(`${table.file} has a header but no data rows`, table.file);
   const target = table.columns[targetIndex]!;
-  const features = table.columns.filter((_, i) => i !== targetIndex);
-  features.forEach((f) => checkFeature(f.name));
   const { codes: labelCodes, dictionary: labelDictionary } = asTextCodes(target);
   const keep: number[] = [];
   let withoutTarget = 0;
@@ -99,7 +94,7 @@ function keepRows(
     const missingColumn = features.find((f) => isMissingAt(f, r));
     if (data.missing === 'error') {
       // Report whichever comes first in the row: a missing feature or the missing target.
-      const first = table.columns.find((c) => (c === target ? labelCodes[r]! < 0 : c === missingColumn));
+      const first = table.columns.find((c) => (c === target ? labelCodes[r]! < 0 : c === missingColumn && c !== undefined));
       if (first !== undefined) {
         throw new DataError(
           `${table.file}, row ${spreadsheetRow(r)}: missing value in column "${first.name}"` +
@@ -119,6 +114,10 @@ function keepRows(
   if (withMissing > 0) notes.push(`${table.file}: dropped ${withMissing} row${plural(withMissing)} with missing values (data.missing is "drop")`);
   if (keep.length === 0) throw new DataError(`${table.file}: no rows left to use after removing rows with missing values`, table.file);
   return { table, target, features, labelCodes, labelDictionary, rows: Int32Array.from(keep) };
+}
+
+function withoutColumn(table: ColumnTable, index: number): Column[] {
+  return table.columns.filter((_, i) => i !== index);
 }
 
 function* labelsOf(kept: KeptRows): Iterable<string> {

@@ -182,7 +182,8 @@ function toDataError(err: unknown, source: CsvSource, rowsRead: number): Error {
       return new DataError(`${file}, row ${row}: a quoted field is never closed (a missing '"'?)`, file, row);
     case 'CSV_MAX_RECORD_SIZE':
       return new DataError(
-        `${file}, row ${row}${line}: the row is larger than ${MAX_RECORD_BYTES} bytes; an unclosed quote may have swallowed the following lines`,
+        `${file}, row ${row}: the row is larger than ${MAX_RECORD_BYTES} bytes (still open at line ${e.lines ?? '?'}); ` +
+          'an unclosed quote may have swallowed the following lines',
         file,
         row,
       );

@@ -1,0 +1,147 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readCsvTable } from '../../../src/data/csvRecords';
+import { loadDataset } from '../../../src/data/load';
+import { configFor } from './configFor';
+import { rejectsWithDataError as rejectsWith } from './csvDir';
+
+const FIXTURES = path.join(process.cwd(), 'test/fixtures/data');
+const fixture = (name: string): string => path.join(FIXTURES, name);
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'losslens-data-'));
+}
+
+describe('CSV reading (RFC 4180 and real-world edges)', () => {
+  test('quoted commas, doubled quotes and embedded newlines keep their text; quoted header names are unquoted', async () => {
+    const table = await readCsvTable(fixture('quoted.csv'));
+    assert.deepEqual(table.header, ['size, cm', 'note', 'label']);
+    assert.deepEqual(table.rows, [
+      ['1.5', 'a, b', 'x'],
+      ['2.5', 'say "hi"', 'y'],
+      ['3.5', 'line1\nline2', 'x'],
+      ['4.5', 'plain', 'y'],
+    ]);
+  });
+
+  test('a BOM is stripped, CRLF accepted, empty lines skipped, and the last line needs no newline', async () => {
+    const table = await readCsvTable(fixture('bom-crlf-no-final-newline.csv'));
+    assert.deepEqual(table.header, ['a', 'b', 'label']);
+    assert.deepEqual(table.rows, [
+      ['1', '10', 'p'],
+      ['2', '20', 'q'],
+      ['3', '30', 'p'],
+      ['4', '40', 'q'],
+    ]);
+  });
+
+  test('the same table with and without a trailing newline, LF or CRLF, reads the same', async () => {
+    const dir = tempDir();
+    try {
+      const variants = ['a,label\n1,x\n2,y\n', 'a,label\n1,x\n2,y', 'a,label\r\n1,x\r\n2,y\r\n', 'a,label\r\n1,x\r\n2,y', 'a,label\n\n1,x\n  \n2,y\n\n\n'];
+      for (const [i, text] of variants.entries()) {
+        const file = path.join(dir, `v${i}.csv`);
+        writeFileSync(file, text);
+        assert.deepEqual(await readCsvTable(file), { header: ['a', 'label'], rows: [['1', 'x'], ['2', 'y']] }, JSON.stringify(text));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a quoted field with commas and newlines is one categorical value through loadDataset', async () => {
+    const ds = await loadDataset(configFor({ source: 'quoted.csv', validationSplit: 0, standardize: false }), FIXTURES);
+    assert.deepEqual(ds.featureNames, ['size, cm', 'note=a, b', 'note=line1\nline2', 'note=plain', 'note=say "hi"']);
+    assert.deepEqual(ds.classes, ['x', 'y']);
+    assert.deepEqual([...ds.train.x.subarray(0, 5)], [1.5, 1, 0, 0, 0]);
+    assert.deepEqual([...ds.train.x.subarray(10, 15)], [3.5, 0, 1, 0, 0]);
+  });
+
+  test('rows are counted as records: a multi-line quoted field and skipped empty lines do not shift the row', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(path.join(dir, 't.csv'), 'a,b,label\n1,"two\nlines",x\n\n2,3,y\n4,5\n');
+      await rejectsWith(loadDataset(configFor({ source: 't.csv' }), dir), ['t.csv, row 4 (line 6)', 'expected 3 fields', 'found 2'], { row: 4 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('CSV errors name the file and the row', () => {
+  test('a ragged row: file, 1-based row (header = 1), expected and actual field counts', async () => {
+    await rejectsWith(loadDataset(configFor({ source: 'ragged.csv' }), FIXTURES), ['ragged.csv, row 4', 'expected 3 fields', 'found 2'], {
+      file: 'ragged.csv',
+      row: 4,
+    });
+  });
+
+  test('a duplicate header name', async () => {
+    await rejectsWith(loadDataset(configFor({ source: 'duplicate-header.csv' }), FIXTURES), ['duplicate-header.csv', 'row 1', '"a" twice', 'columns 1 and 3']);
+  });
+
+  test('an empty header name', async () => {
+    await rejectsWith(loadDataset(configFor({ source: 'empty-header.csv' }), FIXTURES), ['empty-header.csv', 'column 2 of the header has no name']);
+  });
+
+  test('an unclosed quote', async () => {
+    await rejectsWith(loadDataset(configFor({ source: 'unclosed-quote.csv' }), FIXTURES), ['unclosed-quote.csv, row 3', 'never closed']);
+  });
+
+  test('a missing file is named as written in the config', async () => {
+    await rejectsWith(loadDataset(configFor({ source: 'data/nope.csv' }), FIXTURES), ['data/nope.csv', 'no such file'], { file: 'data/nope.csv' });
+    await rejectsWith(loadDataset(configFor({ train: 'explicit-train.csv', validation: 'gone.csv' }), FIXTURES), ['gone.csv', 'no such file']);
+  });
+
+  test('an empty file and a header-only file', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(path.join(dir, 'empty.csv'), '');
+      writeFileSync(path.join(dir, 'header.csv'), 'a,label\n');
+      await rejectsWith(loadDataset(configFor({ source: 'empty.csv' }), dir), ['empty.csv is empty']);
+      await rejectsWith(loadDataset(configFor({ source: 'header.csv' }), dir), ['header.csv', 'no data rows']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a directory, a FIFO and a device are refused at once, not read or waited on', async () => {
+    const dir = tempDir();
+    try {
+      await rejectsWith(loadDataset(configFor({ source: '.' }), dir), ['directory']);
+      const fifo = path.join(dir, 'pipe.csv');
+      execFileSync('mkfifo', [fifo]);
+      // Nothing ever writes to the FIFO: a reader that opened it normally would hang here.
+      await rejectsWith(loadDataset(configFor({ source: 'pipe.csv' }), dir), ['pipe.csv', 'a pipe, not a regular file']);
+      await rejectsWith(loadDataset(configFor({ source: '/dev/zero' }), dir), ['/dev/zero', 'a device, not a regular file']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unreadable file', { skip: process.getuid?.() === 0 ? 'root reads any file' : false }, async () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, 'secret.csv');
+      writeFileSync(file, 'a,label\n1,x\n', { mode: 0o000 });
+      await rejectsWith(loadDataset(configFor({ source: 'secret.csv' }), dir), ['secret.csv', 'permission denied']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a runaway quoted field stops at the record size cap instead of filling memory', async () => {
+    const dir = tempDir();
+    try {
+      const line = '1,2,x\n';
+      writeFileSync(path.join(dir, 'runaway.csv'), 'a,b,label\n3,"4,y\n' + line.repeat(Math.ceil((1.5 * (1 << 20)) / line.length)));
+      await rejectsWith(loadDataset(configFor({ source: 'runaway.csv' }), dir), ['runaway.csv, row 2:', 'larger than', 'unclosed quote']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
