@@ -1,0 +1,26 @@
+/**
+ * Every command id in one place (contract §4 for the public ones). The palette titles are in
+ * package.json under the category "Loss Lens"; the handlers are in `registerCommands.ts`, keyed
+ * by these entries, so an id without a handler does not compile.
+ */
+export const CommandIds = {
+  /** Train the active `*.losslens.json`, a given one, or one picked (or a bundled example). */
+  train: 'lossLens.train',
+  stop: 'lossLens.stop',
+  openDashboard: 'lossLens.openDashboard',
+  newConfig: 'lossLens.newConfig',
+  /** A run folder or another trainer's log. */
+  openRun: 'lossLens.openRun',
+  compareRuns: 'lossLens.compareRuns',
+  exportRun: 'lossLens.exportRun',
+  // Internal (hidden from the palette): sidebar and quick-fix plumbing.
+  refreshRuns: 'lossLens.refreshRuns',
+  createExample: 'lossLens.createExample',
+  applyFix: 'lossLens.applyFix',
+  openConfig: 'lossLens.openConfig',
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+/** The context key that is true while any run trains (menus show Stop). */
+export const RUNNING_CONTEXT_KEY = 'lossLens.running';

@@ -1,0 +1,140 @@
+/**
+ * Commented starter configs for `lossLens.newConfig` and the sidebar's Examples: a dataset, a
+ * purpose ("task") and a model sized for that dataset. Pure text generation, unit-tested by
+ * validating the output with the config validator.
+ */
+export type DatasetKind = 'bundled' | 'synthetic' | 'csv';
+
+export interface ExampleDataset {
+  readonly name: string;
+  readonly kind: DatasetKind;
+  readonly description: string;
+  /** A model that trains this dataset well in seconds. */
+  readonly hidden: readonly number[];
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+}
+
+/**
+ * Sizes follow the usual rule of thumb for small tabular MLPs (a hidden layer between the input
+ * and a few times the class count, wider for harder geometry such as the spiral); learning rates
+ * are Adam's default 1e-3 scaled up for tiny datasets where an epoch is only a few steps.
+ */
+export const EXAMPLE_DATASETS: readonly ExampleDataset[] = [
+  { name: 'iris', kind: 'bundled', description: '150 flowers, 4 measurements, 3 species', hidden: [16], learningRate: 0.01, epochs: 100, batchSize: 16 },
+  { name: 'wine', kind: 'bundled', description: '178 wines, 13 chemical measurements, 3 cultivars', hidden: [32], learningRate: 0.005, epochs: 80, batchSize: 16 },
+  { name: 'breast-cancer-wisconsin', kind: 'bundled', description: '569 tumours, 30 features, benign/malignant', hidden: [32], learningRate: 0.001, epochs: 50, batchSize: 32 },
+  { name: 'digits', kind: 'bundled', description: '1797 8x8 handwritten digits, 10 classes', hidden: [64], learningRate: 0.001, epochs: 30, batchSize: 32 },
+  { name: 'credit-g', kind: 'bundled', description: '1000 loan applicants, mixed numeric/categorical, good/bad credit', hidden: [32], learningRate: 0.001, epochs: 40, batchSize: 32 },
+  { name: 'diabetes', kind: 'bundled', description: '768 patients, 8 measurements, diabetes yes/no', hidden: [16], learningRate: 0.003, epochs: 60, batchSize: 32 },
+  { name: 'glass', kind: 'bundled', description: '214 glass fragments, 9 oxides, 6 imbalanced types', hidden: [32], learningRate: 0.005, epochs: 100, batchSize: 16 },
+  { name: 'spiral', kind: 'synthetic', description: 'two interleaved spirals (synthetic, 2-D)', hidden: [32, 32], learningRate: 0.01, epochs: 150, batchSize: 32 },
+  { name: 'moons', kind: 'synthetic', description: 'two half-moons (synthetic, 2-D)', hidden: [16], learningRate: 0.01, epochs: 80, batchSize: 32 },
+  { name: 'circles', kind: 'synthetic', description: 'a circle inside a ring (synthetic, 2-D)', hidden: [16], learningRate: 0.01, epochs: 80, batchSize: 32 },
+  { name: 'xor', kind: 'synthetic', description: 'XOR quadrants (synthetic, 2-D)', hidden: [8], learningRate: 0.01, epochs: 100, batchSize: 32 },
+  { name: 'blobs', kind: 'synthetic', description: 'Gaussian blobs (synthetic, 2-D)', hidden: [8], learningRate: 0.01, epochs: 40, batchSize: 32 },
+];
+
+export type TaskKind = 'baseline' | 'overfitting' | 'exploding-loss' | 'miscalibration';
+
+export interface TaskChoice {
+  readonly kind: TaskKind;
+  readonly label: string;
+  readonly detail: string;
+}
+
+export const TASKS: readonly TaskChoice[] = [
+  { kind: 'baseline', label: 'Train a good baseline', detail: 'A model sized for the data, Adam, early stopping: a run that should raise no flags.' },
+  { kind: 'overfitting', label: 'See overfitting', detail: 'A model far too large, trained long on little data without early stopping.' },
+  { kind: 'exploding-loss', label: 'See an exploding loss', detail: 'SGD with a learning rate far too high.' },
+  { kind: 'miscalibration', label: 'See miscalibration', detail: 'A large model trained to near-zero training loss becomes overconfident.' },
+];
+
+export interface TemplateInput {
+  readonly dataset: ExampleDataset;
+  readonly task: TaskKind;
+  /** For a CSV dataset: the path relative to the config file. */
+  readonly csvPath?: string;
+  readonly name: string;
+}
+
+const num = (v: number): string => String(v);
+
+/** A commented `*.losslens.json` (JSONC) for this choice. */
+export function configTemplate(input: TemplateInput): string {
+  const d = input.dataset;
+  let hidden = d.hidden;
+  let epochs = d.epochs;
+  let lr = d.learningRate;
+  let optimizer = 'adam';
+  let momentum: number | undefined;
+  let earlyStopping = '{ "patience": 10, "minDelta": 0, "restoreBest": true }';
+  let validationSplit = 0.2;
+  let why = 'A model sized for the data; early stopping keeps the best epoch.';
+  switch (input.task) {
+    case 'baseline':
+      break;
+    case 'overfitting':
+      hidden = [256, 256];
+      epochs = Math.max(200, d.epochs * 2);
+      earlyStopping = 'false';
+      validationSplit = 0.5;
+      why = 'Deliberately too large and too long, on half the data: expect the "Overfitting" flag.';
+      break;
+    case 'exploding-loss':
+      optimizer = 'sgd';
+      lr = 5;
+      momentum = 0.9;
+      why = 'SGD at learning rate 5 with momentum: expect the "Exploding loss" flag.';
+      break;
+    case 'miscalibration':
+      hidden = [256, 256];
+      epochs = Math.max(200, d.epochs * 2);
+      lr = Math.max(lr, 0.005);
+      earlyStopping = 'false';
+      why = 'Trained far past the best epoch: expect overconfidence ("Miscalibration").';
+      break;
+    default: {
+      const unknown: never = input.task;
+      throw new Error(`unknown task ${String(unknown)}`);
+    }
+  }
+  const source =
+    d.kind === 'csv'
+      ? `    "source": ${JSON.stringify(input.csvPath ?? 'data.csv')},   // a CSV file, relative to this config; the target is the last column unless "target" says otherwise`
+      : d.kind === 'synthetic'
+        ? `    "source": ${JSON.stringify(d.name)},   // synthetic: ${d.description}\n    "synthetic": { "samples": 600, "noise": 0.2 },`
+        : `    "source": ${JSON.stringify(d.name)},   // bundled: ${d.description}`;
+  return `// Loss Lens training config: run "Loss Lens: Train" (or the ▷ button above) to train it.
+// ${why}
+// Every key but "data" has a default; hover a key for its documentation.
+{
+  "name": ${JSON.stringify(input.name)},
+  "seed": 0,                          // one seed makes the whole run reproducible
+  "data": {
+${source}
+    "validationSplit": ${num(validationSplit)},           // stratified, seeded
+    "standardize": true               // z-score features with training statistics
+  },
+  "model": {
+    "hidden": ${JSON.stringify(hidden)},                 // hidden layer sizes
+    "activation": "relu",
+    "dropout": 0
+  },
+  "optimizer": {
+    "type": "${optimizer}",
+    "learningRate": ${num(lr)}${momentum !== undefined ? `,\n    "momentum": ${num(momentum)}` : ''}
+  },
+  "regularization": { "l1": 0, "l2": 0 },
+  "training": {
+    "epochs": ${num(epochs)},
+    "batchSize": ${num(d.batchSize)},
+    "earlyStopping": ${earlyStopping}
+  }
+}
+`;
+}
+
+/** A file name for a new config: `<dataset>[-<task>].losslens.json`. */
+export const configFileName = (dataset: string, task: TaskKind): string => `${dataset}${task === 'baseline' ? '' : `-${task}`}.losslens.json`;

@@ -1,0 +1,14 @@
+/** `lossLens.openDashboard`: the given run, the runs selected in the sidebar, or the newest run. */
+import { runsFromArgs } from './runArgs';
+import type { Services } from './services';
+
+export function openDashboardCommand(s: Services, ...args: unknown[]): readonly string[] {
+  let runs = runsFromArgs(s, ...args);
+  if (!runs.length) runs = s.runsTree.selectedRuns();
+  if (!runs.length) runs = s.store.list().slice(0, 1);
+  s.dashboard.show(
+    runs.map((r) => r.id),
+    runs.length > 1,
+  );
+  return s.dashboard.shownRunIds;
+}

@@ -1,0 +1,20 @@
+/** What the command handlers work with: the pieces `activate` wires together. */
+import type * as vscode from 'vscode';
+import type { RunStore } from '../jobs/runStore';
+import type { RunController } from '../jobs/runController';
+import type { DashboardPanel } from '../views/dashboardPanel';
+import type { ConfigDiagnostics } from '../editor/configDiagnostics';
+import type { RunsTree } from '../views/runsTree';
+import type { ConfigsTree } from '../views/configsTree';
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly store: RunStore;
+  readonly controller: RunController;
+  readonly dashboard: DashboardPanel;
+  readonly diagnostics: ConfigDiagnostics;
+  readonly runsTree: RunsTree;
+  readonly configsTree: ConfigsTree;
+  /** Reads the runs folders of the workspace again. */
+  reloadRuns(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+/**
+ * `lossLens.train`: trains the given config, the active `*.losslens.json`, or one picked from the
+ * workspace (or a bundled example, written into the workspace first). The config is validated in
+ * the editor first, so a mistake is shown in the Problems panel instead of failing a worker; a
+ * second run of a config already training asks whether to stop the first.
+ */
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { validateConfigText } from '../config/validate';
+import { formatProblem } from '../config/problems';
+import type { RunRecord } from '../jobs/runStore';
+import { createRunDir, resolveRunsFolder } from '../jobs/runFolders';
+import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
+import { EXAMPLE_DATASETS } from './configTemplate';
+import { createExampleConfig } from './newConfig';
+import { requireTrust } from './trust';
+import type { Services } from './services';
+
+/** Options for programmatic use (tests, "apply and train again"). */
+export interface TrainOptions {
+  /** Skip the question about a live run of the same config: 'stop' it first or run 'alongside'. */
+  readonly whenAlreadyRunning?: 'stop' | 'alongside';
+  /** Open the dashboard on this run (default: the `lossLens.dashboard.openOnTrain` setting). */
+  readonly openDashboard?: boolean;
+}
+
+export async function trainCommand(s: Services, arg?: unknown, options: TrainOptions = {}): Promise<RunRecord | undefined> {
+  if (!requireTrust('train')) return undefined;
+  const uri = await resolveConfigUri(s, arg);
+  if (!uri) return undefined;
+  return trainConfig(s, uri, options);
+}
+
+async function resolveConfigUri(s: Services, arg: unknown): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg.endsWith(CONFIG_FILE_SUFFIX)) return vscode.Uri.file(arg);
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.fileName.endsWith(CONFIG_FILE_SUFFIX)) return active.uri;
+  const configs = await s.configsTree.list();
+  type Item = vscode.QuickPickItem & { uri?: vscode.Uri; example?: string };
+  const items: Item[] = [
+    ...configs.map((uri): Item => ({ label: `$(settings-gear) ${path.basename(uri.fsPath)}`, description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
+    { label: 'Bundled examples', kind: vscode.QuickPickItemKind.Separator },
+    ...EXAMPLE_DATASETS.map((d): Item => ({ label: `$(${d.kind === 'synthetic' ? 'beaker' : 'database'}) ${d.name}`, description: d.description, detail: 'Creates a config for this dataset in the workspace, then trains it', example: d.name })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Which config should Loss Lens train?', matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.uri) return picked.uri;
+  if (picked.example) return createExampleConfig(picked.example, { open: true });
+  return undefined;
+}
+
+export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOptions = {}): Promise<RunRecord | undefined> {
+  const configPath = uri.fsPath;
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) await open.save();
+  let text: string;
+  try {
+    text = open ? open.getText() : await readFile(configPath, 'utf8');
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Loss Lens: cannot read ${configPath}: ${(err as Error).message}`);
+    return undefined;
+  }
+  const validation = validateConfigText(text, configPath);
+  const errors = validation.problems.filter((p) => p.severity === 'error');
+  if (!validation.config || errors.length) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    s.diagnostics.refresh(doc);
+    const first = errors[0];
+    void vscode.window
+      .showErrorMessage(`Loss Lens: ${path.basename(configPath)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}${first ? `: ${formatProblem(path.basename(configPath), first, text)}` : ''}`, 'Show Problems')
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return undefined;
+  }
+
+  for (const live of s.controller.liveRunsOf(configPath)) {
+    const answer =
+      options.whenAlreadyRunning ??
+      (await vscode.window
+        .showWarningMessage(`"${live.name}" is still training. Stop that run and start a new one?`, { modal: true, detail: 'Both runs keep their own run folder either way.' }, 'Stop and Train', 'Train Alongside')
+        .then((choice) => (choice === 'Stop and Train' ? 'stop' : choice === 'Train Alongside' ? 'alongside' : undefined)));
+    if (!answer) return undefined;
+    if (answer === 'stop') {
+      s.controller.stop(live.id);
+      await s.controller.whenDone(live.id);
+    }
+  }
+
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  const setting = vscode.workspace.getConfiguration('lossLens', uri).get<string>('runsFolder');
+  let runDir: string;
+  try {
+    runDir = await createRunDir(resolveRunsFolder(setting, workspaceFolder, configPath), validation.config.name);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Loss Lens: cannot create the run folder: ${(err as Error).message}`);
+    return undefined;
+  }
+  s.diagnostics.clearRunFlags(uri);
+  const run = s.controller.start({
+    configPath,
+    config: validation.config,
+    runDir,
+    workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+  });
+  void s.controller.whenDone(run.id).then((outcome) => {
+    if (outcome?.state !== 'failed') return;
+    void vscode.window.showErrorMessage(`Loss Lens: "${run.name}" failed: ${outcome.error}`, ...(outcome.badInput ? ['Open Config'] : [])).then((choice) => {
+      if (choice) void vscode.window.showTextDocument(uri);
+    });
+  });
+  const openDashboard = options.openDashboard ?? vscode.workspace.getConfiguration('lossLens', uri).get<boolean>('dashboard.openOnTrain', true);
+  if (openDashboard) s.dashboard.show([run.id], false, true);
+  return run;
+}

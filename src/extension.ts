@@ -1,0 +1,76 @@
+/**
+ * Loss Lens's entry point. `activate` only wires the pieces together; each piece registers its own
+ * disposables (`register(context)`), so deactivation disposes everything, live workers included.
+ */
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { RunStore } from './jobs/runStore';
+import { RunController } from './jobs/runController';
+import { loadRunFolders, resolveRunsFolder, DEFAULT_RUNS_FOLDER } from './jobs/runFolders';
+import { ConfigDiagnostics } from './editor/configDiagnostics';
+import { ConfigCodeActions } from './editor/configCodeActions';
+import { linkRunFlagsToConfigs } from './editor/runFlagsOnConfigs';
+import { RunsTree } from './views/runsTree';
+import { ConfigsTree } from './views/configsTree';
+import { ExamplesTree } from './views/examplesTree';
+import { LossStatusBar } from './views/statusBar';
+import { DashboardPanel } from './views/dashboardPanel';
+import { trackRunningContext } from './views/runningContext';
+import { registerCommands } from './commands/registerCommands';
+import { applyFixFromDashboard } from './commands/applyFix';
+import { openConfigCommand } from './commands/runConfig';
+import type { Services } from './commands/services';
+
+/** What `activate` returns: the integration tests and other extensions drive Loss Lens through it. */
+export interface LossLensApi extends Services {
+  readonly statusBar: LossStatusBar;
+  /** Milliseconds `activate` took (measured inside it). */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): LossLensApi {
+  const started = performance.now();
+  const store = new RunStore();
+  context.subscriptions.push(store);
+  const controller = new RunController(vscode.Uri.joinPath(context.extensionUri, 'out', 'worker.js').fsPath, store);
+  context.subscriptions.push(controller);
+
+  const diagnostics = ConfigDiagnostics.register(context);
+  ConfigCodeActions.register(context, diagnostics);
+  context.subscriptions.push(linkRunFlagsToConfigs(store, diagnostics));
+  const runsTree = RunsTree.register(context, store);
+  const configsTree = ConfigsTree.register(context, store);
+  ExamplesTree.register(context);
+  const statusBar = LossStatusBar.register(context, store);
+  context.subscriptions.push(trackRunningContext(store));
+
+  const dashboard = DashboardPanel.register(context, store, {
+    applyFix: (runId, flagIndex, fixIndex, retrain) => applyFixFromDashboard(services, runId, flagIndex, fixIndex, retrain),
+    openConfig: (runId) => openConfigCommand(services, runId),
+    stop: (runId) => void controller.stop(runId),
+  });
+  const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, reloadRuns: () => reloadRuns(store, configsTree) };
+  registerCommands(context, services);
+
+  // Past runs come back after a reload (only in a trusted workspace: they are workspace data).
+  const reload = (): void => void services.reloadRuns();
+  if (vscode.workspace.isTrusted) reload();
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(reload),
+    vscode.workspace.onDidChangeWorkspaceFolders(reload),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLens.runsFolder') && reload()),
+  );
+  return { ...services, statusBar, activationMs: performance.now() - started };
+}
+
+export function deactivate(): void {
+  // Everything, live workers included, is disposed through context.subscriptions.
+}
+
+/** The runs folders of every workspace folder, plus the CLI's default beside each config. */
+async function reloadRuns(store: RunStore, configs: ConfigsTree): Promise<void> {
+  if (!vscode.workspace.isTrusted) return;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => resolveRunsFolder(vscode.workspace.getConfiguration('lossLens', f.uri).get<string>('runsFolder'), f.uri.fsPath, f.uri.fsPath));
+  const besideConfigs = (await configs.list()).map((uri) => path.join(path.dirname(uri.fsPath), DEFAULT_RUNS_FOLDER));
+  store.replaceStored(await loadRunFolders([...folders, ...besideConfigs]));
+}

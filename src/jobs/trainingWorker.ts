@@ -1,0 +1,88 @@
+/**
+ * The training worker's entry (built to out/worker.js). It runs one training run with the same
+ * `runTraining` the CLI uses, so the run folder it writes is the CLI's, and relays readings to the
+ * host batched (`ReadingBatcher`: at most ~20 messages a second). Stop requests arrive through the
+ * SharedArrayBuffer flag in `workerData` (read between steps) or, between runs, as `run/stop`.
+ *
+ * Errors are answered with `run/didFail`, never thrown to the host: bad input (config, data) is a
+ * message naming the file and key or row; anything else is the error's message.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HostToWorker, WorkerToHost } from '../protocol/worker';
+import type { TrainingWorkerData } from './trainingJob';
+import { ReadingBatcher } from './readingBatcher';
+import { runTraining } from '../run/runTraining';
+import { computeCalibration } from '../diagnostics/calibration';
+import type { Calibration } from '../diagnostics/types';
+import { ConfigError } from '../config/errors';
+import { DataError } from '../data/dataset';
+
+const port = parentPort;
+if (!port) throw new Error('trainingWorker.ts runs only as a worker thread');
+
+const stopFlag = new Int32Array((workerData as TrainingWorkerData).stopFlag);
+const shouldStop = (): boolean => Atomics.load(stopFlag, 0) !== 0;
+const send = (message: WorkerToHost): void => port.postMessage(message);
+
+let running = false;
+
+port.on('message', (message: HostToWorker) => {
+  switch (message.type) {
+    case 'run/start':
+      if (running) return;
+      running = true;
+      void train(message).finally(() => {
+        running = false;
+      });
+      return;
+    case 'run/stop':
+      Atomics.store(stopFlag, 0, 1);
+      return;
+    default: {
+      const unknown: never = message;
+      throw new Error(`unknown host message ${JSON.stringify(unknown)}`);
+    }
+  }
+});
+
+async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Promise<void> {
+  let calibration: Calibration | undefined;
+  const batcher = new ReadingBatcher((batch) => {
+    send({ type: 'run/didProgress', steps: batch.steps, epochs: batch.epochs, ...(calibration ? { calibration } : {}) });
+    calibration = undefined;
+  });
+  try {
+    const result = await runTraining({
+      configPath: request.configPath,
+      config: request.config,
+      runDir: request.runDir,
+      shouldStop,
+      onStart: (info) =>
+        send({
+          type: 'run/didStart',
+          runDir: request.runDir,
+          classes: info.classes,
+          trainRows: info.trainRows,
+          validationRows: info.validationRows,
+          epochs: info.epochs,
+          stepsPerEpoch: info.stepsPerEpoch,
+        }),
+      onStep: (step) => batcher.addStep({ ...step, layerGradNorms: [...step.layerGradNorms], deadFractions: [...step.deadFractions] }),
+      onEpoch: (event) => {
+        // The reliability diagram is drawn live per epoch; computing it here keeps the host idle.
+        calibration = computeCalibration(event.validation);
+        batcher.addEpoch({ ...event.metrics });
+      },
+      onFlag: (flag) => {
+        batcher.flush();
+        send({ type: 'run/didFlag', flag });
+      },
+    });
+    batcher.flush();
+    send({ type: 'run/didFinish', reason: result.reason, diagnostics: result.diagnostics });
+  } catch (err) {
+    batcher.flush();
+    const badInput = err instanceof ConfigError || err instanceof DataError;
+    send({ type: 'run/didFail', message: err instanceof Error ? err.message : String(err), badInput });
+  }
+}

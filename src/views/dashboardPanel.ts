@@ -1,0 +1,226 @@
+/**
+ * The host of the dashboard webview: one panel, reused, with a `WebviewPanelSerializer` so it
+ * survives a reload. It sends nothing before the webview's `webview/didBecomeReady` (and re-sends
+ * everything after each one: the webview is not retained while hidden), validates every incoming
+ * message with `parseWebviewToHost`, and acts only on runs it was shown (by id, never a path).
+ */
+import * as vscode from 'vscode';
+import { Disposable } from '../dispose';
+import { dashboardHtml, makeNonce } from './webviewHtml';
+import { parseDashboardState, parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import { toSnapshot, type RunStore } from '../jobs/runStore';
+
+export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
+/** An export the webview does not answer within this time is written without images. */
+const EXPORT_TIMEOUT_MS = 15_000;
+const DEFAULT_SMOOTHING = 0.6;
+
+export type ExportedImage = Extract<WebviewToHost, { type: 'export/didRender' }>['images'][number];
+
+/** What the dashboard asks the rest of the extension to do. */
+export interface DashboardActions {
+  applyFix(runId: string, flagIndex: number, fixIndex: number, retrain: boolean): Promise<void>;
+  openConfig(runId: string): Promise<void>;
+  stop(runId: string): void;
+}
+
+export class DashboardPanel extends Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private ready = false;
+  private runIds: string[] = [];
+  private compare = false;
+  private readonly exports = new Map<string, (images: readonly ExportedImage[]) => void>();
+  private exportCounter = 0;
+
+  static register(context: vscode.ExtensionContext, store: RunStore, actions: DashboardActions): DashboardPanel {
+    const dashboard = new DashboardPanel(context.extensionUri, store, actions);
+    dashboard._register(
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          const restored = parseDashboardState(state);
+          dashboard.attach(panel, restored?.runIds.filter((id) => store.get(id)) ?? [], restored?.compare ?? false);
+        },
+      }),
+    );
+    context.subscriptions.push(dashboard);
+    return dashboard;
+  }
+
+  private constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: RunStore,
+    private readonly actions: DashboardActions,
+  ) {
+    super();
+    this._register(store.onDidProgress(({ run, steps, epochs, calibration }) => this.postFor(run.id, { type: 'run/didProgress', runId: run.id, steps, epochs, ...(calibration ? { calibration } : {}) })));
+    this._register(store.onDidFlag(({ run, flag, replacedIndex }) => this.postFor(run.id, { type: 'run/didFlag', runId: run.id, flag, ...(replacedIndex !== undefined ? { index: replacedIndex } : {}) })));
+    this._register(
+      store.onDidChangeState((run) => {
+        // The final diagnostics may add or refine flags: re-send the whole run set.
+        if (this.runIds.includes(run.id)) this.sendRuns();
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('lossLens.chart.smoothing')) this.sendSettings();
+      }),
+    );
+    this._register({ dispose: () => this.disposePanel() });
+  }
+
+  /** The runs the dashboard currently shows (for tests and commands). */
+  get shownRunIds(): readonly string[] {
+    return this.runIds;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Shows these runs (the first is the primary one), opening or revealing the panel. */
+  show(runIds: readonly string[], compare = runIds.length > 1, preserveFocus = false): void {
+    const ids = runIds.filter((id) => this.store.get(id));
+    if (this.panel) {
+      this.runIds = ids;
+      this.compare = compare;
+      this.panel.title = this.titleFor();
+      this.panel.reveal(undefined, preserveFocus);
+      this.sendRuns();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Loss Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {});
+    this.attach(panel, ids, compare);
+  }
+
+  /** Asks the webview for PNGs of its charts; resolves with none if it cannot answer in time. */
+  async renderImages(runId: string): Promise<readonly ExportedImage[]> {
+    if (!this.panel || !this.runIds.includes(runId)) this.show([runId], false, true);
+    const deadline = Date.now() + EXPORT_TIMEOUT_MS;
+    while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (!this.ready) return [];
+    const requestId = `export-${++this.exportCounter}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.exports.delete(requestId);
+        resolve([]);
+      }, Math.max(0, deadline - Date.now()));
+      this.exports.set(requestId, (images) => {
+        clearTimeout(timer);
+        resolve(images);
+      });
+      this.post({ type: 'export/render', requestId });
+    });
+  }
+
+  private attach(panel: vscode.WebviewPanel, runIds: string[], compare: boolean): void {
+    this.disposePanel();
+    this.panel = panel;
+    this.runIds = runIds;
+    this.compare = compare;
+    this.ready = false;
+    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'out', 'webview');
+    const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media');
+    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot, mediaRoot] };
+    panel.iconPath = vscode.Uri.joinPath(mediaRoot, 'icons', 'loss-lens.svg');
+    panel.title = this.titleFor();
+    panel.webview.html = dashboardHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dashboard.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dashboard.css')).toString(),
+      nonce: makeNonce(),
+      title: panel.title,
+    });
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) {
+          this.panel = undefined;
+          this.ready = false;
+          this.runIds = [];
+          for (const resolve of this.exports.values()) resolve([]);
+          this.exports.clear();
+        }
+      }),
+      // A hidden webview is torn down; it posts didBecomeReady again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseWebviewToHost(raw);
+    if (!message) {
+      console.warn('[loss-lens] ignored a malformed message from the dashboard');
+      return;
+    }
+    const shown = (runId: string): boolean => {
+      if (this.runIds.includes(runId) && this.store.get(runId)) return true;
+      console.warn(`[loss-lens] the dashboard named a run it was not shown (${runId}); ignored`);
+      return false;
+    };
+    switch (message.type) {
+      case 'webview/didBecomeReady':
+        this.ready = true;
+        this.sendSettings();
+        this.sendRuns();
+        return;
+      case 'fix/apply':
+        if (shown(message.runId)) void this.actions.applyFix(message.runId, message.flagIndex, message.fixIndex, message.retrain);
+        return;
+      case 'config/open':
+        if (shown(message.runId)) void this.actions.openConfig(message.runId);
+        return;
+      case 'run/stop':
+        if (shown(message.runId)) this.actions.stop(message.runId);
+        return;
+      case 'export/didRender': {
+        const resolve = this.exports.get(message.requestId);
+        this.exports.delete(message.requestId);
+        resolve?.(message.images);
+        return;
+      }
+      default: {
+        const unknown: never = message;
+        console.warn('[loss-lens] unhandled dashboard message', unknown);
+      }
+    }
+  }
+
+  private titleFor(): string {
+    if (this.runIds.length > 1 && this.compare) return `Loss Lens: compare ${this.runIds.length} runs`;
+    const run = this.runIds[0] ? this.store.get(this.runIds[0]) : undefined;
+    return run ? `Loss Lens: ${run.name}` : 'Loss Lens';
+  }
+
+  private sendRuns(): void {
+    const runs = this.runIds.flatMap((id) => {
+      const run = this.store.get(id);
+      return run ? [toSnapshot(run)] : [];
+    });
+    this.post({ type: 'runs/didLoad', runs, compare: this.compare });
+  }
+
+  private sendSettings(): void {
+    const smoothing = vscode.workspace.getConfiguration('lossLens').get<number>('chart.smoothing', DEFAULT_SMOOTHING);
+    this.post({ type: 'settings/didChange', smoothing });
+  }
+
+  private postFor(runId: string, message: HostToWebview): void {
+    if (this.runIds.includes(runId)) this.post(message);
+  }
+
+  private post(message: HostToWebview): void {
+    if (!this.panel || !this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private disposePanel(): void {
+    this.panelDisposables.forEach((d) => d.dispose());
+    this.panelDisposables = [];
+    const panel = this.panel;
+    this.panel = undefined;
+    panel?.dispose();
+  }
+}

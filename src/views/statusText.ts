@@ -1,0 +1,76 @@
+/**
+ * The status bar's words, as pure functions (unit-tested without an editor). Status-bar UX
+ * guidelines: short text, one icon; details go to the tooltip.
+ */
+import type { EpochMetrics } from '../engine/events';
+import type { Severity } from '../diagnostics/types';
+import type { RunState } from '../protocol/webview';
+
+/**
+ * A change smaller than this fraction of the previous value shows as flat (→): epoch-to-epoch noise
+ * of a converged run is around a percent, and an arrow that flips on noise tells nothing.
+ */
+export const TREND_TOLERANCE = 0.005;
+
+export type Trend = '↓' | '↑' | '→' | '';
+
+/** The direction of the last change of a series (losses: ↓ is good). Empty with < 2 finite values. */
+export function trendOf(previous: number | undefined, current: number | undefined): Trend {
+  if (previous === undefined || current === undefined || !Number.isFinite(previous) || !Number.isFinite(current)) return '';
+  const scale = Math.max(Math.abs(previous), 1e-12);
+  const change = (current - previous) / scale;
+  return change < -TREND_TOLERANCE ? '↓' : change > TREND_TOLERANCE ? '↑' : '→';
+}
+
+/** Three significant digits, or "NaN"/"∞" for a diverged value. */
+export function formatLoss(value: number | undefined): string {
+  if (value === undefined) return '–';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  return Math.abs(value) >= 1000 || (Math.abs(value) < 0.001 && value !== 0) ? value.toExponential(2) : value.toPrecision(3);
+}
+
+export interface StatusInput {
+  readonly name: string;
+  readonly state: RunState;
+  readonly epochsPlanned: number;
+  readonly epochs: readonly EpochMetrics[];
+  /** The worst severity among the run's flags, if any. */
+  readonly worstSeverity: Severity | undefined;
+  /** Other live runs besides this one. */
+  readonly otherLive: number;
+}
+
+const ICONS: Readonly<Record<RunState, string>> = {
+  running: '$(pulse)',
+  completed: '$(pass)',
+  stopped: '$(debug-stop)',
+  failed: '$(error)',
+};
+
+/** The status item text, e.g. `$(pulse) 12/50 loss 0.412↓ val 0.455↑`. */
+export function statusText(input: StatusInput): string {
+  const icon = input.state === 'completed' && input.worstSeverity && input.worstSeverity !== 'info' ? '$(warning)' : ICONS[input.state];
+  const last = input.epochs.at(-1);
+  const prev = input.epochs.at(-2);
+  const more = input.otherLive > 0 ? ` +${input.otherLive}` : '';
+  if (input.state === 'failed') return `${icon} ${input.name} failed${more}`;
+  if (!last) return `${icon} ${input.name}: starting…${more}`;
+  const epoch = input.epochsPlanned > 0 ? `${last.epoch}/${input.epochsPlanned}` : `${last.epoch}`;
+  return `${icon} ${epoch} loss ${formatLoss(last.trainLoss)}${trendOf(prev?.trainLoss, last.trainLoss)} val ${formatLoss(last.valLoss)}${trendOf(prev?.valLoss, last.valLoss)}${more}`;
+}
+
+/** Which background the item takes: none, warning or error (`statusBarItem.*Background`). */
+export function statusBackground(worst: Severity | undefined, state: RunState): 'warning' | 'error' | undefined {
+  if (state === 'failed' || worst === 'error') return 'error';
+  if (worst === 'warning') return 'warning';
+  return undefined;
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+export function worstSeverity(severities: Iterable<Severity>): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const s of severities) if (worst === undefined || SEVERITY_RANK[s] > SEVERITY_RANK[worst]) worst = s;
+  return worst;
+}
