@@ -6,6 +6,9 @@
  * load's nonce (no inline script, no `unsafe-eval`), styles and fonts only from the extension's
  * own resource origin (`cspSource`) or carrying the nonce, images from that origin or `data:` (the
  * PNG export of the charts is a data URL). Nothing may be fetched or connected to.
+ *
+ * The nonce is also published in `<meta property="csp-nonce">`: the toolkit's FAST foundation reads
+ * it there to create its one probing <style> element (`canUseFocusVisible`) without `unsafe-inline`.
  */
 
 export interface DashboardHtmlOptions {
@@ -67,6 +70,7 @@ export function dashboardHtml(options: DashboardHtmlOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(dashboardCsp(cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta property="csp-nonce" content="${attr(nonce)}">
 <link rel="stylesheet" href="${attr(styleUri)}" nonce="${attr(nonce)}">
 ${codiconsUri ? `<link rel="stylesheet" href="${attr(codiconsUri)}" nonce="${attr(nonce)}">\n` : ''}<title>${attr(title)}</title>
 </head>
