@@ -1,0 +1,101 @@
+/**
+ * The command line of `loss-lens` (contract §2). Hand-written rather than util.parseArgs so every
+ * mistake gets a message that says what to type instead (exit 2).
+ */
+import { closeMatch } from '../config/levenshtein';
+import { FAIL_ON_LEVELS, type FailOn } from './exitCodes';
+
+export type Command =
+  | { readonly command: 'train'; readonly config: string; readonly out?: string; readonly json: boolean; readonly failOn?: FailOn }
+  | { readonly command: 'diagnose'; readonly path: string; readonly json: boolean; readonly failOn?: FailOn }
+  | { readonly command: 'help' }
+  | { readonly command: 'version' };
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage:
+  loss-lens train CONFIG [--out DIR] [--json] [--fail-on warning|error]
+  loss-lens diagnose PATH [--json] [--fail-on warning|error]
+  loss-lens --help | --version
+
+Commands:
+  train      Train the model a *.losslens.json describes, show progress, write the run folder
+             (default: .losslens/runs/<time>-<name>/ beside the config) and print its diagnostics.
+  diagnose   Run the same detectors on an existing log: a run folder or its metrics.jsonl, a Keras
+             CSVLogger .csv, a Lightning metrics.csv, or a Hugging Face trainer_state.json.
+
+Options:
+  --out DIR          Write the run folder here instead.
+  --json             Print the diagnostics as JSON (diagnostics.json) instead of the summary;
+                     progress goes to stderr.
+  --fail-on LEVEL    Exit 3 when a flag of this severity or worse was raised (for CI).
+  -h, --help         Show this help.
+  -v, --version      Show the version.
+
+Exit status: 0 done; 1 unexpected error; 2 bad input (config, data, arguments); 3 --fail-on
+matched; 130 interrupted by Ctrl-C (the run folder keeps what was measured).`;
+
+const COMMANDS = ['train', 'diagnose'] as const;
+const OPTIONS: Record<string, { readonly value: boolean; readonly commands: readonly string[] }> = {
+  '--out': { value: true, commands: ['train'] },
+  '--json': { value: false, commands: ['train', 'diagnose'] },
+  '--fail-on': { value: true, commands: ['train', 'diagnose'] },
+};
+
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') return { command: 'help' };
+  if (argv.some((a) => a === '--version' || a === '-v')) return { command: 'version' };
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('missing command: "train" or "diagnose"');
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    const suggestion = closeMatch(command, COMMANDS);
+    throw new UsageError(`unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; use "train" or "diagnose"`);
+  }
+  const positional: string[] = [];
+  const values: Record<string, string | true> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const option = OPTIONS[name];
+    if (!option || !option.commands.includes(command)) {
+      const valid = Object.keys(OPTIONS).filter((o) => OPTIONS[o]!.commands.includes(command));
+      const suggestion = closeMatch(name, valid);
+      throw new UsageError(`unknown option "${name}" for ${command}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+    }
+    if (name in values) throw new UsageError(`option "${name}" is given twice`);
+    if (option.value) {
+      const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+      if (value === undefined || value === '') throw new UsageError(`option "${name}" needs a value`);
+      values[name] = value;
+    } else {
+      if (eq > 0) throw new UsageError(`option "${name}" takes no value`);
+      values[name] = true;
+    }
+  }
+  const what = command === 'train' ? 'CONFIG (a *.losslens.json file)' : 'PATH (a run folder or a log file)';
+  if (positional.length === 0) throw new UsageError(`${command} needs ${what}`);
+  if (positional.length > 1) throw new UsageError(`${command} takes one ${what.split(' ')[0]}, got ${positional.length}: ${positional.join(' ')}`);
+  let failOn: FailOn | undefined;
+  const failOnValue = values['--fail-on'];
+  if (typeof failOnValue === 'string') {
+    if (!(FAIL_ON_LEVELS as readonly string[]).includes(failOnValue)) {
+      const suggestion = closeMatch(failOnValue, FAIL_ON_LEVELS);
+      throw new UsageError(`--fail-on must be "warning" or "error", not "${failOnValue}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+    }
+    failOn = failOnValue as FailOn;
+  }
+  const json = values['--json'] === true;
+  const common = { json, ...(failOn ? { failOn } : {}) };
+  if (command === 'train') {
+    const out = values['--out'];
+    return { command: 'train', config: positional[0]!, ...(typeof out === 'string' ? { out } : {}), ...common };
+  }
+  return { command: 'diagnose', path: positional[0]!, ...common };
+}

@@ -1,0 +1,24 @@
+/** Exit statuses of `loss-lens` (contract §2), plus the shell convention for an interrupt. */
+import type { Flag, Severity } from '../diagnostics/types';
+
+export const EXIT = {
+  ok: 0,
+  /** Anything unexpected (a bug): the message, never a stack trace unless LOSSLENS_DEBUG is set. */
+  unexpected: 1,
+  /** Bad input: config, data, arguments, unreadable logs. The message names the file and key or row. */
+  badInput: 2,
+  /** `--fail-on`: a flag of that severity or worse was raised (for CI). */
+  flagged: 3,
+  /** Ctrl-C: 128 + SIGINT(2), as shells report it; the run folder holds what was measured. */
+  interrupted: 130,
+} as const;
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export const FAIL_ON_LEVELS = ['warning', 'error'] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+/** Whether any flag is at `level` or worse. */
+export function failsOn(flags: readonly Flag[], level: FailOn | undefined): boolean {
+  return level !== undefined && flags.some((f) => (RANK[f.severity] ?? 0) >= RANK[level]);
+}

@@ -1,0 +1,45 @@
+/** The readable diagnostics summary printed after a run (or by `diagnose`). */
+import type { DiagnosticsReport, Flag } from '../diagnostics/types';
+import { flagTitle } from '../diagnostics/titles';
+
+const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
+const INDENT = '          ';
+
+function formatValue(v: unknown): string {
+  return typeof v === 'number' ? String(Number(v.toPrecision(4))) : JSON.stringify(v);
+}
+
+export function formatFlag(flag: Flag): string {
+  const when = flag.step !== undefined ? `epoch ${flag.epoch}, step ${flag.step}` : `epoch ${flag.epoch}`;
+  const lines = [`  ${SEVERITY_LABEL[flag.severity] ?? flag.severity} ${flagTitle(flag.kind)} (${when}): ${flag.message}`];
+  for (const fix of flag.fix ?? []) {
+    const edits = fix.edits.map((e) => `${e.path} = ${formatValue(e.value)}`).join(', ');
+    lines.push(`${INDENT}fix: ${fix.title}${edits ? ` [${edits}]` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+const fmt = (v: number | undefined, digits = 3): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
+
+export function formatDiagnostics(report: DiagnosticsReport): string {
+  const out: string[] = [];
+  const order = { error: 0, warning: 1, info: 2 } as Record<string, number>;
+  const flags = [...report.flags].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3) || a.epoch - b.epoch);
+  out.push(flags.length ? `Diagnostics: ${flags.length} flag${flags.length === 1 ? '' : 's'}` : 'Diagnostics: no problems found');
+  for (const flag of flags) out.push(formatFlag(flag));
+  const c = report.calibration;
+  if (c) {
+    out.push(
+      `Calibration (validation): ECE ${fmt(c.ece)}, MCE ${fmt(c.mce)}, Brier ${fmt(c.brier)}; ` +
+        `temperature scaling T = ${fmt(c.temperature, 2)} would give ECE ${fmt(c.eceAfterTemperature)}`,
+    );
+  }
+  const suspects = report.suspectedMislabeled;
+  if (suspects.length) {
+    const top = suspects.slice(0, 3).map((s) => `row ${s.row} "${s.label}" -> "${s.suggested}" (${fmt(s.score, 2)})`);
+    out.push(`Suspected mislabeled training rows: ${suspects.length} (most suspicious: ${top.join('; ')})`);
+  } else {
+    out.push('Suspected mislabeled training rows: none');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,34 @@
+/**
+ * `loss-lens diagnose`: the same detectors, fed from a log on disk instead of a live run. Steps
+ * carry only loss and gradient norm there, epochs only what the log recorded; the session degrades
+ * to what it is given. A run folder's predictions.csv gives the final calibration.
+ */
+import { DiagnosticsSession } from '../diagnostics/session';
+import type { DiagnosticsReport } from '../diagnostics/types';
+import { readTrainingLog } from '../logs/readLog';
+import type { TrainingLog } from '../logs/trainingLog';
+
+export interface DiagnosedLog {
+  readonly log: TrainingLog;
+  readonly diagnostics: DiagnosticsReport;
+}
+
+export function diagnoseTrainingLog(log: TrainingLog): DiagnosticsReport {
+  const session = new DiagnosticsSession({
+    ...(log.classes ? { classes: log.classes } : {}),
+    ...(log.config ? { config: log.config } : {}),
+  });
+  // Replay in training order: an epoch's steps, then its epoch record.
+  let s = 0;
+  for (const metrics of log.epochs) {
+    while (s < log.steps.length && !(log.steps[s]!.epoch > metrics.epoch)) session.onStep(log.steps[s++]!);
+    session.onEpoch({ metrics });
+  }
+  while (s < log.steps.length) session.onStep(log.steps[s++]!);
+  return session.finish(log.finalValidation);
+}
+
+export function diagnosePath(file: string): DiagnosedLog {
+  const log = readTrainingLog(file);
+  return { log, diagnostics: diagnoseTrainingLog(log) };
+}
