@@ -58,6 +58,9 @@ export interface Calibration {
   readonly bins: readonly CalibrationBin[];
   readonly temperature: number;
   readonly eceAfterTemperature: number;
+  /** Optional: the other figures after temperature scaling (the dashboard shows them when present). */
+  readonly mceAfterTemperature?: number;
+  readonly brierAfterTemperature?: number;
 }
 
 export interface SuspectedMislabeled {
@@ -90,8 +93,19 @@ export interface Detector {
   readonly kind: FlagKind | 'calibration';
   onStep?(stats: StepStats): void;
   onEpoch?(event: EpochEvent | { readonly metrics: EpochEvent['metrics'] }): void;
-  /** Called once after the last event. */
-  finish?(): void;
+  /** Called once after the last event, with the final (or restored best) model's validation outputs when known. */
+  finish?(finalValidation?: import('../engine/events').SplitOutputs): void;
+}
+
+/** An epoch as detectors receive it: a live EpochEvent, or only the metrics (logs read from disk). */
+export type EpochInput = EpochEvent | { readonly metrics: EpochEvent['metrics']; readonly validation?: undefined; readonly train?: undefined };
+
+/** What the session hands every detector: the run, its threshold overrides, and the flag channel. */
+export interface DetectorEnv {
+  readonly ctx: RunContext;
+  readonly raise: Raise;
+  /** The flag of this kind raised so far (detectors use it to stay quiet when another one explains the symptom). */
+  raised(kind: FlagKind): Flag | undefined;
 }
 
 export type Raise = (flag: Flag) => void;

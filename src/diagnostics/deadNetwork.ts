@@ -1,0 +1,74 @@
+/**
+ * Dead network: the aftermath people miss after an explosion. Most ReLU units of a hidden layer
+ * output 0 for every row, so no gradient flows through them ever again, and the output collapses to
+ * the biases: the loss sits at the entropy of the class prior H(p) (= ln C for balanced classes),
+ * the loss of predicting the same distribution for every row.
+ * Raised when, over the last `window` steps, the median loss is within `lossTolerance` (relative)
+ * of H(p) AND the most-dead hidden layer has on average ≥ `deadFraction` of its units dead
+ * (StepStats.deadFractions: dead for every row of the batch). ReLU only: other activations do not die.
+ */
+import type { StepStats } from '../engine/events';
+import { clipGradients, compact, leakyRelu, lowerLearningRate, standardizeInputs } from './fixes';
+import { priorLevel } from './runContext';
+import { fmt, mean, median, pct } from './stats';
+import { resolveThresholds } from './thresholds';
+import type { Detector, DetectorEnv } from './types';
+
+export const DEAD_NETWORK_DEFAULTS = {
+  /** Steps the state must last (about one or two epochs of a small dataset). */
+  window: 50,
+  /** "Most units dead": the average dead fraction of the worst hidden layer. */
+  deadFraction: 0.9,
+  /** Relative distance of the loss from the prior's entropy that counts as "at chance". */
+  lossTolerance: 0.1,
+  /** The learning-rate cut offered (see exploding-loss: one order of magnitude). */
+  learningRateFactor: 10,
+};
+
+export class DeadNetworkDetector implements Detector {
+  readonly kind = 'dead-network' as const;
+  private readonly t: typeof DEAD_NETWORK_DEFAULTS;
+  private readonly recent: { step: number; epoch: number; loss: number; worstDead: number }[] = [];
+  private deadSince: { step: number; epoch: number } | null = null;
+  private raised = false;
+
+  constructor(private readonly env: DetectorEnv) {
+    this.t = resolveThresholds('dead-network', DEAD_NETWORK_DEFAULTS, env.ctx.config?.diagnostics);
+  }
+
+  onStep(s: StepStats): void {
+    if (this.raised || s.deadFractions.length === 0) return;
+    const activation = this.env.ctx.config?.model.activation;
+    if (activation !== undefined && activation !== 'relu') return;
+    const worstDead = Math.max(...s.deadFractions);
+    if (worstDead >= this.t.deadFraction) this.deadSince ??= { step: s.step, epoch: s.epoch };
+    else this.deadSince = null;
+    this.recent.push({ step: s.step, epoch: s.epoch, loss: s.loss, worstDead });
+    const w = Math.max(1, Math.round(this.t.window));
+    if (this.recent.length > w) this.recent.shift();
+    if (this.recent.length < w) return;
+    const prior = priorLevel(this.env.ctx);
+    if (prior === undefined || !(prior > 0)) return;
+    const finite = this.recent.map((r) => r.loss).filter(Number.isFinite);
+    if (finite.length < w / 2) return;
+    const loss = median(finite);
+    const dead = mean(this.recent.map((r) => r.worstDead));
+    if (Math.abs(loss - prior) > this.t.lossTolerance * prior || dead < this.t.deadFraction) return;
+    this.raised = true;
+    const onset = this.deadSince ?? this.recent[0]!;
+    const ctx = this.env.ctx;
+    this.env.raise({
+      kind: 'dead-network',
+      severity: 'error',
+      epoch: s.epoch,
+      step: s.step,
+      message:
+        `Dead network since step ${onset.step} (epoch ${onset.epoch}): ${pct(dead, 0)} of the ReLU units in a hidden layer output 0 for every row, ` +
+        `and the loss has been stuck at ${fmt(loss)} for ${w} steps — the ${fmt(prior)} of predicting the class frequencies for every row. ` +
+        `Dead ReLUs get no gradient, so this will not recover by training longer. It typically follows a too-large update (an explosion). ` +
+        `Try a learning rate ${fmt(this.t.learningRateFactor)}× lower, leaky ReLU, gradient clipping, or standardized inputs.`,
+      evidence: { onsetEpoch: onset.epoch, onsetStep: onset.step, deadFraction: dead, loss, priorLoss: prior, steps: w },
+      fix: compact([lowerLearningRate(ctx, this.t.learningRateFactor, 'the update that killed the units was too large'), leakyRelu(ctx), ctx.config?.training.gradientClip == null ? clipGradients(1) : null, standardizeInputs(ctx)]),
+    });
+  }
+}

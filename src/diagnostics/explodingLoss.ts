@@ -1,0 +1,232 @@
+/**
+ * Exploding loss, per step (an explosion usually happens inside epoch 1):
+ * - a non-finite loss or gradient norm: error, with the first step and batch;
+ * - a spike: the robust level of the loss (median of the last `levelWindow` steps, so one bad batch
+ *   is not a spike) above `spikeFactor` × the best level reached so far — fastai's lr_find stops at
+ *   4× the best smoothed loss — and also at least `spikeMinChance` · ln C above it in absolute
+ *   terms, so wiggles near zero loss never count;
+ * - a level far above chance, `chanceFactor` · ln C: the model is confidently wrong. An error when
+ *   the loss climbed there after being lower (divergence); a warning when it started there (the
+ *   inputs' scale, usually);
+ * - a gradient-norm blow-up: the median of the last `levelWindow` norms above `gradFactor` × the
+ *   median of the previous `gradWindow` steps.
+ * With no step events (a log that only has epochs) the same checks run on the epoch training loss.
+ */
+import type { EpochMetrics, StepStats } from '../engine/events';
+import { clipGradients, compact, lowerLearningRate, standardizeInputs } from './fixes';
+import { chanceLevel } from './runContext';
+import { fmt, median } from './stats';
+import { resolveThresholds } from './thresholds';
+import type { Detector, DetectorEnv, EpochInput, Fix, Severity } from './types';
+
+export const EXPLODING_LOSS_DEFAULTS = {
+  /** fastai `lr_find`: stop when the smoothed loss exceeds 4× the best smoothed loss. */
+  spikeFactor: 4,
+  /** A spike must also rise this fraction of ln C above the best level (absolute floor). */
+  spikeMinChance: 0.5,
+  /** "Far above chance": this many times ln C, the loss of guessing uniformly. */
+  chanceFactor: 3,
+  /** Steps in the robust running level (median). */
+  levelWindow: 5,
+  /** Steps in the gradient-norm baseline (median). */
+  gradWindow: 100,
+  /** Gradient-norm blow-up: this many times the baseline. */
+  gradFactor: 10,
+  /** Steps seen before spikes and blow-ups are judged. */
+  minSteps: 10,
+  /**
+   * The suggested learning-rate cut. A divergence means the step is past the stability edge; the
+   * learning-rate range test (Smith 2017; fastai's "minimum / 10" rule) puts a good rate about one
+   * order of magnitude below where the loss blows up.
+   */
+  learningRateFactor: 10,
+};
+
+/** ln 2: the floor used when the number of classes is unknown (a binary task is the smallest). */
+const UNKNOWN_CHANCE = Math.LN2;
+
+export class ExplodingLossDetector implements Detector {
+  readonly kind = 'exploding-loss' as const;
+  private readonly t: typeof EXPLODING_LOSS_DEFAULTS;
+  private readonly losses: { step: number; epoch: number; batch: number; loss: number }[] = [];
+  private readonly gradNorms: number[] = [];
+  private bestLevel = Infinity;
+  private everBelowChanceLimit = false;
+  private lastFinite: { step: number; loss: number } | null = null;
+  private stepsSeen = 0;
+  private raisedSeverity: Severity | null = null;
+  private raisedReasons = new Set<string>();
+  private seenClasses: number | undefined;
+
+  constructor(private readonly env: DetectorEnv) {
+    this.t = resolveThresholds('exploding-loss', EXPLODING_LOSS_DEFAULTS, env.ctx.config?.diagnostics);
+  }
+
+  onStep(s: StepStats): void {
+    this.stepsSeen++;
+    if (!Number.isFinite(s.loss) || !Number.isFinite(s.gradNorm)) {
+      this.nonFinite(s.epoch, s.step, s.batch, s.loss, s.gradNorm, s.learningRate);
+      return;
+    }
+    this.lastFinite = { step: s.step, loss: s.loss };
+    this.losses.push({ step: s.step, epoch: s.epoch, batch: s.batch, loss: s.loss });
+    this.gradNorms.push(s.gradNorm);
+    const w = Math.max(1, Math.round(this.t.levelWindow));
+    if (this.losses.length > 4 * w) this.losses.splice(0, this.losses.length - 4 * w);
+    const gw = Math.max(w + 1, Math.round(this.t.gradWindow) + w);
+    if (this.gradNorms.length > gw) this.gradNorms.splice(0, this.gradNorms.length - gw);
+    if (this.losses.length < w) return;
+    const recent = this.losses.slice(-w);
+    const level = median(recent.map((r) => r.loss));
+    this.judge(level, recent, s, w);
+    this.bestLevel = Math.min(this.bestLevel, level);
+    this.judgeGradients(s, w);
+  }
+
+  onEpoch(event: EpochInput): void {
+    const m: EpochMetrics = event.metrics;
+    if (event.validation && this.seenClasses === undefined) this.seenClasses = event.validation.classes;
+    if (this.stepsSeen > 0) {
+      // Steps already judged the training loss; a non-finite validation loss is still news.
+      if (!Number.isFinite(m.valLoss) && Number.isFinite(m.trainLoss)) this.nonFiniteValidation(m);
+      return;
+    }
+    if (!Number.isFinite(m.trainLoss)) {
+      this.nonFinite(m.epoch, undefined, undefined, m.trainLoss, m.gradNorm, m.learningRate);
+      return;
+    }
+    if (!Number.isFinite(m.valLoss)) this.nonFiniteValidation(m);
+    const fake = { step: m.epoch, epoch: m.epoch, batch: 0, loss: m.trainLoss };
+    this.judge(m.trainLoss, [fake], undefined, 1);
+    this.bestLevel = Math.min(this.bestLevel, m.trainLoss);
+  }
+
+  private chance(): number | undefined {
+    return chanceLevel(this.env.ctx, this.seenClasses);
+  }
+
+  private fixes(extraClip?: number): Fix[] {
+    const ctx = this.env.ctx;
+    const clip = ctx.config?.training.gradientClip ?? null;
+    const baseNorm = this.gradNorms.length ? median(this.gradNorms) : NaN;
+    const clipAt = extraClip ?? (Number.isFinite(baseNorm) && baseNorm > 0 ? 5 * baseNorm : 1);
+    return compact([
+      lowerLearningRate(ctx, this.t.learningRateFactor, 'a good rate sits about 10× below where the loss diverges'),
+      clip === null ? clipGradients(clipAt) : null,
+      standardizeInputs(ctx),
+    ]);
+  }
+
+  private emit(severity: Severity, reason: string, epoch: number, step: number | undefined, message: string, evidence: Record<string, unknown>): void {
+    if (this.raisedReasons.has(reason)) return;
+    if (this.raisedSeverity === 'error' || (this.raisedSeverity === 'warning' && severity !== 'error')) return;
+    this.raisedReasons.add(reason);
+    this.raisedSeverity = severity;
+    this.env.raise({
+      kind: 'exploding-loss',
+      severity,
+      epoch,
+      ...(step !== undefined ? { step } : {}),
+      message,
+      evidence: { reason, ...evidence },
+      fix: this.fixes(),
+    });
+  }
+
+  private nonFinite(epoch: number, step: number | undefined, batch: number | undefined, loss: number, gradNorm: number, lr: number): void {
+    const what = !Number.isFinite(loss) ? `The training loss became ${String(loss)}` : `The gradient norm became ${String(gradNorm)}`;
+    const where = step !== undefined ? `at step ${step} (epoch ${epoch}, batch ${batch})` : `in epoch ${epoch}`;
+    const last = this.lastFinite ? ` The last finite loss was ${fmt(this.lastFinite.loss)} at step ${this.lastFinite.step}.` : '';
+    this.emit(
+      'error',
+      'non-finite',
+      epoch,
+      step,
+      `Exploding loss: ${what} ${where}.${last} The weights are now garbage and training cannot recover from this. ` +
+        `Try a learning rate 10× lower (now ${fmt(lr)}), gradient clipping, or standardized inputs.`,
+      {
+        onsetEpoch: epoch,
+        onsetStep: step ?? null,
+        batch: batch ?? null,
+        loss: Number.isFinite(loss) ? loss : String(loss),
+        gradNorm: Number.isFinite(gradNorm) ? gradNorm : String(gradNorm),
+        lastFiniteLoss: this.lastFinite?.loss ?? null,
+        lastFiniteStep: this.lastFinite?.step ?? null,
+        learningRate: lr,
+      },
+    );
+  }
+
+  private nonFiniteValidation(m: EpochMetrics): void {
+    this.emit(
+      'error',
+      'non-finite-validation',
+      m.epoch,
+      undefined,
+      `Exploding loss: the validation loss became ${String(m.valLoss)} after epoch ${m.epoch} although training loss was ${fmt(m.trainLoss)}: ` +
+        `the logits have grown so large that some validation rows get probability 0 for their class. Try a lower learning rate or gradient clipping.`,
+      { onsetEpoch: m.epoch, valLoss: String(m.valLoss), trainLoss: m.trainLoss, learningRate: m.learningRate },
+    );
+  }
+
+  private judge(level: number, recent: readonly { step: number; epoch: number; batch: number; loss: number }[], s: StepStats | undefined, w: number): void {
+    const t = this.t;
+    const chance = this.chance();
+    const chanceOrFloor = chance ?? UNKNOWN_CHANCE;
+    const enough = s === undefined ? this.bestLevel < Infinity : this.stepsSeen >= t.minSteps;
+    const now = recent[recent.length - 1]!;
+    const unit = s === undefined ? 'epoch' : 'step';
+    const at = s === undefined ? `at epoch ${now.epoch}` : `at step ${now.step} (epoch ${now.epoch}, batch ${now.batch})`;
+    const levelName = s === undefined ? 'training loss' : `loss (median of the last ${w} steps)`;
+
+    if (chance !== undefined && level > t.chanceFactor * chance && (s === undefined || this.stepsSeen >= w)) {
+      const diverged = this.everBelowChanceLimit;
+      this.emit(
+        diverged ? 'error' : 'warning',
+        diverged ? 'far-above-chance' : 'started-above-chance',
+        now.epoch,
+        s?.step,
+        diverged
+          ? `Exploding loss: the ${levelName} climbed to ${fmt(level)} ${at}, ${fmt(level / chance, 2)}× the ${fmt(chance)} of guessing uniformly (ln ${Math.round(Math.exp(chance))}), after having been as low as ${fmt(this.bestLevel)}. ` +
+            `The model is now confidently wrong: the learning rate is too high for this loss surface. A rate ${fmt(t.learningRateFactor)}× lower is where the range test (Smith 2017) usually finds stable training.`
+          : `The ${levelName} is ${fmt(level)} ${at}, ${fmt(level / chance, 2)}× the ${fmt(chance)} of guessing uniformly (ln ${Math.round(Math.exp(chance))}): the model starts out confidently wrong. ` +
+            `This usually means unscaled inputs (standardize them) or a learning rate that overshoots from the first steps.`,
+        { onsetEpoch: recent[0]!.epoch, onsetStep: s ? recent[0]!.step : null, level, chanceLoss: chance, ratioToChance: level / chance, bestLevel: Number.isFinite(this.bestLevel) ? this.bestLevel : null },
+      );
+    }
+    if (chance !== undefined && level <= t.chanceFactor * chance) this.everBelowChanceLimit = true;
+
+    if (enough && Number.isFinite(this.bestLevel) && level > t.spikeFactor * this.bestLevel && level - this.bestLevel > t.spikeMinChance * chanceOrFloor) {
+      const threshold = t.spikeFactor * this.bestLevel;
+      const onset = recent.find((r) => r.loss > threshold) ?? now;
+      this.emit(
+        'warning',
+        'spike',
+        now.epoch,
+        s?.step,
+        `Exploding loss: the ${levelName} jumped to ${fmt(level)} ${at}, ${fmt(level / this.bestLevel, 2)}× the best level ${fmt(this.bestLevel)} reached so far ` +
+          `(fastai's lr_find treats 4× as divergence). It started rising at ${unit} ${s ? onset.step : onset.epoch}. ` +
+          `Try a learning rate ${fmt(t.learningRateFactor)}× lower (a good rate sits about an order of magnitude below the divergence point, Smith 2017) or gradient clipping.`,
+        { onsetEpoch: onset.epoch, onsetStep: s ? onset.step : null, batch: s ? onset.batch : null, level, bestLevel: this.bestLevel, ratio: level / this.bestLevel, chanceLoss: chance ?? null },
+      );
+    }
+  }
+
+  private judgeGradients(s: StepStats, w: number): void {
+    const t = this.t;
+    const g = this.gradNorms;
+    if (g.length < w + Math.min(20, Math.round(t.gradWindow)) || this.stepsSeen < t.minSteps) return;
+    const level = median(g.slice(-w));
+    const baseline = median(g.slice(0, -w));
+    if (!(baseline > 0) || !(level > t.gradFactor * baseline)) return;
+    this.emit(
+      'warning',
+      'gradient-blow-up',
+      s.epoch,
+      s.step,
+      `Exploding gradients: the gradient norm (median of the last ${w} steps) is ${fmt(level)} at step ${s.step} (epoch ${s.epoch}), ` +
+        `${fmt(level / baseline, 2)}× its recent median ${fmt(baseline)}. The loss may follow. Clip gradients near the usual norm or lower the learning rate.`,
+      { onsetEpoch: s.epoch, onsetStep: s.step - w + 1, gradNorm: level, baselineGradNorm: baseline, ratio: level / baseline },
+    );
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Miscalibration: the model's confidence does not match how often it is right. Every epoch with
+ * validation outputs (live) and at the end on the final model:
+ * - the contract's calibration (ECE over 15 bins, MCE, Brier, bins, temperature T, ECE after T);
+ * - a significance test: consistency resampling (calibrationTest.ts) gives the p-value of this ECE
+ *   under a perfectly calibrated model with these confidences on this many rows. Flag only when
+ *   p < `significance` AND ECE ≥ `minEce` (beyond noise AND big enough to matter);
+ * - the direction from the fitted temperature: T > 1 (softening helps) = overconfident, T < 1 =
+ *   underconfident. Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
+ *   named as the cause of underconfidence.
+ * Live, a direction must hold `persistEpochs` epochs in a row: a model still learning is often
+ * briefly underconfident. Underconfidence during training is `info` unless label smoothing explains
+ * it; the final model's miscalibration (what the user deploys) is a `warning`.
+ */
+import type { EpochMetrics, SplitOutputs } from '../engine/events';
+import { calibrationOfProbabilities, computeCalibration } from './calibration';
+import { calibrationSignificance, type CalibrationSignificance } from './calibrationTest';
+import { compact, earlyStopping } from './fixes';
+import { fmt, pct, round2 } from './stats';
+import { resolveThresholds } from './thresholds';
+import type { Calibration, Detector, DetectorEnv, EpochInput, Fix, Severity } from './types';
+
+export const MISCALIBRATION_DEFAULTS = {
+  /** Flag when a perfectly calibrated model would show an ECE this large less often than this. */
+  significance: 0.01,
+  /**
+   * Practical floor on ECE. Guo et al. 2017 (Table 1) report 1-2% ECE after temperature scaling on
+   * real benchmarks; below 3% there is little a user can gain.
+   */
+  minEce: 0.03,
+  /** Resamples for the live test every epoch, and for the final model. */
+  resamples: 200,
+  finalResamples: 1000,
+  /** Live: epochs in a row with the same significant direction. */
+  persistEpochs: 3,
+  /** Label smoothing at or above this is "heavy" (Müller et al. 2019 study 0.05-0.1 as typical). */
+  heavyLabelSmoothing: 0.1,
+};
+
+type Direction = 'overconfident' | 'underconfident';
+
+interface Assessment {
+  readonly epoch: number;
+  readonly calibration: Calibration;
+  readonly test: CalibrationSignificance;
+  readonly accuracy: number;
+  readonly meanConfidence: number;
+  readonly rows: number;
+  readonly significant: boolean;
+  readonly direction: Direction;
+}
+
+export class MiscalibrationDetector implements Detector {
+  readonly kind = 'miscalibration' as const;
+  private readonly t: typeof MISCALIBRATION_DEFAULTS;
+  private latest: Calibration | null = null;
+  private lastValidation: SplitOutputs | null = null;
+  private lastEpoch = 0;
+  private streak: { direction: Direction; start: number; length: number } | null = null;
+  private raisedSeverity: Severity | null = null;
+  private readonly seed: number;
+
+  constructor(private readonly env: DetectorEnv) {
+    this.t = resolveThresholds('miscalibration', MISCALIBRATION_DEFAULTS, env.ctx.config?.diagnostics);
+    this.seed = env.ctx.config?.seed ?? 0;
+  }
+
+  /** The latest validation calibration (live), or null before the first epoch with outputs. */
+  calibration(): Calibration | null {
+    return this.latest;
+  }
+
+  onEpoch(event: EpochInput): void {
+    const m: EpochMetrics = event.metrics;
+    this.lastEpoch = m.epoch;
+    if (!event.validation || event.validation.rows === 0 || !allFinite(event.validation.probabilities)) return;
+    this.lastValidation = event.validation;
+    const a = this.assess(event.validation, m.epoch, this.t.resamples);
+    this.latest = a.calibration;
+    if (!a.significant) {
+      this.streak = null;
+      return;
+    }
+    if (this.streak && this.streak.direction === a.direction) this.streak.length++;
+    else this.streak = { direction: a.direction, start: m.epoch, length: 1 };
+    if (this.streak.length < this.t.persistEpochs) return;
+    const smoothing = this.labelSmoothing();
+    const severity: Severity = a.direction === 'overconfident' || smoothing >= this.t.heavyLabelSmoothing ? 'warning' : 'info';
+    this.emit(a, severity, this.streak.start, 'live');
+  }
+
+  finish(finalValidation?: SplitOutputs): void {
+    const outputs = finalValidation && finalValidation.rows > 0 ? finalValidation : this.lastValidation;
+    if (!outputs || !allFinite(outputs.probabilities)) return;
+    const a = this.assess(outputs, this.lastEpoch, this.t.finalResamples);
+    this.latest = a.calibration;
+    if (!a.significant) return;
+    const onset = this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
+    this.emit(a, 'warning', onset, 'final');
+  }
+
+  private labelSmoothing(): number {
+    return this.env.ctx.config?.loss.labelSmoothing ?? 0;
+  }
+
+  private assess(outputs: SplitOutputs, epoch: number, resamples: number): Assessment {
+    const calibration = computeCalibration(outputs);
+    const base = calibrationOfProbabilities(outputs.probabilities, outputs.labels, outputs.rows, outputs.classes);
+    const test = calibrationSignificance(base.top.confidence, calibration.ece, Math.max(1, Math.round(resamples)), this.seed + epoch);
+    let hits = 0;
+    let conf = 0;
+    for (let i = 0; i < outputs.rows; i++) {
+      hits += base.top.correct[i]!;
+      conf += base.top.confidence[i]!;
+    }
+    const accuracy = hits / outputs.rows;
+    const meanConfidence = conf / outputs.rows;
+    const significant = test.pValue < this.t.significance && calibration.ece >= this.t.minEce;
+    // Direction by the fitted temperature; when T is ~1, by the sign of the average gap.
+    const direction: Direction = Math.abs(Math.log(calibration.temperature)) > 0.01 ? (calibration.temperature > 1 ? 'overconfident' : 'underconfident') : meanConfidence > accuracy ? 'overconfident' : 'underconfident';
+    return { epoch, calibration, test, accuracy, meanConfidence, rows: outputs.rows, significant, direction };
+  }
+
+  private emit(a: Assessment, severity: Severity, onsetEpoch: number, when: 'live' | 'final'): void {
+    const rank = { info: 0, warning: 1, error: 2 } as const;
+    if (this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return;
+    this.raisedSeverity = severity;
+    const c = a.calibration;
+    const smoothing = this.labelSmoothing();
+    const sure = a.test.pValue <= 1 / (a.test.resamples + 1) ? `none of ${a.test.resamples} simulated calibrated sets came close (p < ${fmt(1 / a.test.resamples, 1)})` : `p = ${fmt(a.test.pValue, 2)}`;
+    const whenText = when === 'final' ? 'the final model' : `epoch ${a.epoch}`;
+    const parts = [
+      `The model is ${a.direction} on validation (${whenText}): it is ${pct(a.meanConfidence)} confident on average but right ${pct(a.accuracy)} of the time; ` +
+        `ECE ${fmt(c.ece, 2)} over 15 bins (MCE ${fmt(c.mce, 2)}, Brier ${fmt(c.brier, 3)}) on ${a.rows} rows, since epoch ${onsetEpoch}.`,
+      `A perfectly calibrated model would exceed an ECE of ${fmt(a.test.nullEce95, 2)} on this many rows only 5% of the time; ${sure}, so this is beyond sampling noise.`,
+      `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
+        ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
+    ];
+    if (a.direction === 'underconfident' && smoothing >= this.t.heavyLabelSmoothing) {
+      parts.push(`Label smoothing ${smoothing} caps the confidence the loss rewards, which is the likely cause: lower it.`);
+    } else if (a.direction === 'overconfident') {
+      parts.push('Overconfidence grows as the network overfits (Guo et al. 2017): stopping earlier also helps.');
+    } else {
+      parts.push('An underconfident model is often one that has not finished learning.');
+    }
+    this.env.raise({
+      kind: 'miscalibration',
+      severity,
+      epoch: a.epoch,
+      message: parts.join(' '),
+      evidence: {
+        direction: a.direction,
+        onsetEpoch: onsetEpoch,
+        ece: c.ece,
+        mce: c.mce,
+        brier: c.brier,
+        temperature: c.temperature,
+        eceAfterTemperature: c.eceAfterTemperature,
+        accuracy: a.accuracy,
+        meanConfidence: a.meanConfidence,
+        rows: a.rows,
+        pValue: a.test.pValue,
+        nullEce95: a.test.nullEce95,
+        nullEce99: a.test.nullEce99,
+        resamples: a.test.resamples,
+        test: 'consistency resampling (Bröcker & Smith 2007)',
+        assessed: when,
+      },
+      fix: this.fixes(a.direction, smoothing),
+    });
+  }
+
+  private fixes(direction: Direction, smoothing: number): Fix[] {
+    const ctx = this.env.ctx;
+    if (direction === 'underconfident') {
+      if (smoothing > 0) {
+        const value = smoothing >= 0.1 ? round2(smoothing / 2) : 0;
+        return [{ title: `Lower label smoothing to ${value}`, edits: [{ path: 'loss.labelSmoothing', value }] }];
+      }
+      const epochs = ctx.config?.training.epochs;
+      return epochs ? [{ title: `Train longer (${epochs * 2} epochs)`, edits: [{ path: 'training.epochs', value: epochs * 2 }] }] : [];
+    }
+    return compact([
+      earlyStopping(ctx),
+      smoothing === 0 && softmaxOutput(ctx) ? { title: 'Add label smoothing 0.05 (discourages overconfident logits, Müller et al. 2019)', edits: [{ path: 'loss.labelSmoothing', value: 0.05 }] } : null,
+    ]);
+  }
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/** Label smoothing applies to softmax outputs only (contract §1); "auto" is sigmoid for two classes. */
+function softmaxOutput(ctx: DetectorEnv['ctx']): boolean {
+  const output = ctx.config?.model.output;
+  const classes = ctx.classes?.length ?? ctx.trainClassCounts?.length;
+  return output === 'softmax' || (output === 'auto' && classes !== undefined && classes > 2);
+}

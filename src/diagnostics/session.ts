@@ -1,0 +1,142 @@
+/**
+ * One run's diagnostics: wires the detectors (one per file), feeds them the engine's events as they
+ * come, and keeps one flag per kind. A detector raises a kind once; raising the same kind again
+ * with a higher severity escalates it (warning -> error), which `onFlag` sees as a new flag with the
+ * same kind (its `epoch` stays that of the first raise; `evidence.escalatedEpoch` says when). `finish()` returns the contract's diagnostics.json content.
+ *
+ * Works live (worker, CLI) and on logs read from disk, where events may carry only EpochMetrics
+ * (and steps only {loss, gradNorm}): every detector degrades to what the events hold.
+ */
+import type { EpochMetrics, SplitOutputs, StepStats } from '../engine/events';
+import { computeCalibration } from './calibration';
+import { ClassImbalanceDetector } from './classImbalance';
+import { DeadNetworkDetector } from './deadNetwork';
+import { DeadUnitsDetector } from './deadUnits';
+import { ExplodingLossDetector } from './explodingLoss';
+import { MiscalibrationDetector } from './miscalibration';
+import { MislabeledDetector } from './mislabeled';
+import { OscillationDetector } from './oscillation';
+import { OverfittingDetector } from './overfitting';
+import { PlateauDetector } from './plateau';
+import { detectorEnabled } from './thresholds';
+import type { Calibration, Detector, DetectorEnv, DiagnosticsReport, EpochInput, Flag, FlagKind, RunContext, Severity } from './types';
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/** A step from a foreign log may hold only loss and gradNorm; the rest defaults to "unknown". */
+export type PartialStep = Pick<StepStats, 'step' | 'loss'> & Partial<StepStats>;
+
+export class DiagnosticsSession {
+  private readonly detectors: Detector[] = [];
+  private readonly miscalibration: MiscalibrationDetector | null;
+  private readonly mislabeled: MislabeledDetector | null;
+  private readonly byKind = new Map<FlagKind, Flag>();
+  private readonly order: FlagKind[] = [];
+  private lastValidation: SplitOutputs | null = null;
+  private liveCalibration: Calibration | null = null;
+  private report: DiagnosticsReport | null = null;
+  private stepsSeen = 0;
+  private lastEpoch = 0;
+
+  constructor(
+    readonly ctx: RunContext,
+    private readonly onFlag?: (flag: Flag) => void,
+  ) {
+    const env: DetectorEnv = { ctx, raise: (f) => this.raise(f), raised: (k) => this.byKind.get(k) };
+    const on = (kind: string) => detectorEnabled(kind, ctx.config?.diagnostics);
+    const add = <D extends Detector>(d: D): D => {
+      this.detectors.push(d);
+      return d;
+    };
+    // Order matters only for suppression: causes (explosion, dead network) before symptoms.
+    if (on('exploding-loss')) add(new ExplodingLossDetector(env));
+    if (on('dead-network')) add(new DeadNetworkDetector(env));
+    if (on('dead-units')) add(new DeadUnitsDetector(env));
+    if (on('overfitting')) add(new OverfittingDetector(env));
+    if (on('plateau')) add(new PlateauDetector(env));
+    if (on('oscillation')) add(new OscillationDetector(env));
+    if (on('class-imbalance')) add(new ClassImbalanceDetector(env));
+    this.miscalibration = on('miscalibration') ? add(new MiscalibrationDetector(env)) : null;
+    this.mislabeled = on('mislabeled-rows') ? add(new MislabeledDetector(env)) : null;
+  }
+
+  onStep(s: StepStats | PartialStep): void {
+    if (this.report) return;
+    this.stepsSeen++;
+    const full: StepStats = {
+      epoch: s.epoch ?? this.lastEpoch + 1,
+      batch: s.batch ?? 0,
+      gradNorm: s.gradNorm ?? 0,
+      layerGradNorms: s.layerGradNorms ?? [],
+      deadFractions: s.deadFractions ?? [],
+      learningRate: s.learningRate ?? NaN,
+      timeMs: s.timeMs ?? 0,
+      step: s.step,
+      loss: s.loss,
+    };
+    for (const d of this.detectors) d.onStep?.(full);
+  }
+
+  onEpoch(e: EpochInput | { readonly metrics: EpochMetrics }): void {
+    if (this.report) return;
+    const event = e as EpochInput;
+    this.lastEpoch = event.metrics.epoch;
+    if (event.validation) this.lastValidation = event.validation;
+    for (const d of this.detectors) d.onEpoch?.(event);
+    if (event.validation) this.liveCalibration = this.miscalibration?.calibration() ?? safeCalibration(event.validation);
+  }
+
+  /** The latest validation calibration (live, per epoch), or null before any epoch with outputs. */
+  calibration(): Calibration | null {
+    return this.liveCalibration;
+  }
+
+  flags(): readonly Flag[] {
+    return this.order.map((k) => this.byKind.get(k)!);
+  }
+
+  /**
+   * Ends the run: detectors judge the final model (`finalValidation`, the final or restored-best
+   * model's outputs; else the last epoch's) and the report for diagnostics.json is returned.
+   * Calling it again returns the same report.
+   */
+  finish(finalValidation?: SplitOutputs): DiagnosticsReport {
+    if (this.report) return this.report;
+    for (const d of this.detectors) d.finish?.(finalValidation);
+    const outputs = finalValidation && finalValidation.rows > 0 ? finalValidation : this.lastValidation;
+    const calibration = this.miscalibration?.calibration() ?? (outputs ? safeCalibration(outputs) : null);
+    this.liveCalibration = calibration;
+    this.report = { flags: this.flags(), calibration, suspectedMislabeled: this.mislabeled?.suspected() ?? [] };
+    return this.report;
+  }
+
+  private raise(flag: Flag): void {
+    const previous = this.byKind.get(flag.kind);
+    if (previous && SEVERITY_RANK[flag.severity] <= SEVERITY_RANK[previous.severity]) return;
+    // An escalation keeps the epoch (and step) of the first raise: that is when the evidence was
+    // first enough (contract §3), so epoch - onsetEpoch stays the detection delay. The escalation's
+    // own time and the first severity go into the evidence.
+    const stored: Flag = previous
+      ? {
+          ...flag,
+          epoch: previous.epoch,
+          ...(previous.step !== undefined ? { step: previous.step } : {}),
+          evidence: {
+            ...flag.evidence,
+            escalatedEpoch: flag.epoch,
+            ...(flag.step !== undefined ? { escalatedStep: flag.step } : {}),
+            firstSeverity: previous.evidence['firstSeverity'] ?? previous.severity,
+          },
+        }
+      : flag;
+    if (!previous) this.order.push(flag.kind);
+    this.byKind.set(flag.kind, stored);
+    this.onFlag?.(stored);
+  }
+}
+
+function safeCalibration(outputs: SplitOutputs): Calibration | null {
+  if (outputs.rows === 0) return null;
+  for (let i = 0; i < outputs.probabilities.length; i++) if (!Number.isFinite(outputs.probabilities[i]!)) return null;
+  return computeCalibration(outputs);
+}

@@ -1,0 +1,83 @@
+/** Small robust statistics the detectors share. All ignore nothing: callers pass finite values. */
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/** Linear-interpolated quantile (numpy's default "linear" method), q in [0, 1]. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+/** 1.4826 · MAD: a consistent estimator of the standard deviation for normal noise (Hampel 1974). */
+export const MAD_TO_SIGMA = 1.4826;
+
+export function robustSigma(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const m = median(values);
+  return MAD_TO_SIGMA * median(values.map((v) => Math.abs(v - m)));
+}
+
+/**
+ * The epoch-to-epoch jitter of a curve: the robust spread (1.4826 · MAD) of each point's residual
+ * from the median of its 4 neighbours (2 each side). A trend (the loss falling) does not count as
+ * noise; single bumps do. Leaving the point out of its own median keeps the estimate from shrinking
+ * toward zero (a median of 5 including the point absorbs part of its noise).
+ */
+export function curveNoise(values: readonly number[]): number {
+  if (values.length < 5) return NaN;
+  const residuals: number[] = [];
+  for (let i = 2; i + 2 < values.length; i++) {
+    residuals.push(values[i]! - median([values[i - 2]!, values[i - 1]!, values[i + 1]!, values[i + 2]!]));
+  }
+  return MAD_TO_SIGMA * median(residuals.map(Math.abs));
+}
+
+/** Chance-level cross-entropy of guessing uniformly over C classes: ln C. */
+export function chanceLoss(classes: number): number {
+  return Math.log(classes);
+}
+
+/**
+ * The loss of a network whose output ignores its input and predicts the class prior: the prior's
+ * entropy H(p) = -Σ p_k ln p_k (≤ ln C). A dead network's biases converge here.
+ */
+export function priorEntropy(counts: readonly number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  let h = 0;
+  for (const c of counts) if (c > 0) h -= (c / total) * Math.log(c / total);
+  return h;
+}
+
+/** Rounds to 2 significant digits for messages and suggested config values (3e-4, not 0.00030000001). */
+export function round2(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const p = Math.pow(10, Math.floor(Math.log10(Math.abs(x))) - 1);
+  return Math.round(x / p) * p;
+}
+
+/** A number for a sentence: 3 significant digits, no exponent noise. */
+export function fmt(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits)));
+}
+
+export function pct(x: number, digits = 1): string {
+  return `${(100 * x).toFixed(digits)}%`;
+}

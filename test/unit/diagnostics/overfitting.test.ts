@@ -1,0 +1,86 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { DiagnosticsSession } from '../../../src/diagnostics/session';
+import type { Flag } from '../../../src/diagnostics/types';
+import { config, metrics, noise } from './helpers';
+
+function run(series: { train: number; val: number; acc?: number }[]): Flag[] {
+  const raised: Flag[] = [];
+  const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'] }, (f) => raised.push(f));
+  series.forEach((p, i) => s.onEpoch({ metrics: metrics(i + 1, p.train, p.val, p.acc ?? NaN) }));
+  s.finish();
+  return raised.filter((f) => f.kind === 'overfitting');
+}
+
+/** A U-shaped validation curve: minimum at epoch 10, then rising ~0.6% of the minimum per epoch, squared. */
+function uShape(epochs: number, jitter: number, seed = 1) {
+  const rnd = noise(seed);
+  return Array.from({ length: epochs }, (_, i) => {
+    const t = i + 1;
+    const val = 0.3 + 0.7 * Math.exp(-0.35 * t) + (t > 10 ? 0.0025 * (t - 10) ** 2 : 0);
+    return { train: 1.2 * Math.exp(-0.12 * t), val: val * (1 + jitter * (2 * rnd() - 1)), acc: 0.9 };
+  });
+}
+
+describe('overfitting (Prechelt GL / PQ / UP)', () => {
+  test('fires on a U-shaped curve, onset at the validation minimum, not at the first uptick', () => {
+    const series = uShape(30, 0.01);
+    const flags = run(series);
+    assert.ok(flags.length >= 1, 'raised');
+    const first = flags[0]!;
+    const argmin = series.reduce((b, p, i) => (p.val < series[b]!.val ? i : b), 0) + 1;
+    assert.equal(first.evidence['onsetEpoch'], argmin);
+    assert.equal(first.evidence['bestEpoch'], argmin);
+    assert.ok(first.epoch >= argmin + 3, `raised at ${first.epoch}, minimum at ${argmin}`);
+    assert.ok(first.epoch <= argmin + 10, `raised too late: ${first.epoch}`);
+    assert.equal(first.severity, 'warning');
+    assert.ok(Array.isArray(first.evidence['criterion']) && (first.evidence['criterion'] as string[]).length > 0);
+    assert.ok((first.evidence['generalizationLoss'] as number) > 2);
+    assert.ok(first.fix?.some((f) => f.edits.some((e) => e.path === 'training.epochs' && e.value === argmin)));
+    assert.ok(first.fix?.some((f) => f.edits.some((e) => e.path === 'regularization.l2')));
+    assert.match(first.message, /since epoch/);
+  });
+
+  test('escalates warning -> error as the gap grows, re-raising the same kind', () => {
+    const flags = run(uShape(40, 0.005));
+    assert.deepEqual(flags.map((f) => f.severity), ['warning', 'error']);
+    assert.equal(flags[1]!.epoch, flags[0]!.epoch, "an escalation keeps the first raise epoch");
+    assert.ok((flags[1]!.evidence["escalatedEpoch"] as number) > flags[0]!.epoch);
+    assert.ok((flags[1]!.evidence['generalizationLoss'] as number) >= 20);
+  });
+
+  test('quiet on a healthy curve that keeps improving with noise', () => {
+    const rnd = noise(5);
+    const series = Array.from({ length: 50 }, (_, i) => ({ train: Math.exp(-0.05 * (i + 1)), val: (0.3 + 0.7 * Math.exp(-0.08 * (i + 1))) * (1 + 0.03 * (2 * rnd() - 1)) }));
+    assert.deepEqual(run(series), []);
+  });
+
+  test('quiet on a converged curve that only jitters (noise gate)', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rnd = noise(seed);
+      const series = Array.from({ length: 40 }, (_, i) => ({ train: 0.2 + 0.8 * Math.exp(-0.3 * (i + 1)), val: (0.35 + 0.6 * Math.exp(-0.5 * (i + 1))) * (1 + 0.06 * (2 * rnd() - 1)) }));
+      assert.deepEqual(run(series), [], `seed ${seed}`);
+    }
+  });
+
+  test('says "confidence overfitting" when validation accuracy still improves (Guo et al. 2017)', () => {
+    const series = uShape(30, 0.005).map((p, i) => ({ ...p, acc: 0.8 + 0.005 * i }));
+    const f = run(series)[0]!;
+    assert.equal(f.evidence['confidenceOverfitting'], true);
+    assert.match(f.message, /confidence overfitting/);
+    const dropping = uShape(30, 0.005).map((p, i) => ({ ...p, acc: i < 10 ? 0.9 : 0.9 - 0.01 * (i - 9) }));
+    const g = run(dropping)[0]!;
+    assert.equal(g.evidence['confidenceOverfitting'], false);
+    assert.doesNotMatch(g.message, /confidence overfitting/);
+  });
+
+  test('a config override raises the bar (diagnostics.overfitting.generalizationLossAlpha)', () => {
+    const series = uShape(22, 0.005);
+    const raised: Flag[] = [];
+    const cfg = config({ diagnostics: { overfitting: { generalizationLossAlpha: 1000, progressQuotientAlpha: 1000, upStrips: 100 } } });
+    const s = new DiagnosticsSession({ config: cfg }, (f) => raised.push(f));
+    series.forEach((p, i) => s.onEpoch({ metrics: metrics(i + 1, p.train, p.val) }));
+    assert.equal(raised.filter((f) => f.kind === 'overfitting').length, 0);
+    assert.ok(run(series).length > 0);
+  });
+});
