@@ -1,8 +1,9 @@
 /**
  * Edits of a `*.losslens.json` text that keep the user's comments and layout: jsonc-parser's
  * `modify` changes only the value it targets. Pure (no `vscode`), so it is unit-tested on text.
+ * (jsonc-parser's ES module build: its UMD `main` hides `require`s esbuild cannot bundle.)
  */
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath } from 'jsonc-parser/lib/esm/main.js';
 import type { ConfigEdit } from '../diagnostics/types';
 
 /** One replacement of `length` characters at `offset` by `content`. */

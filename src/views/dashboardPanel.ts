@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { dashboardHtml, makeNonce } from './webviewHtml';
-import { parseDashboardState, parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import { parseDashboardState, type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import { gateDashboardMessage } from './dashboardMessages';
 import { toSnapshot, type RunStore } from '../jobs/runStore';
 
 export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
@@ -150,16 +151,12 @@ export class DashboardPanel extends Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const message = parseWebviewToHost(raw);
-    if (!message) {
-      console.warn('[loss-lens] ignored a malformed message from the dashboard');
+    const gate = gateDashboardMessage(raw, this.runIds.filter((id) => this.store.get(id)));
+    if (!gate.ok) {
+      console.warn(`[loss-lens] ignored a message from the dashboard: ${gate.reason}`);
       return;
     }
-    const shown = (runId: string): boolean => {
-      if (this.runIds.includes(runId) && this.store.get(runId)) return true;
-      console.warn(`[loss-lens] the dashboard named a run it was not shown (${runId}); ignored`);
-      return false;
-    };
+    const { message } = gate;
     switch (message.type) {
       case 'webview/didBecomeReady':
         this.ready = true;
@@ -167,13 +164,13 @@ export class DashboardPanel extends Disposable {
         this.sendRuns();
         return;
       case 'fix/apply':
-        if (shown(message.runId)) void this.actions.applyFix(message.runId, message.flagIndex, message.fixIndex, message.retrain);
+        void this.actions.applyFix(message.runId, message.flagIndex, message.fixIndex, message.retrain);
         return;
       case 'config/open':
-        if (shown(message.runId)) void this.actions.openConfig(message.runId);
+        void this.actions.openConfig(message.runId);
         return;
       case 'run/stop':
-        if (shown(message.runId)) this.actions.stop(message.runId);
+        this.actions.stop(message.runId);
         return;
       case 'export/didRender': {
         const resolve = this.exports.get(message.requestId);

@@ -1,0 +1,35 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'jsonc-parser/lib/esm/main.js';
+import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS } from '../../../src/commands/configTemplate';
+import { validateConfigText } from '../../../src/config/validate';
+import { BUNDLED_DATASETS, SYNTHETIC_DATASETS } from '../../../src/config/datasets';
+
+describe('starter configs', () => {
+  test('there is an example for every bundled and synthetic dataset of the contract', () => {
+    assert.deepEqual(EXAMPLE_DATASETS.map((d) => d.name).sort(), [...BUNDLED_DATASETS, ...SYNTHETIC_DATASETS].sort());
+  });
+
+  test('every dataset x task template is a valid, commented config', () => {
+    for (const dataset of EXAMPLE_DATASETS) {
+      for (const task of TASKS) {
+        const name = configFileName(dataset.name, task.kind).replace('.losslens.json', '');
+        const text = configTemplate({ dataset, task: task.kind, name });
+        const v = validateConfigText(text, `/tmp/${name}.losslens.json`);
+        assert.deepEqual(v.problems, [], `${dataset.name}/${task.kind}`);
+        assert.equal(v.config?.name, name);
+        assert.equal(v.config?.data.source, dataset.name);
+        assert.ok(text.includes('//'), 'commented');
+      }
+    }
+  });
+
+  test('the tasks change what they say they change', () => {
+    const iris = EXAMPLE_DATASETS.find((d) => d.name === 'iris')!;
+    const exploding = parse(configTemplate({ dataset: iris, task: 'exploding-loss', name: 'x' })) as { optimizer: { type: string; learningRate: number } };
+    assert.equal(exploding.optimizer.type, 'sgd');
+    assert.ok(exploding.optimizer.learningRate >= 1);
+    const overfit = parse(configTemplate({ dataset: iris, task: 'overfitting', name: 'x' })) as { training: { earlyStopping: unknown } };
+    assert.equal(overfit.training.earlyStopping, false);
+  });
+});
