@@ -14,7 +14,8 @@
 import type { ActivationName } from '../config/types';
 import type { Activation } from './activations';
 import { activationByName } from './activations';
-import type { Arena, Kernels } from './kernels';
+import type { ActivationCode, Arena, Kernels } from './kernels';
+import { activationCode } from './kernels';
 import type { Rng } from './rng';
 
 export interface NetworkShape {
@@ -84,6 +85,7 @@ export class Network {
   /** Gradient of the loss w.r.t. the logits [maxRows][outputs]: the criterion writes it. */
   readonly dLogits: Float32Array;
   private readonly activation: Activation;
+  private readonly activationCode: ActivationCode;
   private readonly gradBuffers: readonly [Float32Array, Float32Array];
   /** Per hidden layer, per unit: was it > 0 for some row of the last training batch? */
   private readonly alive: readonly Uint8Array[];
@@ -96,6 +98,7 @@ export class Network {
     const sizes = layerSizes(shape);
     const rows = shape.maxRows;
     this.activation = activationByName(shape.activation);
+    this.activationCode = activationCode(shape.activation);
     this.params = arena.take(parameterCount(shape));
     this.grads = arena.take(parameterCount(shape));
     this.input = arena.take(rows * shape.inputSize);
@@ -158,7 +161,7 @@ export class Network {
       this.kernels.gemmNT(previous, layer.weight, layer.z, rows, layer.fanOut, layer.fanIn, layer.bias);
       if (l === last) break;
       const count = rows * layer.fanOut;
-      this.activation.forward(layer.z, layer.a, count);
+      if (!this.kernels.activationForward(this.activationCode, layer.z, layer.a, count)) this.activation.forward(layer.z, layer.a, count);
       if (training) {
         this.recordAlive(l, rows);
         const mask = layer.mask;
@@ -177,17 +180,13 @@ export class Network {
       const previous = l === 0 ? this.input : this.layers[l - 1]!.a;
       this.kernels.gemmTN(dZ, previous, layer.weightGrad, layer.fanOut, layer.fanIn, rows);
       const out = layer.fanOut;
-      const biasGrad = layer.biasGrad;
-      biasGrad.fill(0);
-      for (let i = 0, o = 0; i < rows; i++, o += out) {
-        for (let j = 0; j < out; j++) biasGrad[j] = biasGrad[j]! + dZ[o + j]!;
-      }
+      this.kernels.columnSums(dZ, layer.biasGrad, rows, out);
       if (l === 0) break;
       const below = this.layers[l - 1]!;
       this.kernels.gemmNN(dZ, layer.weight, spare, rows, layer.fanIn, out);
       const count = rows * layer.fanIn;
       if (below.mask !== null) for (let i = 0; i < count; i++) spare[i] = spare[i]! * below.mask[i]!;
-      this.activation.backward(below.z, spare, count);
+      if (!this.kernels.activationBackward(this.activationCode, below.z, spare, count)) this.activation.backward(below.z, spare, count);
       const t = dZ;
       dZ = spare;
       spare = t;
@@ -216,9 +215,10 @@ export class Network {
     let abs = 0;
     let squares = 0;
     for (const layer of this.layers) {
-      for (const v of layer.weight) {
-        abs += Math.abs(v);
-        squares += v * v;
+      const w = layer.weight;
+      for (let i = 0; i < w.length; i++) {
+        abs += Math.abs(w[i]!);
+        squares += w[i]! * w[i]!;
       }
     }
     return l1 * abs + l2 * squares;
@@ -227,10 +227,7 @@ export class Network {
   /** Squared L2 norm of layer l's weight and bias gradients. */
   layerGradSquaredNorm(l: number): number {
     const layer = this.layers[l]!;
-    let s = 0;
-    for (const g of layer.weightGrad) s += g * g;
-    for (const g of layer.biasGrad) s += g * g;
-    return s;
+    return this.kernels.sumSquares(layer.weightGrad, layer.weightGrad.length) + this.kernels.sumSquares(layer.biasGrad, layer.biasGrad.length);
   }
 
   /** Multiplies every gradient by `factor` (gradient clipping). */
@@ -241,10 +238,7 @@ export class Network {
 
   /** True when every parameter is finite (x·0 is NaN exactly for ±Infinity and NaN). */
   parametersFinite(): boolean {
-    const p = this.params;
-    let probe = 0;
-    for (let i = 0; i < p.length; i++) probe += p[i]! * 0;
-    return probe === 0;
+    return this.kernels.allFinite(this.params, this.params.length);
   }
 
   /** Fraction of hidden layer l's units that were <= 0 (before dropout) for every row of the last training batch. */

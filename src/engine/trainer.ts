@@ -61,6 +61,9 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
   checkSplit(data.validation, inputSize, classCount, 'validation');
   if (trainRows === 0) throw new TrainingInputError('the training split has no rows', undefined, 'data');
   const batchSize = Math.max(1, Math.min(config.training.batchSize, trainRows));
+  if (!(config.model.dropout >= 0 && config.model.dropout < 1)) {
+    throw new TrainingInputError(`model.dropout must be in [0, 1), got ${config.model.dropout}`, undefined, 'model.dropout');
+  }
 
   const shape = {
     inputSize,

@@ -121,3 +121,73 @@ describe('train', () => {
     assert.throws(() => train(config({ model: { hidden: [4], init: 'start.json' } }), tiny, {}, { initialModel: other }), /start\.json.*hidden layers are \[3\], model\.hidden is \[4\]/);
   });
 });
+
+describe('train: per-step readings and options', () => {
+  test('dead fractions: a hidden layer pushed below zero is fully dead and gets no gradient', () => {
+    const data = realDataset('iris');
+    const r = record();
+    const initialModel = {
+      format: 'loss-lens-model/1' as const,
+      inputSize: 4,
+      classes: data.classes,
+      output: 'softmax' as const,
+      layers: [
+        { weight: Array.from({ length: 5 }, () => [0.1, 0.1, 0.1, 0.1]), bias: [-100, -100, -100, -100, 5], activation: 'relu' as const },
+        { weight: Array.from({ length: 3 }, (_, i) => [1, 1, 1, 1, i]), bias: [0, 0, 0], activation: 'softmax' as const },
+      ],
+    };
+    train(config({ model: { hidden: [5], init: 'dead.json' }, training: { epochs: 1, earlyStopping: false } }), data, r.listener, { initialModel });
+    for (const s of r.steps) assert.equal(s.deadFractions[0], 0.8);
+  });
+
+  test('recordTrainOutputs emits eval-mode outputs for the training rows in order', () => {
+    const data = realDataset('iris');
+    const events: EpochEvent[] = [];
+    train(config({ model: { dropout: 0.5 }, training: { epochs: 2, earlyStopping: false } }), data, { onEpoch: (e) => events.push(e) }, { recordTrainOutputs: true });
+    const t = events[1]!.train!;
+    assert.equal(t.rows, data.train.rows);
+    assert.deepEqual(t.labels, data.train.y);
+    assert.equal(t.probabilities.length, data.train.rows * 3);
+    for (let i = 0; i < t.rows; i++) {
+      const row = t.probabilities.subarray(i * 3, i * 3 + 3);
+      assert.ok(Math.abs(row[0]! + row[1]! + row[2]! - 1) < 1e-6);
+    }
+  });
+
+  test('sigmoid outputs: one logit per row, probabilities [1-p, p] of the second class', () => {
+    const data = realDataset('breast-cancer-wisconsin');
+    const summary = train(config({ training: { epochs: 1 } }), data, {});
+    const v = summary.finalValidation;
+    assert.equal(v.logits.length, v.rows);
+    for (let i = 0; i < v.rows; i++) {
+      const p = 1 / (1 + Math.exp(-v.logits[i]!));
+      assert.ok(Math.abs(v.probabilities[2 * i + 1]! - p) < 1e-6);
+      assert.ok(Math.abs(v.probabilities[2 * i]! - (1 - p)) < 1e-6);
+    }
+  });
+
+  test('dropout is training-only: validation loss is computed without it', () => {
+    const data = realDataset('iris');
+    const withDropout = record();
+    train(config({ model: { dropout: 0.5 }, optimizer: { learningRate: 0 }, training: { epochs: 1 } }), data, withDropout.listener);
+    const without = record();
+    train(config({ model: { dropout: 0 }, optimizer: { learningRate: 0 }, training: { epochs: 1 } }), data, without.listener);
+    // Same seed, same init, no learning: eval-mode validation is identical; training losses differ.
+    assert.equal(withDropout.epochs[0]!.metrics.valLoss, without.epochs[0]!.metrics.valLoss);
+    assert.notEqual(withDropout.epochs[0]!.metrics.trainLoss, without.epochs[0]!.metrics.trainLoss);
+  });
+
+  test('gradient clipping bounds the update: SGD moves the weights by at most lr·maxNorm per step', () => {
+    const data = realDataset('wine');
+    const start = train(config({ optimizer: { type: 'sgd', learningRate: 1 }, training: { epochs: 0 } }), data, {}).model;
+    const r = record();
+    const after = train(config({ model: { init: 'start.json' }, optimizer: { type: 'sgd', learningRate: 1 }, training: { epochs: 1, batchSize: 200, gradientClip: 0.25 } }), data, r.listener, { initialModel: start }).model;
+    assert.ok(r.steps[0]!.gradNorm > 0.25, 'the pre-clip norm is reported');
+    let squared = 0;
+    after.layers.forEach((layer, l) => {
+      layer.weight.forEach((row, o) => row.forEach((w, i) => (squared += (w - start.layers[l]!.weight[o]![i]!) ** 2)));
+      layer.bias.forEach((b, o) => (squared += (b - start.layers[l]!.bias[o]!) ** 2));
+    });
+    assert.ok(Math.abs(Math.sqrt(squared) - 0.25) < 1e-4, `update norm ${Math.sqrt(squared)}`);
+  });
+});
