@@ -170,6 +170,31 @@ export function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float
   }
 }
 
+/** Σ x[i]² in float64. Indexed loop: `for...of` over a typed array allocates an iterator per call. */
+export function sumSquares(x: Float32Array, count: number): number {
+  let s = 0;
+  for (let i = 0; i < count; i++) {
+    const v = x[i]!;
+    s += v * v;
+  }
+  return s;
+}
+
+/** x·0 is 0 for finite x and NaN for ±Infinity and NaN, and NaN survives the sum. */
+export function allFinite(x: Float32Array, count: number): boolean {
+  let probe = 0;
+  for (let i = 0; i < count; i++) probe += x[i]! * 0;
+  return probe === 0;
+}
+
+/** out[j] = Σ_i A[i][j], each partial sum stored (rounded) in float32, rows in order. */
+export function columnSums(a: Float32Array, out: Float32Array, m: number, n: number): void {
+  out.fill(0, 0, n);
+  for (let i = 0, o = 0; i < m; i++, o += n) {
+    for (let j = 0; j < n; j++) out[j] = out[j]! + a[o + j]!;
+  }
+}
+
 export const jsKernels: Kernels = {
   name: 'js',
   createArena: createJsArena,
@@ -177,4 +202,10 @@ export const jsKernels: Kernels = {
   gemmTN,
   gemmNN,
   adam,
+  sumSquares,
+  allFinite,
+  columnSums,
+  // The activations' own loops (activations.ts) are the plain-TypeScript implementation.
+  activationForward: () => false,
+  activationBackward: () => false,
 };

@@ -11,6 +11,8 @@
  *
  * Layouts are batch-major and row-major; dense weights are [out][in] like torch.nn.Linear.
  */
+import type { ActivationName } from '../config/types';
+
 export interface Arena {
   /** The whole arena; carve views with `subarray`. Length in floats. */
   readonly floats: Float32Array;
@@ -27,6 +29,17 @@ export const enum ActivationCode {
   Sigmoid = 4,
   Gelu = 5,
 }
+
+const ACTIVATION_CODES: Readonly<Record<ActivationName, ActivationCode>> = {
+  linear: ActivationCode.Linear,
+  relu: ActivationCode.Relu,
+  'leaky-relu': ActivationCode.LeakyRelu,
+  tanh: ActivationCode.Tanh,
+  sigmoid: ActivationCode.Sigmoid,
+  gelu: ActivationCode.Gelu,
+};
+
+export const activationCode = (name: ActivationName): ActivationCode => ACTIVATION_CODES[name];
 
 export interface Kernels {
   readonly name: string;
@@ -47,4 +60,22 @@ export interface Kernels {
    */
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, count: number,
     lr: number, beta1: number, beta2: number, eps: number, step: number, wdCoupled: number, wdDecoupled: number): void;
+
+  // The rest of a training step's passes over memory. In plain JS they cost as much as the GEMMs on
+  // small networks (W1 in issue #3), so they are kernels too.
+
+  /** Σ x[i]² over the first `count` floats, accumulated in float64 (gradient norms). */
+  sumSquares(x: Float32Array, count: number): number;
+  /** True when each of the first `count` floats is finite (divergence check). */
+  allFinite(x: Float32Array, count: number): boolean;
+  /** out[j] = Σ_i A[i][j] for A[m×n], summed over rows in order in float32 (bias gradient). Overwrites out. */
+  columnSums(a: Float32Array, out: Float32Array, m: number, n: number): void;
+  /**
+   * out = f(z) over the first `count` floats, exactly as the activation's own loop in
+   * activations.ts. Returns false, writing nothing, when these kernels do not implement `code`
+   * (the caller then runs that loop).
+   */
+  activationForward(code: ActivationCode, z: Float32Array, out: Float32Array, count: number): boolean;
+  /** grad *= f'(z) over the first `count` floats; false (nothing written) as for `activationForward`. */
+  activationBackward(code: ActivationCode, z: Float32Array, grad: Float32Array, count: number): boolean;
 }
