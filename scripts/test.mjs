@@ -1,13 +1,19 @@
-// The test command: builds, then runs each layer and reports how many tests ran in each.
-// Usage: node scripts/test.mjs [unit|webview|editor|e2e ...]   (default: all layers)
+// The test command: builds, then runs each layer and reports how many tests ran in each. A layer
+// that ran nothing counts as a failure, never as a pass.
+// Usage: node scripts/test.mjs [typecheck|lint|unit|webview|editor|e2e ...]   (default: all layers)
+//   LOSSLENS_TEST_FILTER=engine      only test files whose path contains "engine" (unit, webview, e2e)
+//   LOSSLENS_EDITOR_LAUNCHER=code-server|electron   force the editor layer's launcher (default: auto)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ALL_LAYERS = ['typecheck', 'lint', 'unit', 'webview', 'editor', 'e2e'];
 const requested = process.argv.slice(2);
-const layers = requested.length ? requested : ['unit'];
+const layers = requested.length ? requested : ALL_LAYERS;
+const filter = process.env.LOSSLENS_TEST_FILTER;
 
 function walk(dir, match) {
   if (!existsSync(dir)) return [];
@@ -19,36 +25,160 @@ function walk(dir, match) {
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
-  process.stdout.write(r.stdout ?? '');
+  if (!opts.quiet) process.stdout.write(r.stdout ?? '');
   return r;
 }
 
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+/** Runs test files with node's built-in runner and reads its summary ("ℹ tests N", "ℹ pass N", ...). */
+function nodeTestFiles(files, extraArgs = []) {
+  const r = run(process.execPath, ['--test', '--test-reporter=spec', ...extraArgs, ...files]);
+  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)`, 'm').exec(r.stdout ?? '')?.[1] ?? 0);
+  const passed = count('pass');
+  let failed = count('fail') + count('cancelled');
+  // A crash that the runner did not count (e.g. a file that failed to load) is still a failure.
+  if (r.status !== 0 && failed === 0) failed = 1;
+  return { passed, failed, detail: count('skipped') + count('todo') ? `${count('skipped')} skipped, ${count('todo')} todo` : '' };
+}
+
+// Each layer returns { passed, failed, detail? }; `passed` is the number of tests (or checks) that ran and passed.
+const LAYERS = {
+  /** tsc for both tsconfigs (the host + tests, and the webview with the DOM lib). One check per project. */
+  typecheck() {
+    let passed = 0;
+    let failed = 0;
+    const errors = [];
+    for (const project of ['tsconfig.json', 'webview/tsconfig.json']) {
+      const r = run(bin('tsc'), ['-p', project, '--noEmit', '--pretty', 'false'], { quiet: true });
+      const lines = (r.stdout ?? '').split('\n').filter((l) => /error TS\d+/.test(l));
+      if (r.status === 0) passed += 1;
+      else {
+        failed += 1;
+        errors.push(...lines);
+        if (!lines.length) errors.push(`tsc -p ${project} failed (exit ${r.status})`);
+      }
+    }
+    for (const e of errors.slice(0, 50)) console.log(`  ${e}`);
+    if (errors.length > 50) console.log(`  ... and ${errors.length - 50} more`);
+    return { passed, failed, detail: `2 projects, ${errors.length} type errors`, unit: 'projects' };
+  },
+
+  /** eslint (flat config): one check, failed by any error. */
+  lint() {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loss-lens-lint-'));
+    const report = path.join(dir, 'eslint.json');
+    const r = run(bin('eslint'), ['.', '--format', 'json', '--output-file', report], { quiet: true });
+    let results = [];
+    try {
+      results = JSON.parse(readFileSync(report, 'utf8'));
+    } catch {
+      process.stdout.write(r.stdout ?? '');
+      return { passed: 0, failed: 1, detail: `eslint did not run (exit ${r.status})` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    let errors = 0;
+    let warnings = 0;
+    for (const file of results) {
+      for (const m of file.messages) {
+        if (m.severity === 2) errors += 1;
+        else warnings += 1;
+        console.log(`  ${path.relative(root, file.filePath)}:${m.line ?? 0}:${m.column ?? 0} ${m.severity === 2 ? 'error' : 'warning'} ${m.message} (${m.ruleId ?? 'parse'})`);
+      }
+    }
+    const detail = `${results.length} files, ${errors} errors, ${warnings} warnings`;
+    return errors || r.status !== 0 ? { passed: 0, failed: 1, detail, unit: 'check' } : { passed: 1, failed: 0, detail, unit: 'check' };
+  },
+
+  unit: () => bundledNodeTests('unit'),
+  webview: () => bundledNodeTests('webview'),
+
+  /** The mocha integration suite inside a real VS Code: desktop (test-electron) or code-server. */
+  async editor() {
+    const { electronAvailability, runInElectron } = await import('../test/editor/launch-electron.mjs');
+    const { runInCodeServer } = await import('../test/editor/launch-code-server.mjs');
+    const forced = process.env.LOSSLENS_EDITOR_LAUNCHER;
+    let launcher = forced;
+    if (!launcher) {
+      const electron = await electronAvailability();
+      launcher = electron.ok ? 'electron' : 'code-server';
+      console.log(`  editor launcher: ${launcher === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server (VS Code for the browser, offline)'}${electron.ok ? '' : ` — desktop VS Code unavailable: ${electron.reason}`}`);
+    } else {
+      console.log(`  editor launcher: ${launcher} (LOSSLENS_EDITOR_LAUNCHER)`);
+    }
+    let outcome;
+    try {
+      if (launcher === 'electron') outcome = await runInElectron();
+      else if (launcher === 'code-server') outcome = await runInCodeServer({ log: (line) => console.log(`    ${line}`) });
+      else return { passed: 0, failed: 1, detail: `unknown launcher "${launcher}"` };
+    } catch (err) {
+      return { passed: 0, failed: 1, detail: `no editor could run the suite: ${err instanceof Error ? err.message : err}` };
+    }
+    const { result, exitCode, error } = outcome;
+    const name = launcher === 'electron' ? 'desktop VS Code' : 'code-server';
+    if (!result) return { passed: 0, failed: 1, detail: `${name}: ${error ?? 'no result'}` };
+    let failed = result.failed;
+    const notes = [`${name}, VS Code ${result.vscodeVersion}`];
+    if (error) notes.push(error);
+    if (exitCode !== 0 && failed === 0) {
+      failed = 1;
+      notes.push(`extension host exit code ${exitCode}`);
+    }
+    for (const f of result.failures ?? []) console.log(`  FAILED ${f.title}\n    ${f.error.split('\n').join('\n    ')}`);
+    return { passed: result.passed, failed, detail: notes.join('; ') };
+  },
+
+  /** UI end-to-end tests: a user in code-server, driven by Playwright (test/e2e/*.test.mjs). */
+  e2e() {
+    const files = walk(path.join(root, 'test', 'e2e'), /\.test\.mjs$/).filter((f) => !filter || f.includes(filter)).sort();
+    if (!files.length) return { passed: 0, failed: 1, detail: 'no test files' };
+    // One editor at a time: each file starts its own code-server and Chromium (about 2 GB).
+    return nodeTestFiles(files, ['--test-concurrency=1']);
+  },
+};
+
+function bundledNodeTests(layer) {
+  const files = walk(path.join(root, 'out', 'test', layer), /\.test\.js$/).filter((f) => !filter || f.includes(filter)).sort();
+  if (!files.length) return { passed: 0, failed: 1, detail: 'no test files' };
+  return nodeTestFiles(files);
+}
+
+const started = Date.now();
+console.log('build: node scripts/build.mjs --tests');
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--tests'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(1);
+if (build.status !== 0) {
+  console.log('\nbuild failed: no layer ran');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const totals = { passed: 0, failed: 0 };
 const summary = [];
 for (const layer of layers) {
-  if (layer === 'unit' || layer === 'webview') {
-    const filter = process.env.LOSSLENS_TEST_FILTER;
-    const files = walk(path.join(root, 'out/test', layer), /\.test\.js$/).filter((f) => !filter || f.includes(filter)).sort();
-    if (!files.length) {
-      summary.push(`${layer}: 0 tests (no test files)`);
-      totals.failed += 1;
-      continue;
-    }
-    const r = run(process.execPath, ['--test', '--test-reporter=spec', ...files]);
-    const pass = Number(/^ℹ pass (\d+)/m.exec(r.stdout)?.[1] ?? 0);
-    const fail = Number(/^ℹ fail (\d+)/m.exec(r.stdout)?.[1] ?? 0) + (r.status !== 0 && pass === 0 ? 1 : 0);
-    totals.passed += pass;
-    totals.failed += fail + (r.status !== 0 && fail === 0 ? 1 : 0);
-    summary.push(`${layer}: ${pass} passed, ${fail} failed`);
-  } else {
-    summary.push(`${layer}: unknown layer`);
+  const fn = LAYERS[layer];
+  if (!fn) {
+    summary.push(`${layer}: unknown layer (known: ${ALL_LAYERS.join(', ')})`);
     totals.failed += 1;
+    continue;
   }
+  console.log(`\n== ${layer} ==`);
+  const t0 = Date.now();
+  let r;
+  try {
+    r = await fn();
+  } catch (err) {
+    r = { passed: 0, failed: 1, detail: `crashed: ${err instanceof Error ? err.stack : err}` };
+  }
+  // A layer that ran nothing proves nothing: count it as a failure.
+  if (r.passed + r.failed === 0) r = { ...r, failed: 1, detail: `ran nothing${r.detail ? ` (${r.detail})` : ''}` };
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+  const what = r.unit ?? 'tests';
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  summary.push(`${layer}: ${r.passed + r.failed} ${what} ran, ${r.passed} passed, ${r.failed} failed${r.detail ? ` (${r.detail})` : ''} [${secs} s]`);
 }
-console.log('\nTest layers:');
+console.log(`\nTest layers (${((Date.now() - started) / 1000).toFixed(0)} s):`);
 for (const line of summary) console.log(`  ${line}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed ? 1 : 0);
