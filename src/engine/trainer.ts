@@ -7,6 +7,10 @@
  * backward, + L1/L2 penalty gradient, global-norm clipping, optimizer update. Batches are the
  * training rows in order (torch DataLoader(shuffle=False)) or reshuffled every epoch from the run's
  * 'shuffle' stream; the last partial batch is kept.
+ *
+ * With earlyStopping.restoreBest the best epoch's weights are restored however the run ends
+ * (completed, early-stopped, stopped or diverged), so predictions and model.json come from them.
+ * Epoch events carry freshly allocated outputs: receivers may keep them.
  */
 import type { LossLensConfig, OutputKind } from '../config/types';
 import type { EncodedDataset, Split } from '../data/dataset';
@@ -194,7 +198,7 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
       gradNorm: normSum / stepsTaken,
       timeMs,
     };
-    const trainOutputs = options.recordTrainOutputs === true ? evaluator.evaluate(data.train, true).outputs : undefined;
+    const trainOutputs = options.recordTrainOutputs === true ? evaluator.evaluate(data.train).outputs : undefined;
     listener.onEpoch?.(trainOutputs === undefined ? { metrics, validation: validation.outputs } : { metrics, validation: validation.outputs, train: trainOutputs });
     epochsRecorded = epoch;
     const stopEarly = stopping.update(epoch, validation.loss, network.params);
@@ -213,9 +217,7 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
   }
 
   const restoredBest = stopping.restore(network.params, epochsRecorded);
-  const finalValidation = restoredBest || lastValidation === null
-    ? evaluator.evaluate(data.validation, true).outputs
-    : copyOutputs(lastValidation);
+  const finalValidation = restoredBest || lastValidation === null ? evaluator.evaluate(data.validation).outputs : lastValidation;
   return {
     reason,
     epochs: epochsRecorded,
@@ -252,7 +254,6 @@ function gatherRows(split: Split, order: Int32Array, start: number, rows: number
 /** Whole-split evaluation in eval mode (no dropout), in row order, in chunks. */
 class SplitEvaluator {
   private readonly outputs: number;
-  private readonly reusable = new Map<Split, SplitOutputs>();
   private readonly labels: Int32Array;
 
   constructor(
@@ -266,24 +267,20 @@ class SplitEvaluator {
   }
 
   /**
-   * Loss (the criterion over the whole split, without penalty), accuracy and outputs. The outputs'
-   * arrays are reused from epoch to epoch unless `fresh` (events say receivers copy what they keep).
+   * Loss (the criterion over the whole split, without penalty), accuracy and outputs. The outputs
+   * are allocated afresh each call (once per epoch, outside the step loop), so receivers may keep them.
    */
-  evaluate(split: Split, fresh = false): { loss: number; accuracy: number; outputs: SplitOutputs } {
+  evaluate(split: Split): { loss: number; accuracy: number; outputs: SplitOutputs } {
     const { network, criterion } = this;
     const width = network.shape.inputSize;
-    let outputs = fresh ? undefined : this.reusable.get(split);
-    if (outputs === undefined) {
-      outputs = {
-        output: this.output,
-        classes: this.classCount,
-        rows: split.rows,
-        logits: new Float32Array(split.rows * this.outputs),
-        probabilities: new Float32Array(split.rows * this.classCount),
-        labels: split.y.slice(0, split.rows),
-      };
-      if (!fresh) this.reusable.set(split, outputs);
-    }
+    const outputs: SplitOutputs = {
+      output: this.output,
+      classes: this.classCount,
+      rows: split.rows,
+      logits: new Float32Array(split.rows * this.outputs),
+      probabilities: new Float32Array(split.rows * this.classCount),
+      labels: split.y.slice(0, split.rows),
+    };
     criterion.reset();
     const chunk = network.shape.maxRows;
     for (let start = 0; start < split.rows; start += chunk) {
@@ -301,10 +298,6 @@ class SplitEvaluator {
     }
     return { loss: criterion.lossSum / criterion.weightSum, accuracy: criterion.correct / split.rows, outputs };
   }
-}
-
-function copyOutputs(o: SplitOutputs): SplitOutputs {
-  return { ...o, logits: o.logits.slice(), probabilities: o.probabilities.slice(), labels: o.labels.slice() };
 }
 
 /** The network as the contract's model.json. */
