@@ -87,11 +87,13 @@ function keepRows(table: ColumnTable, targetIndex: number, features: readonly Co
   if (table.rows === 0) throw new DataError(`${table.file} has a header but no data rows`, table.file);
   const target = table.columns[targetIndex]!;
   const { codes: labelCodes, dictionary: labelDictionary } = asTextCodes(target);
-  const keep: number[] = [];
+  const keep = new Int32Array(table.rows);
+  let kept = 0;
   let withoutTarget = 0;
   let withMissing = 0;
   for (let r = 0; r < table.rows; r++) {
-    const missingColumn = features.find((f) => isMissingAt(f, r));
+    let missingColumn: Column | undefined;
+    for (let f = 0; f < features.length && missingColumn === undefined; f++) if (isMissingAt(features[f]!, r)) missingColumn = features[f];
     if (data.missing === 'error') {
       // Report whichever comes first in the row: a missing feature or the missing target.
       const first = table.columns.find((c) => (c === target ? labelCodes[r]! < 0 : c === missingColumn && c !== undefined));
@@ -108,12 +110,12 @@ function keepRows(table: ColumnTable, targetIndex: number, features: readonly Co
     }
     if (labelCodes[r]! < 0) withoutTarget++;
     else if (data.missing === 'drop' && missingColumn !== undefined) withMissing++;
-    else keep.push(r);
+    else keep[kept++] = r;
   }
   if (withoutTarget > 0) notes.push(`${table.file}: dropped ${withoutTarget} row${plural(withoutTarget)} with no value in the target column "${target.name}"`);
   if (withMissing > 0) notes.push(`${table.file}: dropped ${withMissing} row${plural(withMissing)} with missing values (data.missing is "drop")`);
-  if (keep.length === 0) throw new DataError(`${table.file}: no rows left to use after removing rows with missing values`, table.file);
-  return { table, target, features, labelCodes, labelDictionary, rows: Int32Array.from(keep) };
+  if (kept === 0) throw new DataError(`${table.file}: no rows left to use after removing rows with missing values`, table.file);
+  return { table, target, features, labelCodes, labelDictionary, rows: keep.slice(0, kept) };
 }
 
 function withoutColumn(table: ColumnTable, index: number): Column[] {

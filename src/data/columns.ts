@@ -6,6 +6,7 @@
  * Type inference: a column is numeric while every non-missing value is a plain decimal number
  * (values.ts); the first other value turns it into text for good.
  */
+import { ChunkedArray } from './chunkedArray';
 import { forEachCsvRecord, type CsvSource } from './csvRecords';
 import { isMissing, parseNumber } from './values';
 
@@ -50,7 +51,8 @@ export async function readColumnTable(source: CsvSource, options: ReadColumnsOpt
       rows++;
     },
   );
-  return { file: source.displayName, columns: builders.map((b) => b.finish()), rows };
+  const columns = builders.map((b) => b.finish());
+  return { file: source.displayName, columns, rows };
 }
 
 /** Builds a table from values already in memory (synthetic data, tests). */
@@ -64,7 +66,6 @@ export function tableFromValues(file: string, columns: readonly { name: string; 
   return { file, columns: built, rows };
 }
 
-const INITIAL_CAPACITY = 1024;
 /**
  * How many distinct spellings of numbers a numeric column remembers, so that if it turns out to be
  * text after all ("3", "3.0", ..., "abc") its earlier values keep the spelling they had in the file.
@@ -74,10 +75,8 @@ const INITIAL_CAPACITY = 1024;
 const MAX_REMEMBERED_SPELLINGS = 4096;
 
 class ColumnBuilder {
-  private kind: 'numeric' | 'text';
-  private length = 0;
-  private numbers: Float64Array | null;
-  private codes: Int32Array | null;
+  private numbers: ChunkedArray<Float64Array> | null;
+  private codes: ChunkedArray<Int32Array> | null;
   private readonly codeOf = new Map<string, number>();
   private readonly dictionary: string[] = [];
   private spellings: Map<number, string> | null = new Map();
@@ -86,31 +85,31 @@ class ColumnBuilder {
     private readonly name: string,
     asText: boolean,
   ) {
-    this.kind = asText ? 'text' : 'numeric';
-    this.numbers = asText ? null : new Float64Array(INITIAL_CAPACITY);
-    this.codes = asText ? new Int32Array(INITIAL_CAPACITY) : null;
+    this.numbers = asText ? null : new ChunkedArray((n) => new Float64Array(n));
+    this.codes = asText ? new ChunkedArray((n) => new Int32Array(n)) : null;
   }
 
   push(raw: string): void {
     const value = raw.trim();
-    if (this.kind === 'numeric') {
-      if (isMissing(value)) return this.pushNumber(NaN);
+    if (this.numbers !== null) {
+      if (isMissing(value)) return this.numbers.push(NaN);
       const n = parseNumber(value);
       if (n !== undefined) {
         if (this.spellings && !this.spellings.has(n)) {
           if (this.spellings.size >= MAX_REMEMBERED_SPELLINGS) this.spellings = null;
           else this.spellings.set(n, value);
         }
-        return this.pushNumber(n);
+        return this.numbers.push(n);
       }
-      this.becomeText();
+      this.becomeText(this.numbers);
     }
-    this.pushCode(isMissing(value) ? -1 : this.code(value));
+    this.codes!.push(isMissing(value) ? -1 : this.code(value));
   }
 
+  /** The finished column; the builder's storage is handed over (or released) as it goes. */
   finish(): Column {
-    if (this.kind === 'numeric') return { name: this.name, kind: 'numeric', values: this.numbers!.slice(0, this.length) };
-    return { name: this.name, kind: 'text', codes: this.codes!.slice(0, this.length), dictionary: this.dictionary };
+    if (this.numbers !== null) return { name: this.name, kind: 'numeric', values: this.numbers.toArray() };
+    return { name: this.name, kind: 'text', codes: this.codes!.toArray(), dictionary: this.dictionary };
   }
 
   private code(value: string): number {
@@ -123,32 +122,9 @@ class ColumnBuilder {
     return code;
   }
 
-  private pushNumber(v: number): void {
-    if (this.length === this.numbers!.length) {
-      const grown = new Float64Array(this.numbers!.length * 2);
-      grown.set(this.numbers!);
-      this.numbers = grown;
-    }
-    this.numbers![this.length++] = v;
-  }
-
-  private pushCode(code: number): void {
-    if (this.length === this.codes!.length) {
-      const grown = new Int32Array(this.codes!.length * 2);
-      grown.set(this.codes!);
-      this.codes = grown;
-    }
-    this.codes![this.length++] = code;
-  }
-
-  private becomeText(): void {
-    const numbers = this.numbers!;
-    const codes = new Int32Array(Math.max(INITIAL_CAPACITY, numbers.length));
-    for (let i = 0; i < this.length; i++) {
-      const v = numbers[i]!;
-      codes[i] = Number.isNaN(v) ? -1 : this.code(this.spellings?.get(v) ?? String(v));
-    }
-    this.kind = 'text';
+  private becomeText(numbers: ChunkedArray<Float64Array>): void {
+    const codes = new ChunkedArray((n) => new Int32Array(n));
+    numbers.forEach((v) => codes.push(Number.isNaN(v) ? -1 : this.code(this.spellings?.get(v) ?? String(v))));
     this.codes = codes;
     this.numbers = null;
     this.spellings = null;

@@ -10,7 +10,7 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
+import { Parser, type Options as ParserOptions } from 'csv-parse';
 import { DataError } from './dataset';
 
 /**
@@ -50,7 +50,7 @@ export async function forEachCsvRecord(
   const handle = await openRegularFile(source);
   let header: string[] | undefined;
   let row = 0;
-  const parser = parse({
+  const parser = new LineTaggingParser({
     bom: true,
     // We check field counts ourselves to name the row and both counts in the message.
     relax_column_count: true,
@@ -58,17 +58,16 @@ export async function forEachCsvRecord(
     relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: MAX_RECORD_BYTES,
-    info: true,
   });
   const consumer = new Writable({
     objectMode: true,
-    write(chunk: { record: string[]; info: { lines: number } }, _encoding, done) {
+    write(chunk: TaggedRecord, _encoding, done) {
       try {
-        const fields = chunk.record;
+        const fields = chunk.fields;
         // A line of only spaces is an empty line, not a one-field record.
         if (fields.length === 1 && fields[0]!.trim() === '') return done();
         row++;
-        const pos = { row, line: chunk.info.lines };
+        const pos = { row, line: chunk.line };
         if (header === undefined) {
           header = checkHeader(fields, source.displayName);
           onHeader(header);
@@ -95,6 +94,28 @@ export async function forEachCsvRecord(
     await handle.close().catch(() => undefined);
   }
   if (header === undefined) throw new DataError(`${source.displayName} is empty: expected a header row and data rows`, source.displayName);
+}
+
+interface TaggedRecord {
+  readonly fields: string[];
+  readonly line: number;
+}
+
+/**
+ * csv-parse's Parser, with each record tagged by the line it ends on. csv-parse pushes a record
+ * synchronously as it finishes it, so `info.lines` is exact at that moment. Its own `info: true`
+ * option gives the same number but copies the whole info object twice per record, ~10% of the
+ * parsing time on digits.csv.
+ */
+class LineTaggingParser extends Parser {
+  constructor(options: ParserOptions) {
+    super(options);
+  }
+
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    if (record === null) return super.push(null, encoding);
+    return super.push({ fields: record as string[], line: this.info.lines } satisfies TaggedRecord, encoding);
+  }
 }
 
 /** A whole CSV held as strings: for small files (logs, predictions). Large tables go through `forEachCsvRecord`. */

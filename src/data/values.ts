@@ -15,8 +15,11 @@
  */
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', '?', 'NA', 'N/A', 'NaN', 'nan']);
 
+/** Longest missing token: longer fields skip the set lookup (most fields of a large table). */
+const LONGEST_MISSING_TOKEN = Math.max(...[...MISSING_TOKENS].map((t) => t.length));
+
 export function isMissing(trimmed: string): boolean {
-  return MISSING_TOKENS.has(trimmed);
+  return trimmed.length <= LONGEST_MISSING_TOKEN && MISSING_TOKENS.has(trimmed);
 }
 
 /**
