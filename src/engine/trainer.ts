@@ -201,7 +201,8 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
     const trainOutputs = options.recordTrainOutputs === true ? evaluator.evaluate(data.train).outputs : undefined;
     listener.onEpoch?.(trainOutputs === undefined ? { metrics, validation: validation.outputs } : { metrics, validation: validation.outputs, train: trainOutputs });
     epochsRecorded = epoch;
-    const stopEarly = stopping.update(epoch, validation.loss, network.params);
+    // Without validation rows there is no validation loss to stop on (it would be NaN forever).
+    const stopEarly = data.validation.rows > 0 && stopping.update(epoch, validation.loss, network.params);
     if (diverged) {
       reason = 'diverged';
       break;

@@ -191,3 +191,14 @@ describe('train: per-step readings and options', () => {
     assert.ok(Math.abs(Math.sqrt(squared) - 0.25) < 1e-4, `update norm ${Math.sqrt(squared)}`);
   });
 });
+
+test('without validation rows training runs all epochs (NaN validation loss never triggers early stopping)', () => {
+  const data = realDataset('iris');
+  const noValidation = { ...data, validation: split([], []) };
+  const r = record();
+  const summary = train(config({ training: { epochs: 12, earlyStopping: { patience: 2, minDelta: 0, restoreBest: true } } }), noValidation, r.listener);
+  assert.equal(summary.reason, 'completed');
+  assert.equal(summary.epochs, 12);
+  assert.ok(Number.isNaN(r.epochs[0]!.metrics.valLoss));
+  assert.equal(summary.finalValidation.rows, 0);
+});
