@@ -32,8 +32,12 @@ export type HostToWebview =
   | { readonly type: 'runs/didLoad'; readonly runs: readonly RunSnapshot[]; readonly compare: boolean }
   /** Host -> webview: new readings of a live run (batched, at most ~20 a second). */
   | { readonly type: 'run/didProgress'; readonly runId: string; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: Calibration }
-  /** Host -> webview: a flag was raised or escalated on a run. */
-  | { readonly type: 'run/didFlag'; readonly runId: string; readonly flag: Flag }
+  /**
+   * Host -> webview: a flag was raised or escalated on a run. Without `index` it is appended to the
+   * run's flag list; with `index` it replaces the flag there (an escalation). `fix/apply.flagIndex`
+   * is a position in that same list.
+   */
+  | { readonly type: 'run/didFlag'; readonly runId: string; readonly flag: Flag; readonly index?: number }
   /** Host -> webview: a run changed state (finished, stopped, failed). */
   | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string }
   /** Host -> webview: user preferences that affect drawing. */
@@ -55,6 +59,24 @@ export type WebviewToHost =
   | { readonly type: 'export/didRender'; readonly requestId: string; readonly images: readonly { readonly name: string; readonly pngDataUrl: string }[] };
 
 export type { ConfigEdit };
+
+/**
+ * What the dashboard keeps with `setState` (its own prefs and a copy of the runs' epochs ride along,
+ * opaque to the host). The host's `WebviewPanelSerializer` reads it back with `parseDashboardState`
+ * to know which runs to re-send after a reload.
+ */
+export interface DashboardState {
+  readonly runIds: readonly string[];
+  readonly compare: boolean;
+}
+
+/** Validates the state a restored webview hands back; undefined if it is not a dashboard state. */
+export function parseDashboardState(raw: unknown): DashboardState | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { runIds, compare } = raw as Record<string, unknown>;
+  if (!Array.isArray(runIds) || runIds.length > 50 || !runIds.every(isId)) return undefined;
+  return { runIds: runIds as string[], compare: compare === true };
+}
 
 const MAX_ID = 200;
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;

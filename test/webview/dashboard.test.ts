@@ -1,0 +1,323 @@
+/**
+ * The dashboard in real headless Chromium (Debian's /usr/bin/chromium via playwright-core), loaded
+ * from the built bundle inside the page `dashboardHtml` makes, under its CSP.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { parseWebviewToHost } from '../../src/protocol/webview';
+import type { ChartSummary, MarkerPoint } from '../../webview/dashboard/debugTypes';
+import { explodingFlag, overfittingFlag, postBigRun, referenceSmoothing, snapshot, syntheticCalibration, syntheticRun } from './fixtures';
+import { startHarness, type DashboardPage, type Harness, type PageGlobals } from './harness';
+
+const SHOTS = 'test-results/webview';
+
+let harness: Harness;
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  harness = await startHarness();
+});
+after(async () => {
+  await harness?.close();
+});
+
+const chart = (charts: ChartSummary[], id: string): ChartSummary => {
+  const c = charts.find((x) => x.id === id);
+  assert.ok(c, `chart ${id} exists`);
+  return c;
+};
+const dataset = (c: ChartSummary, series: string, kind: string) => {
+  const d = c.datasets.find((x) => x.series === series && x.kind === kind);
+  assert.ok(d, `${c.id}: dataset ${series}/${kind} in [${c.datasets.map((x) => `${x.series}/${x.kind}`).join(', ')}]`);
+  return d;
+};
+
+/** Every page must end with zero CSP violations. */
+async function finish(page: DashboardPage): Promise<void> {
+  assert.deepEqual(await page.cspViolations(), []);
+  await page.page.close();
+}
+
+/** Streams a run to the page as a live run would arrive: didLoad, then one didProgress per epoch. */
+async function streamRun(page: DashboardPage, run: ReturnType<typeof syntheticRun>, id = 'run-1'): Promise<void> {
+  await page.sendAndRender({ type: 'runs/didLoad', runs: [snapshot(id, 'digits-baseline', { stepsPerEpoch: run.stepsPerEpoch })], compare: false });
+  for (const e of run.epochs) {
+    const steps = run.steps.filter((s) => s.epoch === e.epoch);
+    await page.send({ type: 'run/didProgress', runId: id, steps, epochs: [e], calibration: syntheticCalibration(e.epoch / run.epochs.length / 4) });
+  }
+  await page.page.waitForFunction((n) => (globalThis as unknown as { __lossLensDebug: { stepCount(): number } }).__lossLensDebug.stepCount() >= n, run.steps.length);
+  await page.debug((d) => d.flush());
+}
+
+describe('dashboard webview in Chromium', () => {
+  test('posts webview/didBecomeReady first, under the CSP, with no violations', async () => {
+    const page = await harness.open();
+    assert.match(page.html, /default-src 'none'/);
+    const posted = await page.posted();
+    assert.deepEqual(posted[0], { type: 'webview/didBecomeReady' });
+    await finish(page);
+  });
+  test('streams readings into the loss chart: raw and smoothed together, NaN/Inf as markers', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 12, stepsPerEpoch: 25, bestEpoch: 7, nonFiniteSteps: [40, 101] });
+    await streamRun(page, run);
+    const charts = await page.debug((d) => d.charts());
+    const loss = chart(charts, 'loss');
+    assert.equal(loss.xTitle, 'epoch');
+    // Per-step train loss: every step is drawn (300 points < the downsampling threshold), NaN/Inf as gaps.
+    const raw = dataset(loss, 'run-1:train', 'raw');
+    assert.equal(raw.data.length, run.steps.length);
+    const gapSteps = raw.data.map((p, i) => (p.y === null ? i + 1 : 0)).filter(Boolean);
+    assert.deepEqual(gapSteps, [40, 101]);
+    // x is the fractional epoch: step 25 (last batch of epoch 1) sits at x = 1.
+    assert.equal(raw.data[24]!.x, 1);
+    // The smoothed line is the debiased EMA (TensorBoard's) of the raw readings, drawn alongside.
+    const smoothed = dataset(loss, 'run-1:train', 'smoothed');
+    const expected = referenceSmoothing(run.steps.map((s) => s.loss), 0.6);
+    assert.equal(smoothed.data.length, expected.length);
+    smoothed.data.forEach((p, i) => {
+      const e = expected[i]!;
+      if (e === null) assert.equal(p.y, null);
+      else assert.ok(Math.abs((p.y as number) - e) < 1e-9, `smoothed[${i}] ${p.y} vs ${e}`);
+    });
+    // Markers for the two non-finite readings, at their x.
+    const markers = dataset(loss, 'run-1:train', 'non-finite').data as MarkerPoint[];
+    assert.deepEqual(markers.map((m) => m.x), [raw.data[39]!.x, raw.data[100]!.x]);
+    // Validation loss per epoch, one point per epoch at x = epoch.
+    const val = dataset(loss, 'run-1:validation', 'raw');
+    assert.deepEqual(val.data.map((p) => p.x), run.epochs.map((e) => e.epoch));
+    assert.deepEqual(val.data.map((p) => p.y), run.epochs.map((e) => e.valLoss));
+    // Best epoch marked.
+    const best = loss.annotations.find((a) => a.id.startsWith('best'));
+    assert.equal(best?.x, run.bestEpoch);
+    assert.match(best!.label, /best epoch 7/);
+    // Accuracy, gradient norm and learning rate charts are fed too.
+    assert.equal(dataset(chart(charts, 'accuracy'), 'run-1:validation', 'raw').data.length, 12);
+    assert.equal(dataset(chart(charts, 'grad-norm'), 'run-1:grad', 'raw').data.length, run.steps.length);
+    assert.equal(dataset(chart(charts, 'learning-rate'), 'run-1:lr', 'raw').data.length, run.steps.length);
+    assert.match(loss.ariaLabel, /Loss chart\. 12 epochs/);
+    await finish(page);
+  });
+
+  test('flags: overfitting onset and flag epochs marked; a fix button posts fix/apply', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 20, stepsPerEpoch: 10, bestEpoch: 9, nonFiniteSteps: [150] });
+    await streamRun(page, run);
+    await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: overfittingFlag(14, 9) });
+    await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: explodingFlag(15, 150) });
+    const loss = chart(await page.debug((d) => d.charts()), 'loss');
+    const onset = loss.annotations.find((a) => a.id.startsWith('onset'));
+    assert.equal(onset?.x, 9);
+    assert.match(onset!.label, /overfitting from epoch 9/);
+    const flagLines = loss.annotations.filter((a) => a.id.startsWith('flag-')).map((a) => [a.x, a.label]);
+    assert.deepEqual(flagLines, [[14, 'Overfitting (epoch 14)'], [15, 'Exploding loss (epoch 15)']]);
+
+    const items = page.page.locator('.ll-flag');
+    assert.equal(await items.count(), 2);
+    // Errors first.
+    assert.equal(await items.nth(0).locator('h3').textContent(), 'Exploding loss');
+    assert.equal(await items.nth(1).locator('h3').textContent(), 'Overfitting');
+    assert.match((await items.nth(1).textContent()) ?? '', /began at epoch 9/);
+    assert.match((await items.nth(1).textContent()) ?? '', /Validation loss has risen for 5 epochs/);
+
+    await page.page.locator('[data-testid="fix-0-1"]').click();
+    await page.page.locator('[data-testid="fix-1-0-retrain"]').click();
+    // Keyboard: focus the first fix of the overfitting flag and press Enter.
+    await page.page.locator('[data-testid="fix-0-0"]').focus();
+    await page.page.keyboard.press('Enter');
+    const posted = (await page.posted()).filter((m) => m.type === 'fix/apply');
+    assert.deepEqual(posted, [
+      { type: 'fix/apply', runId: 'run-1', flagIndex: 0, fixIndex: 1, retrain: false },
+      { type: 'fix/apply', runId: 'run-1', flagIndex: 1, fixIndex: 0, retrain: true },
+      { type: 'fix/apply', runId: 'run-1', flagIndex: 0, fixIndex: 0, retrain: false },
+    ]);
+    // Every message is one the host's validator accepts.
+    for (const m of await page.posted()) assert.deepEqual(parseWebviewToHost(m), m);
+    await finish(page);
+  });
+
+  test('reliability diagram follows the calibration of each epoch', async () => {
+    const page = await harness.open({ theme: 'light' });
+    const run = syntheticRun({ epochs: 3, stepsPerEpoch: 5, bestEpoch: 2 });
+    await page.sendAndRender({ type: 'runs/didLoad', runs: [snapshot('r', 'iris', { stepsPerEpoch: 5 })], compare: false });
+    assert.equal((await page.debug((d) => d.calibration())).shown, false);
+    for (const [i, shift] of [0.05, 0.2].entries()) {
+      const calibration = syntheticCalibration(shift);
+      await page.sendAndRender({ type: 'run/didProgress', runId: 'r', steps: [], epochs: [run.epochs[i]!], calibration });
+      const c = await page.debug((d) => d.calibration());
+      assert.equal(c.shown, true);
+      assert.deepEqual(c.accuracy.map((p) => p.y), calibration.bins.map((b) => (b.count ? b.accuracy : null)));
+      assert.deepEqual(c.confidence.map((p) => p.y), calibration.bins.map((b) => (b.count ? b.confidence : null)));
+      assert.deepEqual(c.counts.map((p) => p.y), calibration.bins.map((b) => b.count));
+      assert.deepEqual(c.accuracy.map((p) => p.x), calibration.bins.map((b) => (b.lower + b.upper) / 2));
+      assert.equal(c.figures.ECE, String(Number(calibration.ece.toPrecision(4))));
+      assert.equal(c.figures['ECE after temperature'], '0.021');
+      assert.equal(c.figures['Brier score after temperature'], '0.27');
+      assert.equal(c.figures['MCE after temperature'], '—');
+    }
+    await finish(page);
+  });
+
+  test('x axis as step or training time, log scales, per-epoch readings', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 6, stepsPerEpoch: 8, bestEpoch: 4 });
+    await streamRun(page, run);
+    // Keyboard and mouse on the real controls.
+    await page.page.locator('[data-testid="log-y"]').click();
+    await page.page.locator('[data-testid="x-axis"]').click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'step' }).click();
+    await page.debug((d) => d.flush());
+    let loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.equal(loss.yType, 'logarithmic');
+    assert.equal(loss.xTitle, 'step');
+    assert.deepEqual(dataset(loss, 'run-1:train', 'raw').data.map((p) => p.x), run.steps.map((s) => s.step));
+    // Validation points sit at the last step of their epoch; the best-epoch line too.
+    assert.deepEqual(dataset(loss, 'run-1:validation', 'raw').data.map((p) => p.x), run.epochs.map((e) => e.epoch * 8));
+    assert.equal(loss.annotations.find((a) => a.id.startsWith('best'))?.x, 32);
+
+    await page.page.locator('[data-testid="x-axis"]').click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
+    await page.page.locator('[data-testid="log-x"]').click();
+    await page.debug((d) => d.flush());
+    loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.equal(loss.xType, 'logarithmic');
+    assert.equal(loss.xTitle, 'training time (s)');
+    const times = dataset(loss, 'run-1:train', 'raw').data.map((p) => p.x);
+    let elapsed = 0;
+    assert.deepEqual(times, run.steps.map((s) => (elapsed += s.timeMs) / 1000));
+
+    // Per-epoch readings: the train loss is the epoch mean.
+    await page.page.locator('[data-testid="resolution"]').click();
+    await page.page.locator('[data-testid="resolution"] vscode-option', { hasText: 'per epoch' }).click();
+    await page.debug((d) => d.flush());
+    loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.deepEqual(dataset(loss, 'run-1:train', 'raw').data.map((p) => p.y), run.epochs.map((e) => e.trainLoss));
+    // The choices are kept in webview state.
+    const state = (await page.state()) as { prefs: { xAxis: string; logY: boolean; logX: boolean; resolution: string } };
+    assert.deepEqual([state.prefs.xAxis, state.prefs.logY, state.prefs.logX, state.prefs.resolution], ['time', true, true, 'epoch']);
+    await finish(page);
+  });
+
+  test('smoothing slider (keyboard) changes the smoothed line; 0 leaves only the raw one', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 4, stepsPerEpoch: 10, bestEpoch: 2 });
+    await streamRun(page, run);
+    const slider = page.page.locator('[data-testid="smoothing"]');
+    await slider.focus();
+    await page.page.keyboard.press('Home');
+    await page.debug((d) => d.flush());
+    let loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.equal(loss.datasets.filter((d) => d.kind === 'smoothed').length, 0);
+    assert.equal((await page.debug((d) => d.prefs())).smoothing, 0);
+    await page.send({ type: 'settings/didChange', smoothing: 0.9 });
+    await page.debug((d) => d.flush());
+    loss = chart(await page.debug((d) => d.charts()), 'loss');
+    const expected = referenceSmoothing(run.steps.map((s) => s.loss), 0.9);
+    const got = dataset(loss, 'run-1:train', 'smoothed').data.map((p) => p.y as number);
+    got.forEach((y, i) => assert.ok(Math.abs(y - expected[i]!) < 1e-9));
+    assert.equal(await slider.inputValue(), '0.9');
+    await finish(page);
+  });
+
+  test('100,000 steps are downsampled min-max: the spike and the NaN survive', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const args = { steps: 100_000, stepsPerEpoch: 1000, spikeAt: 54_321, nanAt: 77_777, runId: 'big' };
+    const before = await page.debug((d) => d.renders());
+    const minLoss = await page.page.evaluate(postBigRun, args);
+    await page.page.waitForFunction((b) => (globalThis as unknown as PageGlobals).__lossLensDebug.renders() > b, before);
+    assert.equal(minLoss, postBigRun(args), 'the same readings in the page and here');
+    const loss = chart(await page.debug((d) => d.charts()), 'loss');
+    const raw = dataset(loss, 'big:train', 'raw');
+    assert.ok(raw.data.length < 10_000, `downsampled to ${raw.data.length}`);
+    assert.ok(raw.data.length > 500);
+    const max = Math.max(...raw.data.map((p) => p.y ?? -Infinity));
+    assert.equal(max, 50, 'the spike of 50 at step 54,321 is kept');
+    assert.ok(raw.data.some((p) => p.y === null), 'the NaN is kept as a gap');
+    const markers = dataset(loss, 'big:train', 'non-finite').data as MarkerPoint[];
+    assert.equal(markers.length, 1);
+    assert.ok(Math.abs(markers[0]!.x - 77.777) < 1e-9, 'marker at epoch 77 + 777/1000');
+    // The global minimum is kept too, and x stays sorted.
+    assert.equal(Math.min(...raw.data.map((p) => p.y ?? Infinity)), minLoss);
+    for (let i = 1; i < raw.data.length; i++) assert.ok(raw.data[i]!.x >= raw.data[i - 1]!.x);
+    await finish(page);
+  });
+
+  test('compares runs: overlaid curves, legend, key-figure table', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const a = syntheticRun({ epochs: 15, stepsPerEpoch: 10, bestEpoch: 6, seed: 1 });
+    const b = syntheticRun({ epochs: 12, stepsPerEpoch: 10, bestEpoch: 10, seed: 2 });
+    await page.sendAndRender({
+      type: 'runs/didLoad',
+      compare: true,
+      runs: [
+        snapshot('a', 'baseline', { ...a }, { state: 'completed', flags: [overfittingFlag(11, 6)], calibration: syntheticCalibration(0.2) }),
+        snapshot('b', 'with L2', { ...b }, { state: 'completed', calibration: syntheticCalibration(0.05) }),
+      ],
+    });
+    const loss = chart(await page.debug((d) => d.charts()), 'loss');
+    const labels = loss.datasets.filter((d) => d.kind === 'smoothed').map((d) => d.label);
+    assert.deepEqual(labels, ['baseline: train loss', 'baseline: validation loss', 'with L2: train loss', 'with L2: validation loss']);
+    assert.notEqual(dataset(loss, 'a:validation', 'smoothed').color, dataset(loss, 'b:validation', 'smoothed').color);
+    assert.deepEqual(loss.annotations.filter((a) => a.id.startsWith('best')).map((x) => x.x), [6, 10]);
+    const rows = page.page.locator('.ll-compare tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.match((await rows.nth(0).textContent()) ?? '', /baseline.*completed.*15.*6/);
+    assert.match((await rows.nth(1).textContent()) ?? '', /with L2.*12.*10/);
+    await page.page.screenshot({ path: `${SHOTS}/compare-dark.png`, fullPage: true });
+    await finish(page);
+  });
+
+  test('restores from saved state after a reload, before the host sends anything', async () => {
+    const first = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 5, stepsPerEpoch: 4, bestEpoch: 3 });
+    await streamRun(first, run, 'keep');
+    await first.page.locator('[data-testid="log-y"]').click();
+    await first.debug((d) => d.flush());
+    const saved = (await first.state()) as { runIds: string[]; compare: boolean };
+    assert.deepEqual(saved.runIds, ['keep']);
+    await finish(first);
+    const second = await harness.open({ theme: 'dark', savedState: saved });
+    const loss = chart(await second.debug((d) => d.charts()), 'loss');
+    assert.equal(loss.yType, 'logarithmic');
+    assert.deepEqual(dataset(loss, 'keep:validation', 'raw').data.map((p) => p.y), run.epochs.map((e) => e.valLoss));
+    assert.deepEqual((await second.posted())[0], { type: 'webview/didBecomeReady' });
+    await finish(second);
+  });
+
+  test('export/render answers with PNG data URLs the host accepts', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    await streamRun(page, syntheticRun({ epochs: 5, stepsPerEpoch: 4, bestEpoch: 3 }));
+    await page.send({ type: 'export/render', requestId: 'req-7' });
+    await page.page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'export/didRender'));
+    const reply = (await page.posted()).find((m) => m.type === 'export/didRender');
+    const parsed = parseWebviewToHost(reply);
+    assert.ok(parsed && parsed.type === 'export/didRender');
+    assert.equal(parsed.requestId, 'req-7');
+    assert.deepEqual(parsed.images.map((i) => i.name), ['loss', 'accuracy', 'grad-norm', 'learning-rate', 'reliability', 'confidence-histogram']);
+    for (const img of parsed.images) {
+      const png = Buffer.from(img.pngDataUrl.slice('data:image/png;base64,'.length), 'base64');
+      assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${img.name} is a PNG`);
+      assert.ok(png.length > 2000, `${img.name} has content`);
+    }
+    await finish(page);
+  });
+
+  test('redraws in the new colours on a theme change; screenshots in light, dark and high contrast', async () => {
+    const page = await harness.open({ theme: 'dark', viewport: { width: 1400, height: 1000 } });
+    const run = syntheticRun({ epochs: 40, stepsPerEpoch: 30, bestEpoch: 18, nonFiniteSteps: [700] });
+    await streamRun(page, run);
+    await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: overfittingFlag(24, 18) });
+    await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: { ...explodingFlag(24, 700), severity: 'warning', message: 'The loss was NaN at step 700 (1 of 1200 steps); training recovered.' } });
+    for (const theme of ['light', 'high-contrast', 'dark'] as const) {
+      const renders = await page.debug((d) => d.renders());
+      await page.setTheme(theme);
+      assert.ok((await page.debug((d) => d.renders())) > renders, `redrawn for ${theme}`);
+      const loss = chart(await page.debug((d) => d.charts()), 'loss');
+      const expected = { dark: '#cccccc', light: '#3b3b3b', 'high-contrast': '#ffffff' }[theme];
+      assert.equal(loss.tickColor, expected);
+      await page.page.waitForTimeout(200); // the toolkit restyles its elements on the same class change
+      await page.page.screenshot({ path: `${SHOTS}/dashboard-${theme}.png`, fullPage: true });
+    }
+    await finish(page);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * The dashboard: applies host messages to the run store, and redraws at most once per animation
+ * frame (a live run sends up to ~20 batches a second; several may arrive within one frame).
+ */
+import type { HostToWebview, RunSnapshot, WebviewToHost } from '../../src/protocol/webview';
+import { button, checkbox, divider, dropdown, progressRing, slider } from '../components';
+import { applyThemeDefaults } from './chartSetup';
+import { CalibrationView } from './calibrationView';
+import { CompareTable } from './compareTable';
+import { FlagsPanel } from './flagsPanel';
+import { CurveChart } from './curveChart';
+import type { DashboardDebug } from './debugTypes';
+import { METRICS } from './metrics';
+import { DEFAULT_PREFS, parsePrefs, type Prefs, type Resolution } from './prefs';
+import { MAX_SMOOTHING } from './smoothing';
+import { RunStore, type XAxisMode } from './store';
+import { observeTheme, readTheme, type Theme } from './theme';
+import type { VsCodeApi } from './vscodeApi';
+
+/** What `setState` keeps; `runIds` and `compare` are read by the host's serializer (`parseDashboardState`). */
+export interface SavedState {
+  readonly version: 1;
+  readonly runIds: readonly string[];
+  readonly compare: boolean;
+  readonly prefs: Prefs;
+  readonly runs: readonly RunSnapshot[];
+}
+
+const STATE_LABEL: Readonly<Record<string, string>> = { running: 'Training', completed: 'Finished', stopped: 'Stopped', failed: 'Failed' };
+
+export class Dashboard {
+  private readonly store = new RunStore();
+  private prefs: Prefs = DEFAULT_PREFS;
+  private theme: Theme;
+  private readonly charts: CurveChart[];
+  private readonly calibration = new CalibrationView();
+  private readonly flags = new FlagsPanel((m) => this.post(m));
+  private readonly compareTable = new CompareTable();
+  private readonly header = document.createElement('header');
+  private readonly empty = document.createElement('p');
+  private readonly content = document.createElement('div');
+  private readonly controls: ReturnType<Dashboard['buildControls']>;
+  private frame = 0;
+  private renders = 0;
+
+  constructor(
+    root: HTMLElement,
+    private readonly api: VsCodeApi<SavedState>,
+  ) {
+    this.theme = readTheme();
+    applyThemeDefaults(this.theme);
+    const saved = api.getState();
+    if (saved && typeof saved === 'object') {
+      this.prefs = parsePrefs(saved.prefs);
+      if (Array.isArray(saved.runs)) this.store.load(saved.runs, saved.compare === true);
+    }
+    this.header.className = 'll-header';
+    this.empty.className = 'll-empty';
+    this.empty.textContent = 'No run to show yet. Train a *.losslens.json file ("Loss Lens: Train") or open a run folder ("Loss Lens: Open Run").';
+    this.controls = this.buildControls();
+    this.content.className = 'll-content';
+    const curves = document.createElement('div');
+    curves.className = 'll-curves';
+    this.charts = METRICS.map((def) => new CurveChart(def));
+    curves.append(...this.charts.map((c) => c.element));
+    const side = document.createElement('div');
+    side.className = 'll-side';
+    side.append(this.flags.element, this.calibration.element);
+    this.content.append(curves, side, this.compareTable.element);
+    root.replaceChildren(this.header, this.controls.element, divider(), this.empty, this.content);
+    root.removeAttribute('aria-busy');
+    observeTheme(() => {
+      this.theme = readTheme();
+      applyThemeDefaults(this.theme);
+      this.renderNow();
+    });
+    this.renderNow();
+  }
+
+  private buildControls() {
+    const bar = document.createElement('div');
+    bar.className = 'll-controls';
+    bar.setAttribute('role', 'toolbar');
+    bar.setAttribute('aria-label', 'Chart options');
+    const set = (patch: Partial<Prefs>): void => {
+      this.prefs = { ...this.prefs, ...patch };
+      this.scheduleRender();
+    };
+    const resolution = dropdown<Resolution>('Readings', [{ value: 'step', label: 'per step' }, { value: 'epoch', label: 'per epoch' }], this.prefs.resolution, (v) => set({ resolution: v }), 'resolution');
+    const xAxis = dropdown<XAxisMode>('X axis', [{ value: 'epoch', label: 'epoch' }, { value: 'step', label: 'step' }, { value: 'time', label: 'training time' }], this.prefs.xAxis, (v) => set({ xAxis: v }), 'x-axis');
+    const smoothing = slider('Smoothing', { min: 0, max: MAX_SMOOTHING, step: 0.001 }, this.prefs.smoothing, (v) => v.toFixed(3), (v) => set({ smoothing: v }), 'smoothing');
+    const logY = checkbox('Log scale (y)', this.prefs.logY, (v) => set({ logY: v }), 'log-y');
+    const logX = checkbox('Log scale (x)', this.prefs.logX, (v) => set({ logX: v }), 'log-x');
+    bar.append(resolution.element, xAxis.element, smoothing.element, logY, logX);
+    return { element: bar, smoothing };
+  }
+
+  /** Applies one host message. */
+  handle(message: HostToWebview): void {
+    switch (message.type) {
+      case 'runs/didLoad':
+        this.store.load(message.runs, message.compare);
+        break;
+      case 'run/didProgress':
+        this.store.progress(message.runId, message.steps, message.epochs, message.calibration);
+        break;
+      case 'run/didFlag':
+        this.store.flag(message.runId, message.flag, message.index);
+        break;
+      case 'run/didChangeState':
+        this.store.changeState(message.runId, message.state, message.reason, message.error);
+        break;
+      case 'settings/didChange':
+        this.prefs = { ...this.prefs, smoothing: Math.min(Math.max(message.smoothing, 0), MAX_SMOOTHING) };
+        this.controls.smoothing.set(this.prefs.smoothing);
+        break;
+      case 'export/render':
+        this.renderNow();
+        this.post({ type: 'export/didRender', requestId: message.requestId, images: this.images() });
+        return;
+      default: {
+        const unexpected: never = message;
+        console.warn('Loss Lens dashboard: unknown message', unexpected);
+        return;
+      }
+    }
+    this.scheduleRender();
+  }
+
+  post(message: WebviewToHost): void {
+    this.api.postMessage(message);
+  }
+
+  scheduleRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderNow();
+    });
+  }
+
+  /** Draws everything now (cancelling a scheduled frame) and saves state. */
+  renderNow(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.renders++;
+    const runs = this.store.runs;
+    const primary = runs[0];
+    const compare = this.store.compare;
+    this.empty.hidden = runs.length > 0;
+    this.content.hidden = runs.length === 0;
+    this.renderHeader();
+    const shown = compare ? runs : primary ? [primary] : [];
+    for (const chart of this.charts) chart.update(shown, this.prefs, this.theme, compare);
+    this.calibration.update(primary?.calibration ?? null, this.theme);
+    this.flags.update(primary);
+    this.compareTable.element.hidden = !compare;
+    if (compare) this.compareTable.update(runs, this.theme);
+    this.api.setState({ version: 1, runIds: runs.map((r) => r.id), compare, prefs: this.prefs, runs: this.store.snapshots() });
+  }
+
+  private renderHeader(): void {
+    const runs = this.store.runs;
+    const primary = runs[0];
+    this.header.replaceChildren();
+    if (!primary) return;
+    const title = document.createElement('h1');
+    title.textContent = this.store.compare ? `Comparing ${runs.length} runs` : primary.name;
+    const status = document.createElement('p');
+    status.className = 'll-status';
+    status.setAttribute('role', 'status');
+    const last = primary.epochs[primary.epochs.length - 1];
+    if (this.store.compare) {
+      status.textContent = runs.map((r) => r.name).join(' · ');
+    } else {
+      const stateText = STATE_LABEL[primary.state] ?? primary.state;
+      const reason = primary.reason && primary.reason !== 'completed' ? ` (${primary.reason.replace('-', ' ')})` : '';
+      status.textContent = `${stateText}${reason} · epoch ${last?.epoch ?? 0} of ${primary.epochsPlanned}${primary.error ? ` · ${primary.error}` : ''}`;
+      if (primary.state === 'running') status.prepend(progressRing('Training in progress'), ' ');
+    }
+    const actions = document.createElement('div');
+    actions.className = 'll-actions';
+    if (!this.store.compare) {
+      if (primary.state === 'running') actions.append(button('Stop', () => this.post({ type: 'run/stop', runId: primary.id }), { appearance: 'secondary', ariaLabel: `Stop training ${primary.name}`, testId: 'stop' }));
+      actions.append(button('Open config', () => this.post({ type: 'config/open', runId: primary.id }), { appearance: 'secondary', ariaLabel: `Open the config of ${primary.name}`, testId: 'open-config' }));
+    }
+    this.header.append(title, status, actions);
+  }
+
+  images(): { name: string; pngDataUrl: string }[] {
+    return [...this.charts.map((c) => ({ name: c.def.id, pngDataUrl: c.toPng() })), ...this.calibration.images()];
+  }
+
+  /** Read-only view for tests and the benchmark. */
+  debug(): DashboardDebug {
+    return {
+      charts: () => this.charts.map((c) => c.summary()),
+      calibration: () => this.calibration.summary(),
+      prefs: () => ({ ...this.prefs }),
+      renders: () => this.renders,
+      themeKind: () => this.theme.kind,
+      runCount: () => this.store.runs.length,
+      stepCount: () => this.store.runs[0]?.steps.length ?? 0,
+      flush: () => this.renderNow(),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+/** Chart.js registration (tree-shaken: only what the dashboard draws) and theme defaults. */
+import {
+  BarController,
+  BarElement,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type Plugin,
+} from 'chart.js';
+import annotationPlugin from 'chartjs-plugin-annotation';
+import type { Theme } from './theme';
+
+/**
+ * Fills the canvas with the editor background before drawing, so an exported PNG looks like the
+ * panel instead of having a transparent background.
+ */
+const backgroundPlugin: Plugin = {
+  id: 'llBackground',
+  beforeDraw(chart) {
+    const color = (chart.options.plugins as { llBackground?: { color?: string } }).llBackground?.color;
+    if (!color) return;
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = color;
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+let registered = false;
+
+export function registerCharts(): void {
+  if (registered) return;
+  registered = true;
+  Chart.register(
+    LineController,
+    LineElement,
+    PointElement,
+    ScatterController,
+    BarController,
+    BarElement,
+    LinearScale,
+    LogarithmicScale,
+    Tooltip,
+    Legend,
+    annotationPlugin,
+    backgroundPlugin,
+  );
+}
+
+export function applyThemeDefaults(theme: Theme): void {
+  Chart.defaults.color = theme.foreground;
+  Chart.defaults.borderColor = theme.grid;
+  Chart.defaults.font.family = theme.fontFamily;
+  Chart.defaults.font.size = 12;
+}
+
+export { Chart };

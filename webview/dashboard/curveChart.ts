@@ -1,0 +1,366 @@
+/**
+ * One curve chart (loss, accuracy, gradient norm or learning rate): raw and smoothed lines together,
+ * non-finite readings as markers along the top edge, the best epoch, the overfitting onset and the
+ * flags' epochs as vertical lines, and a data table for screen readers.
+ */
+import type { ChartDataset } from 'chart.js';
+import type { AnnotationOptions } from 'chartjs-plugin-annotation';
+import { Chart } from './chartSetup';
+import type { ChartSummary, MarkerPoint, XY } from './debugTypes';
+import { minMaxDownsample } from './downsample';
+import { flagTitle } from './flagTitles';
+import { formatNumber, formatPercent, toNumber } from './format';
+import type { MetricDef, SeriesDef } from './metrics';
+import type { Prefs } from './prefs';
+import { DebiasedEma, debiasedEma } from './smoothing';
+import { bestEpoch, epochX, type RunModel, type XAxisMode } from './store';
+import { withAlpha, type Theme } from './theme';
+
+/** Epoch series with at most this many points draw their raw points as dots (so single readings show). */
+const DOT_POINTS_UP_TO = 60;
+/** Markers drawn for non-finite readings per series; beyond this the run has plainly diverged. */
+const MAX_MARKERS = 2000;
+/** Height (fraction of the plot) at which non-finite markers sit, on their own hidden 0..1 axis. */
+const MARKER_HEIGHT = 0.96;
+/** Rows in the accessible data table (the most recent ones). */
+const MAX_TABLE_ROWS = 1000;
+
+const X_TITLES: Readonly<Record<XAxisMode, string>> = { epoch: 'epoch', step: 'step', time: 'training time (s)' };
+
+type LLDataset = ChartDataset<'line', (XY | MarkerPoint)[]> & { llSeries: string; llKind: 'raw' | 'smoothed' | 'non-finite' };
+
+interface SeriesArrays {
+  xs: Float64Array;
+  ys: Float64Array;
+  length: number;
+  fromSteps: boolean;
+}
+
+export class CurveChart {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly chart: Chart<'line', (XY | MarkerPoint)[]>;
+  private readonly table: HTMLTableElement;
+  private readonly details: HTMLDetailsElement;
+  private readonly smoothers = new Map<string, DebiasedEma>();
+  private readonly hiddenSeries = new Set<string>();
+  private lastRuns: readonly RunModel[] = [];
+  private lastPrefs: Prefs | undefined;
+
+  constructor(readonly def: MetricDef) {
+    this.element = document.createElement('section');
+    this.element.className = 'll-card ll-curve';
+    this.element.dataset.chart = def.id;
+    this.element.setAttribute('aria-labelledby', `ll-title-${def.id}`);
+    const heading = document.createElement('h2');
+    heading.id = `ll-title-${def.id}`;
+    heading.textContent = def.title;
+    const box = document.createElement('div');
+    box.className = 'll-chart-box';
+    this.canvas = document.createElement('canvas');
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.dataset.chart = def.id;
+    box.append(this.canvas);
+    this.details = document.createElement('details');
+    this.details.className = 'll-table';
+    const summary = document.createElement('summary');
+    summary.textContent = `${def.title}: data table`;
+    this.table = document.createElement('table');
+    this.details.append(summary, this.table);
+    this.details.addEventListener('toggle', () => {
+      if (this.details.open) this.fillTable();
+    });
+    this.element.append(heading, box, this.details);
+    this.chart = new Chart(this.canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        spanGaps: false,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: {},
+        plugins: {
+          legend: {
+            labels: { filter: (item, data) => (data.datasets[item.datasetIndex ?? 0] as LLDataset | undefined)?.llKind !== 'raw' || !this.hasSmoothed(), boxHeight: 2 },
+            onClick: (_e, item) => this.toggleSeries(item.datasetIndex ?? -1),
+          },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => {
+                const ds = ctx.dataset as LLDataset;
+                const raw = ctx.raw as XY | MarkerPoint;
+                const value = ds.llKind === 'non-finite' ? formatNumber((raw as MarkerPoint).value) : formatNumber(raw.y);
+                return `${ds.label}: ${value}`;
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  private hasSmoothed(): boolean {
+    return (this.lastPrefs?.smoothing ?? 0) > 0;
+  }
+
+  private toggleSeries(datasetIndex: number): void {
+    const ds = this.chart.data.datasets[datasetIndex] as LLDataset | undefined;
+    if (!ds) return;
+    if (this.hiddenSeries.has(ds.llSeries)) this.hiddenSeries.delete(ds.llSeries);
+    else this.hiddenSeries.add(ds.llSeries);
+    for (const d of this.chart.data.datasets as LLDataset[]) d.hidden = this.hiddenSeries.has(d.llSeries);
+    this.chart.update('none');
+  }
+
+  private arrays(run: RunModel, s: SeriesDef, prefs: Prefs): SeriesArrays {
+    if (prefs.resolution === 'step' && s.stepField && run.steps.length > 0) {
+      const column = run.steps[s.stepField];
+      return { xs: run.steps.x(prefs.xAxis).data, ys: column.data, length: column.length, fromSteps: true };
+    }
+    const n = run.epochs.length;
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = run.epochs[i]!;
+      xs[i] = prefs.xAxis === 'epoch' ? e.epoch : prefs.xAxis === 'time' ? run.epochTime[i]! : epochX(run, e.epoch, 'step');
+      ys[i] = toNumber(e[s.epochField]);
+    }
+    return { xs, ys, length: n, fromSteps: false };
+  }
+
+  private smoothed(key: string, a: SeriesArrays, weight: number): Float64Array {
+    if (!a.fromSteps) return debiasedEma(a.ys.subarray(0, a.length), weight);
+    let smoother = this.smoothers.get(key);
+    if (!smoother) this.smoothers.set(key, (smoother = new DebiasedEma(weight)));
+    return smoother.extend(a.ys, a.length, weight);
+  }
+
+  /** Redraws from the runs (the first is primary; several = comparison). */
+  update(runs: readonly RunModel[], prefs: Prefs, theme: Theme, compare: boolean): void {
+    this.lastRuns = runs;
+    this.lastPrefs = prefs;
+    const buckets = Math.max(100, Math.round(this.canvas.clientWidth || 800));
+    const datasets: LLDataset[] = [];
+    const annotations: Record<string, AnnotationOptions> = {};
+    runs.forEach((run, runIndex) => {
+      const prefix = compare ? `${run.name}: ` : '';
+      for (const s of this.def.series) {
+        const a = this.arrays(run, s, prefs);
+        const color = compare ? theme.palette[runIndex % theme.palette.length]! : theme.palette[s.role === 'train' ? 0 : 1]!;
+        const dash = compare && s.role === 'train' ? [6, 4] : [];
+        const seriesKey = `${run.id}:${s.key}`;
+        const hidden = this.hiddenSeries.has(seriesKey);
+        const label = `${prefix}${s.label}`;
+        const smoothing = prefs.smoothing > 0;
+        const dots = !a.fromSteps && a.length <= DOT_POINTS_UP_TO;
+        datasets.push({
+          type: 'line',
+          label: smoothing ? `${label} (raw)` : label,
+          llSeries: seriesKey,
+          llKind: 'raw',
+          hidden,
+          data: minMaxDownsample(a.xs, a.ys, a.length, buckets, prefs.logX),
+          borderColor: smoothing ? withAlpha(color, 0.35) : color,
+          backgroundColor: smoothing ? withAlpha(color, 0.35) : color,
+          borderWidth: smoothing ? 1 : theme.lineWidth,
+          borderDash: dash,
+          pointRadius: dots ? 2 : 0,
+          pointHoverRadius: 4,
+          tension: 0,
+        });
+        if (smoothing) {
+          const sm = this.smoothed(`${seriesKey}:${a.fromSteps ? 'step' : 'epoch'}`, a, prefs.smoothing);
+          datasets.push({
+            type: 'line',
+            label,
+            llSeries: seriesKey,
+            llKind: 'smoothed',
+            hidden,
+            data: minMaxDownsample(a.xs, sm, a.length, buckets, prefs.logX),
+            borderColor: color,
+            backgroundColor: color,
+            borderWidth: theme.lineWidth,
+            borderDash: dash,
+            pointRadius: 0,
+            pointHoverRadius: 4,
+            tension: 0,
+          });
+        }
+        const markers: MarkerPoint[] = [];
+        for (let i = 0; i < a.length && markers.length < MAX_MARKERS; i++) {
+          const y = a.ys[i]!;
+          if (!Number.isFinite(y) && (!prefs.logX || a.xs[i]! > 0)) markers.push({ x: a.xs[i]!, y: MARKER_HEIGHT, value: y });
+        }
+        if (markers.length) {
+          datasets.push({
+            type: 'line',
+            label: `${label}: not finite`,
+            llSeries: seriesKey,
+            llKind: 'non-finite',
+            hidden,
+            yAxisID: 'nonFinite',
+            data: markers,
+            showLine: false,
+            pointStyle: 'triangle',
+            pointRotation: 180,
+            pointRadius: 6,
+            pointHoverRadius: 8,
+            borderColor: theme.error,
+            backgroundColor: theme.error,
+          });
+        }
+      }
+      this.addAnnotations(annotations, run, runIndex, prefs, theme, compare);
+    });
+    const options = this.chart.options;
+    options.scales = {
+      x: {
+        type: prefs.logX ? 'logarithmic' : 'linear',
+        title: { display: true, text: X_TITLES[prefs.xAxis] },
+        grid: { color: theme.grid },
+        ticks: { color: theme.foreground, maxRotation: 0 },
+        ...(prefs.xAxis === 'epoch' && !prefs.logX ? { min: 0 } : {}),
+      },
+      y: {
+        type: prefs.logY ? 'logarithmic' : 'linear',
+        title: { display: true, text: this.def.yLabel },
+        grid: { color: theme.grid },
+        ticks: { color: theme.foreground },
+      },
+      nonFinite: { type: 'linear', axis: 'y', min: 0, max: 1, display: false },
+    };
+    options.plugins!.annotation = { annotations };
+    (options.plugins as Record<string, unknown>).llBackground = { color: theme.background };
+    options.plugins!.legend!.labels!.color = theme.foreground;
+    this.chart.data.datasets = datasets;
+    this.chart.update('none');
+    this.canvas.setAttribute('aria-label', this.describe(runs, compare));
+    if (this.details.open) this.fillTable();
+  }
+
+  private addAnnotations(out: Record<string, AnnotationOptions>, run: RunModel, runIndex: number, prefs: Prefs, theme: Theme, compare: boolean): void {
+    const canShow = (x: number): boolean => Number.isFinite(x) && (!prefs.logX || x > 0);
+    // Labels only on the loss chart (the others show the same lines unlabelled, to stay legible);
+    // flag labels are stacked upwards so flags raised at the same epoch do not hide each other.
+    const labelled = this.def.id === 'loss';
+    let flagLabels = 0;
+    const line = (id: string, x: number, color: string, text: string, position: 'start' | 'end' | 'center', dash: number[]): void => {
+      if (!canShow(x)) return;
+      const stack = position === 'end' ? flagLabels++ : 0;
+      out[id] = {
+        type: 'line',
+        scaleID: 'x',
+        value: x,
+        borderColor: color,
+        borderWidth: theme.lineWidth === 3 ? 2 : 1.5,
+        borderDash: dash,
+        label: {
+          display: labelled,
+          content: text,
+          position,
+          yAdjust: -22 * stack,
+          color: theme.background,
+          backgroundColor: color,
+          font: { size: 11 },
+          padding: 3,
+        },
+      };
+    };
+    const who = compare ? `${run.name}: ` : '';
+    const best = bestEpoch(run);
+    if (best !== undefined) line(`best-${runIndex}`, epochX(run, best, prefs.xAxis), theme.best, `${who}best epoch ${best}`, 'start', [4, 4]);
+    run.flags.forEach((flag, i) => {
+      const color = flag.severity === 'error' ? theme.error : flag.severity === 'warning' ? theme.warning : theme.info;
+      const onset = typeof flag.evidence.onsetEpoch === 'number' ? flag.evidence.onsetEpoch : undefined;
+      if (onset !== undefined && flag.kind === 'overfitting') {
+        line(`onset-${runIndex}-${i}`, epochX(run, onset, prefs.xAxis), theme.warning, `${who}overfitting from epoch ${onset}`, 'center', []);
+      }
+      const x = prefs.xAxis === 'step' && flag.step !== undefined ? flag.step : epochX(run, flag.epoch, prefs.xAxis);
+      line(`flag-${runIndex}-${i}`, x, color, `${who}${flagTitle(flag.kind)} (epoch ${flag.epoch})`, 'end', [2, 3]);
+    });
+  }
+
+  private describe(runs: readonly RunModel[], compare: boolean): string {
+    const parts = runs.map((run) => {
+      const last = run.epochs[run.epochs.length - 1];
+      const values = this.def.series.map((s) => `${s.label} ${last ? this.formatValue(toNumber(last[s.epochField])) : 'no data'}`).join(', ');
+      const best = bestEpoch(run);
+      return `${compare ? `${run.name}: ` : ''}${run.epochs.length} epochs${last ? `, latest ${values}` : ''}${best !== undefined && this.def.id === 'loss' ? `, best epoch ${best}` : ''}`;
+    });
+    return `${this.def.title} chart. ${parts.join('. ')}. A data table follows.`;
+  }
+
+  private formatValue(v: number): string {
+    return this.def.percent ? formatPercent(v) : formatNumber(v);
+  }
+
+  private fillTable(): void {
+    const runs = this.lastRuns;
+    const compare = runs.length > 1;
+    const table = this.table;
+    table.replaceChildren();
+    const caption = document.createElement('caption');
+    caption.textContent = `${this.def.title} per epoch${runs.some((r) => r.epochs.length > MAX_TABLE_ROWS) ? ` (latest ${MAX_TABLE_ROWS} epochs)` : ''}`;
+    const head = document.createElement('tr');
+    const th = (text: string): HTMLTableCellElement => {
+      const c = document.createElement('th');
+      c.scope = 'col';
+      c.textContent = text;
+      return c;
+    };
+    head.append(th(compare ? 'run' : 'epoch'));
+    if (compare) head.append(th('epoch'));
+    for (const s of this.def.series) head.append(th(s.label));
+    const thead = document.createElement('thead');
+    thead.append(head);
+    const tbody = document.createElement('tbody');
+    for (const run of runs) {
+      for (const e of run.epochs.slice(-MAX_TABLE_ROWS)) {
+        const tr = document.createElement('tr');
+        const cells = compare ? [run.name, String(e.epoch)] : [String(e.epoch)];
+        for (const s of this.def.series) cells.push(this.formatValue(toNumber(e[s.epochField])));
+        for (const text of cells) {
+          const td = document.createElement('td');
+          td.textContent = text;
+          tr.append(td);
+        }
+        tbody.append(tr);
+      }
+    }
+    table.append(caption, thead, tbody);
+  }
+
+  summary(): ChartSummary {
+    const scales = this.chart.options.scales as Record<string, { type?: string; title?: { text?: string }; ticks?: { color?: unknown } }>;
+    const annotations = (this.chart.options.plugins?.annotation?.annotations ?? {}) as Record<string, { value?: number; label?: { content?: unknown } }>;
+    return {
+      id: this.def.id,
+      xType: scales.x?.type ?? '',
+      yType: scales.y?.type ?? '',
+      xTitle: String(scales.x?.title?.text ?? ''),
+      tickColor: String(scales.x?.ticks?.color ?? ''),
+      datasets: (this.chart.data.datasets as LLDataset[]).map((d) => ({
+        label: String(d.label),
+        series: d.llSeries,
+        kind: d.llKind,
+        hidden: Boolean(d.hidden),
+        color: String(d.borderColor),
+        data: d.data.map((p) => ({ ...p })),
+      })),
+      annotations: Object.entries(annotations).map(([id, a]) => ({ id, x: Number(a.value), label: String(a.label?.content ?? '') })),
+      ariaLabel: this.canvas.getAttribute('aria-label') ?? '',
+    };
+  }
+
+  toPng(): string {
+    return this.chart.toBase64Image('image/png', 1);
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

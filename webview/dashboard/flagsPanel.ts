@@ -1,0 +1,115 @@
+/**
+ * The flags of the primary run: title, severity, when it was raised (and since when the evidence
+ * says the problem began), the plain-language message, the evidence, and each fix as a button.
+ * A fix button asks the host to apply the config edit (`fix/apply`); the second variant also trains again.
+ */
+import type { Flag } from '../../src/diagnostics/types';
+import type { WebviewToHost } from '../../src/protocol/webview';
+import { badge, button } from '../components';
+import { SEVERITY_LABEL, SEVERITY_RANK, flagTitle } from './flagTitles';
+import { formatEvidence, humanizeKey } from './format';
+import type { RunModel } from './store';
+
+export class FlagsPanel {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly count: HTMLElement;
+  private renderedKey = '';
+
+  constructor(private readonly post: (message: WebviewToHost) => void) {
+    this.element = document.createElement('section');
+    this.element.className = 'll-card ll-flags';
+    this.element.setAttribute('aria-labelledby', 'll-title-flags');
+    const heading = document.createElement('h2');
+    heading.id = 'll-title-flags';
+    heading.textContent = 'Flags';
+    this.count = document.createElement('span');
+    this.count.className = 'll-muted ll-count';
+    heading.append(' ', this.count);
+    this.list = document.createElement('ul');
+    this.list.className = 'll-flag-list';
+    this.list.setAttribute('aria-live', 'polite');
+    this.element.append(heading, this.list);
+  }
+
+  update(run: RunModel | undefined): void {
+    const flags = run?.flags ?? [];
+    // Rebuilding only when the flags change keeps keyboard focus on a fix button across live updates.
+    const key = `${run?.id ?? ''}|${run?.state ?? ''}|${JSON.stringify(flags)}`;
+    if (key === this.renderedKey) return;
+    this.renderedKey = key;
+    this.count.textContent = flags.length ? `(${flags.length})` : '';
+    this.list.replaceChildren();
+    if (!run || flags.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'll-muted';
+      li.textContent = !run ? 'No run.' : run.state === 'running' ? 'Nothing flagged so far.' : 'Nothing flagged: no detector found a problem in this run.';
+      this.list.append(li);
+      return;
+    }
+    const order = flags.map((flag, index) => ({ flag, index })).sort((a, b) => SEVERITY_RANK[a.flag.severity] - SEVERITY_RANK[b.flag.severity] || a.flag.epoch - b.flag.epoch);
+    for (const { flag, index } of order) this.list.append(this.item(run, flag, index));
+  }
+
+  private item(run: RunModel, flag: Flag, flagIndex: number): HTMLElement {
+    const li = document.createElement('li');
+    li.className = `ll-flag ll-${flag.severity}`;
+    li.dataset.kind = flag.kind;
+    li.dataset.flagIndex = String(flagIndex);
+    const title = flagTitle(flag.kind);
+    const head = document.createElement('div');
+    head.className = 'll-flag-head';
+    const h3 = document.createElement('h3');
+    h3.textContent = title;
+    const when = document.createElement('span');
+    when.className = 'll-muted';
+    const onset = typeof flag.evidence.onsetEpoch === 'number' ? flag.evidence.onsetEpoch : undefined;
+    when.textContent = `raised at epoch ${flag.epoch}${flag.step !== undefined ? ` (step ${flag.step})` : ''}${onset !== undefined ? `, began at epoch ${onset}` : ''}`;
+    head.append(badge(SEVERITY_LABEL[flag.severity], `ll-severity ll-${flag.severity}`), h3, when);
+    const message = document.createElement('p');
+    message.className = 'll-flag-message';
+    message.textContent = flag.message;
+    li.append(head, message);
+    const entries = Object.entries(flag.evidence);
+    if (entries.length) {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = 'Evidence';
+      const dl = document.createElement('dl');
+      dl.className = 'll-evidence';
+      for (const [k, v] of entries) {
+        const dt = document.createElement('dt');
+        dt.textContent = humanizeKey(k);
+        const dd = document.createElement('dd');
+        dd.textContent = formatEvidence(v);
+        dl.append(dt, dd);
+      }
+      details.append(summary, dl);
+      li.append(details);
+    }
+    const fixes = flag.fix ?? [];
+    if (fixes.length) {
+      const actions = document.createElement('div');
+      actions.className = 'll-fixes';
+      actions.setAttribute('role', 'group');
+      actions.setAttribute('aria-label', `Fixes for ${title}`);
+      fixes.forEach((fix, fixIndex) => {
+        const edits = fix.edits.map((e) => `${e.path} = ${JSON.stringify(e.value)}`).join(', ');
+        const apply = (retrain: boolean) => () => this.post({ type: 'fix/apply', runId: run.id, flagIndex, fixIndex, retrain });
+        const row = document.createElement('div');
+        row.className = 'll-fix';
+        row.append(
+          button(fix.title, apply(false), { appearance: fixIndex === 0 ? 'primary' : 'secondary', title: `Edit the config: ${edits}`, ariaLabel: `${title}: ${fix.title} (edits the config: ${edits})`, testId: `fix-${flagIndex}-${fixIndex}` }),
+          button('Apply and train again', apply(true), { appearance: 'secondary', title: `Edit the config (${edits}) and start a new run`, ariaLabel: `${title}: ${fix.title}, then train again`, testId: `fix-${flagIndex}-${fixIndex}-retrain` }),
+        );
+        const code = document.createElement('code');
+        code.className = 'll-muted';
+        code.textContent = edits;
+        row.append(code);
+        actions.append(row);
+      });
+      li.append(actions);
+    }
+    return li;
+  }
+}
