@@ -138,9 +138,9 @@ def run_case(name, dataset, features=13, train_rows=40, val_rows=20, hidden=(8,)
     lr = optimizer['learningRate']
     kind = optimizer['type']
     if kind == 'sgd':
-        opt = torch.optim.SGD(params, lr=lr, momentum=optimizer.get('momentum', 0.0))
+        opt = torch.optim.SGD(params, lr=lr, momentum=optimizer.get('momentum', 0.0), weight_decay=optimizer.get('weightDecay', 0.0))
     elif kind == 'adam':
-        opt = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8)
+        opt = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=optimizer.get('weightDecay', 0.0))
     else:
         opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=optimizer.get('weightDecay', 0.01))
     weight_params = [lin.weight for lin in linears(model)]
@@ -233,6 +233,10 @@ CASES = {
     'gelu': dict(**WINE, activation='gelu'),
     'leaky-relu': dict(**WINE, activation='leaky-relu', optimizer={'type': 'sgd', 'learningRate': 0.1, 'momentum': 0.9}),
     'linear': dict(**WINE, activation='linear', optimizer={'type': 'sgd', 'learningRate': 0.05}),
+    'adam-coupled-weight-decay': dict(**WINE, optimizer={'type': 'adam', 'learningRate': 0.01, 'weightDecay': 0.05}),
+    'sgd-weight-decay': dict(**WINE, optimizer={'type': 'sgd', 'learningRate': 0.1, 'momentum': 0.9, 'weightDecay': 0.01}),
+    'clip-l1-l2-momentum': dict(**WINE, optimizer={'type': 'sgd', 'learningRate': 0.05, 'momentum': 0.9}, regularization={'l1': 0.02, 'l2': 0.05}, clip=0.4),
+    'full-batch': dict(**CANCER, batch_size=64, epochs=5, optimizer={'type': 'adamw', 'learningRate': 0.02}),
     'multi-epoch-partial-batch': dict(**WINE, hidden=(8, 6), epochs=6, batch_size=12, optimizer={'type': 'adam', 'learningRate': 0.005}),
 }
 
