@@ -24,6 +24,7 @@ import type { Services } from './commands/services';
 /** What `activate` returns: the integration tests and other extensions drive Loss Lens through it. */
 export interface LossLensApi extends Services {
   readonly statusBar: LossStatusBar;
+  readonly examplesTree: ExamplesTree;
   /** Milliseconds `activate` took (measured inside it). */
   readonly activationMs: number;
 }
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   context.subscriptions.push(linkRunFlagsToConfigs(store, diagnostics));
   const runsTree = RunsTree.register(context, store);
   const configsTree = ConfigsTree.register(context, store);
-  ExamplesTree.register(context);
+  const examplesTree = ExamplesTree.register(context);
   const statusBar = LossStatusBar.register(context, store);
   context.subscriptions.push(trackRunningContext(store));
 
@@ -60,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     vscode.workspace.onDidChangeWorkspaceFolders(reload),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('lossLens.runsFolder') && reload()),
   );
-  return { ...services, statusBar, activationMs: performance.now() - started };
+  return { ...services, statusBar, examplesTree, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {
