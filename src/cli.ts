@@ -9,6 +9,7 @@ import packageJson from '../package.json';
 import { ConfigError } from './config/errors';
 import { loadConfigFile } from './config/load';
 import type { DiagnosticsReport } from './diagnostics/types';
+import type { EpochMetrics } from './engine/events';
 import { flagTitle } from './diagnostics/titles';
 import { parseArgs, UsageError, USAGE, type Command } from './cli/args';
 import { EXIT, failsOn } from './cli/exitCodes';
@@ -41,6 +42,7 @@ async function train(command: Extract<Command, { command: 'train' }>): Promise<n
   const loaded = await loadConfigFile(command.config);
   for (const warning of loaded.warnings ?? []) err(`warning: ${warning}`);
   const progress = new ProgressReporter(process.stderr);
+  const epochs = new Map<number, EpochMetrics>();
   const handle = trainInWorker({
     entryFile: __filename,
     loaded,
@@ -51,7 +53,10 @@ async function train(command: Extract<Command, { command: 'train' }>): Promise<n
       progress.note(`Run folder: ${info.runDir}`);
       progress.start(info.epochs);
     },
-    onEpoch: (metrics) => progress.epoch(metrics),
+    onEpoch: (metrics) => {
+      epochs.set(metrics.epoch, metrics);
+      progress.epoch(metrics);
+    },
     onFlag: (flag) => progress.note(`${flag.severity}: ${flagTitle(flag.kind)} at epoch ${flag.epoch}`),
   });
   let interrupts = 0;
@@ -68,10 +73,11 @@ async function train(command: Extract<Command, { command: 'train' }>): Promise<n
   try {
     const outcome = await handle.done;
     progress.end();
-    const last = outcome.last;
-    const best = outcome.bestEpoch !== null && outcome.restoredBest ? `; weights of the best epoch ${outcome.bestEpoch} restored` : '';
-    err(`Run ${REASONS[outcome.reason] ?? outcome.reason} after ${outcome.epochs} epoch${outcome.epochs === 1 ? '' : 's'}${best}.`);
-    if (last) err(`Last epoch: val loss ${last.valLoss.toFixed(4)}, val accuracy ${(100 * last.valAccuracy).toFixed(1)}%`);
+    const restored = outcome.bestEpoch !== null && outcome.restoredBest;
+    err(`Run ${REASONS[outcome.reason] ?? outcome.reason} after ${outcome.epochs} epoch${outcome.epochs === 1 ? '' : 's'}${restored ? `; weights of the best epoch ${outcome.bestEpoch} restored` : ''}.`);
+    // The saved model is the restored best epoch's when early stopping restored it, else the last.
+    const final = restored ? epochs.get(outcome.bestEpoch!) : outcome.last;
+    if (final) err(`Final model (epoch ${final.epoch}): val loss ${final.valLoss.toFixed(4)}, val accuracy ${(100 * final.valAccuracy).toFixed(1)}%`);
     err(`Run folder: ${outcome.runDir}`);
     if (!command.json) err('');
     printReport(outcome.diagnostics, command.json);
@@ -101,6 +107,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.badInput;
   }
   try {
+    // Lets the tests reach the "unexpected error" path (exit 1) without a real bug.
+    if (process.env.LOSSLENS_FAULT_INJECTION === 'unexpected') throw new Error('fault injected by LOSSLENS_FAULT_INJECTION');
     switch (command.command) {
       case 'help':
         out(USAGE);

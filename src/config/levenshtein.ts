@@ -36,8 +36,14 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-/** Like `nearest`, but only when the candidate is plausibly a typo: within a third of the length (at least 2 edits). */
+/**
+ * Like `nearest`, but only when the candidate is plausibly what was meant: a typo within a third of
+ * the length (at least 2 edits), or an abbreviation (a prefix of at least 3 characters: "warn").
+ */
 export function closeMatch(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const prefixOf = lower.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)) : [];
+  if (prefixOf.length === 1) return prefixOf[0];
   const best = nearest(word, candidates);
   if (best === undefined) return undefined;
   const distance = levenshtein(word.toLowerCase(), best.toLowerCase());

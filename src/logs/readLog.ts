@@ -17,6 +17,9 @@ export function readTrainingLog(file: string): TrainingLog {
     if (known) return readTrainingLog(known);
     throw new LogError('not a run folder (no metrics.jsonl) and no known log inside', file);
   }
+  // A metrics.jsonl inside a run folder is read with its folder: config and predictions give the
+  // detectors the classes (chance level) and the final calibration.
+  if (path.basename(file) === 'metrics.jsonl' && existsSync(path.join(path.dirname(file), 'config.json'))) return readRunFolderLog(path.dirname(file));
   if (file.endsWith('.jsonl')) return readMetricsJsonlLog(file);
   const text = readFileSync(file, 'utf8');
   for (const reader of FOREIGN_READERS) {

@@ -3,9 +3,10 @@ import { ConfigError } from '../config/errors';
 import { DataError } from '../data/dataset';
 import { TrainingInputError } from '../engine/errors';
 import { LogError } from '../logs/errors';
+import { RunFolderError } from './errors';
 
 export function isBadInput(error: unknown): boolean {
-  return error instanceof ConfigError || error instanceof DataError || error instanceof TrainingInputError || error instanceof LogError;
+  return error instanceof ConfigError || error instanceof DataError || error instanceof TrainingInputError || error instanceof LogError || error instanceof RunFolderError;
 }
 
 /**

@@ -35,7 +35,8 @@ export class RunFolderWriter {
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
-    this.metricsFd = openSync(path.join(dir, RUN_FILES.metrics), 'a');
+    // 'w': a folder reused with --out starts a fresh log rather than mixing two runs.
+    this.metricsFd = openSync(path.join(dir, RUN_FILES.metrics), 'w');
   }
 
   private writeWhole(name: string, text: string): void {

@@ -20,6 +20,7 @@ import { parseModelJson, type ModelJson } from '../engine/modelJson';
 import { train } from '../engine/trainer';
 import { createDefaultRunDir } from './runDir';
 import { RunFolderWriter } from './runFolderWriter';
+import { RunFolderError } from './errors';
 
 export interface RunStartInfo {
   readonly runDir: string;
@@ -123,8 +124,14 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   // config.json says what was actually used: the default target is resolved to a column name.
   const config: LossLensConfig = { ...loaded.config, data: { ...loaded.config.data, target: loaded.config.data.target ?? data.preprocessing.target } };
 
-  const runDir = options.runDir ?? createDefaultRunDir(loaded.dir, config.name, options.now?.());
-  const writer = new RunFolderWriter(runDir);
+  let runDir: string;
+  let writer: RunFolderWriter;
+  try {
+    runDir = options.runDir ?? createDefaultRunDir(loaded.dir, config.name, options.now?.());
+    writer = new RunFolderWriter(runDir);
+  } catch (e) {
+    throw new RunFolderError(options.runDir ?? path.join(loaded.dir, '.losslens', 'runs'), e);
+  }
   try {
     writer.writeConfig(config);
     const stepsPerEpoch = Math.ceil(data.train.rows / config.training.batchSize);
