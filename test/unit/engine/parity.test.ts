@@ -2,15 +2,19 @@
  * PyTorch parity: each fixture in test/fixtures/parity/ (written by test/parity/generate_fixtures.py
  * with torch 1.13) fixes a small real table, initial weights and the batch order; the engine trains
  * from the same model.json with shuffle off and must reproduce torch's per-step losses, pre-clip
- * gradient norms, per-epoch metrics and final weights to float32 rounding.
+ * gradient norms, per-epoch metrics and final weights to float32 rounding — with the plain-TS
+ * kernels and with the kernels the product picks (WebAssembly SIMD where available).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { ClassWeightsConfig, OptimizerType } from '../../../src/config/types';
 import type { EpochMetrics, StepStats } from '../../../src/engine/events';
+import { jsKernels } from '../../../src/engine/jsKernels';
+import type { Kernels } from '../../../src/engine/kernels';
 import { parseModelJson } from '../../../src/engine/modelJson';
 import { train } from '../../../src/engine/trainer';
+import { createKernels } from '../../../src/engine/wasm';
 import { config, dataset, split } from './helpers';
 
 const FIXTURES = 'test/fixtures/parity';
@@ -41,12 +45,14 @@ interface Fixture {
 const relClose = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol * Math.max(Math.abs(b), 1e-3);
 
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+const productKernels = createKernels();
+const kernelSets: readonly Kernels[] = productKernels.name === jsKernels.name ? [jsKernels] : [jsKernels, productKernels];
 
 describe('parity with PyTorch 1.13', () => {
   test('fixtures are present', () => assert.ok(files.length >= 20, `${files.length} fixtures`));
   for (const file of files) {
     const fixture = JSON.parse(readFileSync(`${FIXTURES}/${file}`, 'utf8')) as Fixture;
-    test(fixture.name, () => {
+    for (const kernels of kernelSets) test(`${fixture.name} (${kernels.name} kernels)`, () => {
       const c = fixture.config;
       const features = fixture.train.x[0]!.length;
       const data = dataset(features, fixture.classes, split(fixture.train.x, fixture.train.y), split(fixture.validation.x, fixture.validation.y));
@@ -66,7 +72,7 @@ describe('parity with PyTorch 1.13', () => {
       const initialModel = parseModelJson(JSON.stringify(fixture.initialModel), `${file}#initialModel`);
       const steps: StepStats[] = [];
       const epochs: EpochMetrics[] = [];
-      const summary = train(cfg, data, { onStep: (s) => steps.push(s), onEpoch: (e) => epochs.push(e.metrics) }, { initialModel });
+      const summary = train(cfg, data, { onStep: (s) => steps.push(s), onEpoch: (e) => epochs.push(e.metrics) }, { initialModel, kernels });
 
       assert.equal(steps.length, fixture.steps.length);
       fixture.steps.forEach((expected, i) => {
