@@ -30,7 +30,7 @@ export function resolveTargetName(names: readonly string[], target: string | und
       (suggestion !== undefined ? ` Did you mean "${suggestion}"?` : '') +
       ` Available columns: ${names.map((n) => `"${n}"`).join(', ')}`,
     file,
-    1,
+    undefined,
     target,
   );
 }

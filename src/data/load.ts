@@ -5,6 +5,7 @@
  * A config reads only the data its author named: `data.source` (a bundled name, a synthetic
  * name or a CSV path), or `data.train` + `data.validation`, paths relative to the config's folder.
  * Nothing else is opened; bundled names are looked up in a fixed table, never joined into paths.
+ * A synthetic or bundled name wins over a file of the same name; "./iris" reads the file.
  */
 import path from 'node:path';
 import type { LossLensConfig } from '../config/types';
@@ -42,10 +43,19 @@ export async function loadDataset(config: LossLensConfig, configDir: string): Pr
     table = await readTable({ path: bundledDatasetPath(source), displayName: source }, data.target);
     origin = `${source} (bundled)`;
   } else {
-    table = await readTable(fileSource(source, configDir), data.target);
+    table = await readTable(fileSource(source, configDir), data.target).catch((err: unknown) => {
+      throw withBundledHint(err, source);
+    });
     origin = source;
   }
   return assembleFromSource(table, data, rng.stream('split'), origin);
+}
+
+/** "iris.csv" not found: the user probably meant the bundled "iris", which takes no extension. */
+function withBundledHint(err: unknown, source: string): unknown {
+  const name = path.basename(source).replace(/\.csv$/i, '');
+  if (!(err instanceof DataError) || !err.message.includes('no such file') || !(isBundledDataset(name) || isSyntheticDataset(name))) return err;
+  return new DataError(`${err.message}. For the bundled dataset write "source": "${name}"`, err.file, err.row, err.column);
 }
 
 /** A path from the config, resolved against the config's folder and named in messages as written. */

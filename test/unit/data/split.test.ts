@@ -30,7 +30,7 @@ describe('classes and target', () => {
     await rejectsWithDataError(
       loadDataset(configFor({ source: 'explicit-train.csv', target: 'lable' }), FIXTURES),
       ['explicit-train.csv', '"lable"', 'Did you mean "label"?', '"colour", "size", "weight", "label"'],
-      { column: 'lable' },
+      { column: 'lable', row: undefined },
     );
     const far = await rejectsWithDataError(loadDataset(configFor({ source: 'iris', target: 'species' }), process.cwd()), ['iris', '"species"', '"label"']);
     assert.ok(!far.message.includes('Did you mean'), far.message);
@@ -152,7 +152,7 @@ describe('explicit train and validation files', () => {
 describe('the loader reads only what the config names', () => {
   test('bundled names are an exact list: a path-like source is a path relative to the config', async () => {
     await rejectsWithDataError(loadDataset(configFor({ source: '../iris' }), FIXTURES), ['../iris', 'no such file']);
-    await rejectsWithDataError(loadDataset(configFor({ source: 'iris.csv' }), FIXTURES), ['iris.csv', 'no such file']);
+    await rejectsWithDataError(loadDataset(configFor({ source: 'iris.csv' }), FIXTURES), ['iris.csv', 'no such file', 'write "source": "iris"']);
     await rejectsWithDataError(loadDataset(configFor({ source: 'constructor' }), FIXTURES), ['constructor', 'no such file']);
   });
 });
