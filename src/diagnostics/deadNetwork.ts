@@ -15,7 +15,7 @@ import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv } from './types';
 
 export const DEAD_NETWORK_DEFAULTS = {
-  /** Steps the state must last (about one or two epochs of a small dataset). */
+  /** Steps the state must last; capped at two epochs of steps (at least 10) when the epoch length is known. */
   window: 50,
   /** "Most units dead": the average dead fraction of the worst hidden layer. */
   deadFraction: 0.9,
@@ -44,7 +44,8 @@ export class DeadNetworkDetector implements Detector {
     if (worstDead >= this.t.deadFraction) this.deadSince ??= { step: s.step, epoch: s.epoch };
     else this.deadSince = null;
     this.recent.push({ step: s.step, epoch: s.epoch, loss: s.loss, worstDead });
-    const w = Math.max(1, Math.round(this.t.window));
+    const perEpoch = this.env.ctx.stepsPerEpoch;
+    const w = Math.max(1, Math.round(perEpoch ? Math.min(this.t.window, Math.max(10, 2 * perEpoch)) : this.t.window));
     if (this.recent.length > w) this.recent.shift();
     if (this.recent.length < w) return;
     const prior = priorLevel(this.env.ctx);

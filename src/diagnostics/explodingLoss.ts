@@ -5,6 +5,7 @@
  *   is not a spike) above `spikeFactor` × the best level reached so far — fastai's lr_find stops at
  *   4× the best smoothed loss — and also at least `spikeMinChance` · ln C above it in absolute
  *   terms, so wiggles near zero loss never count;
+ * - one step far beyond chance, `extremeChanceFactor` · ln C: a warning at once;
  * - a level far above chance, `chanceFactor` · ln C: the model is confidently wrong. An error when
  *   the loss climbed there after being lower (divergence); a warning when it started there (the
  *   inputs' scale, usually);
@@ -26,6 +27,12 @@ export const EXPLODING_LOSS_DEFAULTS = {
   spikeMinChance: 0.5,
   /** "Far above chance": this many times ln C, the loss of guessing uniformly. */
   chanceFactor: 3,
+  /**
+   * One step alone this many times ln C is an explosion even if the median has not moved: a
+   * minibatch loss of 30 ln C means logits tens of units wrong, which no healthy run produces, and
+   * the network may die right after it (then the median never sees it).
+   */
+  extremeChanceFactor: 30,
   /** Steps in the robust running level (median). */
   levelWindow: 5,
   /** Steps in the gradient-norm baseline (median). */
@@ -75,6 +82,19 @@ export class ExplodingLossDetector implements Detector {
     if (this.losses.length > 4 * w) this.losses.splice(0, this.losses.length - 4 * w);
     const gw = Math.max(w + 1, Math.round(this.t.gradWindow) + w);
     if (this.gradNorms.length > gw) this.gradNorms.splice(0, this.gradNorms.length - gw);
+    const chance = this.chance();
+    if (chance !== undefined && s.loss > this.t.extremeChanceFactor * chance) {
+      this.emit(
+        'warning',
+        'extreme-step',
+        s.epoch,
+        s.step,
+        `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× the ${fmt(chance)} of guessing uniformly: ` +
+          `the logits are tens of units wrong. This comes from unscaled inputs or a learning rate far too high; such a step can also kill ReLU units for good. ` +
+          `Try standardized inputs, a learning rate ${fmt(this.t.learningRateFactor)}× lower, or gradient clipping.`,
+        { onsetEpoch: s.epoch, onsetStep: s.step, batch: s.batch, loss: s.loss, chanceLoss: chance, ratioToChance: s.loss / chance },
+      );
+    }
     if (this.losses.length < w) return;
     const recent = this.losses.slice(-w);
     const level = median(recent.map((r) => r.loss));

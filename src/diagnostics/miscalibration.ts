@@ -8,14 +8,17 @@
  * - the direction from the fitted temperature: T > 1 (softening helps) = overconfident, T < 1 =
  *   underconfident. Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
  *   named as the cause of underconfidence.
- * Live, a direction must hold `persistEpochs` epochs in a row: a model still learning is often
- * briefly underconfident. Underconfidence during training is `info` unless label smoothing explains
+ * Live, a direction must hold `persistEpochs` epochs in a row, and only epochs after the steep
+ * learning phase count (epoch ≥ `minEpochs` and the validation loss fell less than
+ * `settledImprovement` over the last 3 epochs): a model in its first epochs is often confidently
+ * wrong or timid for a moment, and that says nothing about the model the run will produce. Underconfidence during training is `info` unless label smoothing explains
  * it; the final model's miscalibration (what the user deploys) is a `warning`.
  */
 import type { EpochMetrics, SplitOutputs } from '../engine/events';
 import { calibrationOfProbabilities, computeCalibration } from './calibration';
 import { calibrationSignificance, type CalibrationSignificance } from './calibrationTest';
 import { compact, earlyStopping } from './fixes';
+import { brokenRun } from './runContext';
 import { fmt, pct, round2 } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Calibration, Detector, DetectorEnv, EpochInput, Fix, Severity } from './types';
@@ -28,11 +31,15 @@ export const MISCALIBRATION_DEFAULTS = {
    * real benchmarks; below 3% there is little a user can gain.
    */
   minEce: 0.03,
-  /** Resamples for the live test every epoch, and for the final model. */
+  /** Resamples for the live test every epoch, and for the final model (p-value resolution 1/(R+1)). */
   resamples: 200,
   finalResamples: 1000,
   /** Live: epochs in a row with the same significant direction. */
   persistEpochs: 3,
+  /** Live: no judgement before this epoch. */
+  minEpochs: 5,
+  /** Live: no judgement while the validation loss still falls this much (relative) over 3 epochs. */
+  settledImprovement: 0.1,
   /** Label smoothing at or above this is "heavy" (Müller et al. 2019 study 0.05-0.1 as typical). */
   heavyLabelSmoothing: 0.1,
 };
@@ -56,6 +63,8 @@ export class MiscalibrationDetector implements Detector {
   private latest: Calibration | null = null;
   private lastValidation: SplitOutputs | null = null;
   private lastEpoch = 0;
+  private lastMetrics: EpochMetrics | null = null;
+  private readonly valLosses: number[] = [];
   private streak: { direction: Direction; start: number; length: number } | null = null;
   private raisedSeverity: Severity | null = null;
   private readonly seed: number;
@@ -73,11 +82,16 @@ export class MiscalibrationDetector implements Detector {
   onEpoch(event: EpochInput): void {
     const m: EpochMetrics = event.metrics;
     this.lastEpoch = m.epoch;
+    this.lastMetrics = m;
     if (!event.validation || event.validation.rows === 0 || !allFinite(event.validation.probabilities)) return;
     this.lastValidation = event.validation;
-    const a = this.assess(event.validation, m.epoch, this.t.resamples);
+    this.valLosses.push(m.valLoss);
+    const n = this.valLosses.length;
+    const recent = n > 3 ? (this.valLosses[n - 4]! - m.valLoss) / this.valLosses[n - 4]! : Infinity;
+    const settled = m.epoch >= this.t.minEpochs && recent < this.t.settledImprovement;
+    const a = this.assess(event.validation, m.epoch, settled ? this.t.resamples : 0);
     this.latest = a.calibration;
-    if (!a.significant) {
+    if (!settled || !a.significant || brokenRun(this.env, m, event.validation.classes)) {
       this.streak = null;
       return;
     }
@@ -94,7 +108,7 @@ export class MiscalibrationDetector implements Detector {
     if (!outputs || !allFinite(outputs.probabilities)) return;
     const a = this.assess(outputs, this.lastEpoch, this.t.finalResamples);
     this.latest = a.calibration;
-    if (!a.significant) return;
+    if (!a.significant || brokenRun(this.env, this.lastMetrics ?? undefined, outputs.classes)) return;
     const onset = this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
     this.emit(a, 'warning', onset, 'final');
   }
@@ -106,7 +120,10 @@ export class MiscalibrationDetector implements Detector {
   private assess(outputs: SplitOutputs, epoch: number, resamples: number): Assessment {
     const calibration = computeCalibration(outputs);
     const base = calibrationOfProbabilities(outputs.probabilities, outputs.labels, outputs.rows, outputs.classes);
-    const test = calibrationSignificance(base.top.confidence, calibration.ece, Math.max(1, Math.round(resamples)), this.seed + epoch);
+    // Resampling only when it can change the answer (an ECE under the floor is never flagged).
+    const test: CalibrationSignificance = resamples > 0 && calibration.ece >= this.t.minEce
+      ? calibrationSignificance(base.top.confidence, calibration.ece, Math.round(resamples), this.seed + epoch)
+      : { pValue: 1, nullEce95: NaN, nullEce99: NaN, resamples: 0 };
     let hits = 0;
     let conf = 0;
     for (let i = 0; i < outputs.rows; i++) {

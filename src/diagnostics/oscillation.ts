@@ -1,21 +1,24 @@
 /**
- * Oscillation / learning rate too high: the epoch training loss goes up and down instead of down.
- * Over the last `window` epochs: at least `minRises` epoch-to-epoch rises, a typical (median) move
- * of at least `minSwing` of the loss level, no net progress across the window (the last half's
- * median is not `minImprovement` below the first half's), while the loss is still ≥
- * `minChanceFraction` · ln C (near zero loss, relative swings mean nothing). A healthy run's epoch
- * mean falls almost monotonically: its minibatch noise averages out within the epoch.
+ * Oscillation / learning rate too high: the loss goes up and down instead of down. Judged on the
+ * epoch training loss and on the validation loss (with a high rate the weights jump across the
+ * valley, and the validation loss, measured on fixed rows, shows it most clearly). Over the last
+ * `window` epochs of either curve: at least `minTurns` rises AND `minTurns` falls (alternation, not
+ * a steady climb, which is overfitting), a typical (median) move of at least `minSwing` of the
+ * curve's level, no net progress (the last half's median is not `minImprovement` below the first
+ * half's), while the level is ≥ `minChanceFraction` · ln C (near zero loss, relative swings mean
+ * nothing). A healthy run's curves fall almost monotonically at this scale: minibatch noise
+ * averages out within an epoch.
  */
 import { compact, lowerLearningRate } from './fixes';
-import { chanceLevel } from './runContext';
+import { brokenRun, chanceLevel } from './runContext';
 import { fmt, median, pct } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const OSCILLATION_DEFAULTS = {
   window: 8,
-  /** Rises among the window's `window - 1` moves; a random walk would show about half. */
-  minRises: 3,
+  /** Rises and falls each, among the window's `window - 1` moves (a random walk shows ~half of each). */
+  minTurns: 3,
   /** Median |Δ loss| / median loss over the window. */
   minSwing: 0.1,
   /** Net progress across the window (relative) below which the oscillation "goes nowhere". */
@@ -25,10 +28,21 @@ export const OSCILLATION_DEFAULTS = {
   learningRateFactor: 3,
 };
 
+interface Swing {
+  readonly curve: 'training' | 'validation';
+  readonly rises: number;
+  readonly falls: number;
+  readonly swing: number;
+  readonly level: number;
+  readonly improvement: number;
+}
+
 export class OscillationDetector implements Detector {
   readonly kind = 'oscillation' as const;
   private readonly t: typeof OSCILLATION_DEFAULTS;
-  private readonly losses: { epoch: number; loss: number }[] = [];
+  private readonly train: number[] = [];
+  private readonly val: number[] = [];
+  private readonly epochs: number[] = [];
   private raised = false;
   private seenClasses: number | undefined;
 
@@ -40,43 +54,51 @@ export class OscillationDetector implements Detector {
     const m = event.metrics;
     if (event.validation) this.seenClasses ??= event.validation.classes;
     if (this.raised || !Number.isFinite(m.trainLoss)) return;
-    this.losses.push({ epoch: m.epoch, loss: m.trainLoss });
+    this.train.push(m.trainLoss);
+    this.val.push(m.valLoss);
+    this.epochs.push(m.epoch);
     const w = Math.max(4, Math.round(this.t.window));
-    if (this.losses.length < w) return;
-    if (this.env.raised('exploding-loss') || this.env.raised('dead-network')) return;
-    const win = this.losses.slice(-w).map((p) => p.loss);
-    let rises = 0;
-    const moves: number[] = [];
-    for (let i = 1; i < win.length; i++) {
-      if (win[i]! > win[i - 1]!) rises++;
-      moves.push(Math.abs(win[i]! - win[i - 1]!));
-    }
-    const level = median(win);
-    const swing = median(moves) / level;
-    const half = Math.floor(w / 2);
-    const firstHalf = median(win.slice(0, half));
-    const lastHalf = median(win.slice(-half));
-    const improvement = (firstHalf - lastHalf) / firstHalf;
+    if (this.train.length < w || brokenRun(this.env, m, this.seenClasses)) return;
     const chance = chanceLevel(this.env.ctx, this.seenClasses);
-    if (rises < this.t.minRises || !(swing >= this.t.minSwing) || improvement >= this.t.minImprovement) return;
-    if (chance !== undefined && level < this.t.minChanceFraction * chance) return;
+    const found = [this.judge('training', this.train.slice(-w), chance), this.judge('validation', this.val.slice(-w), chance)].find((x) => x !== null);
+    if (!found) return;
     this.raised = true;
     const ctx = this.env.ctx;
-    const start = this.losses[this.losses.length - w]!.epoch;
+    const start = this.epochs[this.epochs.length - w]!;
     const batch = ctx.config?.training.batchSize;
     this.env.raise({
       kind: 'oscillation',
       severity: 'warning',
       epoch: m.epoch,
       message:
-        `Oscillating loss since epoch ${start}: over the last ${w} epochs the training loss rose ${rises} times, typically moving ${pct(swing, 0)} of its level (${fmt(level)}) per epoch, ` +
-        `and made ${improvement > 0 ? `only ${pct(improvement, 0)}` : 'no'} net progress. The steps overshoot the minimum: the learning rate (${fmt(m.learningRate)}) is probably too high. ` +
+        `Oscillating ${found.curve} loss since epoch ${start}: over the last ${w} epochs it rose ${found.rises} times and fell ${found.falls} times, typically moving ${pct(found.swing, 0)} of its level (${fmt(found.level)}) per epoch, ` +
+        `with ${found.improvement > 0 ? `only ${pct(found.improvement, 0)}` : 'no'} net progress. The updates overshoot the minimum: the learning rate (${fmt(m.learningRate)}) is probably too high. ` +
         `Try a learning rate ${fmt(this.t.learningRateFactor)}× lower${batch ? ' or a larger batch' : ''}.`,
-      evidence: { onsetEpoch: start, rises, window: w, swing, level, netImprovement: improvement, learningRate: m.learningRate },
+      evidence: { onsetEpoch: start, curve: found.curve, rises: found.rises, falls: found.falls, window: w, swing: found.swing, level: found.level, netImprovement: found.improvement, learningRate: m.learningRate },
       fix: compact([
         lowerLearningRate(ctx, this.t.learningRateFactor, 'half a decade: unstable but not diverging'),
         batch ? { title: `Double the batch size to ${batch * 2} (less gradient noise)`, edits: [{ path: 'training.batchSize', value: batch * 2 }] } : null,
       ]),
     });
+  }
+
+  private judge(curve: Swing['curve'], win: number[], chance: number | undefined): Swing | null {
+    if (!win.every(Number.isFinite)) return null;
+    let rises = 0;
+    let falls = 0;
+    const moves: number[] = [];
+    for (let i = 1; i < win.length; i++) {
+      if (win[i]! > win[i - 1]!) rises++;
+      else if (win[i]! < win[i - 1]!) falls++;
+      moves.push(Math.abs(win[i]! - win[i - 1]!));
+    }
+    const level = median(win);
+    const swing = median(moves) / level;
+    const half = Math.floor(win.length / 2);
+    const firstHalf = median(win.slice(0, half));
+    const improvement = (firstHalf - median(win.slice(-half))) / firstHalf;
+    if (rises < this.t.minTurns || falls < this.t.minTurns || !(swing >= this.t.minSwing) || improvement >= this.t.minImprovement) return null;
+    if (chance !== undefined && level < this.t.minChanceFraction * chance) return null;
+    return { curve, rises, falls, swing, level, improvement };
   }
 }

@@ -19,6 +19,7 @@
  */
 import type { EpochMetrics } from '../engine/events';
 import { compact, earlyStopping, fewerUnits, moreDropout, moreL2, stopAtEpoch } from './fixes';
+import { brokenRun } from './runContext';
 import { curveNoise, fmt, mean, median, pct } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput, Severity } from './types';
@@ -65,6 +66,7 @@ export class OverfittingDetector implements Detector {
     const m: EpochMetrics = event.metrics;
     if (!Number.isFinite(m.valLoss) || !Number.isFinite(m.trainLoss)) return;
     this.points.push({ epoch: m.epoch, trainLoss: m.trainLoss, valLoss: m.valLoss, valAccuracy: m.valAccuracy });
+    if (brokenRun(this.env, m, event.validation?.classes)) return;
     this.evaluate();
   }
 
@@ -86,8 +88,9 @@ export class OverfittingDetector implements Detector {
     const noise = curveNoise(pts.map((p) => p.valLoss));
     // The gate compares strip medians (current vs the lowest so far), not the raw minimum: the
     // minimum of many noisy epochs sits about σ·sqrt(2 ln n) below the curve by chance alone.
+    // Leading strips may be shorter (≥ 3 epochs), so a minimum in the first epochs is seen too.
     let bestStrip = Infinity;
-    for (let end = k; end <= pts.length; end++) bestStrip = Math.min(bestStrip, median(pts.slice(end - k, end).map((p) => p.valLoss)));
+    for (let end = Math.min(3, k); end <= pts.length; end++) bestStrip = Math.min(bestStrip, median(pts.slice(Math.max(0, end - k), end).map((p) => p.valLoss)));
     const rise = stripVal - bestStrip;
     const noiseRatio = noise > 0 ? rise / noise : Infinity;
     if (!(rise > t.noiseSigmas * (Number.isFinite(noise) ? noise : 0))) return;

@@ -1,14 +1,14 @@
 /**
  * Plateau / learning rate too low: after `minEpochs` epochs, training has barely moved from where it
  * started — the training loss fell by less than `minImprovement` (relative) since the start (the
- * median of the first steps when steps are known, else epoch 1's mean), the validation loss did not
+ * epoch 1's mean), the validation loss did not
  * fall either, and the loss is still well above zero (≥ `minChanceFraction` · ln C), so this is not a
- * converged run. Quiet when an explosion or a dead network already explains a stuck loss.
+ * converged run. The validation loss (fixed rows, eval mode) is the clean signal here; the epoch
+ * training loss guards against a model that learns the training set but not the validation set. Quiet when an explosion or a dead network already explains a stuck loss.
  */
-import type { StepStats } from '../engine/events';
 import { raiseLearningRate } from './fixes';
-import { chanceLevel } from './runContext';
-import { fmt, median, pct } from './stats';
+import { brokenRun, chanceLevel } from './runContext';
+import { fmt, pct } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput, Fix } from './types';
 
@@ -21,14 +21,11 @@ export const PLATEAU_DEFAULTS = {
   minChanceFraction: 0.5,
   /** The rise offered: one decade, the step of a learning-rate grid (Bengio 2012, "Practical recommendations"). */
   learningRateFactor: 10,
-  /** Steps whose median is the starting loss. */
-  startSteps: 5,
 };
 
 export class PlateauDetector implements Detector {
   readonly kind = 'plateau' as const;
   private readonly t: typeof PLATEAU_DEFAULTS;
-  private readonly firstSteps: number[] = [];
   private firstTrain: number | null = null;
   private firstVal: number | null = null;
   private raised = false;
@@ -38,10 +35,6 @@ export class PlateauDetector implements Detector {
     this.t = resolveThresholds('plateau', PLATEAU_DEFAULTS, env.ctx.config?.diagnostics);
   }
 
-  onStep(s: StepStats): void {
-    if (this.firstSteps.length < this.t.startSteps && Number.isFinite(s.loss)) this.firstSteps.push(s.loss);
-  }
-
   onEpoch(event: EpochInput): void {
     const m = event.metrics;
     if (event.validation) this.seenClasses ??= event.validation.classes;
@@ -49,8 +42,10 @@ export class PlateauDetector implements Detector {
     this.firstTrain ??= m.trainLoss;
     if (Number.isFinite(m.valLoss)) this.firstVal ??= m.valLoss;
     if (m.epoch < this.t.minEpochs) return;
-    if (this.env.raised('exploding-loss') || this.env.raised('dead-network')) return;
-    const start = this.firstSteps.length ? Math.max(median(this.firstSteps), this.firstTrain) : this.firstTrain;
+    if (this.env.raised('exploding-loss') || brokenRun(this.env, m, this.seenClasses)) return;
+    // Epoch 1's mean, not the first steps: single minibatch losses are too noisy to measure a few
+    // percent of progress, and the first epoch's mean already includes its learning (conservative).
+    const start = this.firstTrain;
     const improvement = (start - m.trainLoss) / start;
     const valImprovement = this.firstVal !== null && Number.isFinite(m.valLoss) ? (this.firstVal - m.valLoss) / this.firstVal : 0;
     const chance = chanceLevel(this.env.ctx, this.seenClasses);

@@ -123,6 +123,7 @@ export class DiagnosticsSession {
           ...(previous.step !== undefined ? { step: previous.step } : {}),
           evidence: {
             ...flag.evidence,
+            ...earlierOnset(previous, flag),
             escalatedEpoch: flag.epoch,
             ...(flag.step !== undefined ? { escalatedStep: flag.step } : {}),
             firstSeverity: previous.evidence['firstSeverity'] ?? previous.severity,
@@ -133,6 +134,16 @@ export class DiagnosticsSession {
     this.byKind.set(flag.kind, stored);
     this.onFlag?.(stored);
   }
+}
+
+/** The problem began at the earlier of the two onsets (an escalation may measure from a later symptom). */
+function earlierOnset(previous: Flag, next: Flag): Record<string, unknown> {
+  const a = previous.evidence['onsetEpoch'];
+  const b = next.evidence['onsetEpoch'];
+  if (typeof a !== 'number' || (typeof b === 'number' && b <= a)) return {};
+  const out: Record<string, unknown> = { onsetEpoch: a };
+  if (previous.evidence['onsetStep'] !== undefined) out['onsetStep'] = previous.evidence['onsetStep'];
+  return out;
 }
 
 function safeCalibration(outputs: SplitOutputs): Calibration | null {

@@ -9,8 +9,8 @@ import type { SplitOutputs } from '../engine/events';
 /** The search range of T. Beyond it the data would be (nearly) separable and NLL keeps falling. */
 export const TEMPERATURE_MIN = 0.05;
 export const TEMPERATURE_MAX = 20;
-/** Golden-section iterations: the bracket shrinks by 0.618 each, so 80 reach float precision. */
-const GOLDEN_ITERATIONS = 80;
+/** Golden-section stops when the ln T bracket is this narrow: T to a relative 1e-7. */
+const LN_T_TOLERANCE = 1e-7;
 
 /** log(1 + e^x) without overflow. */
 export function softplus(x: number): number {
@@ -59,7 +59,7 @@ export function fitTemperature(outputs: SplitOutputs): number {
   let b = lo + invPhi * (hi - lo);
   let fa = temperatureNll(outputs, Math.exp(a));
   let fb = temperatureNll(outputs, Math.exp(b));
-  for (let it = 0; it < GOLDEN_ITERATIONS && hi - lo > 1e-10; it++) {
+  while (hi - lo > LN_T_TOLERANCE) {
     if (fa <= fb) {
       hi = b;
       b = a;
