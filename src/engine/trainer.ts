@@ -19,7 +19,6 @@ import { EarlyStopping } from './earlyStopping';
 import { TrainingInputError } from './errors';
 import type { EpochMetrics, SplitOutputs, StepStats, StopReason, TrainingListener, TrainingSummary } from './events';
 import { initializeWeights, loadWeights } from './init';
-import { jsKernels } from './jsKernels';
 import type { Kernels } from './kernels';
 import type { Criterion } from './losses';
 import { SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from './losses';
@@ -28,13 +27,14 @@ import { checkModelFits, MODEL_FORMAT } from './modelJson';
 import { Network, networkFootprint, parameterCount } from './network';
 import { createOptimizer, optimizerFootprint } from './optimizers';
 import { Rng } from './rng';
+import { createKernels } from './wasm';
 
 export interface TrainOptions {
   /** Checked between steps; true stops the run with reason 'stopped' (what was measured is kept). */
   readonly shouldStop?: () => boolean;
   /** Also emit training-set outputs (eval mode, row order) with every epoch. */
   readonly recordTrainOutputs?: boolean;
-  /** The numeric kernels (default: the plain-TypeScript `jsKernels`). */
+  /** The numeric kernels (default: `createKernels()`, WebAssembly SIMD where available, else `jsKernels`). */
   readonly kernels?: Kernels;
   /** Initial weights (the parsed file `model.init` names) instead of He/Xavier initialisation. */
   readonly initialModel?: ModelJson;
@@ -55,7 +55,7 @@ export function resolveOutput(setting: OutputKind | 'auto', classCount: number):
 }
 
 export function train(config: LossLensConfig, data: EncodedDataset, listener: TrainingListener, options: TrainOptions = {}): TrainingSummary {
-  const kernels = options.kernels ?? jsKernels;
+  const kernels = options.kernels ?? createKernels();
   const classCount = data.classes.length;
   const inputSize = data.featureNames.length;
   const output = resolveOutput(config.model.output, classCount);
