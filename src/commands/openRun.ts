@@ -1,12 +1,14 @@
 /**
  * `lossLens.openRun`: shows a run folder (written by the extension or by `loss-lens train`) in the
- * dashboard, or another trainer's log once the log readers understand it.
+ * dashboard, or another trainer's log (Keras CSVLogger, Lightning metrics.csv, Hugging Face
+ * trainer_state.json, a bare metrics.jsonl) read and diagnosed exactly as `loss-lens diagnose` does.
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { loadRunFolder } from '../jobs/runFolders';
-import type { RunRecord } from '../jobs/runStore';
+import { newRunRecord, type RunRecord } from '../jobs/runStore';
+import { diagnosePath } from '../run/diagnoseLog';
 import { requireTrust } from './trust';
 import type { Services } from './services';
 
@@ -32,12 +34,35 @@ export async function openRunCommand(s: Services, arg?: unknown): Promise<RunRec
     void vscode.window.showErrorMessage(`Loss Lens: ${target} does not exist.`);
     return undefined;
   }
-  const run = await loadRunFolder(dir);
-  if (!run) {
-    void vscode.window.showErrorMessage(`Loss Lens: ${target} is not a run folder (it needs a metrics.jsonl).`);
-    return undefined;
-  }
+  const run = (await loadRunFolder(dir)) ?? readForeignLog(target);
+  if (!run) return undefined;
   s.store.add(run);
   s.dashboard.show([run.id], false);
   return run;
+}
+
+/** Another trainer's log as a run: the same detectors as `loss-lens diagnose`. Errors name the file. */
+function readForeignLog(file: string): RunRecord | undefined {
+  try {
+    const { log, diagnostics } = diagnosePath(file);
+    const startedAt = Date.now();
+    return newRunRecord({
+      dir: path.resolve(file),
+      origin: 'log',
+      name: `${path.basename(file)} (${log.format})`,
+      state: 'completed',
+      startedAt,
+      endedAt: startedAt,
+      classes: log.classes ?? [],
+      epochsPlanned: log.epochs.length,
+      epochs: [...log.epochs],
+      steps: log.steps.map((st) => ({ ...st, batch: 0, layerGradNorms: [], deadFractions: [], learningRate: NaN, timeMs: NaN })),
+      flags: [...diagnostics.flags],
+      calibration: diagnostics.calibration,
+      diagnostics,
+    });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Loss Lens: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }

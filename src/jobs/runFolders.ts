@@ -4,11 +4,14 @@
  * the run module's `<time>-<name>` (contract §3). Free of `vscode`.
  */
 import path from 'node:path';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { newRunRecord, type RunRecord } from './runStore';
-import { readRunFolder } from '../run/readRunFolder';
+import { parseMetricsJsonl } from '../run/metricsJsonl';
+import { RUN_FILES } from '../run/runFolderWriter';
+import { splitCsvLine } from '../run/readRunFolder';
 import { folderSafeName, runTimestamp } from '../run/runDir';
 import type { StepStats } from '../engine/events';
+import type { DiagnosticsReport } from '../diagnostics/types';
 
 /** The default of the `lossLens.runsFolder` setting, the CLI's default too (contract §2). */
 export const DEFAULT_RUNS_FOLDER = '.losslens/runs';
@@ -62,6 +65,8 @@ export async function loadRunFolders(runsFolders: readonly string[]): Promise<Ru
     for (const name of names) {
       const run = await loadRunFolder(path.join(folder, name));
       if (run) runs.push(run);
+      // Let the host's other work in between folders.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   return runs.sort((a, b) => b.startedAt - a.startedAt);
@@ -70,25 +75,35 @@ export async function loadRunFolders(runsFolders: readonly string[]): Promise<Ru
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /**
- * One run folder read back (`readRunFolder` tolerates a partly written last line). A folder
- * without diagnostics.json ended without finishing (stopped hard, or the editor closed): it shows
- * as stopped if it has epochs, else as failed. Undefined when it is not a run folder.
+ * One run folder read back for the sidebar and dashboard. Like `readRunFolder`, but asynchronous and
+ * without model.json and the predictions' rows (only their header, for the class names): reloading
+ * many past runs must not block the extension host. metrics.jsonl goes through the run module's
+ * parser, which tolerates a partly written last line. A folder without diagnostics.json ended
+ * without finishing (stopped hard, or the editor closed): it shows as stopped if it has epochs,
+ * else as failed. Undefined when it is not a run folder.
  */
 export async function loadRunFolder(dir: string): Promise<RunRecord | undefined> {
-  let folder: ReturnType<typeof readRunFolder>;
+  const file = (name: string): string => path.join(dir, name);
+  let metricsText: string;
   let startedAt: number;
   try {
     startedAt = runFolderTime(path.basename(dir)) ?? (await stat(dir)).mtimeMs;
-    folder = readRunFolder(dir);
+    metricsText = await readFile(file(RUN_FILES.metrics), 'utf8');
   } catch {
     return undefined;
   }
-  const config = folder.config ?? {};
+  let metrics: ReturnType<typeof parseMetricsJsonl>;
+  try {
+    metrics = parseMetricsJsonl(metricsText, file(RUN_FILES.metrics));
+  } catch {
+    return undefined;
+  }
+  const config = ((await readJson(file(RUN_FILES.config))) ?? {}) as Record<string, unknown>;
+  const diagnostics = (await readJson(file(RUN_FILES.diagnostics))) as DiagnosticsReport | undefined;
   const training = (config.training ?? {}) as Record<string, unknown>;
-  const diagnostics = folder.diagnostics ?? null;
-  const finished = diagnostics !== null;
-  const epochs = [...folder.epochs];
-  const steps: StepStats[] = folder.steps.map((s) => ({ ...s, batch: 0, layerGradNorms: [], deadFractions: [], learningRate: NaN, timeMs: NaN }));
+  const finished = diagnostics !== undefined && Array.isArray(diagnostics.flags);
+  const epochs = [...metrics.epochs];
+  const steps: StepStats[] = metrics.steps.map((st) => ({ ...st, batch: 0, layerGradNorms: [], deadFractions: [], learningRate: NaN, timeMs: NaN }));
   return newRunRecord({
     dir,
     origin: 'folder',
@@ -96,14 +111,39 @@ export async function loadRunFolder(dir: string): Promise<RunRecord | undefined>
     state: finished ? 'completed' : epochs.length > 0 ? 'stopped' : 'failed',
     startedAt,
     endedAt: startedAt,
-    classes: folder.predictions?.classes ?? folder.model?.classes ?? [],
+    classes: await predictionClasses(file(RUN_FILES.predictions)),
     epochsPlanned: num(training.epochs) ?? epochs.length,
     stepsPerEpoch: 0,
     epochs,
     steps,
-    flags: [...(diagnostics?.flags ?? [])],
-    calibration: diagnostics?.calibration ?? null,
-    diagnostics,
+    flags: finished ? [...diagnostics.flags] : [],
+    calibration: finished ? (diagnostics.calibration ?? null) : null,
+    diagnostics: finished ? diagnostics : null,
     ...(finished ? {} : { error: epochs.length ? 'The run ended before it finished (stopped, or the editor closed).' : 'The run ended before its first epoch.' }),
   });
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The class names from predictions.csv's header (`label,p:<class>,...`), reading only its start. */
+async function predictionClasses(file: string): Promise<string[]> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const header = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0] ?? '';
+    const fields = splitCsvLine(header);
+    return fields[0] === 'label' ? fields.slice(1).filter((f) => f.startsWith('p:')).map((f) => f.slice(2)) : [];
+  } catch {
+    return [];
+  } finally {
+    await handle?.close();
+  }
 }

@@ -108,9 +108,9 @@ export class RunStore extends Disposable {
     this.changeEmitter.fire(run);
   }
 
-  /** Replaces every run read from disk with these, keeping the live ones. */
+  /** Replaces every run read from the runs folders with these, keeping live runs and opened logs. */
   replaceStored(runs: readonly RunRecord[]): void {
-    for (const [id, run] of this.runs) if (run.origin !== 'live') this.runs.delete(id);
+    for (const [id, run] of this.runs) if (run.origin === 'folder') this.runs.delete(id);
     for (const run of runs) if (!this.runs.has(run.id)) this.runs.set(run.id, run);
     this.changeEmitter.fire(undefined);
   }

@@ -64,6 +64,15 @@ describe('TrainingJob with the real worker', () => {
     const fromDisk = metricsLines(runDir).filter((r) => 'trainLoss' in r);
     assert.equal(fromDisk.length, 12);
     assert.equal(fromDisk.at(-1)!.trainLoss, batches.flatMap((b) => b.epochs).at(-1)!.trainLoss);
+    // Read back as after a reload: the same epochs, the classes, the final flags.
+    const reread = await loadRunFolder(runDir);
+    assert.equal(reread?.state, 'completed');
+    assert.deepEqual(reread?.classes, ['setosa', 'versicolor', 'virginica']);
+    assert.deepEqual(
+      reread?.epochs.map((e) => e.trainLoss),
+      batches.flatMap((b) => b.epochs).map((e) => e.trainLoss),
+    );
+    assert.equal(reread?.flags.length, outcome.state === 'completed' ? outcome.diagnostics?.flags.length : -1);
     job.dispose();
   });
 
