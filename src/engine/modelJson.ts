@@ -12,6 +12,7 @@ import type { ActivationName, OutputKind } from '../config/types';
 import type { Preprocessing } from '../data/dataset';
 import { ACTIVATION_NAMES, activationByName, logistic } from './activations';
 import { TrainingInputError } from './errors';
+import type { Network } from './network';
 
 export const MODEL_FORMAT = 'loss-lens-model/1';
 
@@ -127,6 +128,23 @@ export function checkModelFits(model: ModelJson, arch: Architecture, file: strin
   model.layers.slice(0, -1).forEach((layer, l) => {
     if (layer.activation !== arch.activation) fail(`layers[${l}] uses "${layer.activation}", model.activation is "${arch.activation}"`);
   });
+}
+
+/** A network's current weights as the contract's model.json. */
+export function modelFromNetwork(network: Network, classes: readonly string[], output: OutputKind, preprocessing: Preprocessing): ModelJson {
+  const last = network.layers.length - 1;
+  return {
+    format: MODEL_FORMAT,
+    inputSize: network.shape.inputSize,
+    classes: [...classes],
+    output,
+    layers: network.layers.map((layer, l) => {
+      const weight: number[][] = [];
+      for (let o = 0; o < layer.fanOut; o++) weight.push(Array.from(layer.weight.subarray(o * layer.fanIn, (o + 1) * layer.fanIn)));
+      return { weight, bias: Array.from(layer.bias), activation: l === last ? output : network.shape.activation };
+    }),
+    preprocessing,
+  };
 }
 
 /**

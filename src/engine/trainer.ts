@@ -3,10 +3,9 @@
  * thread or the CLI), emits a StepStats per optimizer step and an EpochEvent per epoch, and returns
  * a TrainingSummary with the final (or restored best) model.
  *
- * One step is a PyTorch training step: forward (training mode, dropout), criterion from logits,
- * backward, + L1/L2 penalty gradient, global-norm clipping, optimizer update. Batches are the
- * training rows in order (torch DataLoader(shuffle=False)) or reshuffled every epoch from the run's
- * 'shuffle' stream; the last partial batch is kept.
+ * One step is a PyTorch training step (trainingStep.ts). Batches are the training rows in order
+ * (torch DataLoader(shuffle=False)) or reshuffled every epoch from the run's 'shuffle' stream; the
+ * last partial batch is kept.
  *
  * With earlyStopping.restoreBest the best epoch's weights are restored however the run ends
  * (completed, early-stopped, stopped or diverged), so predictions and model.json come from them.
@@ -17,16 +16,18 @@ import type { EncodedDataset, Split } from '../data/dataset';
 import { resolveClassWeights } from './classWeights';
 import { EarlyStopping } from './earlyStopping';
 import { TrainingInputError } from './errors';
-import type { EpochMetrics, SplitOutputs, StepStats, StopReason, TrainingListener, TrainingSummary } from './events';
+import type { EpochMetrics, SplitOutputs, StopReason, TrainingListener, TrainingSummary } from './events';
 import { initializeWeights, loadWeights } from './init';
 import type { Kernels } from './kernels';
 import type { Criterion } from './losses';
 import { SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from './losses';
 import type { ModelJson } from './modelJson';
-import { checkModelFits, MODEL_FORMAT } from './modelJson';
+import { checkModelFits, modelFromNetwork } from './modelJson';
 import { Network, networkFootprint, parameterCount } from './network';
 import { createOptimizer, optimizerFootprint } from './optimizers';
 import { Rng } from './rng';
+import { SplitEvaluator } from './splitEvaluator';
+import { TrainingStep } from './trainingStep';
 import { createKernels } from './wasm';
 
 export interface TrainOptions {
@@ -42,8 +43,6 @@ export interface TrainOptions {
 
 /** Rows per forward pass when evaluating a whole split (eval mode needs no per-row gradients). */
 const EVALUATION_CHUNK_ROWS = 256;
-/** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
-const CLIP_EPSILON = 1e-6;
 
 /** "auto" is sigmoid for two classes, softmax otherwise (contract §1). */
 export function resolveOutput(setting: OutputKind | 'auto', classCount: number): OutputKind {
@@ -104,11 +103,13 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
   const stopping = new EarlyStopping(config.training.earlyStopping, arena.take(paramCount));
   const evaluator = new SplitEvaluator(network, criterion, output, classCount);
 
-  const { l1, l2 } = config.regularization;
-  const clip = config.training.gradientClip;
   const learningRate = config.optimizer.learningRate;
-  const layerCount = network.layers.length;
-  const hiddenCount = layerCount - 1;
+  const trainingStep = new TrainingStep(network, criterion, optimizer, dropoutRng, {
+    l1: config.regularization.l1,
+    l2: config.regularization.l2,
+    gradientClip: config.training.gradientClip,
+    learningRate,
+  });
   const order = new Int32Array(trainRows);
   for (let i = 0; i < trainRows; i++) order[i] = i;
   const labels = new Int32Array(shape.maxRows);
@@ -139,40 +140,13 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
       const rows = Math.min(batchSize, trainRows - start);
       gatherRows(data.train, order, start, rows, network.input, labels, inputSize);
 
-      const began = performance.now();
-      if (shape.dropout > 0) network.sampleDropout(dropoutRng, rows);
-      network.forward(rows, true);
-      criterion.reset();
-      criterion.evaluate(network.logits, labels, rows, network.dLogits);
-      const loss = criterion.lossSum / criterion.weightSum;
-      network.backward(rows);
-      network.addPenaltyGradient(l1, l2);
-      const layerGradNorms = new Array<number>(layerCount);
-      let squaredTotal = 0;
-      for (let l = 0; l < layerCount; l++) {
-        const s = network.layerGradSquaredNorm(l);
-        squaredTotal += s;
-        layerGradNorms[l] = Math.sqrt(s);
-      }
-      const gradNorm = Math.sqrt(squaredTotal);
-      if (clip !== null) {
-        // torch.nn.utils.clip_grad_norm_: clip_coef = max_norm / (total_norm + 1e-6), applied when < 1.
-        const coefficient = clip / (gradNorm + CLIP_EPSILON);
-        if (coefficient < 1) network.scaleGrads(coefficient);
-      }
-      optimizer.step();
-      const stepTime = performance.now() - began;
-
-      step++;
+      const stats = trainingStep.run(rows, labels, ++step, epoch, batch);
       stepsTaken++;
-      timeMs += stepTime;
-      lossSum += loss;
-      normSum += gradNorm;
-      correct += criterion.correct;
+      timeMs += stats.timeMs;
+      lossSum += stats.loss;
+      normSum += stats.gradNorm;
+      correct += trainingStep.correct;
       seen += rows;
-      const deadFractions = new Array<number>(hiddenCount);
-      for (let l = 0; l < hiddenCount; l++) deadFractions[l] = network.deadFraction(l);
-      const stats: StepStats = { step, epoch, batch, loss, gradNorm, layerGradNorms, deadFractions, learningRate, timeMs: stepTime };
       listener.onStep?.(stats);
       if (!network.parametersFinite()) {
         diverged = true;
@@ -226,7 +200,7 @@ export function train(config: LossLensConfig, data: EncodedDataset, listener: Tr
     bestEpoch: stopping.bestEpoch,
     restoredBest,
     finalValidation,
-    model: exportModel(network, data, output),
+    model: modelFromNetwork(network, data.classes, output, data.preprocessing),
   };
 }
 
@@ -250,70 +224,4 @@ function gatherRows(split: Split, order: Int32Array, start: number, rows: number
     for (let f = 0; f < width; f++) x[to + f] = source[from + f]!;
     labels[i] = split.y[row]!;
   }
-}
-
-/** Whole-split evaluation in eval mode (no dropout), in row order, in chunks. */
-class SplitEvaluator {
-  private readonly outputs: number;
-  private readonly labels: Int32Array;
-
-  constructor(
-    private readonly network: Network,
-    private readonly criterion: Criterion,
-    private readonly output: OutputKind,
-    private readonly classCount: number,
-  ) {
-    this.outputs = criterion.outputs;
-    this.labels = new Int32Array(network.shape.maxRows);
-  }
-
-  /**
-   * Loss (the criterion over the whole split, without penalty), accuracy and outputs. The outputs
-   * are allocated afresh each call (once per epoch, outside the step loop), so receivers may keep them.
-   */
-  evaluate(split: Split): { loss: number; accuracy: number; outputs: SplitOutputs } {
-    const { network, criterion } = this;
-    const width = network.shape.inputSize;
-    const outputs: SplitOutputs = {
-      output: this.output,
-      classes: this.classCount,
-      rows: split.rows,
-      logits: new Float32Array(split.rows * this.outputs),
-      probabilities: new Float32Array(split.rows * this.classCount),
-      labels: split.y.slice(0, split.rows),
-    };
-    criterion.reset();
-    const chunk = network.shape.maxRows;
-    for (let start = 0; start < split.rows; start += chunk) {
-      const rows = Math.min(chunk, split.rows - start);
-      for (let i = 0; i < rows; i++) {
-        const from = (start + i) * width;
-        for (let f = 0; f < width; f++) network.input[i * width + f] = split.x[from + f]!;
-        this.labels[i] = split.y[start + i]!;
-      }
-      network.forward(rows, false);
-      criterion.evaluate(network.logits, this.labels, rows, null);
-      const logits = network.logits;
-      for (let i = 0; i < rows * this.outputs; i++) outputs.logits[start * this.outputs + i] = logits[i]!;
-      criterion.probabilities(logits, rows, outputs.probabilities.subarray(start * this.classCount));
-    }
-    return { loss: criterion.lossSum / criterion.weightSum, accuracy: criterion.correct / split.rows, outputs };
-  }
-}
-
-/** The network as the contract's model.json. */
-function exportModel(network: Network, data: EncodedDataset, output: OutputKind): ModelJson {
-  const last = network.layers.length - 1;
-  return {
-    format: MODEL_FORMAT,
-    inputSize: network.shape.inputSize,
-    classes: [...data.classes],
-    output,
-    layers: network.layers.map((layer, l) => {
-      const weight: number[][] = [];
-      for (let o = 0; o < layer.fanOut; o++) weight.push(Array.from(layer.weight.subarray(o * layer.fanIn, (o + 1) * layer.fanIn)));
-      return { weight, bias: Array.from(layer.bias), activation: l === last ? output : network.shape.activation };
-    }),
-    preprocessing: data.preprocessing,
-  };
 }
