@@ -9,7 +9,7 @@ import type { Rng } from '../engine/rng';
 import { asTextCodes, orderClasses, resolveTargetColumn } from './classes';
 import { spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from './dataset';
-import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt } from './encode';
+import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt, unusableCategorical } from './encode';
 import { stratifiedSplit } from './split';
 
 type DataOptions = Pick<DataConfig, 'target' | 'validationSplit' | 'standardize' | 'missing'>;
@@ -29,7 +29,7 @@ interface KeptRows {
 export function assembleFromSource(table: ColumnTable, data: DataOptions, splitRng: Rng, origin: string): EncodedDataset {
   const notes: string[] = [];
   const targetIndex = resolveTargetColumn(table, data.target);
-  const kept = keepRows(table, targetIndex, withoutColumn(table, targetIndex), data, notes);
+  const kept = keepRows(table, targetIndex, featureColumns(table, targetIndex, notes), data, notes);
   const classes = orderClasses(labelsOf(kept));
   requireTwoClasses(classes, table.file, kept.target.name);
   const labels = classIndices(kept, classes);
@@ -49,7 +49,7 @@ export function assembleFromSource(table: ColumnTable, data: DataOptions, splitR
 export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, data: DataOptions, origin: string): EncodedDataset {
   const notes: string[] = [];
   const targetIndex = resolveTargetColumn(train, data.target);
-  const keptTrain = keepRows(train, targetIndex, withoutColumn(train, targetIndex), data, notes);
+  const keptTrain = keepRows(train, targetIndex, featureColumns(train, targetIndex, notes), data, notes);
   // The validation file's columns are found by name, in the training file's order; others are ignored.
   const byName = new Map(validation.columns.map((c, i) => [c.name, i]));
   const find = (name: string): number => {
@@ -118,8 +118,22 @@ function keepRows(table: ColumnTable, targetIndex: number, features: readonly Co
   return { table, target, features, labelCodes, labelDictionary, rows: keep.slice(0, kept) };
 }
 
-function withoutColumn(table: ColumnTable, index: number): Column[] {
-  return table.columns.filter((_, i) => i !== index);
+/**
+ * The feature columns: every column but the target, less the text columns one-hot encoding cannot
+ * use (encode.ts says which and why), each with a note. Decided on all of the table's rows, before
+ * the missing policy and the split, so an identifier column with gaps neither stops the run under
+ * "error" nor drops rows under "drop". Only the column's number of distinct values is looked at.
+ */
+function featureColumns(table: ColumnTable, targetIndex: number, notes: string[]): Column[] {
+  const all = Int32Array.from({ length: table.rows }, (_, r) => r);
+  const features = table.columns.filter((column, i) => {
+    if (i === targetIndex) return false;
+    const reason = unusableCategorical(column, all);
+    if (reason !== undefined) notes.push(`${table.file}: column "${column.name}" is left out of the features: ${reason}`);
+    return reason === undefined;
+  });
+  if (features.length === 0) throw new DataError(`${table.file}: no usable feature column is left`, table.file);
+  return features;
 }
 
 function* labelsOf(kept: KeptRows): Iterable<string> {

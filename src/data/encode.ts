@@ -61,19 +61,55 @@ function fitCategorical(column: Column & { kind: 'text' }, rows: Int32Array, opt
     const code = column.codes[r]!;
     if (code >= 0) counts[code]!++;
   }
-  const categories = column.dictionary.filter((_, code) => counts[code]! > 0).sort(compareText);
+  const countOf = new Map<string, number>();
+  column.dictionary.forEach((category, code) => counts[code]! > 0 && countOf.set(category, counts[code]!));
+  const categories = [...countOf.keys()].sort(compareText);
   if (categories.length === 0) throw noValues(column.name, options.file);
   if (!options.impute) return { name: column.name, kind: 'categorical', categories };
   let impute = categories[0]!;
   let best = -1;
   for (const category of categories) {
-    const count = counts[column.dictionary.indexOf(category)]!;
+    const count = countOf.get(category)!;
     if (count > best) {
       best = count; // strict: on a tie the earlier (smaller by text) category stays
       impute = category;
     }
   }
   return { name: column.name, kind: 'categorical', categories, impute };
+}
+
+/**
+ * One-hot limits. A text column with more distinct values than MAX_ONE_HOT_CATEGORIES
+ * would make the feature matrix rows x categories floats (5000 zip codes x 1M rows = 20 GB); one
+ * whose values are mostly unique (over half its present values, and more than
+ * IDENTIFIER_MIN_CATEGORIES) is an identifier or free text (a passenger's name, a ticket number):
+ * each category is seen about once, so its one-hot features can only be memorized. Both are left
+ * out of the features, with a note; the config has no key to exclude columns, so an error would
+ * leave the user no way forward but editing the file.
+ */
+export const MAX_ONE_HOT_CATEGORIES = 1000;
+export const IDENTIFIER_MIN_CATEGORIES = 50;
+
+/** Why a text column should not be one-hot encoded, or undefined when it is fine. */
+export function unusableCategorical(column: Column, rows: Int32Array): string | undefined {
+  if (column.kind !== 'text') return undefined;
+  const seen = new Uint8Array(column.dictionary.length);
+  let distinct = 0;
+  let present = 0;
+  for (const r of rows) {
+    const code = column.codes[r]!;
+    if (code < 0) continue;
+    present++;
+    if (!seen[code]) {
+      seen[code] = 1;
+      distinct++;
+    }
+  }
+  if (distinct > MAX_ONE_HOT_CATEGORIES) return `${distinct} distinct text values, more than the ${MAX_ONE_HOT_CATEGORIES} one-hot encoding allows`;
+  if (distinct > IDENTIFIER_MIN_CATEGORIES && distinct > present / 2) {
+    return `${distinct} distinct text values in ${present} rows: it looks like an identifier or free text, not categories`;
+  }
+  return undefined;
 }
 
 function noValues(name: string, file: string): DataError {

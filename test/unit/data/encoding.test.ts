@@ -223,3 +223,38 @@ describe('one-hot encoding', () => {
     );
   });
 });
+
+describe('text columns one-hot encoding cannot use', () => {
+  test('an identifier-like column (mostly unique values) is left out with a note, even with gaps under "error"', async () => {
+    // A quoted name with a comma in it, missing in 9 of the 60 rows: 51 distinct values in 51 rows.
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7 === 3 ? '' : `"Passenger ${i}, Mr."`},${i % 3 === 0 ? 'S' : 'C'},${i},${i % 2}`);
+    await withFiles({ 'people.csv': 'name,port,age,survived\n' + rows.join('\n') + '\n' }, async (dir) => {
+      const ds = await loadDataset(configFor({ source: 'people.csv', validationSplit: 0 }), dir);
+      assert.deepEqual(ds.featureNames, ['port=C', 'port=S', 'age']);
+      assert.deepEqual(
+        ds.preprocessing.columns.map((c) => c.name),
+        ['port', 'age'],
+      );
+      assert.ok(ds.notes.some((n) => n.includes('column "name" is left out') && n.includes('51 distinct text values in 51 rows')), ds.notes.join('|'));
+    });
+  });
+
+  test('more than 1000 categories are left out; 50 distinct values in 60 rows are kept only below the identifier threshold', async () => {
+    const many = Array.from({ length: 2004 }, (_, i) => `c${i % 1002},${i % 5},${i % 2}`).join('\n');
+    const few = Array.from({ length: 60 }, (_, i) => `k${i % 30},${i % 2}`).join('\n');
+    await withFiles({ 'many.csv': `code,v,label\n${many}\n`, 'few.csv': `code,label\n${few}\n` }, async (dir) => {
+      const ds = await loadDataset(configFor({ source: 'many.csv', validationSplit: 0 }), dir);
+      assert.deepEqual(ds.featureNames, ['v']);
+      assert.ok(ds.notes.some((n) => n.includes('"code"') && n.includes('1002 distinct text values, more than the 1000')), ds.notes.join('|'));
+      const kept = await loadDataset(configFor({ source: 'few.csv', validationSplit: 0 }), dir);
+      assert.equal(kept.featureNames.length, 30);
+    });
+  });
+
+  test('when no feature column is usable, the error says so', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `id${i},${i % 2}`).join('\n');
+    await withFiles({ 'ids.csv': `id,label\n${rows}\n` }, async (dir) => {
+      await rejectsWithDataError(loadDataset(configFor({ source: 'ids.csv' }), dir), ['ids.csv', 'no usable feature column']);
+    });
+  });
+});
