@@ -11,8 +11,11 @@
  * Live, a direction must hold `persistEpochs` epochs in a row, and only epochs after the steep
  * learning phase count (epoch ≥ `minEpochs` and the validation loss fell less than
  * `settledImprovement` over the last 3 epochs): a model in its first epochs is often confidently
- * wrong or timid for a moment, and that says nothing about the model the run will produce. Underconfidence during training is `info` unless label smoothing explains
- * it; the final model's miscalibration (what the user deploys) is a `warning`.
+ * wrong or timid for a moment, and that says nothing about the model the run will produce.
+ * Underconfidence during training is `info` unless label smoothing explains it; the final model's
+ * miscalibration (what the user deploys) is a `warning`, except underconfidence of a model whose
+ * validation loss is still falling fast (it has not finished learning: `info`). Quiet on broken
+ * runs (exploded, dead) and on runs that never learned (plateau).
  */
 import type { EpochMetrics, SplitOutputs } from '../engine/events';
 import { calibrationOfProbabilities, computeCalibration } from './calibration';
@@ -86,12 +89,10 @@ export class MiscalibrationDetector implements Detector {
     if (!event.validation || event.validation.rows === 0 || !allFinite(event.validation.probabilities)) return;
     this.lastValidation = event.validation;
     this.valLosses.push(m.valLoss);
-    const n = this.valLosses.length;
-    const recent = n > 3 ? (this.valLosses[n - 4]! - m.valLoss) / this.valLosses[n - 4]! : Infinity;
-    const settled = m.epoch >= this.t.minEpochs && recent < this.t.settledImprovement;
+    const settled = this.settled();
     const a = this.assess(event.validation, m.epoch, settled ? this.t.resamples : 0);
     this.latest = a.calibration;
-    if (!settled || !a.significant || brokenRun(this.env, m, event.validation.classes)) {
+    if (!settled || !a.significant || this.explainedElsewhere(m, event.validation.classes)) {
       this.streak = null;
       return;
     }
@@ -108,9 +109,26 @@ export class MiscalibrationDetector implements Detector {
     if (!outputs || !allFinite(outputs.probabilities)) return;
     const a = this.assess(outputs, this.lastEpoch, this.t.finalResamples);
     this.latest = a.calibration;
-    if (!a.significant || brokenRun(this.env, this.lastMetrics ?? undefined, outputs.classes)) return;
+    if (!a.significant || this.explainedElsewhere(this.lastMetrics ?? undefined, outputs.classes)) return;
     const onset = this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
-    this.emit(a, 'warning', onset, 'final');
+    // A model still learning fast is timid by nature: underconfidence then is `info` (train longer),
+    // unless heavy label smoothing explains it.
+    const stillLearning = !this.settled();
+    const severity: Severity = a.direction === 'underconfident' && stillLearning && this.labelSmoothing() < this.t.heavyLabelSmoothing ? 'info' : 'warning';
+    this.emit(a, severity, onset, 'final');
+  }
+
+  /** A broken run (exploded, dead) or one that never learned (plateau): its calibration is not the news. */
+  private explainedElsewhere(m: EpochMetrics | undefined, classes: number): boolean {
+    return this.env.raised('plateau') !== undefined || brokenRun(this.env, m, classes);
+  }
+
+  /** Past the steep learning phase: epoch ≥ minEpochs and the validation loss fell < settledImprovement over 3 epochs. */
+  private settled(): boolean {
+    const v = this.valLosses;
+    const n = v.length;
+    if (this.lastEpoch < this.t.minEpochs || n < 4) return false;
+    return !((v[n - 4]! - v[n - 1]!) / v[n - 4]! >= this.t.settledImprovement);
   }
 
   private labelSmoothing(): number {

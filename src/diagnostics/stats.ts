@@ -67,8 +67,7 @@ export function priorEntropy(counts: readonly number[]): number {
 /** Rounds to 2 significant digits for messages and suggested config values (3e-4, not 0.00030000001). */
 export function round2(x: number): number {
   if (!Number.isFinite(x) || x === 0) return x;
-  const p = Math.pow(10, Math.floor(Math.log10(Math.abs(x))) - 1);
-  return Math.round(x / p) * p;
+  return Number(x.toPrecision(2));
 }
 
 /** A number for a sentence: 3 significant digits, no exponent noise. */

@@ -1,0 +1,88 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { DiagnosticsSession } from '../../../src/diagnostics/session';
+import type { Flag } from '../../../src/diagnostics/types';
+import type { SplitOutputs } from '../../../src/engine/events';
+import { config, metrics, noise, softmaxOutputs } from './helpers';
+
+/** 400 rows, 3 classes: the model's logits put `margin` on its pick; labels agree with the pick with probability `hit`. */
+function outputs(margin: number, hit: number, seed: number): SplitOutputs {
+  const rnd = noise(seed);
+  const logits: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const pick = i % 3;
+    const m = margin * (0.5 + rnd());
+    logits.push([0, 1, 2].map((k) => (k === pick ? m : 0)));
+    labels.push(rnd() < hit ? pick : (pick + 1 + Math.floor(rnd() * 2)) % 3);
+  }
+  return softmaxOutputs(logits, labels);
+}
+
+/** A settled run: validation loss flat from epoch 1, so live judgement is allowed from epoch 5. */
+function run(o: SplitOutputs, epochs: number, cfg = config()): { flags: Flag[]; session: DiagnosticsSession } {
+  const flags: Flag[] = [];
+  const session = new DiagnosticsSession({ classes: ['a', 'b', 'c'], config: cfg }, (f) => flags.push(f));
+  for (let e = 1; e <= epochs; e++) session.onEpoch({ metrics: metrics(e, 0.5, 0.6, 0.8), validation: o });
+  session.finish(o);
+  return { flags: flags.filter((f) => f.kind === 'miscalibration'), session };
+}
+
+describe('miscalibration', () => {
+  test('overconfident model: flagged live after persisting, direction overconfident, T > 1, how sure in evidence', () => {
+    // Margin 6 -> confidence ~0.99 while right 70% of the time.
+    const { flags, session } = run(outputs(6, 0.7, 1), 10);
+    const f = flags[0]!;
+    assert.equal(f.evidence['direction'], 'overconfident');
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.epoch, 7, 'minEpochs 5 + persistEpochs 3 -> epochs 5, 6, 7');
+    assert.equal(f.evidence['onsetEpoch'], 5);
+    assert.ok((f.evidence['temperature'] as number) > 1);
+    assert.ok((f.evidence['pValue'] as number) < 0.01);
+    assert.ok((f.evidence['eceAfterTemperature'] as number) < (f.evidence['ece'] as number));
+    assert.match(f.message, /divide the logits by/);
+    const cal = session.calibration()!;
+    assert.equal(cal.bins.length, 15);
+    assert.ok(cal.temperature > 1);
+  });
+
+  test('a calibrated model is not flagged (sampling noise)', () => {
+    // Labels drawn from the model's own probabilities: calibrated by construction.
+    const rnd = noise(9);
+    const logits: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const z = [3 * rnd(), 3 * rnd(), 3 * rnd()];
+      const e = z.map(Math.exp);
+      const s = e[0]! + e[1]! + e[2]!;
+      const u = rnd() * s;
+      labels.push(u < e[0]! ? 0 : u < e[0]! + e[1]! ? 1 : 2);
+      logits.push(z);
+    }
+    assert.deepEqual(run(softmaxOutputs(logits, labels), 12).flags, []);
+  });
+
+  test('heavy label smoothing: underconfident, warning, names the cause and offers less smoothing', () => {
+    // Margin 1.2 -> confidence ~0.6 while right 95% of the time.
+    const { flags } = run(outputs(1.2, 0.95, 2), 10, config({ loss: { labelSmoothing: 0.3 } }));
+    const f = flags[0]!;
+    assert.equal(f.evidence['direction'], 'underconfident');
+    assert.equal(f.severity, 'warning');
+    assert.ok((f.evidence['temperature'] as number) < 1);
+    assert.match(f.message, /Label smoothing 0.3/);
+    assert.deepEqual(f.fix![0]!.edits, [{ path: 'loss.labelSmoothing', value: 0.15 }]);
+  });
+
+  test('underconfidence without smoothing is info live, warning on the final model', () => {
+    const { flags } = run(outputs(1.2, 0.95, 3), 8);
+    assert.deepEqual(flags.map((f) => f.severity), ['info', 'warning']);
+  });
+
+  test('no live flag while the validation loss still falls fast (early training)', () => {
+    const o = outputs(6, 0.7, 4);
+    const flags: Flag[] = [];
+    const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'] }, (f) => flags.push(f));
+    for (let e = 1; e <= 10; e++) s.onEpoch({ metrics: metrics(e, 1, 2 * Math.pow(0.8, e)), validation: o });
+    assert.equal(flags.filter((f) => f.kind === 'miscalibration').length, 0);
+  });
+});
