@@ -162,7 +162,21 @@ async function openRegularFile(source: CsvSource): Promise<fsp.FileHandle> {
 }
 
 function checkHeader(fields: readonly string[], file: string): string[] {
+  // NUL or U+FFFD (invalid UTF-8) in the first row: a spreadsheet, an archive or UTF-16 text.
+  if (fields.some((f) => /[\u0000\uFFFD]/.test(f))) {
+    throw new DataError(`${file} does not look like a UTF-8 CSV text file (binary content in the first row; an .xlsx, a compressed file, or UTF-16 text?)`, file, 1);
+  }
   const names = fields.map((f) => f.trim());
+  if (names.length === 1) {
+    const separator = [';', '\t', '|'].find((s) => names[0]!.includes(s));
+    if (separator !== undefined) {
+      throw new DataError(
+        `${file}, row 1: the header is one column containing ${JSON.stringify(separator)}: it looks ${JSON.stringify(separator)}-separated, but CSV files must be comma-separated`,
+        file,
+        1,
+      );
+    }
+  }
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') throw new DataError(`${file}, row 1: column ${i + 1} of the header has no name`, file, 1);

@@ -145,3 +145,32 @@ describe('CSV errors name the file and the row', () => {
     }
   });
 });
+
+describe('files that are not comma-separated UTF-8 text', () => {
+  test('a semicolon- or tab-separated file is named as such', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(path.join(dir, 'semi.csv'), 'a;b;label\n1;2;x\n');
+      writeFileSync(path.join(dir, 'tabs.csv'), 'a\tb\tlabel\n1\t2\tx\n');
+      await rejectsWith(loadDataset(configFor({ source: 'semi.csv' }), dir), ['semi.csv, row 1', '";"-separated', 'comma-separated']);
+      await rejectsWith(loadDataset(configFor({ source: 'tabs.csv' }), dir), ['tabs.csv, row 1', '"\\t"-separated']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('UTF-16 with a BOM is decoded (csv-parse reads the BOM); binary content (BOM-less UTF-16, a zip/xlsx) is refused', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(path.join(dir, 'utf16bom.csv'), Buffer.from('\ufeffa,b,label\r\n1,2,x\r\n3,4,y\r\n', 'utf16le'));
+      const ds = await loadDataset(configFor({ source: 'utf16bom.csv', validationSplit: 0, standardize: false }), dir);
+      assert.deepEqual([ds.featureNames, ds.classes, [...ds.train.x]], [['a', 'b'], ['x', 'y'], [1, 2, 3, 4]]);
+      writeFileSync(path.join(dir, 'utf16.csv'), Buffer.from('a,b,label\r\n1,2,x\r\n', 'utf16le'));
+      writeFileSync(path.join(dir, 'book.xlsx'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xff, 0xfe]));
+      await rejectsWith(loadDataset(configFor({ source: 'utf16.csv' }), dir), ['utf16.csv does not look like a UTF-8 CSV']);
+      await rejectsWith(loadDataset(configFor({ source: 'book.xlsx' }), dir), ['book.xlsx does not look like a UTF-8 CSV']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
