@@ -15,8 +15,8 @@ import { xor } from './xor';
 
 export const SYNTHETIC_GENERATORS: Readonly<Record<string, SyntheticGenerator>> = Object.freeze({ spiral, moons, circles, xor, blobs });
 
-/** Fewer points than this cannot give every class a training and a validation row. */
-export const MIN_SYNTHETIC_SAMPLES = 6;
+/** The schema's minimum for data.synthetic.samples: two points per class of a two-class set. */
+export const MIN_SYNTHETIC_SAMPLES = 4;
 
 export function isSyntheticDataset(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(SYNTHETIC_GENERATORS, name);

@@ -112,7 +112,15 @@ describe('synthetic datasets', () => {
   });
 
   test('bad synthetic settings are clear errors', async () => {
-    await rejectsWithDataError(loadDataset(configFor({ source: 'moons', synthetic: { samples: 2, noise: 0.1 } }), process.cwd()), ['data.synthetic.samples']);
+    await rejectsWithDataError(loadDataset(configFor({ source: 'moons', synthetic: { samples: 3, noise: 0.1 } }), process.cwd()), ['data.synthetic.samples']);
     await rejectsWithDataError(loadDataset(configFor({ source: 'moons', synthetic: { samples: 100, noise: -1 } }), process.cwd()), ['data.synthetic.noise']);
   });
+});
+
+test('the smallest synthetic set the schema allows (4 samples) loads, blobs included', async () => {
+  for (const name of Object.keys(SYNTHETIC_GENERATORS)) {
+    const ds = await loadDataset(configFor({ source: name, synthetic: { samples: 4, noise: 0 } }), process.cwd());
+    assert.equal(ds.train.rows + ds.validation.rows, 4, name);
+    assert.ok(ds.train.rows >= 2, name);
+  }
 });
