@@ -45,17 +45,20 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   const statusBar = LossStatusBar.register(context, store);
   context.subscriptions.push(trackRunningContext(store));
 
+  let markRunsLoaded!: () => void;
+  const runsLoaded = new Promise<void>((resolve) => (markRunsLoaded = resolve));
   const dashboard = DashboardPanel.register(context, store, {
     applyFix: (runId, flagIndex, fixIndex, retrain) => applyFixFromDashboard(services, runId, flagIndex, fixIndex, retrain),
     openConfig: (runId) => openConfigCommand(services, runId),
     stop: (runId) => void controller.stop(runId),
-  });
+  }, runsLoaded);
   const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, reloadRuns: () => reloadRuns(store, configsTree) };
   registerCommands(context, services);
 
   // Past runs come back after a reload (only in a trusted workspace: they are workspace data).
   const reload = (): void => void services.reloadRuns();
-  if (vscode.workspace.isTrusted) reload();
+  if (vscode.workspace.isTrusted) void services.reloadRuns().finally(markRunsLoaded);
+  else markRunsLoaded();
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(reload),
     vscode.workspace.onDidChangeWorkspaceFolders(reload),

@@ -34,11 +34,16 @@ export class DashboardPanel extends Disposable {
   private readonly exports = new Map<string, (images: readonly ExportedImage[]) => void>();
   private exportCounter = 0;
 
-  static register(context: vscode.ExtensionContext, store: RunStore, actions: DashboardActions): DashboardPanel {
+  /**
+   * `runsLoaded` settles once past runs are read back: a dashboard restored after a reload asks for
+   * runs by id, and they must be in the store before its ids are checked.
+   */
+  static register(context: vscode.ExtensionContext, store: RunStore, actions: DashboardActions, runsLoaded: Promise<unknown>): DashboardPanel {
     const dashboard = new DashboardPanel(context.extensionUri, store, actions);
     dashboard._register(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => {
+          await runsLoaded.catch(() => undefined);
           const restored = parseDashboardState(state);
           dashboard.attach(panel, restored?.runIds.filter((id) => store.get(id)) ?? [], restored?.compare ?? false);
         },
