@@ -140,11 +140,24 @@ export function modelFromNetwork(network: Network, classes: readonly string[], o
     output,
     layers: network.layers.map((layer, l) => {
       const weight: number[][] = [];
-      for (let o = 0; o < layer.fanOut; o++) weight.push(Array.from(layer.weight.subarray(o * layer.fanIn, (o + 1) * layer.fanIn)));
-      return { weight, bias: Array.from(layer.bias), activation: l === last ? output : network.shape.activation };
+      for (let o = 0; o < layer.fanOut; o++) weight.push(Array.from(layer.weight.subarray(o * layer.fanIn, (o + 1) * layer.fanIn), shortestFloat32));
+      return { weight, bias: Array.from(layer.bias, shortestFloat32), activation: l === last ? output : network.shape.activation };
     }),
     preprocessing,
   };
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 (as numpy prints float32): model.json
+ * stays exact and about half the size of writing each float32 at full double precision.
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  for (let digits = 6; digits < 9; digits++) {
+    const candidate = Number(x.toPrecision(digits));
+    if (Math.fround(candidate) === x) return candidate;
+  }
+  return Number(x.toPrecision(9));
 }
 
 /**

@@ -113,3 +113,16 @@ describe('initialisation', () => {
     assert.ok(Math.abs(variance / (a * a / 3) - 1) < 0.03);
   });
 });
+
+test('model.json numbers are the shortest decimals that read back as the same float32', async () => {
+  const { shortestFloat32 } = await import('../../../src/engine/modelJson');
+  const rng = Rng.forRun(5).stream('floats');
+  for (let i = 0; i < 2000; i++) {
+    const x = Math.fround(rng.normal() * 10 ** (rng.int(12) - 6));
+    const short = shortestFloat32(x);
+    assert.equal(Math.fround(short), x);
+    assert.ok(String(short).replace(/^-?0\.0*|e.*$|[-.]/g, '').length <= 9);
+  }
+  assert.equal(shortestFloat32(Math.fround(0.1)), 0.1);
+  assert.equal(shortestFloat32(Math.fround(-1.5)), -1.5);
+});
