@@ -1,0 +1,159 @@
+/**
+ * The learning-rate range test (Smith 2017, "Cyclical Learning Rates for Training Neural Networks",
+ * §3.3; popularised as fastai's `lr_find`): train briefly while the learning rate grows
+ * exponentially from tiny to huge, record the loss at each rate, and pick a rate where the loss
+ * still falls fast, well before it blows up.
+ *
+ * The engine has no per-step learning-rate schedule, so the sweep is piecewise constant: stages of
+ * `stepsPerStage` optimizer steps, each a short `train()` call at one rate that starts from the
+ * previous stage's weights (`initialModel`) and stops itself through `shouldStop`. Each stage uses a
+ * different shuffle seed so it sees different batches. Caveat: optimizer state (momentum, Adam
+ * moments) restarts every stage, so Adam's first steps are sign-like; the curve's shape, which is
+ * what the suggestion reads, survives that.
+ *
+ * Suggestion (fastai's classic rule): the rate at the minimum of the smoothed loss, divided by 10;
+ * the steepest-descent rate is reported too. Smoothing: exponential moving average with β = 0.98 and
+ * bias correction, as fastai does; the sweep stops once the smoothed loss exceeds 4× its best.
+ */
+import type { LossLensConfig } from '../config/types';
+import type { EncodedDataset } from '../data/dataset';
+import type { TrainingListener, TrainingSummary } from '../engine/events';
+import type { ModelJson } from '../engine/modelJson';
+import { fmt, round2 } from './stats';
+import type { Flag } from './types';
+
+export const LR_RANGE_DEFAULTS = {
+  minLearningRate: 1e-6,
+  maxLearningRate: 10,
+  stages: 40,
+  stepsPerStage: 4,
+  /** fastai lr_find: exponential smoothing of the loss with β = 0.98. */
+  smoothing: 0.98,
+  /** fastai lr_find: stop when the smoothed loss exceeds 4× the best smoothed loss. */
+  divergenceFactor: 4,
+  /** fastai's classic suggestion: the minimum's rate divided by 10. */
+  suggestionDivisor: 10,
+};
+
+export interface RangePoint {
+  readonly learningRate: number;
+  readonly loss: number;
+}
+
+export interface RangeSuggestion {
+  /** The suggested rate (minimum / 10), null if the curve never fell. */
+  readonly suggested: number | null;
+  /** The rate at the minimum of the smoothed loss. */
+  readonly minimum: number | null;
+  /** The rate of steepest descent of the smoothed loss (in log-rate). */
+  readonly steepest: number | null;
+  /** The first rate where the smoothed loss exceeded divergenceFactor × its best, if it did. */
+  readonly divergedAt: number | null;
+  /** The smoothed curve the suggestion read. */
+  readonly smoothed: readonly RangePoint[];
+}
+
+/** Reads a recorded (rate, loss) sweep, in increasing rate order. Pure: the unit tests feed it curves. */
+export function suggestLearningRate(points: readonly RangePoint[], options: Partial<typeof LR_RANGE_DEFAULTS> = {}): RangeSuggestion {
+  const o = { ...LR_RANGE_DEFAULTS, ...options };
+  const smoothed: RangePoint[] = [];
+  let avg = 0;
+  let best = Infinity;
+  let divergedAt: number | null = null;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (!Number.isFinite(p.loss)) {
+      divergedAt = p.learningRate;
+      break;
+    }
+    avg = o.smoothing * avg + (1 - o.smoothing) * p.loss;
+    const value = avg / (1 - Math.pow(o.smoothing, i + 1));
+    if (value > o.divergenceFactor * best) {
+      divergedAt = p.learningRate;
+      break;
+    }
+    best = Math.min(best, value);
+    smoothed.push({ learningRate: p.learningRate, loss: value });
+  }
+  if (smoothed.length < 3) return { suggested: null, minimum: null, steepest: null, divergedAt, smoothed };
+  let minIdx = 0;
+  for (let i = 1; i < smoothed.length; i++) if (smoothed[i]!.loss < smoothed[minIdx]!.loss) minIdx = i;
+  let steepIdx = -1;
+  let steepest = 0;
+  for (let i = 1; i <= minIdx; i++) {
+    const slope = (smoothed[i]!.loss - smoothed[i - 1]!.loss) / (Math.log(smoothed[i]!.learningRate) - Math.log(smoothed[i - 1]!.learningRate) || 1);
+    if (slope < steepest) {
+      steepest = slope;
+      steepIdx = i;
+    }
+  }
+  const fell = smoothed[minIdx]!.loss < smoothed[0]!.loss;
+  const minimum = fell ? smoothed[minIdx]!.learningRate : null;
+  return {
+    suggested: minimum !== null ? round2(minimum / o.suggestionDivisor) : null,
+    minimum,
+    steepest: steepIdx >= 0 ? smoothed[steepIdx]!.learningRate : null,
+    divergedAt,
+    smoothed,
+  };
+}
+
+export type TrainFunction = (
+  config: LossLensConfig,
+  data: EncodedDataset,
+  listener: TrainingListener,
+  options: { shouldStop?: () => boolean; initialModel?: ModelJson },
+) => TrainingSummary;
+
+export interface RangeTestResult extends RangeSuggestion {
+  readonly points: readonly RangePoint[];
+}
+
+/**
+ * Runs the sweep with the engine's `train` (passed in, so this file needs no engine runtime).
+ * `config` is the run's resolved config; its optimizer type, model and data settings are kept.
+ */
+export function learningRateRangeTest(config: LossLensConfig, data: EncodedDataset, train: TrainFunction, options: Partial<typeof LR_RANGE_DEFAULTS> = {}): RangeTestResult {
+  const o = { ...LR_RANGE_DEFAULTS, ...options };
+  const stages = Math.max(2, Math.round(o.stages));
+  const ratio = Math.pow(o.maxLearningRate / o.minLearningRate, 1 / (stages - 1));
+  const points: RangePoint[] = [];
+  let model: ModelJson | undefined;
+  for (let stage = 0; stage < stages; stage++) {
+    const learningRate = o.minLearningRate * Math.pow(ratio, stage);
+    const stageConfig: LossLensConfig = {
+      ...config,
+      seed: config.seed + stage,
+      optimizer: { ...config.optimizer, learningRate },
+      training: { ...config.training, epochs: Math.max(1, Math.ceil((o.stepsPerStage * config.training.batchSize) / Math.max(1, data.train.rows)) + 1), earlyStopping: false },
+    };
+    let steps = 0;
+    const losses: number[] = [];
+    const summary = train(stageConfig, data, { onStep: (s) => void losses.push(s.loss) }, {
+      shouldStop: () => steps++ >= o.stepsPerStage,
+      ...(model ? { initialModel: model } : {}),
+    });
+    model = summary.model;
+    const mean = losses.reduce((a, b) => a + b, 0) / Math.max(1, losses.length);
+    points.push({ learningRate, loss: losses.every(Number.isFinite) ? mean : NaN });
+    if (!Number.isFinite(points[points.length - 1]!.loss)) break;
+    const s = suggestLearningRate(points, o);
+    if (s.divergedAt !== null) break;
+  }
+  return { points, ...suggestLearningRate(points, o) };
+}
+
+/** The result as an `info` flag with a one-click fix, for the CLI / editor to show. */
+export function learningRateFlag(result: RangeSuggestion, current: number, epoch = 0): Flag | null {
+  if (result.suggested === null) return null;
+  return {
+    kind: 'learning-rate',
+    severity: 'info',
+    epoch,
+    message:
+      `Learning-rate range test (Smith 2017): the loss fell fastest near ${fmt(result.steepest ?? result.suggested)} and was lowest at ${fmt(result.minimum!)}` +
+      `${result.divergedAt !== null ? `; it blew up from ${fmt(result.divergedAt)}` : ''}. Suggested learning rate: ${fmt(result.suggested)} (the minimum / 10, fastai's rule); now ${fmt(current)}.`,
+    evidence: { suggested: result.suggested, minimum: result.minimum, steepest: result.steepest, divergedAt: result.divergedAt, current },
+    fix: [{ title: `Set the learning rate to ${fmt(result.suggested)}`, edits: [{ path: 'optimizer.learningRate', value: result.suggested }] }],
+  };
+}
