@@ -75,7 +75,7 @@ export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, d
 }
 
 function missingColumn(file: string, column: string, trainFile: string): DataError {
-  return new DataError(`${file}: column "${column}" of ${trainFile} is missing from the header`, file, 1, column);
+  return new DataError(`${file}: column "${column}" of ${trainFile} is missing from the header`, file, undefined, column);
 }
 
 /**

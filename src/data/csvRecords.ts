@@ -164,7 +164,7 @@ async function openRegularFile(source: CsvSource): Promise<fsp.FileHandle> {
 function checkHeader(fields: readonly string[], file: string): string[] {
   // NUL or U+FFFD (invalid UTF-8) in the first row: a spreadsheet, an archive or UTF-16 text.
   if (fields.some((f) => /[\u0000\uFFFD]/.test(f))) {
-    throw new DataError(`${file} does not look like a UTF-8 CSV text file (binary content in the first row; an .xlsx, a compressed file, or UTF-16 text?)`, file, 1);
+    throw new DataError(`${file} does not look like a UTF-8 CSV text file (binary content in the first row; an .xlsx, a compressed file, or UTF-16 text?)`, file);
   }
   const names = fields.map((f) => f.trim());
   if (names.length === 1) {
