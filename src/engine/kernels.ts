@@ -70,6 +70,8 @@ export interface Kernels {
   allFinite(x: Float32Array, count: number): boolean;
   /** out[j] = Σ_i A[i][j] for A[m×n], summed over rows in order in float32 (bias gradient). Overwrites out. */
   columnSums(a: Float32Array, out: Float32Array, m: number, n: number): void;
+  /** How many columns of A[m×n] have no entry > 0 (NaN counts as not > 0): dead ReLU units of a batch. */
+  deadColumns(a: Float32Array, m: number, n: number): number;
   /**
    * out = f(z) over the first `count` floats, exactly as the activation's own loop in
    * activations.ts. Returns false, writing nothing, when these kernels do not implement `code`

@@ -87,8 +87,8 @@ export class Network {
   private readonly activation: Activation;
   private readonly activationCode: ActivationCode;
   private readonly gradBuffers: readonly [Float32Array, Float32Array];
-  /** Per hidden layer, per unit: was it > 0 for some row of the last training batch? */
-  private readonly alive: readonly Uint8Array[];
+  /** Per hidden layer: units that were <= 0 for every row of the last training batch. */
+  private readonly deadUnits: number[];
 
   constructor(
     private readonly kernels: Kernels,
@@ -127,7 +127,7 @@ export class Network {
     const widest = Math.max(...sizes);
     this.gradBuffers = [arena.take(rows * widest), arena.take(rows * widest)];
     this.dLogits = this.gradBuffers[0];
-    this.alive = layers.slice(0, -1).map((layer) => new Uint8Array(layer.fanOut));
+    this.deadUnits = layers.slice(0, -1).map(() => 0);
   }
 
   get logits(): Float32Array {
@@ -163,7 +163,7 @@ export class Network {
       const count = rows * layer.fanOut;
       if (!this.kernels.activationForward(this.activationCode, layer.z, layer.a, count)) this.activation.forward(layer.z, layer.a, count);
       if (training) {
-        this.recordAlive(l, rows);
+        this.deadUnits[l] = this.kernels.deadColumns(layer.a, rows, layer.fanOut);
         const mask = layer.mask;
         if (mask !== null) for (let i = 0; i < count; i++) layer.a[i] = layer.a[i]! * mask[i]!;
       }
@@ -243,19 +243,7 @@ export class Network {
 
   /** Fraction of hidden layer l's units that were <= 0 (before dropout) for every row of the last training batch. */
   deadFraction(l: number): number {
-    const alive = this.alive[l]!;
-    let dead = 0;
-    for (let j = 0; j < alive.length; j++) if (alive[j] === 0) dead++;
-    return alive.length === 0 ? 0 : dead / alive.length;
-  }
-
-  private recordAlive(l: number, rows: number): void {
-    const alive = this.alive[l]!;
-    const a = this.layers[l]!.a;
-    const out = alive.length;
-    alive.fill(0);
-    for (let i = 0, o = 0; i < rows; i++, o += out) {
-      for (let j = 0; j < out; j++) if (a[o + j]! > 0) alive[j] = 1;
-    }
+    const units = this.layers[l]!.fanOut;
+    return units === 0 ? 0 : this.deadUnits[l]! / units;
   }
 }

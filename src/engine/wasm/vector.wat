@@ -85,6 +85,44 @@
       (br $nextS)))
   )
 
+  ;; Columns of A[m×n] with no entry > 0 (dead units of a batch): OR the lanes' (a > 0) masks down
+  ;; the rows, four columns at a time, then count the lanes never set.
+  (func $deadColumns (export "deadColumns") (param $a i32) (param $m i32) (param $n i32) (result i32)
+    (local $rowBytes i32) (local $j i32) (local $vecCols i32) (local $p i32) (local $end i32) (local $seen v128) (local $dead i32) (local $any i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecCols (i32.and (local.get $n) (i32.const -4)))
+    (block $doneV (loop $nextV
+      (br_if $doneV (i32.ge_s (local.get $j) (local.get $vecCols)))
+      (local.set $p (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $end (i32.add (local.get $p) (i32.mul (local.get $m) (local.get $rowBytes))))
+      (local.set $seen (v128.const i32x4 0 0 0 0))
+      (block $doneR (loop $nextR
+        (br_if $doneR (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $seen (v128.or (local.get $seen) (f32x4.gt (v128.load (local.get $p)) (v128.const i32x4 0 0 0 0))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (br $nextR)))
+      ;; Each lane is 0 or -1: minus their sum counts the alive lanes; 4 minus that, the dead ones.
+      (local.set $seen (i32x4.add (local.get $seen) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $seen) (local.get $seen))))
+      (local.set $dead (i32.add (local.get $dead) (i32.add (i32.const 4)
+        (i32.add (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $nextV)))
+    (block $doneS (loop $nextS
+      (br_if $doneS (i32.ge_s (local.get $j) (local.get $n)))
+      (local.set $p (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $end (i32.add (local.get $p) (i32.mul (local.get $m) (local.get $rowBytes))))
+      (local.set $any (i32.const 0))
+      (block $doneR (loop $nextR
+        (br_if $doneR (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $any (i32.or (local.get $any) (f32.gt (f32.load (local.get $p)) (f32.const 0))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+        (br $nextR)))
+      (local.set $dead (i32.add (local.get $dead) (i32.eqz (local.get $any))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $nextS)))
+    (local.get $dead)
+  )
+
   ;; ReLU f(z) = z if z > 0 else 0 (NaN -> 0, as the JS `v > 0 ? v : 0`): keep the lanes where z > 0.
   (func $reluForward (export "reluForward") (param $z i32) (param $out i32) (param $count i32)
     (local $end i32) (local $v v128)

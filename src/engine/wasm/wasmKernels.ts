@@ -39,6 +39,7 @@ interface VectorExports {
   sumSquares(x: number, count: number): number;
   allFinite(x: number, count: number): number;
   columnSums(a: number, out: number, m: number, n: number): void;
+  deadColumns(a: number, m: number, n: number): number;
   reluForward(z: number, out: number, count: number): void;
   reluBackward(z: number, grad: number, count: number): void;
   leakyForward(z: number, out: number, count: number, slope: number): void;
@@ -187,6 +188,13 @@ export function createWasmKernels(fallback: Kernels): Kernels {
       if (bound === null) return fallback.columnSums(a, out, m, n);
       need('columnSums', a, m * n); need('columnSums', out, n);
       bound.vector.columnSums(a.byteOffset, out.byteOffset, m, n);
+    },
+
+    deadColumns(a, m, n) {
+      const bound = boundOf(a);
+      if (bound === null) return fallback.deadColumns(a, m, n);
+      need('deadColumns', a, m * n);
+      return bound.vector.deadColumns(a.byteOffset, m, n);
     },
 
     activationForward(code, z, out, count) {

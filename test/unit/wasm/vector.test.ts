@@ -58,6 +58,23 @@ describe('wasm vector kernels (bit-identical to the JS loops)', { skip: !wasmSim
     }
   });
 
+  test('deadColumns counts the columns with no entry > 0, as the JS scan does', () => {
+    for (const [m, n] of [[1, 1], [3, 5], [32, 128], [7, 10], [130, 3]] as const) {
+      const a = filled(m * n, m * n, arena.take(m * n));
+      for (let i = 0; i < a.length; i++) if (a[i]! > 0.6 || i % 3 === 0) a[i] = -Math.abs(a[i]!); // kill most entries
+      a[0] = NaN; // not > 0
+      const expected = jsKernels.deadColumns(a, m, n);
+      assert.equal(wasm.deadColumns(a, m, n), expected, `${m}×${n}`);
+      let naive = 0;
+      for (let j = 0; j < n; j++) {
+        let alive = false;
+        for (let i = 0; i < m; i++) alive ||= a[i * n + j]! > 0;
+        if (!alive) naive++;
+      }
+      assert.equal(expected, naive, `${m}×${n} JS vs naive`);
+    }
+  });
+
   test('sumSquares equals the float64 sum (to float64 rounding) and is exact on small integers', () => {
     for (const count of [0, 1, 3, 4, 7, 1001]) {
       const x = filled(count, count + 5, arena.take(count));
