@@ -179,7 +179,11 @@ function checkHeader(fields: readonly string[], file: string): string[] {
   }
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
-    if (name === '') throw new DataError(`${file}, row 1: column ${i + 1} of the header has no name`, file, 1);
+    if (name === '') {
+      // pandas' DataFrame.to_csv writes its index as a first column with an empty name.
+      const hint = i === 0 ? ' (a pandas index? write the file with to_csv(index=False))' : i === names.length - 1 ? ' (a trailing comma?)' : '';
+      throw new DataError(`${file}, row 1: column ${i + 1} of the header has no name${hint}`, file, 1);
+    }
     const first = seen.get(name);
     if (first !== undefined) {
       throw new DataError(`${file}, row 1: the header names column "${name}" twice (columns ${first + 1} and ${i + 1})`, file, 1, name);

@@ -84,8 +84,17 @@ describe('CSV errors name the file and the row', () => {
     await rejectsWith(loadDataset(configFor({ source: 'duplicate-header.csv' }), FIXTURES), ['duplicate-header.csv', 'row 1', '"a" twice', 'columns 1 and 3']);
   });
 
-  test('an empty header name', async () => {
+  test('an empty header name, with a hint for a pandas index and a trailing comma', async () => {
     await rejectsWith(loadDataset(configFor({ source: 'empty-header.csv' }), FIXTURES), ['empty-header.csv', 'column 2 of the header has no name']);
+    const dir = tempDir();
+    try {
+      writeFileSync(path.join(dir, 'pandas.csv'), ',a,label\n0,1,x\n1,2,y\n');
+      writeFileSync(path.join(dir, 'trailing.csv'), 'a,label,\n1,x,\n2,y,\n');
+      await rejectsWith(loadDataset(configFor({ source: 'pandas.csv' }), dir), ['pandas.csv, row 1: column 1 of the header has no name', 'index=False']);
+      await rejectsWith(loadDataset(configFor({ source: 'trailing.csv' }), dir), ['trailing.csv, row 1: column 3', 'trailing comma']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('an unclosed quote', async () => {
