@@ -36,8 +36,11 @@ const SEVERITY: Readonly<Record<'error' | 'warning' | 'info', vscode.DiagnosticS
 export class ConfigDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('lossLens'));
   private readonly entries = new Map<string, OriginatedDiagnostic[]>();
-  /** Flags of the latest finished run of each config, by config URI. */
-  private readonly flagsByConfig = new Map<string, { runId: string; flags: readonly Flag[] }>();
+  /**
+   * Flags of the latest run of each config, by config URI, each with its index in the run's flag
+   * list (what `lossLens.applyFix` looks up, so it must survive flags being dropped here).
+   */
+  private readonly flagsByConfig = new Map<string, { runId: string; flags: readonly { flag: Flag; index: number }[] }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   static register(context: vscode.ExtensionContext): ConfigDiagnostics {
@@ -62,7 +65,7 @@ export class ConfigDiagnostics extends Disposable {
 
   /** Shows a run's flags on its config (replacing the previous run's), and refreshes. */
   setRunFlags(configUri: vscode.Uri, runId: string, flags: readonly Flag[]): void {
-    this.flagsByConfig.set(configUri.toString(), { runId, flags });
+    this.flagsByConfig.set(configUri.toString(), { runId, flags: flags.map((flag, index) => ({ flag, index })) });
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
     if (doc) this.refresh(doc);
   }
@@ -72,7 +75,7 @@ export class ConfigDiagnostics extends Disposable {
     const key = configUri.toString();
     const current = this.flagsByConfig.get(key);
     if (!current) return;
-    const flags = current.flags.filter((f) => !predicate(f));
+    const flags = current.flags.filter((f) => !predicate(f.flag));
     if (flags.length) this.flagsByConfig.set(key, { runId: current.runId, flags });
     else this.flagsByConfig.delete(key);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
@@ -106,7 +109,7 @@ export class ConfigDiagnostics extends Disposable {
       list.push({ diagnostic, origin: { kind: 'problem', problem } });
     }
     const runFlags = this.flagsByConfig.get(doc.uri.toString());
-    runFlags?.flags.forEach((flag, flagIndex) => {
+    runFlags?.flags.forEach(({ flag, index: flagIndex }) => {
       const anchor = flagAnchor(text, flag);
       const range = new vscode.Range(doc.positionAt(anchor.offset), doc.positionAt(anchor.offset + anchor.length));
       const diagnostic = new vscode.Diagnostic(range, `${flagTitle(flag.kind)} (epoch ${flag.epoch}): ${flag.message}`, SEVERITY[flag.severity]);
