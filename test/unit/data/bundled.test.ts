@@ -39,3 +39,13 @@ describe('bundled datasets', () => {
     assert.deepEqual(Object.keys(BUNDLED_DATASETS).sort(), Object.keys(EXPECTED).sort());
   });
 });
+
+test('describeDataset: rows, split sizes, features, classes with per-split counts, notes', async () => {
+  const iris = await loadDataset(configFor({ source: 'iris' }), process.cwd());
+  assert.equal(
+    describeDataset(iris),
+    'iris (bundled): 150 rows (120 training, 30 validation), 4 features, 3 classes: setosa 40/10, versicolor 40/10, virginica 40/10 (training/validation)',
+  );
+  const credit = await loadDataset(configFor({ source: 'credit-g' }), process.cwd());
+  assert.match(describeDataset(credit), /^credit-g \(bundled\): 1000 rows \(800 training, 200 validation\), 61 features \(20 columns, 13 categorical one-hot encoded\), 2 classes: bad 240\/60, good 560\/140/);
+});

@@ -171,6 +171,18 @@ describe('standardization', () => {
     }
   });
 
+  test('iris, all rows: the mean_ and scale_ sklearn StandardScaler publishes for it', async () => {
+    const ds = await loadDataset(configFor({ source: 'iris', validationSplit: 0 }), process.cwd());
+    const mean = [5.84333333, 3.05733333, 3.758, 1.19933333];
+    const scale = [0.82530129, 0.43441097, 1.75940407, 0.75969263];
+    ds.preprocessing.columns.forEach((c, i) => {
+      assert.ok(c.kind === 'numeric');
+      if (c.kind !== 'numeric') return;
+      assert.ok(Math.abs(c.mean - mean[i]!) < 5e-9, `${c.name} mean ${c.mean}`);
+      assert.ok(Math.abs(c.std - scale[i]!) < 5e-9, `${c.name} std ${c.std}`);
+    });
+  });
+
   test('a constant column gets std 1 and maps to 0', async () => {
     await withFiles({ 'const.csv': 'c,v,label\n5,1,x\n5,2,y\n5,3,x\n' }, async (dir) => {
       const ds = await loadDataset(configFor({ source: 'const.csv', validationSplit: 0 }), dir);
