@@ -13,7 +13,8 @@
  * minimum must be `minEpochsSinceBest` epochs old.
  *
  * The onset is the epoch of the validation-loss minimum. Severity grows with the rise: warning,
- * then error at GL ≥ `errorGeneralizationLoss`.
+ * then error at GL ≥ `errorGeneralizationLoss`. With early stopping restoring the best epoch the
+ * delivered model is the best one, so the same two levels are info and warning.
  * Guo et al. 2017 (Fig. 3): validation loss (NLL) can rise while validation accuracy still improves
  * ("confidence overfitting"): the net grows overconfident on the rows it gets wrong. Said explicitly.
  */
@@ -106,8 +107,15 @@ export class OverfittingDetector implements Detector {
     if (gl > t.minGeneralizationLoss && this.upFired(k, Math.max(1, Math.round(t.upStrips)))) fired.push('UP');
     if (fired.length === 0) return;
 
-    const severity: Severity = gl >= t.errorGeneralizationLoss ? 'error' : 'warning';
-    if (this.raisedSeverity === severity || this.raisedSeverity === 'error') return;
+    // With early stopping restoring the best weights, the model the run hands over is not the
+    // overfit one: say so at `info`, and only warn once the rise is large (the run wastes its
+    // epochs and the patience may be too long).
+    const es = this.env.ctx.config?.training.earlyStopping;
+    const protectedRun = es !== undefined && es !== false && es.restoreBest;
+    const large = gl >= t.errorGeneralizationLoss;
+    const severity: Severity = protectedRun ? (large ? 'warning' : 'info') : large ? 'error' : 'warning';
+    const rank = { info: 0, warning: 1, error: 2 } as const;
+    if (this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return;
     this.raisedSeverity = severity;
 
     const accAtBest = best.valAccuracy;
@@ -119,7 +127,6 @@ export class OverfittingDetector implements Detector {
     const criterion = fired.map((c) => (c === 'GL' ? `GL${fmt(t.generalizationLossAlpha)}` : c === 'PQ' ? `PQ${fmt(t.progressQuotientAlpha)}` : `UP${Math.round(t.upStrips)}`));
 
     const ctx = this.env.ctx;
-    const es = ctx.config?.training.earlyStopping;
     const parts = [
       `Overfitting since epoch ${best.epoch}: validation loss has risen from its minimum ${fmt(best.valLoss)} (epoch ${best.epoch}) to ${fmt(now.valLoss)} at epoch ${now.epoch}` +
         ` (median of the last ${k} epochs ${fmt(gl, 2)}% above the minimum), while training loss went from ${fmt(best.trainLoss)} to ${fmt(now.trainLoss)}.`,
@@ -132,7 +139,7 @@ export class OverfittingDetector implements Detector {
           'the model still ranks classes as well but grows overconfident on the rows it gets wrong, so loss and calibration get worse first and accuracy follows later.',
       );
     }
-    if (es && es.restoreBest) parts.push(`Early stopping is on and will restore the weights of the best epoch.`);
+    if (protectedRun) parts.push(`Early stopping is on and restores the weights of the best epoch, so the saved model is not the overfit one.`);
     parts.push('Try: stop at the best epoch (early stopping), L2 regularization, dropout, fewer hidden units, or more training data.');
 
     this.env.raise({

@@ -125,18 +125,27 @@ describe('suspected mislabeled rows (area under the margin)', () => {
   test('rows whose label the model keeps disagreeing with are listed, most suspicious first, with class names', () => {
     // 6 training rows, 3 classes. Margins (label logit - best other) by hand:
     //   row 0 label a, logits [2,0,0] -> +2          row 3 label a, logits [0,3,0] -> -3 (suggest b)
-    //   row 1 label b, logits [0,2,0] -> +2          row 4 label c, logits [1,0,0.5] -> -0.5 (suggest a)
+    //   row 1 label b, logits [0,2,0] -> +2          row 4 label c, logits [1.5,0,0.5] -> -1 (suggest a)
     //   row 2 label c, logits [0,0,2] -> +2          row 5 label b, logits [0,1,0.9] -> +0.1
-    const logits = [[2, 0, 0], [0, 2, 0], [0, 0, 2], [0, 3, 0], [1, 0, 0.5], [0, 1, 0.9]];
+    // Median positive AUM = median(2, 2, 2, 0.1) = 2, so the threshold is min(0, -0.3 · 2) = -0.6.
+    const logits = [[2, 0, 0], [0, 2, 0], [0, 0, 2], [0, 3, 0], [1.5, 0, 0.5], [0, 1, 0.9]];
     const train = softmaxOutputs(logits, [0, 1, 2, 0, 2, 1]);
     const s = new DiagnosticsSession({ classes, config: config() });
     for (let e = 1; e <= 4; e++) s.onEpoch({ metrics: metrics(e, 1, 1), validation: train, train });
     const report = s.finish();
     assert.deepEqual(report.suspectedMislabeled.map((x) => ({ ...x, score: Math.round(x.score * 1e6) / 1e6 })), [
       { row: 3, label: 'a', suggested: 'b', score: 3 },
-      { row: 4, label: 'c', suggested: 'a', score: 0.5 },
+      { row: 4, label: 'c', suggested: 'a', score: 1 },
     ]);
     assert.equal(report.flags.find((f) => f.kind === 'mislabeled-rows')!.severity, 'info');
+  });
+
+  test('a row only slightly on the wrong side is a hard row, not a suspect (relative margin)', () => {
+    // Margins +2, +2, +2, -0.5: threshold -0.3 · 2 = -0.6, so -0.5 is not suspected.
+    const train = softmaxOutputs([[2, 0, 0], [0, 2, 0], [0, 0, 2], [1, 0, 0.5]], [0, 1, 2, 2]);
+    const s = new DiagnosticsSession({ classes });
+    for (let e = 1; e <= 3; e++) s.onEpoch({ metrics: metrics(e, 1, 1), validation: train, train });
+    assert.deepEqual(s.finish().suspectedMislabeled, []);
   });
 
   test('sigmoid output: margin is z for the second class, -z for the first', () => {

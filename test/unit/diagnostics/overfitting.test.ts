@@ -49,6 +49,15 @@ describe('overfitting (Prechelt GL / PQ / UP)', () => {
     assert.ok((flags[1]!.evidence['generalizationLoss'] as number) >= 20);
   });
 
+  test('with early stopping restoring the best epoch: info, then warning when the rise is large', () => {
+    const flags: Flag[] = [];
+    const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'], config: config() }, (f) => flags.push(f));
+    uShape(40, 0.005).forEach((p, i) => s.onEpoch({ metrics: metrics(i + 1, p.train, p.val, p.acc) }));
+    const mine = flags.filter((f) => f.kind === 'overfitting');
+    assert.deepEqual(mine.map((f) => f.severity), ['info', 'warning']);
+    assert.match(mine[0]!.message, /restores the weights of the best epoch/);
+  });
+
   test('quiet on a healthy curve that keeps improving with noise', () => {
     const rnd = noise(5);
     const series = Array.from({ length: 50 }, (_, i) => ({ train: Math.exp(-0.05 * (i + 1)), val: (0.3 + 0.7 * Math.exp(-0.08 * (i + 1))) * (1 + 0.03 * (2 * rnd() - 1)) }));
