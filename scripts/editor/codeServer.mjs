@@ -23,6 +23,8 @@ export const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true,
   'git.enabled': false,
   'workbench.tips.enabled': false,
+  // 1.139 opens an (empty, chat) secondary side bar by default.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** How long code-server may take to answer /healthz (it usually takes about half a second). */
