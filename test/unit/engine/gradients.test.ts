@@ -140,3 +140,18 @@ describe('network gradients vs finite differences', () => {
   test('L1 + L2 with two hidden layers and a sigmoid output', () => check({ activation: 'leaky-relu', hidden: [4, 3], output: 'sigmoid', l1: 0.01, l2: 0.02 }));
   test('dropout with a fixed mask', () => check({ activation: 'relu', hidden: [6, 6], output: 'softmax', dropout: 0.4 }));
 });
+
+describe('penalty details', () => {
+  test('L1 uses sign(0) = 0 (torch.sign): a weight at exactly 0 gets no L1 gradient; biases get none', () => {
+    const shape = { inputSize: 2, hidden: [], outputs: 2, activation: 'relu' as const, dropout: 0, maxRows: 1 };
+    const net = new Network(jsKernels, jsKernels.createArena(networkFootprint(shape)), shape);
+    const layer = net.layers[0]!;
+    layer.weight.set([0, 2, -3, 0]);
+    layer.weightGrad.fill(0);
+    layer.biasGrad.fill(0);
+    net.addPenaltyGradient(0.5, 0.25);
+    assert.deepEqual(Array.from(layer.weightGrad), [0, 0.5 + 1, -0.5 - 1.5, 0]);
+    assert.deepEqual(Array.from(layer.biasGrad), [0, 0]);
+    assert.equal(net.penalty(0.5, 0.25), 0.5 * 5 + 0.25 * 13);
+  });
+});

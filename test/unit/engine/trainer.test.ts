@@ -202,3 +202,15 @@ test('without validation rows training runs all epochs (NaN validation loss neve
   assert.ok(Number.isNaN(r.epochs[0]!.metrics.valLoss));
   assert.equal(summary.finalValidation.rows, 0);
 });
+
+test('reported losses exclude the L1/L2 penalty (which still shapes the gradient)', () => {
+  const data = realDataset('iris');
+  const plain = record();
+  const penalised = record();
+  const base = { model: { hidden: [8] }, data: { shuffle: false }, training: { epochs: 1, batchSize: 200, earlyStopping: false as const } };
+  train(config({ ...base, optimizer: { learningRate: 0 } }), data, plain.listener);
+  train(config({ ...base, optimizer: { learningRate: 0 }, regularization: { l1: 0.5, l2: 0.5 } }), data, penalised.listener);
+  assert.equal(penalised.steps[0]!.loss, plain.steps[0]!.loss);
+  assert.equal(penalised.epochs[0]!.metrics.valLoss, plain.epochs[0]!.metrics.valLoss);
+  assert.ok(penalised.steps[0]!.gradNorm > plain.steps[0]!.gradNorm);
+});
