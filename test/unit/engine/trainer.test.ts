@@ -214,3 +214,22 @@ test('reported losses exclude the L1/L2 penalty (which still shapes the gradient
   assert.equal(penalised.epochs[0]!.metrics.valLoss, plain.epochs[0]!.metrics.valLoss);
   assert.ok(penalised.steps[0]!.gradNorm > plain.steps[0]!.gradNorm);
 });
+
+test('shuffle reshuffles the batches every epoch; shuffle false keeps row order', () => {
+  const data = realDataset('iris');
+  const lossesPerEpoch = (shuffle: boolean): number[][] => {
+    const r = record();
+    train(config({ data: { shuffle }, optimizer: { learningRate: 0 }, training: { epochs: 3, batchSize: 16, earlyStopping: false } }), data, r.listener);
+    return [1, 2, 3].map((e) => r.steps.filter((s) => s.epoch === e).map((s) => s.loss));
+  };
+  // With a zero learning rate the weights never change, so a batch's loss depends only on its rows.
+  const fixed = lossesPerEpoch(false);
+  assert.deepEqual(fixed[0], fixed[1]);
+  const shuffled = lossesPerEpoch(true);
+  assert.notDeepEqual(shuffled[0], shuffled[1]);
+  assert.notDeepEqual(shuffled[1], shuffled[2]);
+  assert.notDeepEqual(shuffled[0], fixed[0]);
+  // The last partial batch (120 = 7·16 + 8) is kept in both.
+  assert.equal(fixed[0]!.length, 8);
+  assert.equal(shuffled[0]!.length, 8);
+});
