@@ -163,7 +163,7 @@ export class ExplodingLossDetector implements Detector {
       epoch,
       step,
       `Exploding loss: ${what} ${where}.${last} The weights are now garbage and training cannot recover from this. ` +
-        `Try a learning rate 10× lower (now ${fmt(lr)}), gradient clipping, or standardized inputs.`,
+        `Try a learning rate 10× lower${Number.isFinite(lr) ? ` (now ${fmt(lr)})` : ''}, gradient clipping, or standardized inputs.`,
       {
         onsetEpoch: epoch,
         onsetStep: step ?? null,
@@ -172,7 +172,7 @@ export class ExplodingLossDetector implements Detector {
         gradNorm: Number.isFinite(gradNorm) ? gradNorm : String(gradNorm),
         lastFiniteLoss: this.lastFinite?.loss ?? null,
         lastFiniteStep: this.lastFinite?.step ?? null,
-        learningRate: lr,
+        learningRate: Number.isFinite(lr) ? lr : null,
       },
     );
   }

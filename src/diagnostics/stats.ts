@@ -73,7 +73,8 @@ export function round2(x: number): number {
 /** A number for a sentence: 3 significant digits, no exponent noise. */
 export function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1);
+  // Shortest exponent form of the rounded value: 1e-4, 1.2e-5 (not 1.00e-4).
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return Number(x.toPrecision(digits)).toExponential();
   return String(Number(x.toPrecision(digits)));
 }
 

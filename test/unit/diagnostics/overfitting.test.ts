@@ -72,6 +72,19 @@ describe('overfitting (Prechelt GL / PQ / UP)', () => {
     }
   });
 
+  test('false-alarm rate on converged curves with Gaussian jitter (2-15%): at most 2 in 150 runs of 60 epochs', () => {
+    let alarms = 0;
+    for (const jitter of [0.02, 0.06, 0.15]) {
+      for (let seed = 1; seed <= 50; seed++) {
+        const rnd = noise(seed * 7 + 1);
+        const gauss = () => { let t = 0; for (let i = 0; i < 6; i++) t += rnd(); return (t - 3) / Math.sqrt(0.5); };
+        const series = Array.from({ length: 60 }, (_, i) => ({ train: 0.2 + 0.8 * Math.exp(-0.3 * (i + 1)), val: (0.35 + 0.6 * Math.exp(-0.5 * (i + 1))) * (1 + jitter * gauss()) }));
+        if (run(series).length) alarms++;
+      }
+    }
+    assert.ok(alarms <= 2, `${alarms} false alarms`);
+  });
+
   test('says "confidence overfitting" when validation accuracy still improves (Guo et al. 2017)', () => {
     const series = uShape(30, 0.005).map((p, i) => ({ ...p, acc: 0.8 + 0.005 * i }));
     const f = run(series)[0]!;
