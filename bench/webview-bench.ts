@@ -76,19 +76,27 @@ async function main(): Promise<void> {
       const page = await harness.open({ theme: 'dark', viewport: { width: 1400, height: 1000 } });
       const cdp = await harness.context.newCDPSession(page.page);
       await cdp.send('HeapProfiler.collectGarbage');
-      const empty = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      const empty = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
       const before = await page.debug((d) => d.renders());
       const loadStart = Date.now();
       await page.page.evaluate(postBigRun, { steps: size, stepsPerEpoch: STEPS_PER_EPOCH, spikeAt: Math.floor(size / 2), nanAt: Math.floor(size * 0.7), runId: 'bench' });
       await page.page.waitForFunction((b) => (globalThis as unknown as PageGlobals).__lossLensDebug.renders() > b, before);
       const loadMs = Date.now() - loadStart;
       await cdp.send('HeapProfiler.collectGarbage');
-      const loaded = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      const loaded = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
       if (process.env.LOSSLENS_PROFILE) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.start');
       }
-      const times = await page.page.evaluate(measureInPage, { runId: 'bench', firstStep: size + 1, stepsPerEpoch: STEPS_PER_EPOCH, batches: BATCHES, redraws: REDRAWS });
+      // CPU time of the renderer's main thread (thread ticks), immune to other processes on the machine.
+      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' } as never);
+      const cpu = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
+      const cpu0 = await cpu();
+      const batchTimes = await page.page.evaluate(measureInPage, { runId: 'bench', firstStep: size + 1, stepsPerEpoch: STEPS_PER_EPOCH, batches: BATCHES, redraws: 0 });
+      const cpu1 = await cpu();
+      const redrawTimes = await page.page.evaluate(measureInPage, { runId: 'bench', firstStep: size + 1 + BATCHES * 50, stepsPerEpoch: STEPS_PER_EPOCH, batches: 0, redraws: REDRAWS });
+      const cpu2 = await cpu();
+      const times: PageTimes = { ...batchTimes, full: redrawTimes.full };
       if (process.env.LOSSLENS_PROFILE) {
         // Self time per function over the measured batches, to see where a redraw goes.
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
@@ -101,9 +109,21 @@ async function main(): Promise<void> {
         });
         const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
         for (const [name, t] of top) console.log(`  ${t.toFixed(1).padStart(8)} ms  ${name}`);
+        // Inclusive time per function name (each sample counted once per distinct name on its stack).
+        const full = profile as unknown as { nodes: { id: number; callFrame: { functionName: string }; children?: number[] }[] };
+        const parent = new Map<number, number>();
+        for (const n of full.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+        const inclusive = new Map<string, number>();
+        profile.samples.forEach((id, i) => {
+          const seen = new Set<string>();
+          for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(byNode.get(at)!.callFrame.functionName || '(anonymous)');
+          for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+        });
+        const interesting = ['renderNow', 'update', 'draw', 'render', '_updateLayout', '_updateDatasets', 'buildOrUpdateControllers', 'updateElements', 'points', 'smoothed', 'setState', 'afterUpdate', 'beforeUpdate', 'afterDraw', 'beforeDraw', 'afterDatasetsDraw', 'fit', 'buildTicks', '_computeLabelSizes', 'describe', 'fillText', 'stroke'];
+        console.log('  inclusive: ' + interesting.filter((n) => inclusive.has(n)).map((n) => `${n} ${inclusive.get(n)!.toFixed(0)}`).join(', '));
       }
       const parts = Object.keys(times.parts[0] ?? {}).map((k) => `${k} ${median(times.parts.map((p) => p[k]!)).toFixed(2)}`).join(', ');
-      console.log(`${size.toLocaleString('en')} steps: redraw after batch, median ms by part: ${parts}; heap usage ${JSON.stringify(loaded)}`);
+      console.log(`${size.toLocaleString('en')} steps: redraw after batch, median ms by part: ${parts}`);
       const drawn = await page.debug((d) => d.charts().find((c) => c.id === 'loss')!.datasets.find((x) => x.kind === 'raw')!.data.length);
       const violations = await page.cspViolations();
       rows.push([
@@ -112,9 +132,12 @@ async function main(): Promise<void> {
         ms(median(times.redraw)),
         ms(median(times.apply.map((a, i) => a + times.redraw[i]!))),
         ms(median(times.full)),
+        ms((cpu1 - cpu0) / BATCHES),
+        ms((cpu2 - cpu1) / REDRAWS),
         String(drawn),
         `${(empty.usedSize / 2 ** 20).toFixed(1)} MB`,
         `${(loaded.usedSize / 2 ** 20).toFixed(1)} MB`,
+        `${((loaded.backingStorageSize ?? 0) / 2 ** 20).toFixed(1)} MB`,
         `${loadMs} ms`,
       ]);
       if (violations.length) console.warn(`CSP violations: ${violations.join('; ')}`);
@@ -124,8 +147,10 @@ async function main(): Promise<void> {
   } finally {
     await harness.close();
   }
-  const head = ['steps per series', 'apply batch', 'redraw after batch', 'batch total', 'full redraw', 'points drawn (train loss)', 'heap empty', 'heap loaded', 'first load (incl. transfer)'];
-  console.log(`Dashboard webview, Chromium headless (software canvas), medians of ${BATCHES} batches of 50 steps / ${REDRAWS} full redraws; 4 curve charts, 3 per-step series each raw + smoothed.`);
+  const head = ['steps per series', 'apply batch', 'redraw after batch', 'batch total', 'full redraw', 'CPU per batch', 'CPU per full redraw', 'points drawn (train loss)', 'JS heap empty', 'JS heap loaded', 'array buffers loaded', 'first load (incl. transfer)'];
+  console.log(`Dashboard webview, Chromium headless (software canvas), ${BATCHES} batches of 50 steps and ${REDRAWS} full redraws; 4 curve charts, 3 per-step series each raw + smoothed.`);
+  console.log('Wall times are medians of performance.now() in the page (they include waiting for a CPU on a busy machine);');
+  console.log('CPU times are the renderer main thread\'s thread time per batch / per redraw (means), which other processes do not inflate.');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   console.log(line(head));

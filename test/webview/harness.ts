@@ -27,7 +27,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const BUNDLE_DIR = path.resolve('out/webview');
+/** The built bundle, as `node scripts/build.mjs` writes it. */
+const BUNDLE_DIR = 'out/webview';
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
 export interface Harness {
@@ -102,7 +103,8 @@ function installVsCodeStub(saved: unknown): void {
   g.__getState = () => state;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { bundleDir?: string } = {}): Promise<Harness> {
+  const bundleDir = path.resolve(options.bundleDir ?? BUNDLE_DIR);
   const pages = new Map<string, string>();
   let counter = 0;
   const server: Server = createServer((req, res) => {
@@ -123,7 +125,7 @@ export async function startHarness(): Promise<Harness> {
       return;
     }
     try {
-      const body = readFileSync(path.join(BUNDLE_DIR, name));
+      const body = readFileSync(path.join(bundleDir, name));
       res.writeHead(200, { 'content-type': TYPES[path.extname(name)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -42,6 +42,8 @@ export class Dashboard {
   private readonly controls: ReturnType<Dashboard['buildControls']>;
   private frame = 0;
   private renders = 0;
+  private headerKey = '';
+  private lastTimings: Readonly<Record<string, number>> = {};
 
   constructor(
     root: HTMLElement,
@@ -144,24 +146,35 @@ export class Dashboard {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.renders++;
+    const t = performance.now();
     const runs = this.store.runs;
     const primary = runs[0];
     const compare = this.store.compare;
     this.empty.hidden = runs.length > 0;
     this.content.hidden = runs.length === 0;
     this.renderHeader();
+    const tHeader = performance.now();
     const shown = compare ? runs : primary ? [primary] : [];
     for (const chart of this.charts) chart.update(shown, this.prefs, this.theme, compare);
+    const tCharts = performance.now();
     this.calibration.update(primary?.calibration ?? null, this.theme);
+    const tCalibration = performance.now();
     this.flags.update(primary);
     this.compareTable.element.hidden = !compare;
     if (compare) this.compareTable.update(runs, this.theme);
+    const tFlags = performance.now();
     this.api.setState({ version: 1, runIds: runs.map((r) => r.id), compare, prefs: this.prefs, runs: this.store.snapshots() });
+    const tState = performance.now();
+    this.lastTimings = { header: tHeader - t, charts: tCharts - tHeader, calibration: tCalibration - tCharts, flags: tFlags - tCalibration, state: tState - tFlags };
   }
 
   private renderHeader(): void {
     const runs = this.store.runs;
     const primary = runs[0];
+    // Rebuilt only when what it shows changes: per-step batches must not re-create its buttons.
+    const key = JSON.stringify([this.store.compare, runs.map((r) => [r.id, r.name, r.state, r.reason, r.error, r.epochs.length, r.epochsPlanned])]);
+    if (key === this.headerKey) return;
+    this.headerKey = key;
     this.header.replaceChildren();
     if (!primary) return;
     const title = document.createElement('h1');
@@ -202,6 +215,7 @@ export class Dashboard {
       runCount: () => this.store.runs.length,
       stepCount: () => this.store.runs[0]?.steps.length ?? 0,
       flush: () => this.renderNow(),
+      timings: () => ({ ...this.lastTimings }),
     };
   }
 }

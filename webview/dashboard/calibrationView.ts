@@ -22,6 +22,7 @@ export class CalibrationView {
   private readonly table: HTMLTableElement;
   private readonly reliabilityCanvas: HTMLCanvasElement;
   private current: Calibration | null = null;
+  private drawnTheme: Theme | undefined;
 
   constructor() {
     this.element = document.createElement('section');
@@ -92,6 +93,9 @@ export class CalibrationView {
   }
 
   update(calibration: Calibration | null, theme: Theme): void {
+    // Calibration arrives once per epoch; most renders (per-step batches) leave it alone.
+    if (calibration === this.current && theme === this.drawnTheme) return;
+    this.drawnTheme = theme;
     this.current = calibration;
     this.empty.hidden = calibration !== null;
     this.body.hidden = calibration === null;

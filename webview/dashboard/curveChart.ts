@@ -7,7 +7,7 @@ import type { ChartDataset } from 'chart.js';
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import { Chart } from './chartSetup';
 import type { ChartSummary, MarkerPoint, XY } from './debugTypes';
-import { minMaxDownsample } from './downsample';
+import { MinMaxDownsampler, minMaxDownsample } from './downsample';
 import { flagTitle } from './flagTitles';
 import { formatNumber, formatPercent, toNumber } from './format';
 import type { MetricDef, SeriesDef } from './metrics';
@@ -22,6 +22,8 @@ const DOT_POINTS_UP_TO = 60;
 const MAX_MARKERS = 2000;
 /** Height (fraction of the plot) at which non-finite markers sit, on their own hidden 0..1 axis. */
 const MARKER_HEIGHT = 0.96;
+/** Tick labels Chart.js measures to fit an axis (its performance guide's `ticks.sampleSize`). */
+const TICK_SAMPLE_SIZE = 8;
 /** Rows in the accessible data table (the most recent ones). */
 const MAX_TABLE_ROWS = 1000;
 
@@ -34,6 +36,8 @@ interface SeriesArrays {
   ys: Float64Array;
   length: number;
   fromSteps: boolean;
+  /** Indices of non-finite readings when already known (per-step columns track them). */
+  nonFinite?: readonly number[];
 }
 
 export class CurveChart {
@@ -42,10 +46,18 @@ export class CurveChart {
   private readonly chart: Chart<'line', (XY | MarkerPoint)[]>;
   private readonly table: HTMLTableElement;
   private readonly details: HTMLDetailsElement;
-  private readonly smoothers = new Map<string, DebiasedEma>();
+  /**
+   * Incremental state per run object (a re-sent run is a new object, so nothing stale survives):
+   * the smoother and the downsamplers of its per-step series, each with the settings it was built for.
+   */
+  private readonly caches = new WeakMap<RunModel, Map<string, { config: string; smoother?: DebiasedEma; sampler?: MinMaxDownsampler }>>();
   private readonly hiddenSeries = new Set<string>();
   private lastRuns: readonly RunModel[] = [];
   private lastPrefs: Prefs | undefined;
+  /** What the chart was last drawn from; an update with the same inputs does nothing. */
+  private drawnKey = '';
+  private scalesKey = '';
+  private annotationsKey = '';
 
   constructor(readonly def: MetricDef) {
     this.element = document.createElement('section');
@@ -119,7 +131,7 @@ export class CurveChart {
   private arrays(run: RunModel, s: SeriesDef, prefs: Prefs): SeriesArrays {
     if (prefs.resolution === 'step' && s.stepField && run.steps.length > 0) {
       const column = run.steps[s.stepField];
-      return { xs: run.steps.x(prefs.xAxis).data, ys: column.data, length: column.length, fromSteps: true };
+      return { xs: run.steps.x(prefs.xAxis).data, ys: column.data, length: column.length, fromSteps: true, nonFinite: column.nonFinite };
     }
     const n = run.epochs.length;
     const xs = new Float64Array(n);
@@ -132,18 +144,39 @@ export class CurveChart {
     return { xs, ys, length: n, fromSteps: false };
   }
 
-  private smoothed(key: string, a: SeriesArrays, weight: number): Float64Array {
+  private cache(run: RunModel, key: string, config: string): { config: string; smoother?: DebiasedEma; sampler?: MinMaxDownsampler } {
+    let perRun = this.caches.get(run);
+    if (!perRun) this.caches.set(run, (perRun = new Map()));
+    let entry = perRun.get(key);
+    if (!entry || entry.config !== config) perRun.set(key, (entry = { config }));
+    return entry;
+  }
+
+  private smoothed(run: RunModel, key: string, a: SeriesArrays, weight: number): Float64Array {
     if (!a.fromSteps) return debiasedEma(a.ys.subarray(0, a.length), weight);
-    let smoother = this.smoothers.get(key);
-    if (!smoother) this.smoothers.set(key, (smoother = new DebiasedEma(weight)));
-    return smoother.extend(a.ys, a.length, weight);
+    const entry = this.cache(run, `${key}:smoother`, String(weight));
+    entry.smoother ??= new DebiasedEma(weight);
+    return entry.smoother.extend(a.ys, a.length, weight);
+  }
+
+  /** Downsampled points: per-step series incrementally (they only grow), epoch series in one go. */
+  private points(run: RunModel, key: string, a: SeriesArrays, ys: Float64Array, buckets: number, prefs: Prefs, weight: number): XY[] {
+    if (!a.fromSteps) return minMaxDownsample(a.xs, ys, a.length, buckets, prefs.logX);
+    const entry = this.cache(run, `${key}:sampler`, JSON.stringify([buckets, prefs.xAxis, prefs.logX, weight]));
+    entry.sampler ??= new MinMaxDownsampler(buckets, prefs.logX);
+    return entry.sampler.update(a.xs, ys, a.length);
   }
 
   /** Redraws from the runs (the first is primary; several = comparison). */
   update(runs: readonly RunModel[], prefs: Prefs, theme: Theme, compare: boolean): void {
+    const buckets = Math.max(100, Math.round(this.canvas.clientWidth || 800));
+    const usesSteps = prefs.resolution === 'step' && this.def.series.some((s) => s.stepField);
+    const key = JSON.stringify([runs.map((r) => [r.id, r.revision, usesSteps ? r.steps.length : 0]), prefs, theme, compare, buckets, [...this.hiddenSeries]]);
+    const sameRuns = runs.length === this.lastRuns.length && runs.every((r, i) => r === this.lastRuns[i]);
+    if (key === this.drawnKey && sameRuns) return;
+    this.drawnKey = key;
     this.lastRuns = runs;
     this.lastPrefs = prefs;
-    const buckets = Math.max(100, Math.round(this.canvas.clientWidth || 800));
     const datasets: LLDataset[] = [];
     const annotations: Record<string, AnnotationOptions> = {};
     runs.forEach((run, runIndex) => {
@@ -163,7 +196,7 @@ export class CurveChart {
           llSeries: seriesKey,
           llKind: 'raw',
           hidden,
-          data: minMaxDownsample(a.xs, a.ys, a.length, buckets, prefs.logX),
+          data: this.points(run, `${s.key}:raw`, a, a.ys, buckets, prefs, -1),
           borderColor: smoothing ? withAlpha(color, 0.35) : color,
           backgroundColor: smoothing ? withAlpha(color, 0.35) : color,
           borderWidth: smoothing ? 1 : theme.lineWidth,
@@ -173,14 +206,14 @@ export class CurveChart {
           tension: 0,
         });
         if (smoothing) {
-          const sm = this.smoothed(`${seriesKey}:${a.fromSteps ? 'step' : 'epoch'}`, a, prefs.smoothing);
+          const sm = this.smoothed(run, s.key, a, prefs.smoothing);
           datasets.push({
             type: 'line',
             label,
             llSeries: seriesKey,
             llKind: 'smoothed',
             hidden,
-            data: minMaxDownsample(a.xs, sm, a.length, buckets, prefs.logX),
+            data: this.points(run, `${s.key}:smoothed`, a, sm, buckets, prefs, prefs.smoothing),
             borderColor: color,
             backgroundColor: color,
             borderWidth: theme.lineWidth,
@@ -191,9 +224,11 @@ export class CurveChart {
           });
         }
         const markers: MarkerPoint[] = [];
-        for (let i = 0; i < a.length && markers.length < MAX_MARKERS; i++) {
-          const y = a.ys[i]!;
-          if (!Number.isFinite(y) && (!prefs.logX || a.xs[i]! > 0)) markers.push({ x: a.xs[i]!, y: MARKER_HEIGHT, value: y });
+        const nonFinite: number[] = a.nonFinite ? [...a.nonFinite] : [];
+        if (!a.nonFinite) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a.ys[i]!)) nonFinite.push(i);
+        for (const i of nonFinite) {
+          if (markers.length >= MAX_MARKERS) break;
+          if (!prefs.logX || a.xs[i]! > 0) markers.push({ x: a.xs[i]!, y: MARKER_HEIGHT, value: a.ys[i]! });
         }
         if (markers.length) {
           datasets.push({
@@ -216,27 +251,41 @@ export class CurveChart {
       }
       this.addAnnotations(annotations, run, runIndex, prefs, theme, compare);
     });
+    // Chart.js re-resolves every option when an options object is replaced, so scales and
+    // annotations are only replaced when they change; data arrays are swapped into the same datasets.
     const options = this.chart.options;
-    options.scales = {
-      x: {
-        type: prefs.logX ? 'logarithmic' : 'linear',
-        title: { display: true, text: X_TITLES[prefs.xAxis] },
-        grid: { color: theme.grid },
-        ticks: { color: theme.foreground, maxRotation: 0 },
-        ...(prefs.xAxis === 'epoch' && !prefs.logX ? { min: 0 } : {}),
-      },
-      y: {
-        type: prefs.logY ? 'logarithmic' : 'linear',
-        title: { display: true, text: this.def.yLabel },
-        grid: { color: theme.grid },
-        ticks: { color: theme.foreground },
-      },
-      nonFinite: { type: 'linear', axis: 'y', min: 0, max: 1, display: false },
-    };
-    options.plugins!.annotation = { annotations };
-    (options.plugins as Record<string, unknown>).llBackground = { color: theme.background };
-    options.plugins!.legend!.labels!.color = theme.foreground;
-    this.chart.data.datasets = datasets;
+    const scalesKey = JSON.stringify([prefs.xAxis, prefs.logX, prefs.logY, theme]);
+    if (scalesKey !== this.scalesKey) {
+      this.scalesKey = scalesKey;
+      options.scales = {
+        x: {
+          type: prefs.logX ? 'logarithmic' : 'linear',
+          title: { display: true, text: X_TITLES[prefs.xAxis] },
+          grid: { color: theme.grid },
+          // Fixed rotation and a small sampleSize spare Chart.js measuring every tick label on each update.
+          ticks: { color: theme.foreground, minRotation: 0, maxRotation: 0, sampleSize: TICK_SAMPLE_SIZE },
+          ...(prefs.xAxis === 'epoch' && !prefs.logX ? { min: 0 } : {}),
+        },
+        y: {
+          type: prefs.logY ? 'logarithmic' : 'linear',
+          title: { display: true, text: this.def.yLabel },
+          grid: { color: theme.grid },
+          ticks: { color: theme.foreground, sampleSize: TICK_SAMPLE_SIZE },
+        },
+        nonFinite: { type: 'linear', axis: 'y', min: 0, max: 1, display: false },
+      };
+      (options.plugins as Record<string, unknown>).llBackground = { color: theme.background };
+      options.plugins!.legend!.labels!.color = theme.foreground;
+    }
+    const annotationsKey = JSON.stringify(annotations);
+    if (annotationsKey !== this.annotationsKey) {
+      this.annotationsKey = annotationsKey;
+      options.plugins!.annotation = { annotations };
+    }
+    const current = this.chart.data.datasets as LLDataset[];
+    const sameShape = current.length === datasets.length && current.every((d, i) => d.llSeries === datasets[i]!.llSeries && d.llKind === datasets[i]!.llKind && d.label === datasets[i]!.label);
+    if (sameShape) current.forEach((d, i) => Object.assign(d, datasets[i]));
+    else this.chart.data.datasets = datasets;
     this.chart.update('none');
     this.canvas.setAttribute('aria-label', this.describe(runs, compare));
     if (this.details.open) this.fillTable();

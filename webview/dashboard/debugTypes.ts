@@ -50,4 +50,6 @@ export interface DashboardDebug {
   stepCount(): number;
   /** Runs a pending render now (the benchmark times it); it changes nothing the user could not. */
   flush(): void;
+  /** Milliseconds spent in each part of the last render (header, charts, calibration, flags, state). */
+  timings(): Record<string, number>;
 }

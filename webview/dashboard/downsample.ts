@@ -1,65 +1,123 @@
 /**
- * Min-max downsampling that keeps spikes: the x range is cut into `buckets` equal-width slices (in
- * the axis' own space, so log10(x) on a log axis) and each slice keeps its first, minimum, maximum
- * and last points, in x order. A line through those points has the same envelope on screen as the
- * full series, because one slice is about one pixel wide. Chart.js' built-in `decimation: 'min-max'`
- * does the same but only on linear/time x axes, and this dashboard also has a log x axis.
+ * Min-max downsampling that keeps spikes: the x range is cut into equal-width buckets (in the axis'
+ * own space, so log10(x) on a log axis) and each bucket keeps its minimum and its maximum, in x
+ * order. A line through those points has the same envelope on screen as the full
+ * series, because a bucket is about one pixel wide. Chart.js' built-in `decimation: 'min-max'` does
+ * the same but only on linear/time x axes, and this dashboard also has a log x axis.
  *
  * Non-finite y values are kept as gaps (null), so the line breaks where the run produced NaN/Inf.
+ *
+ * `MinMaxDownsampler` is the incremental form for a series that only grows: the bucket width is
+ * snapped to a power of two, so it stays fixed until the x span doubles, and each update re-scans
+ * only the last (still open) bucket and the new readings. A live run of n readings therefore costs
+ * O(n) in all, not O(n) per frame.
  */
-
 import type { XY } from './debugTypes';
 
-/** Series shorter than this many points per bucket are drawn whole. */
-const POINTS_PER_BUCKET = 4;
+/** Series with at most this many points per bucket are drawn whole (a bucket keeps at most 3). */
+const POINTS_PER_BUCKET = 2;
 
-/**
- * Points of `(xs[i], ys[i])` for i < length, decimated to at most ~4 per bucket. `logX` buckets in
- * log10(x) space and drops x <= 0 (not representable on a log axis).
- */
-export function minMaxDownsample(xs: Float64Array, ys: Float64Array, length: number, buckets: number, logX: boolean): XY[] {
-  const out: XY[] = [];
-  let start = 0;
-  if (logX) while (start < length && !(xs[start]! > 0)) start++;
-  const n = length - start;
-  if (n <= 0) return out;
-  if (n <= buckets * POINTS_PER_BUCKET) {
-    for (let i = start; i < length; i++) {
-      const y = ys[i]!;
-      out.push({ x: xs[i]!, y: Number.isFinite(y) ? y : null });
-    }
-    return out;
-  }
-  const tx = (x: number): number => (logX ? Math.log10(x) : x);
-  const x0 = tx(xs[start]!);
-  const span = tx(xs[length - 1]!) - x0 || 1;
-  let i = start;
-  while (i < length) {
-    const bucket = Math.min(buckets - 1, Math.floor(((tx(xs[i]!) - x0) / span) * buckets));
-    const first = i;
-    let minI = -1;
-    let maxI = -1;
-    let gap = -1;
-    for (; i < length; i++) {
-      const b = Math.min(buckets - 1, Math.floor(((tx(xs[i]!) - x0) / span) * buckets));
-      if (b !== bucket) break;
-      const y = ys[i]!;
-      if (!Number.isFinite(y)) {
-        if (gap < 0) gap = i;
-        continue;
-      }
+function pushPoint(out: XY[], x: number, y: number): void {
+  out.push({ x, y: Number.isFinite(y) ? y : null });
+}
+
+/** Appends the kept points of ys[from..to) (one bucket) to `out`. */
+function emitBucket(out: XY[], xs: Float64Array, ys: Float64Array, from: number, to: number): void {
+  let minI = -1;
+  let maxI = -1;
+  let gap = -1;
+  for (let i = from; i < to; i++) {
+    const y = ys[i]!;
+    if (y !== y || y === Infinity || y === -Infinity) {
+      if (gap < 0) gap = i;
+    } else {
       if (minI < 0 || y < ys[minI]!) minI = i;
       if (maxI < 0 || y > ys[maxI]!) maxI = i;
     }
-    const last = i - 1;
-    const keep = [first, minI, maxI, gap, last].filter((k) => k >= 0).sort((a, b) => a - b);
-    let previous = -1;
-    for (const k of keep) {
-      if (k === previous) continue;
-      previous = k;
-      const y = ys[k]!;
-      out.push({ x: xs[k]!, y: Number.isFinite(y) ? y : null });
-    }
   }
-  return out;
+  // The envelope (min and max) and the first non-finite reading (the gap), in reading order.
+  const keep: number[] = [];
+  for (const k of [minI, maxI, gap]) if (k >= 0 && !keep.includes(k)) keep.push(k);
+  keep.sort((p, q) => p - q);
+  for (const k of keep) pushPoint(out, xs[k]!, ys[k]!);
+}
+
+/** One-shot min-max downsampling of (xs[i], ys[i]) for i < length into about `buckets` buckets. */
+export function minMaxDownsample(xs: Float64Array, ys: Float64Array, length: number, buckets: number, logX: boolean): XY[] {
+  return new MinMaxDownsampler(buckets, logX).update(xs, ys, length);
+}
+
+export class MinMaxDownsampler {
+  /** Points of the closed buckets. */
+  private closed: XY[] = [];
+  /** Index of the first reading of the open (last) bucket. */
+  private openFrom = 0;
+  private start = -1;
+  private origin = 0;
+  private width = 0;
+  private whole = true;
+
+  constructor(
+    private readonly buckets: number,
+    private readonly logX: boolean,
+  ) {}
+
+  private tx(x: number): number {
+    return this.logX ? Math.log10(x) : x;
+  }
+
+  update(xs: Float64Array, ys: Float64Array, length: number): XY[] {
+    if (length < this.openFrom) this.reset();
+    if (this.start < 0) {
+      let start = 0;
+      if (this.logX) while (start < length && !(xs[start]! > 0)) start++;
+      if (start >= length) return [];
+      this.start = start;
+      this.origin = this.tx(xs[start]!);
+      this.openFrom = start;
+    }
+    const n = length - this.start;
+    if (n <= 0) return [];
+    if (this.whole && n <= this.buckets * POINTS_PER_BUCKET) {
+      const out: XY[] = [];
+      for (let i = this.start; i < length; i++) pushPoint(out, xs[i]!, ys[i]!);
+      return out;
+    }
+    this.whole = false;
+    const span = this.tx(xs[length - 1]!) - this.origin;
+    // The bucket width is the smallest power of two >= span/buckets: it changes only when the span
+    // doubles, and the result is the same as downsampling the whole series afresh.
+    const width = Math.pow(2, Math.ceil(Math.log2(span / this.buckets || 1)));
+    if (width !== this.width) {
+      this.width = width;
+      this.closed = [];
+      this.openFrom = this.start;
+    }
+    const inv = 1 / this.width;
+    const out = this.closed;
+    let i = this.openFrom;
+    let bucket = Math.floor((this.tx(xs[i]!) - this.origin) * inv);
+    let from = i;
+    for (i = i + 1; i < length; i++) {
+      const b = Math.floor((this.tx(xs[i]!) - this.origin) * inv);
+      if (b !== bucket) {
+        emitBucket(out, xs, ys, from, i);
+        from = i;
+        bucket = b;
+      }
+    }
+    // The last bucket may still receive readings: emit it into a copy, keep `closed` for next time.
+    this.openFrom = from;
+    const result = out.slice();
+    emitBucket(result, xs, ys, from, length);
+    return result;
+  }
+
+  private reset(): void {
+    this.closed = [];
+    this.openFrom = 0;
+    this.start = -1;
+    this.width = 0;
+    this.whole = true;
+  }
 }

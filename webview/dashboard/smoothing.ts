@@ -18,7 +18,8 @@ export const MAX_SMOOTHING = 0.999;
 /** Incremental smoother over a growing series; `extend` only processes the new tail. */
 export class DebiasedEma {
   private last = 0;
-  private finiteCount = 0;
+  /** w^k for the k finite values so far, kept as a running product (Math.pow per point costs more than the rest of the loop). */
+  private weightPower = 1;
   private done = 0;
   private out: Float64Array = new Float64Array(0);
 
@@ -40,8 +41,8 @@ export class DebiasedEma {
         continue;
       }
       this.last = this.last * w + (1 - w) * y;
-      this.finiteCount++;
-      this.out[i] = w === 0 ? y : this.last / (1 - Math.pow(w, this.finiteCount));
+      this.weightPower *= w;
+      this.out[i] = w === 0 ? y : this.last / (1 - this.weightPower);
     }
     this.done = length;
     return this.out;
@@ -50,7 +51,7 @@ export class DebiasedEma {
   private reset(weight: number): void {
     this.weight = weight;
     this.last = 0;
-    this.finiteCount = 0;
+    this.weightPower = 1;
     this.done = 0;
   }
 }

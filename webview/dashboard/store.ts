@@ -12,7 +12,10 @@ import { toNumber } from './format';
 export class Column {
   data = new Float64Array(256);
   length = 0;
+  /** Indices of NaN/Inf readings, so markers need no scan of the whole column. */
+  readonly nonFinite: number[] = [];
   push(value: number): void {
+    if (!Number.isFinite(value)) this.nonFinite.push(this.length);
     if (this.length === this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
@@ -75,6 +78,8 @@ export interface RunModel {
   readonly steps: StepColumns;
   readonly flags: Flag[];
   calibration: Calibration | null;
+  /** Bumped on every change to this run except new per-step readings (see `steps.length`). */
+  revision: number;
 }
 
 function newRun(s: RunSnapshot): RunModel {
@@ -93,6 +98,7 @@ function newRun(s: RunSnapshot): RunModel {
     steps: new StepColumns(s.stepsPerEpoch),
     flags: [...s.flags],
     calibration: s.calibration,
+    revision: 0,
   };
   appendReadings(run, s.steps, s.epochs);
   return run;
@@ -155,6 +161,8 @@ export class RunStore {
     if (!run) return false;
     appendReadings(run, steps, epochs);
     if (calibration) run.calibration = calibration;
+    // Per-step readings alone do not bump the revision: views key those on the step count.
+    if (epochs.length || calibration) run.revision++;
     this.version++;
     return true;
   }
@@ -165,6 +173,7 @@ export class RunStore {
     if (!run) return false;
     if (index !== undefined && index >= 0 && index < run.flags.length) run.flags[index] = flag;
     else run.flags.push(flag);
+    run.revision++;
     this.version++;
     return true;
   }
@@ -175,6 +184,7 @@ export class RunStore {
     run.state = state;
     run.reason = reason;
     run.error = error;
+    run.revision++;
     this.version++;
     return true;
   }
