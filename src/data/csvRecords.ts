@@ -3,7 +3,7 @@
  * commas, doubled quotes and embedded newlines), strips a UTF-8 BOM and accepts CRLF or LF.
  *
  * Records are handed to a synchronous callback one at a time while the file streams through, so
- * memory stays bounded by one record (capped at MAX_RECORD_BYTES) plus whatever the caller keeps.
+ * memory stays bounded by one record (capped at MAX_RECORD_CHARS) plus whatever the caller keeps.
  * Rows are numbered as a spreadsheet does: 1-based, the header is row 1, empty lines are skipped
  * and do not count.
  */
@@ -14,10 +14,11 @@ import { Parser, type Options as ParserOptions } from 'csv-parse';
 import { DataError } from './dataset';
 
 /**
- * The largest single record accepted. A real row is far smaller; a record this big almost always
- * means an unclosed quote swallowing the rest of the file, and the cap keeps that from eating memory.
+ * The largest single record (row) accepted, in characters. A real row is far smaller (a row of
+ * 100 000 twelve-character values is 1.3 M); a record this big almost always means an unclosed
+ * quote swallowing the rest of the file, and the cap keeps that from eating memory.
  */
-export const MAX_RECORD_BYTES = 1 << 20;
+export const MAX_RECORD_CHARS = 8 << 20;
 
 /** Where a record sits in its file: `row` counts records (header = 1), `line` is the physical line it ends on. */
 export interface RecordPosition {
@@ -46,6 +47,7 @@ export async function forEachCsvRecord(
   source: CsvSource,
   onHeader: (header: readonly string[]) => void,
   onRecord: (fields: readonly string[], pos: RecordPosition) => void,
+  maxRecordChars: number = MAX_RECORD_CHARS,
 ): Promise<void> {
   const handle = await openRegularFile(source);
   let header: string[] | undefined;
@@ -57,7 +59,7 @@ export async function forEachCsvRecord(
     // Accept a stray quote inside an unquoted field (`5'3"`), common in hand-made tables.
     relax_quotes: true,
     skip_empty_lines: true,
-    max_record_size: MAX_RECORD_BYTES,
+    max_record_size: maxRecordChars,
   });
   const consumer = new Writable({
     objectMode: true,
@@ -89,7 +91,7 @@ export async function forEachCsvRecord(
   try {
     await pipeline(handle.createReadStream({ highWaterMark: 1 << 16 }), parser, consumer);
   } catch (err) {
-    throw toDataError(err, source, row);
+    throw toDataError(err, source, row, maxRecordChars);
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -125,13 +127,14 @@ export interface CsvTable {
 }
 
 /** Reads a small CSV file completely. `displayName` defaults to the path. */
-export async function readCsvTable(path: string, displayName: string = path): Promise<CsvTable> {
+export async function readCsvTable(path: string, displayName: string = path, maxRecordChars: number = MAX_RECORD_CHARS): Promise<CsvTable> {
   const rows: string[][] = [];
   let header: readonly string[] = [];
   await forEachCsvRecord(
     { path, displayName },
     (h) => (header = h),
     (fields) => rows.push(fields.slice()),
+    maxRecordChars,
   );
   return { header, rows };
 }
@@ -209,7 +212,7 @@ function describeFsError(err: unknown): string {
 }
 
 /** csv-parse's own errors become DataErrors that name the file and the row being read. */
-function toDataError(err: unknown, source: CsvSource, rowsRead: number): Error {
+function toDataError(err: unknown, source: CsvSource, rowsRead: number, maxRecordChars: number): Error {
   if (err instanceof DataError) return err;
   const e = err as { code?: string; message?: string; records?: number; lines?: number };
   const file = source.displayName;
@@ -221,7 +224,7 @@ function toDataError(err: unknown, source: CsvSource, rowsRead: number): Error {
       return new DataError(`${file}, row ${row}: a quoted field is never closed (a missing '"'?)`, file, row);
     case 'CSV_MAX_RECORD_SIZE':
       return new DataError(
-        `${file}, row ${row}: the row is larger than ${MAX_RECORD_BYTES} bytes (still open at line ${e.lines ?? '?'}); ` +
+        `${file}, row ${row}: the row is longer than ${maxRecordChars} characters (still open at line ${e.lines ?? '?'}); ` +
           'an unclosed quote may have swallowed the following lines',
         file,
         row,
