@@ -13,6 +13,8 @@ const SHAPES: [number, number, number][] = [];
 for (const m of [1, 3, 17, 130]) for (const n of [1, 5, 9, 130]) for (const k of [1, 3, 4, 17, 130]) SHAPES.push([m, n, k]);
 for (const s of SIZES) SHAPES.push([s, s, s]);
 SHAPES.push([32, 128, 64], [40, 72, 300], [31, 10, 129]);
+// Long k: many k iterations per tile, and NT's masked remainder after a long vector loop.
+SHAPES.push([5, 9, 701], [3, 9, 2100]);
 
 function describeMismatch(name: string, got: Float32Array, ref: Reference, index: number, n: number): string {
   return `${name}: C[${Math.floor(index / n)}][${index % n}] = ${got[index]} but float64 gives ${ref.value[index]}`;
