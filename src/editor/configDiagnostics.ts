@@ -10,6 +10,7 @@ import type { ConfigProblem } from '../config/problems';
 import type { Flag } from '../diagnostics/types';
 import { flagTitle } from '../diagnostics/titles';
 import { flagAnchor } from './flagKeys';
+import { flagLine } from '../views/statusText';
 
 export const DIAGNOSTIC_SOURCE = 'Loss Lens';
 export const CONFIG_FILE_SUFFIX = '.losslens.json';
@@ -112,7 +113,7 @@ export class ConfigDiagnostics extends Disposable {
     runFlags?.flags.forEach(({ flag, index: flagIndex }) => {
       const anchor = flagAnchor(text, flag);
       const range = new vscode.Range(doc.positionAt(anchor.offset), doc.positionAt(anchor.offset + anchor.length));
-      const diagnostic = new vscode.Diagnostic(range, `${flagTitle(flag.kind)} (epoch ${flag.epoch}): ${flag.message}`, SEVERITY[flag.severity]);
+      const diagnostic = new vscode.Diagnostic(range, flagLine(flagTitle(flag.kind), flag), SEVERITY[flag.severity]);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = flag.kind;
       list.push({ diagnostic, origin: { kind: 'flag', flag, runId: runFlags.runId, flagIndex, key: anchor.key } });

@@ -8,6 +8,7 @@ import { Disposable } from '../dispose';
 import { Throttle } from '../jobs/readingBatcher';
 import type { RunStore } from '../jobs/runStore';
 import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
+import { runStateLabel } from './statusText';
 
 export const CONFIGS_VIEW_ID = 'lossLens.configs';
 export const CONFIG_GLOB = `**/*${CONFIG_FILE_SUFFIX}`;
@@ -59,7 +60,7 @@ export class ConfigsTree extends Disposable implements vscode.TreeDataProvider<v
     item.label = path.basename(uri.fsPath).slice(0, -CONFIG_FILE_SUFFIX.length);
     const rel = vscode.workspace.asRelativePath(path.dirname(uri.fsPath), true);
     const latest = this.store.list().find((r) => r.configPath && path.resolve(r.configPath) === path.resolve(uri.fsPath));
-    item.description = [rel === path.dirname(uri.fsPath) ? undefined : rel, latest ? `last run ${latest.state}` : undefined].filter(Boolean).join(' · ');
+    item.description = [rel === path.dirname(uri.fsPath) ? undefined : rel, latest ? `last run ${runStateLabel(latest)}` : undefined].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('settings-gear');
     item.contextValue = 'lossLens.config';
     item.command = { command: 'vscode.open', title: 'Open Config', arguments: [uri] };

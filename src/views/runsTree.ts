@@ -11,7 +11,7 @@ import type { RunRecord, RunStore } from '../jobs/runStore';
 import type { Flag } from '../diagnostics/types';
 import { flagTitle } from '../diagnostics/titles';
 import { CommandIds } from '../commands/commandIds';
-import { formatLoss, worstSeverity } from './statusText';
+import { flagLine, formatLoss, runStateLabel, worstSeverity } from './statusText';
 import { SEVERITY_ICONS } from './severityIcons';
 
 export const RUNS_VIEW_ID = 'lossLens.runs';
@@ -31,7 +31,7 @@ const STATE_ICONS: Readonly<Record<RunRecord['state'], vscode.ThemeIcon>> = {
 export function runDescription(run: RunRecord): string {
   const last = run.epochs.at(-1);
   const bestVal = run.epochs.reduce((m, e) => (Number.isFinite(e.valLoss) ? Math.min(m, e.valLoss) : m), Infinity);
-  const parts: string[] = [run.state];
+  const parts: string[] = [runStateLabel(run)];
   if (run.state === 'running' && last) parts.push(`${last.epoch}/${run.epochsPlanned}`);
   if (last) parts.push(`val ${formatLoss(Number.isFinite(bestVal) ? bestVal : last.valLoss)}`);
   if (last && Number.isFinite(last.valAccuracy)) parts.push(`acc ${(last.valAccuracy * 100).toFixed(1)}%`);
@@ -82,7 +82,7 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
       item.description = `epoch ${flag.epoch}${flag.fix?.length ? ` · fix: ${flag.fix[0]!.title}` : ''}`;
       const icon = SEVERITY_ICONS[flag.severity];
       item.iconPath = new vscode.ThemeIcon(icon.icon, new vscode.ThemeColor(icon.color));
-      item.tooltip = new vscode.MarkdownString(`**${flagTitle(flag.kind)}** (${flag.severity}, epoch ${flag.epoch})\n\n${flag.message}`);
+      item.tooltip = new vscode.MarkdownString().appendText(`${flagLine(flagTitle(flag.kind), flag)} (${flag.severity})`);
       item.contextValue = 'lossLens.flag';
       item.command = { command: CommandIds.openDashboard, title: 'Open Dashboard', arguments: [node.run.id] };
       item.accessibilityInformation = { label: `${flag.severity} flag ${flagTitle(flag.kind)} at epoch ${flag.epoch}: ${flag.message}` };
@@ -105,7 +105,7 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
 function runTooltip(run: RunRecord): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const last = run.epochs.at(-1);
-  md.appendMarkdown(`**${run.name}** — ${run.state}${run.reason && run.reason !== run.state ? ` (${run.reason})` : ''}\n\n`);
+  md.appendMarkdown(`**${run.name}** — ${runStateLabel(run)}\n\n`);
   md.appendMarkdown(`Started ${new Date(run.startedAt).toLocaleString()}\n\n`);
   if (last) {
     md.appendMarkdown(`Epoch ${last.epoch}/${run.epochsPlanned}: loss ${formatLoss(last.trainLoss)} (val ${formatLoss(last.valLoss)}), accuracy ${(last.valAccuracy * 100).toFixed(1)}% on validation\n\n`);

@@ -10,7 +10,7 @@ import { Throttle } from '../jobs/readingBatcher';
 import type { RunRecord, RunStore } from '../jobs/runStore';
 import { flagTitle } from '../diagnostics/titles';
 import { CommandIds } from '../commands/commandIds';
-import { formatLoss, statusBackground, statusText, worstSeverity } from './statusText';
+import { flagLine, formatLoss, runStateLabel, statusBackground, statusText, worstSeverity } from './statusText';
 
 /** The readout redraws at most 10 times a second: the eye reads a number no faster. */
 const REDRAW_INTERVAL_MS = 100;
@@ -109,7 +109,7 @@ function tooltipOf(run: RunRecord): vscode.MarkdownString {
   md.isTrusted = false;
   const last = run.epochs.at(-1);
   const best = run.epochs.reduce<(typeof run.epochs)[number] | undefined>((b, e) => (Number.isFinite(e.valLoss) && (!b || e.valLoss < b.valLoss) ? e : b), undefined);
-  md.appendMarkdown(`**Loss Lens: ${escape(run.name)}** — ${run.state}${run.reason && run.reason !== run.state ? ` (${run.reason})` : ''}\n\n`);
+  md.appendMarkdown(`**Loss Lens: ${escape(run.name)}** — ${runStateLabel(run)}\n\n`);
   if (last) {
     md.appendMarkdown(`| | train | validation |\n|---|---:|---:|\n`);
     md.appendMarkdown(`| loss | ${formatLoss(last.trainLoss)} | ${formatLoss(last.valLoss)} |\n`);
@@ -119,7 +119,7 @@ function tooltipOf(run: RunRecord): vscode.MarkdownString {
     md.appendMarkdown(` · learning rate ${last.learningRate.toPrecision(3)}\n\n`);
   }
   if (run.error) md.appendMarkdown(`$(error) ${escape(run.error)}\n\n`);
-  for (const flag of run.flags) md.appendMarkdown(`$(${flag.severity === 'info' ? 'info' : flag.severity}) **${flagTitle(flag.kind)}** (epoch ${flag.epoch}): ${escape(flag.message)}\n\n`);
+  for (const flag of run.flags) md.appendMarkdown(`$(${flag.severity}) ${escape(flagLine(flagTitle(flag.kind), flag))}\n\n`);
   md.appendMarkdown('_Click to open the dashboard._');
   return md;
 }

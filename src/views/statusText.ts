@@ -50,7 +50,7 @@ const ICONS: Readonly<Record<RunState, string>> = {
 
 /** The status item text, e.g. `$(pulse) 12/50 loss 0.412↓ val 0.455↑`. */
 export function statusText(input: StatusInput): string {
-  const icon = input.state === 'completed' && input.worstSeverity && input.worstSeverity !== 'info' ? '$(warning)' : ICONS[input.state];
+  const icon = input.state === 'completed' && input.worstSeverity && input.worstSeverity !== 'info' ? `$(${input.worstSeverity})` : ICONS[input.state];
   const last = input.epochs.at(-1);
   const prev = input.epochs.at(-2);
   const more = input.otherLive > 0 ? ` +${input.otherLive}` : '';
@@ -73,4 +73,18 @@ export function worstSeverity(severities: Iterable<Severity>): Severity | undefi
   let worst: Severity | undefined;
   for (const s of severities) if (worst === undefined || SEVERITY_RANK[s] > SEVERITY_RANK[worst]) worst = s;
   return worst;
+}
+
+/** How a run's end reads in lists: "diverged" or "early-stopped" say more than "completed". */
+export function runStateLabel(run: { readonly state: RunState; readonly reason?: string | undefined }): string {
+  return run.state === 'completed' && run.reason && run.reason !== 'completed' ? run.reason : run.state;
+}
+
+/**
+ * "Exploding loss (epoch 1): the training loss became NaN..." — the title once, even when the
+ * detector's message already starts with it.
+ */
+export function flagLine(title: string, flag: { readonly epoch: number; readonly message: string }): string {
+  const message = flag.message.startsWith(`${title}:`) ? flag.message.slice(title.length + 1).trimStart() : flag.message;
+  return `${title} (epoch ${flag.epoch}): ${message}`;
 }

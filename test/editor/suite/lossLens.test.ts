@@ -94,7 +94,7 @@ describe('Loss Lens in the editor', function () {
     assert.ok(node, 'the run is in the Runs view');
     const item = lossLens.runsTree.getTreeItem(node);
     assert.equal(item.label, 'iris-baseline');
-    assert.match(String(item.description), /^completed · val [\d.]+ · acc [\d.]+%/);
+    assert.match(String(item.description), /^(completed|early-stopped) · val [\d.]+ · acc [\d.]+%/);
     assert.equal(item.contextValue, 'lossLens.run.completed');
     assert.equal(item.command?.command, 'lossLens.openDashboard');
   });

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatLoss, statusBackground, statusText, trendOf, worstSeverity } from '../../../src/views/statusText';
+import { flagLine, formatLoss, runStateLabel, statusBackground, statusText, trendOf, worstSeverity } from '../../../src/views/statusText';
 import type { EpochMetrics } from '../../../src/engine/events';
 
 const epoch = (e: number, trainLoss: number, valLoss: number): EpochMetrics => ({ epoch: e, trainLoss, valLoss, trainAccuracy: 0.9, valAccuracy: 0.8, learningRate: 0.001, gradNorm: 1, timeMs: 5 });
@@ -37,5 +37,14 @@ describe('status bar text', () => {
     assert.equal(statusBackground('warning', 'running'), 'warning');
     assert.equal(statusBackground('error', 'completed'), 'error');
     assert.equal(statusBackground(undefined, 'failed'), 'error');
+  });
+
+  test('a run that ended early says how; a flag line names its title once', () => {
+    assert.equal(runStateLabel({ state: 'completed', reason: 'diverged' }), 'diverged');
+    assert.equal(runStateLabel({ state: 'completed', reason: 'completed' }), 'completed');
+    assert.equal(runStateLabel({ state: 'stopped', reason: 'stopped' }), 'stopped');
+    assert.equal(flagLine('Exploding loss', { epoch: 1, message: 'Exploding loss: the loss became NaN.' }), 'Exploding loss (epoch 1): the loss became NaN.');
+    assert.equal(flagLine('Overfitting', { epoch: 9, message: 'Validation loss rose.' }), 'Overfitting (epoch 9): Validation loss rose.');
+    assert.match(statusText({ name: 'x', state: 'completed', epochsPlanned: 5, epochs: [], worstSeverity: 'error', otherLive: 0 }), /^\$\(error\)/);
   });
 });
