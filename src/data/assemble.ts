@@ -11,6 +11,7 @@ import { spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from './dataset';
 import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt, unusableCategorical } from './encode';
 import { stratifiedSplit } from './split';
+import { compareText } from './values';
 
 type DataOptions = Pick<DataConfig, 'target' | 'validationSplit' | 'standardize' | 'missing'>;
 
@@ -203,14 +204,24 @@ function encodeRows(split: SplitRows, encodings: readonly ColumnEncoding[], feat
   encodings.forEach((encoding, i) => {
     const unseen = new Map<string, number>();
     encodeColumn(encoding, split.features[i]!, split.rows, { x, featureCount, offset, file: split.table.file, unseen });
-    for (const [category, count] of unseen) {
-      notes.push(
-        `${role} rows: column "${encoding.name}" has category "${category}" not seen in training (${count} row${plural(count)}), encoded as all zeros`,
-      );
-    }
+    if (unseen.size > 0) notes.push(unseenNote(role, encoding.name, unseen));
     offset += encodingWidth(encoding);
   });
   return { x, y: split.labels, rows: split.rows.length, sourceRows: split.rows };
+}
+
+/** How many unseen categories one note lists by name; the rest are counted. */
+const UNSEEN_LISTED = 5;
+
+/** One note per column: the most frequent unseen categories with their row counts, then how many more. */
+function unseenNote(role: string, column: string, unseen: ReadonlyMap<string, number>): string {
+  const sorted = [...unseen].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+  const listed = sorted.slice(0, UNSEEN_LISTED).map(([category, count]) => `"${category}" (${count} row${plural(count)})`);
+  const rest = sorted.slice(UNSEEN_LISTED);
+  const restRows = rest.reduce((sum, [, count]) => sum + count, 0);
+  const more = rest.length > 0 ? ` and ${rest.length} more (${restRows} row${plural(restRows)})` : '';
+  const what = unseen.size === 1 ? 'a category' : 'categories';
+  return `${role} rows: column "${column}" has ${what} not seen in training, encoded as all zeros: ${listed.join(', ')}${more}`;
 }
 
 function countMissing(split: SplitRows): number {

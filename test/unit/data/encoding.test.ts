@@ -234,6 +234,19 @@ describe('one-hot encoding', () => {
       ds.notes.join('|'),
     );
   });
+
+  test('many unseen categories make one note: the five most frequent by name, then a count', async () => {
+    const train = 'c,label\n' + ['a', 'b', 'a', 'b'].map((c, i) => `${c},${i % 2}`).join('\n') + '\n';
+    const unseen = ['u1', 'u2', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'a'];
+    const validation = 'c,label\n' + unseen.map((c, i) => `${c},${i % 2}`).join('\n') + '\n';
+    await withFiles({ 't.csv': train, 'v.csv': validation }, async (dir) => {
+      const ds = await loadDataset(configFor({ train: 't.csv', validation: 'v.csv' }), dir);
+      assert.deepEqual(
+        ds.notes.filter((n) => n.includes('not seen in training')),
+        ['validation rows: column "c" has categories not seen in training, encoded as all zeros: "u2" (2 rows), "u1" (1 row), "u3" (1 row), "u4" (1 row), "u5" (1 row) and 2 more (2 rows)'],
+      );
+    });
+  });
 });
 
 describe('text columns one-hot encoding cannot use', () => {
