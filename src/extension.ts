@@ -16,6 +16,7 @@ import { ExamplesTree } from './views/examplesTree';
 import { LossStatusBar } from './views/statusBar';
 import { DashboardPanel } from './views/dashboardPanel';
 import { trackRunningContext } from './views/runningContext';
+import { registerLog } from './views/log';
 import { registerCommands } from './commands/registerCommands';
 import { applyFixFromDashboard } from './commands/applyFix';
 import { openConfigCommand } from './commands/runConfig';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   const started = performance.now();
   const store = new RunStore();
   context.subscriptions.push(store);
+  context.subscriptions.push(registerLog(context, store));
   const controller = new RunController(vscode.Uri.joinPath(context.extensionUri, 'out', 'worker.js').fsPath, store);
   context.subscriptions.push(controller);
 

@@ -9,6 +9,7 @@ import { Disposable } from '../dispose';
 import { dashboardHtml, makeNonce } from './webviewHtml';
 import { parseDashboardState, type HostToWebview, type WebviewToHost } from '../protocol/webview';
 import { gateDashboardMessage } from './dashboardMessages';
+import { log } from './log';
 import { toSnapshot, type RunStore } from '../jobs/runStore';
 
 export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
@@ -127,7 +128,8 @@ export class DashboardPanel extends Disposable {
     this.ready = false;
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'out', 'webview');
     const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media');
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot, mediaRoot] };
+    // Only the built dashboard assets are reachable from the webview (not media/, not the workspace).
+    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot] };
     panel.iconPath = vscode.Uri.joinPath(mediaRoot, 'icons', 'loss-lens.svg');
     panel.title = this.titleFor();
     panel.webview.html = dashboardHtml({
@@ -158,7 +160,7 @@ export class DashboardPanel extends Disposable {
   private onMessage(raw: unknown): void {
     const gate = gateDashboardMessage(raw, this.runIds.filter((id) => this.store.get(id)));
     if (!gate.ok) {
-      console.warn(`[loss-lens] ignored a message from the dashboard: ${gate.reason}`);
+      log()?.warn(`ignored a message from the dashboard: ${gate.reason}`);
       return;
     }
     const { message } = gate;
@@ -185,7 +187,7 @@ export class DashboardPanel extends Disposable {
       }
       default: {
         const unknown: never = message;
-        console.warn('[loss-lens] unhandled dashboard message', unknown);
+        log()?.warn(`unhandled dashboard message ${JSON.stringify(unknown)}`);
       }
     }
   }
