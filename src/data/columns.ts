@@ -55,17 +55,6 @@ export async function readColumnTable(source: CsvSource, options: ReadColumnsOpt
   return { file: source.displayName, columns, rows };
 }
 
-/** Builds a table from values already in memory (synthetic data, tests). */
-export function tableFromValues(file: string, columns: readonly { name: string; values: readonly (string | number)[] }[]): ColumnTable {
-  const rows = columns[0]?.values.length ?? 0;
-  const built = columns.map(({ name, values }) => {
-    const b = new ColumnBuilder(name, false);
-    for (const v of values) b.push(String(v));
-    return b.finish();
-  });
-  return { file, columns: built, rows };
-}
-
 /**
  * How many distinct spellings of numbers a numeric column remembers, so that if it turns out to be
  * text after all ("3", "3.0", ..., "abc") its earlier values keep the spelling they had in the file.

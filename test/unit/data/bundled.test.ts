@@ -1,9 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUNDLED_DATASETS } from '../../../src/data/bundled';
+import path from 'node:path';
+import { BUNDLED_DATASETS, bundledDatasetsDir, setBundledDatasetsDir } from '../../../src/data/bundled';
 import { describeDataset } from '../../../src/data/describe';
 import { loadDataset } from '../../../src/data/load';
 import { configFor } from './configFor';
+import { withFiles } from './csvDir';
 
 /** rows, input columns, encoded features, classes: from /work/shared/datasets/README.md. */
 const EXPECTED: Record<string, { rows: number; columns: number; features: number; classes: number; categorical: number }> = {
@@ -48,4 +50,19 @@ test('describeDataset: rows, split sizes, features, classes with per-split count
   );
   const credit = await loadDataset(configFor({ source: 'credit-g' }), process.cwd());
   assert.match(describeDataset(credit), /^credit-g \(bundled\): 1000 rows \(800 training, 200 validation\), 61 features \(20 columns, 13 categorical one-hot encoded\), 2 classes: bad 240\/60, good 560\/140/);
+});
+
+test('setBundledDatasetsDir points bundled names at another folder, and undefined restores the search', async () => {
+  await withFiles({ 'iris.csv': 'a,label\n1,x\n2,y\n3,x\n4,y\n' }, async (dir) => {
+    setBundledDatasetsDir(dir);
+    try {
+      assert.equal(bundledDatasetsDir(), dir);
+      const ds = await loadDataset(configFor({ source: 'iris' }), process.cwd());
+      assert.equal(ds.train.rows + ds.validation.rows, 4);
+    } finally {
+      setBundledDatasetsDir(undefined);
+    }
+  });
+  // Found by walking up from the test bundle (out/test/unit/data) to the repository's media/datasets.
+  assert.equal(bundledDatasetsDir(), path.join(process.cwd(), 'media', 'datasets'));
 });
