@@ -28,6 +28,16 @@ def synthetic(w, rows, seed):
     return x, (x @ teacher.T).argmax(dim=1)
 
 
+def blas_library():
+    """The BLAS shared object this process loaded (torch's GEMMs run in it), from /proc/self/maps."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.lower() or "mkl" in line.lower()}
+        return ", ".join(sorted(p for p in paths if p.startswith("/"))) or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def median(values):
     v = sorted(values)
     n = len(v)
@@ -92,7 +102,7 @@ def main():
                 model(xi)
             infer.append({"wall": 20 * INFERENCE_BATCH / (time.perf_counter() - t0), "cpu": 20 * INFERENCE_BATCH / max(1e-6, time.process_time() - c0)})
     print(json.dumps({
-        "impl": "pytorch", "workload": name, "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "impl": "pytorch", "workload": name, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_library(),
         "train": medians(rates), "blocks": len(rates), "infer": medians(infer),
         "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }))

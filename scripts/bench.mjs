@@ -150,6 +150,8 @@ for (const w of WORKLOADS) {
     + `(PyTorch ${fmt(med('pytorch', w, (r) => r.maxRssBytes) / 2 ** 20, 1)} MiB, TF.js wasm ${fmt(med('tfjs-wasm', w, (r) => r.maxRssBytes) / 2 ** 20, 1)} MiB)`);
 }
 
+const blas = [...new Set(Object.values(samples.pytorch ?? {}).flat().map((r) => r.blas).filter(Boolean))];
+if (blas.length) console.log(`\nPyTorch's BLAS: ${blas.join('; ')} (the reference libblas3 is far slower than OpenBLAS: read PyTorch ratios with that in mind)`);
 if (errors.length) console.log(`\nErrors:\n  ${errors.join('\n  ')}`);
 console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 mkdirSync(path.join(root, '.bench'), { recursive: true });
