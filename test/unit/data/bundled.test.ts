@@ -5,7 +5,7 @@ import { BUNDLED_DATASETS, bundledDatasetsDir, setBundledDatasetsDir } from '../
 import { describeDataset } from '../../../src/data/describe';
 import { loadDataset } from '../../../src/data/load';
 import { configFor } from './configFor';
-import { withFiles } from './csvDir';
+import { withFiles } from './testKit';
 
 /** rows, input columns, encoded features, classes: from /work/shared/datasets/README.md. */
 const EXPECTED: Record<string, { rows: number; columns: number; features: number; classes: number; categorical: number }> = {

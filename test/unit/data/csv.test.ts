@@ -7,7 +7,7 @@ import path from 'node:path';
 import { readCsvTable } from '../../../src/data/csvRecords';
 import { loadDataset } from '../../../src/data/load';
 import { configFor } from './configFor';
-import { rejectsWithDataError as rejectsWith } from './csvDir';
+import { rejectsWithDataError as rejectsWith } from './testKit';
 
 const FIXTURES = path.join(process.cwd(), 'test/fixtures/data');
 const fixture = (name: string): string => path.join(FIXTURES, name);

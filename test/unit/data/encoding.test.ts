@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadDataset } from '../../../src/data/load';
 import { configFor } from './configFor';
-import { f32, rejectsWithDataError, rowOf, withFiles } from './csvDir';
+import { f32, rejectsWithDataError, rowOf, withFiles } from './testKit';
 
 const FIXTURES = path.join(process.cwd(), 'test/fixtures/data');
 

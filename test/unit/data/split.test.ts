@@ -5,7 +5,7 @@ import { orderClasses } from '../../../src/data/classes';
 import { loadDataset } from '../../../src/data/load';
 import { validationCount } from '../../../src/data/split';
 import { configFor } from './configFor';
-import { rejectsWithDataError, withFiles } from './csvDir';
+import { rejectsWithDataError, withFiles } from './testKit';
 
 const FIXTURES = path.join(process.cwd(), 'test/fixtures/data');
 

@@ -10,7 +10,7 @@ import { spiral } from '../../../src/data/synthetic/spiral';
 import { xor } from '../../../src/data/synthetic/xor';
 import type { SyntheticPoints } from '../../../src/data/synthetic/points';
 import { configFor } from './configFor';
-import { rejectsWithDataError } from './csvDir';
+import { rejectsWithDataError } from './testKit';
 
 const rng = (seed = 1): Rng => Rng.forRun(seed).stream('synthetic');
 

@@ -1,3 +1,4 @@
+/** Shared by the data tests: temporary CSV folders, DataError assertions, row access, float32 rounding. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
