@@ -229,7 +229,7 @@ describe('dashboard webview in Chromium', () => {
     const loss = chart(await page.debug((d) => d.charts()), 'loss');
     const raw = dataset(loss, 'big:train', 'raw');
     assert.ok(raw.data.length < 10_000, `downsampled to ${raw.data.length}`);
-    assert.ok(raw.data.length > 500);
+    assert.ok(raw.data.length > 200, `still ${raw.data.length} points: about two per pixel-wide bucket`);
     const max = Math.max(...raw.data.map((p) => p.y ?? -Infinity));
     assert.equal(max, 50, 'the spike of 50 at step 54,321 is kept');
     assert.ok(raw.data.some((p) => p.y === null), 'the NaN is kept as a gap');

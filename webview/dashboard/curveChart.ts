@@ -167,13 +167,13 @@ export class CurveChart {
     return entry.sampler.update(a.xs, ys, a.length);
   }
 
-  /** Redraws from the runs (the first is primary; several = comparison). */
-  update(runs: readonly RunModel[], prefs: Prefs, theme: Theme, compare: boolean): void {
+  /** Redraws from the runs (the first is primary; several = comparison). Returns false when nothing changed. */
+  update(runs: readonly RunModel[], prefs: Prefs, theme: Theme, compare: boolean): boolean {
     const buckets = Math.max(100, Math.round(this.canvas.clientWidth || 800));
     const usesSteps = prefs.resolution === 'step' && this.def.series.some((s) => s.stepField);
     const key = JSON.stringify([runs.map((r) => [r.id, r.revision, usesSteps ? r.steps.length : 0]), prefs, theme, compare, buckets, [...this.hiddenSeries]]);
     const sameRuns = runs.length === this.lastRuns.length && runs.every((r, i) => r === this.lastRuns[i]);
-    if (key === this.drawnKey && sameRuns) return;
+    if (key === this.drawnKey && sameRuns) return false;
     this.drawnKey = key;
     this.lastRuns = runs;
     this.lastPrefs = prefs;
@@ -289,6 +289,7 @@ export class CurveChart {
     this.chart.update('none');
     this.canvas.setAttribute('aria-label', this.describe(runs, compare));
     if (this.details.open) this.fillTable();
+    return true;
   }
 
   private addAnnotations(out: Record<string, AnnotationOptions>, run: RunModel, runIndex: number, prefs: Prefs, theme: Theme, compare: boolean): void {

@@ -44,12 +44,15 @@ export interface DashboardDebug {
   charts(): ChartSummary[];
   calibration(): CalibrationSummary;
   prefs(): Prefs;
+  /** Completed renders: every chart drawn from the latest readings. */
   renders(): number;
   themeKind(): string;
   runCount(): number;
   stepCount(): number;
   /** Runs a pending render now (the benchmark times it); it changes nothing the user could not. */
   flush(): void;
-  /** Milliseconds spent in each part of the last render (header, charts, calibration, flags, state). */
-  timings(): Record<string, number>;
+  /** Durations (ms) of the render frames since the last call, oldest first (the benchmark reads them). */
+  takeFrameTimes(): number[];
+  /** Whether a render frame is scheduled (a live update not fully drawn yet). */
+  pending(): boolean;
 }
