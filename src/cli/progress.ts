@@ -23,7 +23,8 @@ export function formatDuration(ms: number): string {
 export function formatEpochLine(m: EpochMetrics, epochs: number, etaMs?: number): string {
   const width = String(epochs).length;
   const eta = etaMs === undefined ? '' : `  ETA ${formatDuration(etaMs)}`;
-  return `epoch ${String(m.epoch).padStart(width)}/${epochs}  train loss ${fixed(m.trainLoss)}  val loss ${fixed(m.valLoss)}  train acc ${percent(m.trainAccuracy)}  val acc ${percent(m.valAccuracy)}${eta}`;
+  // Short enough for an 80-column terminal: "loss a/b" is training / validation.
+  return `epoch ${String(m.epoch).padStart(width)}/${epochs}  loss ${fixed(m.trainLoss)} / val ${fixed(m.valLoss)}  acc ${percent(m.trainAccuracy)} / val ${percent(m.valAccuracy)}${eta}`;
 }
 
 export class ProgressReporter {
@@ -48,7 +49,7 @@ export class ProgressReporter {
     const eta = m.epoch > 0 ? (elapsed / m.epoch) * Math.max(0, this.epochs - m.epoch) : undefined;
     const line = formatEpochLine(m, this.epochs, eta);
     if (this.sink.isTTY) {
-      const width = this.sink.columns ?? 120;
+      const width = this.sink.columns !== undefined && this.sink.columns > 0 ? this.sink.columns : 120;
       this.sink.write(`\r\x1b[2K${line.length > width - 1 ? line.slice(0, width - 1) : line}`);
       this.lineOpen = true;
     } else {
