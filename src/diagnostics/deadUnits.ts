@@ -3,7 +3,8 @@
  * dead share is the MINIMUM over the epoch's steps of StepStats.deadFractions (dead for every row of
  * a batch): a unit dead on the whole training set is dead in every batch, so the minimum is close to
  * the share dead on the whole set (an upper bound of it), while units that fire rarely drop out.
- * Warned when a layer stays at or above `deadFraction` for `epochs` consecutive epochs. ReLU only.
+ * Raised when a layer stays at or above `deadFraction` for `epochs` consecutive epochs: `info`
+ * (a net that still learns often has spare units), a `warning` from `warningFraction`. ReLU only.
  */
 import type { StepStats } from '../engine/events';
 import { compact, leakyRelu, lowerLearningRate } from './fixes';
@@ -18,6 +19,8 @@ export const DEAD_UNITS_DEFAULTS = {
    * the scenario suite stay far below one half; past half, the layer has lost most of its capacity.
    */
   deadFraction: 0.5,
+  /** A warning (not info) from this share: most of the layer is gone. */
+  warningFraction: 0.8,
   /** Consecutive epochs it must last. */
   epochs: 2,
   /** The learning-rate cut offered: a gentler 3× (half an order of magnitude) than for an explosion. */
@@ -61,7 +64,7 @@ export class DeadUnitsDetector implements Detector {
     const units = layerUnits ? ` (about ${Math.round(dead[worst]! * layerUnits)} of ${layerUnits})` : '';
     this.env.raise({
       kind: 'dead-units',
-      severity: 'warning',
+      severity: dead[worst]! >= this.t.warningFraction ? 'warning' : 'info',
       epoch: event.metrics.epoch,
       message:
         `Dead units: ${pct(dead[worst]!, 0)} of the ReLU units of hidden layer ${worst + 1}${units} output 0 for every training batch since epoch ${this.streakStart}. ` +

@@ -10,7 +10,7 @@
  *   the loss climbed there after being lower (divergence); a warning when it started there (the
  *   inputs' scale, usually);
  * - a gradient-norm blow-up: the median of the last `levelWindow` norms above `gradFactor` × the
- *   median of the previous `gradWindow` steps.
+ *   median of the previous `gradWindow` steps (or of the run's first `gradWindow`, if larger).
  * With no step events (a log that only has epochs) the same checks run on the epoch training loss.
  */
 import type { EpochMetrics, StepStats } from '../engine/events';
@@ -57,6 +57,7 @@ export class ExplodingLossDetector implements Detector {
   private readonly t: typeof EXPLODING_LOSS_DEFAULTS;
   private readonly losses: { step: number; epoch: number; batch: number; loss: number }[] = [];
   private readonly gradNorms: number[] = [];
+  private readonly earlyGradNorms: number[] = [];
   private bestLevel = Infinity;
   private everBelowChanceLimit = false;
   private lastFinite: { step: number; loss: number } | null = null;
@@ -78,6 +79,7 @@ export class ExplodingLossDetector implements Detector {
     this.lastFinite = { step: s.step, loss: s.loss };
     this.losses.push({ step: s.step, epoch: s.epoch, batch: s.batch, loss: s.loss });
     this.gradNorms.push(s.gradNorm);
+    if (this.earlyGradNorms.length < this.t.gradWindow) this.earlyGradNorms.push(s.gradNorm);
     const w = Math.max(1, Math.round(this.t.levelWindow));
     if (this.losses.length > 4 * w) this.losses.splice(0, this.losses.length - 4 * w);
     const gw = Math.max(w + 1, Math.round(this.t.gradWindow) + w);
@@ -232,12 +234,18 @@ export class ExplodingLossDetector implements Detector {
     }
   }
 
+  private earlyGradMedian(): number {
+    return this.earlyGradNorms.length ? median(this.earlyGradNorms) : 0;
+  }
+
   private judgeGradients(s: StepStats, w: number): void {
     const t = this.t;
     const g = this.gradNorms;
     if (g.length < w + Math.min(20, Math.round(t.gradWindow)) || this.stepsSeen < t.minSteps) return;
     const level = median(g.slice(-w));
-    const baseline = median(g.slice(0, -w));
+    // Against the larger of the recent median and the run's early median: late in training, norms
+    // shrink with the loss, and a few hard batches would otherwise look like a 10× blow-up.
+    const baseline = Math.max(median(g.slice(0, -w)), this.earlyGradMedian());
     if (!(baseline > 0) || !(level > t.gradFactor * baseline)) return;
     this.emit(
       'warning',

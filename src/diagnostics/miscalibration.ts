@@ -9,13 +9,12 @@
  *   underconfident. Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
  *   named as the cause of underconfidence.
  * Live, a direction must hold `persistEpochs` epochs in a row, and only epochs after the steep
- * learning phase count (epoch ≥ `minEpochs` and the validation loss fell less than
- * `settledImprovement` over the last 3 epochs): a model in its first epochs is often confidently
- * wrong or timid for a moment, and that says nothing about the model the run will produce.
- * Underconfidence during training is `info` unless label smoothing explains it; the final model's
- * miscalibration (what the user deploys) is a `warning`, except underconfidence of a model whose
- * validation loss is still falling fast (it has not finished learning: `info`). Quiet on broken
- * runs (exploded, dead) and on runs that never learned (plateau).
+ * learning phase count (see `settled`): a model in its first epochs is often confidently wrong or
+ * timid for a moment, and that says nothing about the model the run will produce.
+ * Overconfidence is a `warning`; underconfidence is `info` unless heavy label smoothing causes it
+ * (an unfinished model is timid by nature, errs on the safe side, and T fixes it). At the end, the
+ * final model is judged again: a live flag it no longer supports is resolved (kept as `info`).
+ * Quiet on broken runs (exploded, dead) and on runs that never learned (plateau).
  */
 import type { EpochMetrics, SplitOutputs } from '../engine/events';
 import { calibrationOfProbabilities, computeCalibration } from './calibration';
@@ -41,8 +40,10 @@ export const MISCALIBRATION_DEFAULTS = {
   persistEpochs: 3,
   /** Live: no judgement before this epoch. */
   minEpochs: 5,
-  /** Live: no judgement while the validation loss still falls this much (relative) over 3 epochs. */
+  /** Live: no judgement while the validation loss still falls this much (relative) over 3 epochs... */
   settledImprovement: 0.1,
+  /** ...or while its last 3-epoch fall is above this fraction of its largest 3-epoch fall so far. */
+  settledFraction: 0.25,
   /** Label smoothing at or above this is "heavy" (Müller et al. 2019 study 0.05-0.1 as typical). */
   heavyLabelSmoothing: 0.1,
 };
@@ -99,9 +100,7 @@ export class MiscalibrationDetector implements Detector {
     if (this.streak && this.streak.direction === a.direction) this.streak.length++;
     else this.streak = { direction: a.direction, start: m.epoch, length: 1 };
     if (this.streak.length < this.t.persistEpochs) return;
-    const smoothing = this.labelSmoothing();
-    const severity: Severity = a.direction === 'overconfident' || smoothing >= this.t.heavyLabelSmoothing ? 'warning' : 'info';
-    this.emit(a, severity, this.streak.start, 'live');
+    this.emit(a, this.severityOf(a.direction), this.streak.start, 'live');
   }
 
   finish(finalValidation?: SplitOutputs): void {
@@ -109,13 +108,25 @@ export class MiscalibrationDetector implements Detector {
     if (!outputs || !allFinite(outputs.probabilities)) return;
     const a = this.assess(outputs, this.lastEpoch, this.t.finalResamples);
     this.latest = a.calibration;
+    const raised = this.env.raised('miscalibration');
+    if (raised && this.explainedElsewhere(this.lastMetrics ?? undefined, outputs.classes)) {
+      this.env.resolve('miscalibration', 'Superseded: the run never learned or broke down (see the other flags), so its calibration is not the issue. Earlier:');
+      return;
+    }
+    if (raised && (!a.significant || (raised.evidence['direction'] !== a.direction))) {
+      // A live flag whose miscalibration the final model no longer shows (in that direction).
+      this.env.resolve(
+        'miscalibration',
+        a.significant
+          ? `By the end the model is ${a.direction} instead (ECE ${fmt(a.calibration.ece, 2)}, T = ${fmt(a.calibration.temperature, 3)}); earlier:`
+          : `Resolved by the end: the final model's ECE ${fmt(a.calibration.ece, 2)} is within sampling noise (p = ${fmt(a.test.pValue, 2)}). Earlier:`,
+        { finalEce: a.calibration.ece, finalTemperature: a.calibration.temperature },
+      );
+      return;
+    }
     if (!a.significant || this.explainedElsewhere(this.lastMetrics ?? undefined, outputs.classes)) return;
     const onset = this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
-    // A model still learning fast is timid by nature: underconfidence then is `info` (train longer),
-    // unless heavy label smoothing explains it.
-    const stillLearning = !this.settled();
-    const severity: Severity = a.direction === 'underconfident' && stillLearning && this.labelSmoothing() < this.t.heavyLabelSmoothing ? 'info' : 'warning';
-    this.emit(a, severity, onset, 'final');
+    this.emit(a, this.severityOf(a.direction), onset, 'final');
   }
 
   /** A broken run (exploded, dead) or one that never learned (plateau): its calibration is not the news. */
@@ -123,12 +134,28 @@ export class MiscalibrationDetector implements Detector {
     return this.env.raised('plateau') !== undefined || brokenRun(this.env, m, classes);
   }
 
-  /** Past the steep learning phase: epoch ≥ minEpochs and the validation loss fell < settledImprovement over 3 epochs. */
+  /**
+   * Overconfidence is a warning. Underconfidence is a warning only when heavy label smoothing causes
+   * it: otherwise it is the normal state of a model that has not finished learning, it errs on the
+   * safe side, and temperature scaling fixes it: `info`.
+   */
+  private severityOf(direction: Direction): Severity {
+    return direction === 'overconfident' || this.labelSmoothing() >= this.t.heavyLabelSmoothing ? 'warning' : 'info';
+  }
+
+  /**
+   * Past the steep learning phase: epoch ≥ minEpochs, and the validation loss's fall over the last 3
+   * epochs is under `settledFraction` of its largest 3-epoch fall so far (or under
+   * `settledImprovement` relative). A slow but steady learner is not settled.
+   */
   private settled(): boolean {
     const v = this.valLosses;
     const n = v.length;
     if (this.lastEpoch < this.t.minEpochs || n < 4) return false;
-    return !((v[n - 4]! - v[n - 1]!) / v[n - 4]! >= this.t.settledImprovement);
+    let largest = 0;
+    for (let i = 3; i < n; i++) largest = Math.max(largest, v[i - 3]! - v[i]!);
+    const recent = v[n - 4]! - v[n - 1]!;
+    return !(recent > this.t.settledFraction * largest) && !(recent / v[n - 4]! >= this.t.settledImprovement);
   }
 
   private labelSmoothing(): number {

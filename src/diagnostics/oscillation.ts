@@ -1,8 +1,9 @@
 /**
  * Oscillation / learning rate too high: the loss goes up and down instead of down. Judged on the
- * epoch training loss and on the validation loss (with a high rate the weights jump across the
- * valley, and the validation loss, measured on fixed rows, shows it most clearly). Over the last
- * `window` epochs of either curve: at least `minTurns` rises AND `minTurns` falls (alternation, not
+ * validation loss (with a high rate the weights jump across the valley, and the validation loss,
+ * measured on fixed rows in eval mode, shows it; the epoch training loss also swings with dropout
+ * and batch noise), on the training loss only when a log has no validation loss. Over the last
+ * `window` epochs: at least `minTurns` rises AND `minTurns` falls (alternation, not
  * a steady climb, which is overfitting), a typical (median) move of at least `minSwing` of the
  * curve's level, no net progress (the last half's median is not `minImprovement` below the first
  * half's), while the level is ≥ `minChanceFraction` · ln C (near zero loss, relative swings mean
@@ -60,7 +61,10 @@ export class OscillationDetector implements Detector {
     const w = Math.max(4, Math.round(this.t.window));
     if (this.train.length < w || brokenRun(this.env, m, this.seenClasses)) return;
     const chance = chanceLevel(this.env.ctx, this.seenClasses);
-    const found = [this.judge('training', this.train.slice(-w), chance), this.judge('validation', this.val.slice(-w), chance)].find((x) => x !== null);
+    // The validation curve when there is one: fixed rows, eval mode, so it moves only when the
+    // weights jump. The epoch training loss also swings with dropout and minibatch noise.
+    const val = this.val.slice(-w);
+    const found = val.every(Number.isFinite) ? this.judge('validation', val, chance) : this.judge('training', this.train.slice(-w), chance);
     if (!found) return;
     this.raised = true;
     const ctx = this.env.ctx;

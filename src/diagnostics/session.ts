@@ -42,7 +42,7 @@ export class DiagnosticsSession {
     readonly ctx: RunContext,
     private readonly onFlag?: (flag: Flag) => void,
   ) {
-    const env: DetectorEnv = { ctx, raise: (f) => this.raise(f), raised: (k) => this.byKind.get(k) };
+    const env: DetectorEnv = { ctx, raise: (f) => this.raise(f), raised: (k) => this.byKind.get(k), resolve: (k, note, evidence) => this.resolve(k, note, evidence) };
     const on = (kind: string) => detectorEnabled(kind, ctx.config?.diagnostics);
     const add = <D extends Detector>(d: D): D => {
       this.detectors.push(d);
@@ -108,6 +108,16 @@ export class DiagnosticsSession {
     this.liveCalibration = calibration;
     this.report = { flags: this.flags(), calibration, suspectedMislabeled: this.mislabeled?.suspected() ?? [] };
     return this.report;
+  }
+
+  /**
+   * Downgrades a live flag whose problem is gone from the final model to `info`, in the report only:
+   * `onFlag` is not called (a view keeps what it showed live; diagnostics.json says how it ended).
+   */
+  private resolve(kind: FlagKind, note: string, evidence: Readonly<Record<string, unknown>> = {}): void {
+    const flag = this.byKind.get(kind);
+    if (!flag || flag.severity === 'info') return;
+    this.byKind.set(kind, { ...flag, severity: 'info', message: `${note} ${flag.message}`, evidence: { ...flag.evidence, ...evidence, resolved: true, severityBeforeResolved: flag.severity } });
   }
 
   private raise(flag: Flag): void {

@@ -106,6 +106,11 @@ export interface DetectorEnv {
   readonly raise: Raise;
   /** The flag of this kind raised so far (detectors use it to stay quiet when another one explains the symptom). */
   raised(kind: FlagKind): Flag | undefined;
+  /**
+   * At finish: the problem a live flag reported is gone from the final model (e.g. a transient
+   * miscalibration). The report keeps the flag as `info` with `evidence.resolved`; `note` says why.
+   */
+  resolve(kind: FlagKind, note: string, evidence?: Readonly<Record<string, unknown>>): void;
 }
 
 export type Raise = (flag: Flag) => void;

@@ -73,9 +73,31 @@ describe('miscalibration', () => {
     assert.deepEqual(f.fix![0]!.edits, [{ path: 'loss.labelSmoothing', value: 0.15 }]);
   });
 
-  test('underconfidence without smoothing is info live, warning on the final model', () => {
-    const { flags } = run(outputs(1.2, 0.95, 3), 8);
-    assert.deepEqual(flags.map((f) => f.severity), ['info', 'warning']);
+  test('underconfidence without smoothing is info (an unfinished model errs on the safe side)', () => {
+    const { flags, session } = run(outputs(1.2, 0.95, 3), 8);
+    assert.deepEqual(flags.map((f) => f.severity), ['info']);
+    assert.equal(session.flags()[0]!.evidence['direction'], 'underconfident');
+  });
+
+  test('a live flag the final model no longer supports is resolved to info in the report', () => {
+    const flags: Flag[] = [];
+    const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'] }, (f) => flags.push(f));
+    const bad = outputs(6, 0.7, 5);
+    for (let e = 1; e <= 8; e++) s.onEpoch({ metrics: metrics(e, 0.5, 0.6, 0.8), validation: bad });
+    assert.equal(flags[0]!.severity, 'warning');
+    // The final model: calibrated by construction (labels drawn from its own probabilities).
+    const rnd = noise(21);
+    const logits = Array.from({ length: 300 }, () => [3 * rnd(), 3 * rnd(), 3 * rnd()]);
+    const labels = logits.map((z) => {
+      const e = z.map(Math.exp);
+      const u = rnd() * (e[0]! + e[1]! + e[2]!);
+      return u < e[0]! ? 0 : u < e[0]! + e[1]! ? 1 : 2;
+    });
+    const report = s.finish(softmaxOutputs(logits, labels));
+    const f = report.flags.find((x) => x.kind === 'miscalibration')!;
+    assert.equal(f.severity, 'info');
+    assert.equal(f.evidence['resolved'], true);
+    assert.match(f.message, /^Resolved by the end/);
   });
 
   test('no live flag while the validation loss still falls fast (early training)', () => {
