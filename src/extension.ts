@@ -17,6 +17,7 @@ import { LossStatusBar } from './views/statusBar';
 import { DashboardPanel } from './views/dashboardPanel';
 import { trackRunningContext } from './views/runningContext';
 import { registerLog } from './views/log';
+import { RunsWatcher } from './views/runsWatcher';
 import { registerCommands } from './commands/registerCommands';
 import { applyFixFromDashboard } from './commands/applyFix';
 import { openConfigCommand } from './commands/runConfig';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, reloadRuns: () => reloadRuns(store, configsTree) };
   registerCommands(context, services);
 
+  RunsWatcher.register(context, store, services.reloadRuns);
   // Past runs come back after a reload (only in a trusted workspace: they are workspace data).
   const reload = (): void => void services.reloadRuns();
   if (vscode.workspace.isTrusted) void services.reloadRuns().finally(markRunsLoaded);
