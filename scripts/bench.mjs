@@ -132,8 +132,8 @@ if (!gemm.error) {
   }
 } else errors.push(`gemm: ${gemm.error}`);
 
-console.log('\nMemory (engine, training): the arena holds every float of a run (parameters, gradients, Adam moments, batch buffers sized');
-console.log('for max(batch, 256-row evaluation chunks)); "needed" = parameters + gradients + 2 Adam moments + one training batch\'s');
+console.log('\nMemory (engine, training): the arena holds every float of a run (parameters, gradients, Adam moments, the early-stopping');
+console.log('copy, batch buffers max(batch, 32) rows tall); "needed" = parameters + gradients + 2 Adam moments + one training batch\'s');
 console.log('activations (input, pre-activations, activations, logits) and their gradients.');
 for (const w of WORKLOADS) {
   const s = SIZES[w];
