@@ -20,6 +20,9 @@ import { DataError } from './dataset';
  */
 export const MAX_RECORD_CHARS = 8 << 20;
 
+/** Bytes read per chunk: 1 MiB keeps memory bounded and reads a bundled dataset in one go (fewer async hops). */
+const READ_CHUNK_BYTES = 1 << 20;
+
 /** Where a record sits in its file: `row` counts records (header = 1), `line` is the physical line it ends on. */
 export interface RecordPosition {
   readonly row: number;
@@ -89,7 +92,7 @@ export async function forEachCsvRecord(
     },
   });
   try {
-    await pipeline(handle.createReadStream({ highWaterMark: 1 << 16 }), parser, consumer);
+    await pipeline(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), parser, consumer);
   } catch (err) {
     throw toDataError(err, source, row, maxRecordChars);
   } finally {
