@@ -9,6 +9,7 @@ import { BUNDLED_CLASS_COUNTS, BUNDLED_DATASETS, SYNTHETIC_DATASETS, isBundledDa
 import { closeMatch } from './levenshtein';
 import type { ConfigProblem, KeyPath } from './problems';
 import type { LossLensConfig } from './types';
+import { DIAGNOSTICS_DEFAULTS, validateDiagnosticsOverrides } from '../diagnostics/defaults';
 
 export interface SemanticOptions {
   /** Whether a file exists (injected so the editor and tests can answer without the disk). */
@@ -110,5 +111,29 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
       if (has(raw, 'optimizer', key)) report('error', `applies to "adam" and "adamw" only (optimizer.type is "sgd")`, ['optimizer', key]);
     }
   }
+  checkDiagnostics(raw, report);
   return out;
+}
+
+type Report = (severity: 'error' | 'warning', message: string, path: KeyPath, at?: KeyPath, suggestion?: string, keyOnly?: boolean) => void;
+
+/**
+ * `diagnostics` overrides against the detectors' named thresholds (src/diagnostics/defaults.ts):
+ * an unknown detector or threshold is a typo until proven otherwise, so it is an error with the
+ * nearest valid name; a wrong type underlines the value.
+ */
+function checkDiagnostics(raw: Raw, report: Report): void {
+  for (const p of validateDiagnosticsOverrides(raw['diagnostics'])) {
+    const path = p.path as readonly string[];
+    const [, detector, threshold] = path;
+    if (path.length === 2 && detector !== undefined && p.message.startsWith('Unknown detector')) {
+      report('error', p.message, path, path, closeMatch(detector, Object.keys(DIAGNOSTICS_DEFAULTS)), true);
+    } else if (path.length === 3 && detector !== undefined && threshold !== undefined && p.message.startsWith('Unknown threshold')) {
+      const kind = detector in DIAGNOSTICS_DEFAULTS ? detector : Object.keys(DIAGNOSTICS_DEFAULTS).find((k) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === detector);
+      const names = ['enabled', ...Object.keys(DIAGNOSTICS_DEFAULTS[kind ?? ''] ?? {})];
+      report('error', p.message, path, path, closeMatch(threshold, names), true);
+    } else {
+      report('error', p.message, path);
+    }
+  }
 }

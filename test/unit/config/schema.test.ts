@@ -40,7 +40,7 @@ describe('the JSON schema (the file the editor uses)', () => {
       '{"data":{"source":"iris"},"model":{"hidden":[0]}}',
       '{"data":{"source":"iris"},"model":{"hidden":[2.5]}}',
       '{"data":{"source":"iris"},"optimizer":{"lr":1}}',
-      '{"data":{"source":"iris"},"diagnostics":{"overfitting":{"patience":3}}}',
+      '{"data":{"source":"iris"},"diagnostics":{"overfitting":{"generalizationLossAlpha":3}}}',
       '{"data":{"source":"iris"},"diagnostics":{"overfitting":3}}',
       '{"seed":-1,"data":{"source":"iris"}}',
       '{}',

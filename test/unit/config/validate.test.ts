@@ -211,6 +211,27 @@ describe('semantic rules', () => {
   });
 });
 
+describe('diagnostics overrides are checked against the detectors\' named thresholds', () => {
+  test('known detector and threshold pass; camelCase detector names are accepted', () => {
+    assert.deepEqual(problemsOf('{"data":{"source":"iris"},"diagnostics":{"overfitting":{"generalizationLossAlpha":10},"explodingLoss":{"enabled":false}}}'), []);
+  });
+
+  test('unknown detector or threshold: error on the key, nearest name suggested', () => {
+    const detector = only('{"data":{"source":"iris"},"diagnostics":{"overfiting":{}}}', 'diagnostics.overfiting');
+    assert.equal(detector.underlined, '"overfiting"');
+    assert.equal(detector.problem.suggestion, 'overfitting');
+    const threshold = only('{"data":{"source":"iris"},"diagnostics":{"overfitting":{"generalisationLossAlpha":3}}}', 'diagnostics.overfitting.generalisationLossAlpha');
+    assert.equal(threshold.problem.suggestion, 'generalizationLossAlpha');
+    assert.equal(threshold.underlined, '"generalisationLossAlpha"');
+  });
+
+  test('a threshold of the wrong type underlines the value', () => {
+    const wrong = only('{"data":{"source":"iris"},"diagnostics":{"overfitting":{"generalizationLossAlpha":true}}}', 'diagnostics.overfitting.generalizationLossAlpha');
+    assert.equal(wrong.underlined, 'true');
+    assert.match(wrong.problem.message, /must be a number/);
+  });
+});
+
 describe('loadConfigFile', () => {
   test('resolves relative paths against the config folder, whatever the working directory', async () => {
     const loaded = await loadConfigFile('test/fixtures/config/relative.losslens.json');
