@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   context.subscriptions.push(registerLog(context, store));
   const controller = new RunController(vscode.Uri.joinPath(context.extensionUri, 'out', 'worker.js').fsPath, store);
   context.subscriptions.push(controller);
+  liveController = controller;
 
   const diagnostics = ConfigDiagnostics.register(context);
   ConfigCodeActions.register(context, diagnostics);
@@ -71,8 +72,19 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   return { ...services, statusBar, examplesTree, activationMs: performance.now() - started };
 }
 
-export function deactivate(): void {
-  // Everything, live workers included, is disposed through context.subscriptions.
+/**
+ * VS Code waits a few seconds for a returned promise: live runs are asked to stop so their run
+ * folders are finished with what was measured (diagnostics, predictions, model) before the
+ * subscriptions dispose — and with them terminate — the workers.
+ */
+const DEACTIVATE_GRACE_MS = 3_000;
+let liveController: RunController | undefined;
+
+export async function deactivate(): Promise<void> {
+  const controller = liveController;
+  liveController = undefined;
+  if (!controller) return;
+  await controller.stopAllAndWait(DEACTIVATE_GRACE_MS);
 }
 
 /** The runs folders of every workspace folder, plus the CLI's default beside each config. */

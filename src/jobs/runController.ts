@@ -71,6 +71,15 @@ export class RunController extends Disposable {
     for (const job of this.jobs.values()) job.stop();
   }
 
+  /** Stops every live run and waits (at most `graceMs`) for their run folders to be finished. */
+  async stopAllAndWait(graceMs: number): Promise<void> {
+    const pending = [...this.jobs.keys()].map((id) => this.whenDone(id));
+    this.stopAll();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
   override dispose(): void {
     for (const job of this.jobs.values()) job.dispose();
     this.jobs.clear();

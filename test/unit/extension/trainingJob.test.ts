@@ -146,4 +146,18 @@ describe('TrainingJob with the real worker', () => {
     controller.dispose();
     store.dispose();
   });
+
+  test('stopAllAndWait finishes live run folders before returning (what deactivate does)', async () => {
+    const store = new RunStore();
+    const controller = new RunController(WORKER, store);
+    const { configPath, config: cfg } = config('{ "data": { "source": "digits" }, "model": { "hidden": [64] }, "training": { "epochs": 200, "batchSize": 4, "earlyStopping": false } }');
+    const runDir = path.join(dir, 'deactivate');
+    const run = controller.start({ configPath, config: cfg, runDir, workspaceRoots: [dir] });
+    await new Promise<void>((resolve) => store.onDidProgress(() => resolve()));
+    await controller.stopAllAndWait(30_000);
+    assert.equal(store.get(run.id)?.state, 'stopped');
+    assert.ok(existsSync(path.join(runDir, 'diagnostics.json')), 'the folder was finished, not cut off');
+    controller.dispose();
+    store.dispose();
+  });
 });
