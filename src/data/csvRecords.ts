@@ -10,7 +10,7 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Parser, type Options as ParserOptions } from 'csv-parse';
+import { Parser } from 'csv-parse';
 import { DataError } from './dataset';
 
 /**
@@ -113,10 +113,6 @@ interface TaggedRecord {
  * parsing time on digits.csv.
  */
 class LineTaggingParser extends Parser {
-  constructor(options: ParserOptions) {
-    super(options);
-  }
-
   override push(record: unknown, encoding?: BufferEncoding): boolean {
     if (record === null) return super.push(null, encoding);
     return super.push({ fields: record as string[], line: this.info.lines } satisfies TaggedRecord, encoding);
