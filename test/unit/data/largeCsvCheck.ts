@@ -29,7 +29,7 @@ async function writeCsv(file: string, bytes: number): Promise<number> {
     written += chunk.length;
     if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   return rows;
 }
 
