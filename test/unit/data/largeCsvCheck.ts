@@ -27,7 +27,7 @@ async function writeCsv(file: string, bytes: number): Promise<number> {
       chunk += `${floats},${colours[rng.int(4)]},${rows % 1000 === 7 ? '' : 1 + rng.int(5)},${'abc'[rng.int(3)]}\n`;
     }
     written += chunk.length;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return rows;
