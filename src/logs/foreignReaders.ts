@@ -1,5 +1,8 @@
 /** The readers of other trainers' logs, tried in order; each one is pure and lives in its own file. */
 import type { TrainingLog } from './trainingLog';
+import { hfTrainerStateLogReader } from './hfTrainerStateLog';
+import { kerasCsvLogReader } from './kerasCsvLog';
+import { lightningCsvLogReader } from './lightningCsvLog';
 
 export interface ForeignLogReader {
   readonly format: string;
@@ -8,4 +11,5 @@ export interface ForeignLogReader {
   read(text: string, file: string): TrainingLog;
 }
 
-export const FOREIGN_READERS: readonly ForeignLogReader[] = [];
+/** Lightning before Keras: both are CSVs with an `epoch` column; only Lightning's has `step`. */
+export const FOREIGN_READERS: readonly ForeignLogReader[] = [hfTrainerStateLogReader, lightningCsvLogReader, kerasCsvLogReader];

@@ -4,20 +4,30 @@
  */
 import type { EpochMetrics, SplitOutputs } from '../engine/events';
 import type { LossLensConfig } from '../config/types';
-import type { StepRecord } from '../run/records';
 
 export interface TrainingLog {
   /** What the file was read as, e.g. "loss-lens run folder", "Keras CSVLogger". */
   readonly format: string;
   readonly file: string;
   readonly epochs: readonly EpochMetrics[];
-  readonly steps: readonly StepRecord[];
+  readonly steps: readonly LogStep[];
   readonly classes?: readonly string[];
   readonly config?: LossLensConfig;
   /** Validation outputs of the final model, when the log has them (a run folder's predictions.csv). */
   readonly finalValidation?: SplitOutputs;
   /** Things the reader wants the user to know (a skipped partial line, metrics it could not find). */
   readonly notes: readonly string[];
+}
+
+/**
+ * A step from a log. `gradNorm` is absent when the log does not record it (unknown), and NaN when
+ * it recorded a non-finite value: detectors must not mistake "not logged" for "blew up".
+ */
+export interface LogStep {
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly gradNorm?: number;
 }
 
 /** An epoch record with every metric unknown except those given. */

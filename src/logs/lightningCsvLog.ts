@@ -1,0 +1,69 @@
+/**
+ * PyTorch Lightning `CSVLogger` metrics.csv: a sparse table with `epoch` (from 0) and `step` (from
+ * 0) columns; step rows carry e.g. `train_loss` or `train_loss_step`, epoch-end rows carry
+ * `val_loss`, `val_acc`, `train_loss_epoch`. Metric names are the user's (`self.log("name")`), so
+ * the common spellings are tried. An epoch's training loss is its `*_epoch` value when logged,
+ * else the mean of its step losses.
+ */
+import { findColumn, metricValue, parseCsvTable } from './csvTable';
+import type { ForeignLogReader } from './foreignReaders';
+import { epochMetrics, type LogStep, type TrainingLog } from './trainingLog';
+import type { EpochMetrics } from '../engine/events';
+
+const STEP_LOSS = ['train_loss_step', 'train_loss', 'loss', 'training_loss'];
+const EPOCH_LOSS = ['train_loss_epoch', 'loss_epoch'];
+const VAL_LOSS = ['val_loss', 'valid_loss', 'validation_loss', 'val_loss_epoch'];
+const ACC = ['train_acc_epoch', 'train_acc', 'train_accuracy', 'acc'];
+const VAL_ACC = ['val_acc', 'val_accuracy', 'valid_acc', 'val_acc_epoch'];
+const LR = ['lr', 'learning_rate', 'lr-Adam', 'lr-SGD', 'lr-AdamW'];
+const GRAD = ['grad_norm', 'grad_2.0_norm_total'];
+
+export const lightningCsvLogReader: ForeignLogReader = {
+  format: 'Lightning metrics.csv',
+  accepts(baseName, text) {
+    if (!baseName.toLowerCase().endsWith('.csv')) return false;
+    const header = (text.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((h) => h.trim());
+    return header.includes('epoch') && header.includes('step');
+  },
+  read(text, file): TrainingLog {
+    const { header, rows } = parseCsvTable(text, file);
+    const col = (names: readonly string[]): number => findColumn(header, names);
+    const c = { epoch: col(['epoch']), step: col(['step']), stepLoss: col(STEP_LOSS), epochLoss: col(EPOCH_LOSS), valLoss: col(VAL_LOSS), acc: col(ACC), valAcc: col(VAL_ACC), lr: col(LR), grad: col(GRAD) };
+    const at = (row: readonly string[], i: number): number => (i < 0 ? NaN : metricValue(row[i]));
+    const steps: LogStep[] = [];
+    const byEpoch = new Map<number, { known: Partial<EpochMetrics>; stepLosses: number[] }>();
+    const entry = (e: number): { known: Partial<EpochMetrics>; stepLosses: number[] } => {
+      let v = byEpoch.get(e);
+      if (!v) byEpoch.set(e, (v = { known: {}, stepLosses: [] }));
+      return v;
+    };
+    for (const row of rows) {
+      const e0 = at(row, c.epoch);
+      if (!Number.isFinite(e0)) continue;
+      const e = e0 + 1;
+      const slot = entry(e);
+      const stepLoss = at(row, c.stepLoss);
+      if (!Number.isNaN(stepLoss) || (c.stepLoss >= 0 && row[c.stepLoss]?.trim())) {
+        steps.push({ step: at(row, c.step) + 1, epoch: e, loss: stepLoss, ...(c.grad >= 0 ? { gradNorm: at(row, c.grad) } : {}) });
+        slot.stepLosses.push(stepLoss);
+      }
+      // Epoch-level metrics sit on their own sparse rows: keep each one where it is present.
+      const set = (key: keyof EpochMetrics, value: number): void => {
+        if (!Number.isNaN(value)) (slot.known as Record<string, number>)[key] = value;
+      };
+      set('trainLoss', at(row, c.epochLoss));
+      set('valLoss', at(row, c.valLoss));
+      set('trainAccuracy', at(row, c.acc));
+      set('valAccuracy', at(row, c.valAcc));
+      set('learningRate', at(row, c.lr));
+    }
+    const epochs = [...byEpoch.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([e, { known, stepLosses }]) => {
+        const mean = stepLosses.length ? stepLosses.reduce((s, v) => s + v, 0) / stepLosses.length : NaN;
+        return epochMetrics(e, { ...known, trainLoss: known.trainLoss ?? mean });
+      });
+    const notes = c.valLoss < 0 ? ['no validation-loss column (val_loss) found: overfitting and calibration cannot be judged'] : [];
+    return { format: 'Lightning metrics.csv', file, epochs, steps, notes };
+  },
+};
