@@ -3,9 +3,12 @@
  * from the built bundle inside the page `dashboardHtml` makes, under its CSP.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { loadRunFolder } from '../../src/jobs/runFolders';
+import { toSnapshot } from '../../src/jobs/runStore';
 import { parseWebviewToHost } from '../../src/protocol/webview';
+import { parseMetricsJsonl } from '../../src/run/metricsJsonl';
 import type { ChartSummary, MarkerPoint } from '../../webview/dashboard/debugTypes';
 import { explodingFlag, overfittingFlag, postBigRun, referenceSmoothing, snapshot, syntheticCalibration, syntheticRun } from './fixtures';
 import { startHarness, type DashboardPage, type Harness, type PageGlobals } from './harness';
@@ -120,6 +123,9 @@ describe('dashboard webview in Chromium', () => {
     assert.match((await items.nth(1).textContent()) ?? '', /began at epoch 9/);
     assert.match((await items.nth(1).textContent()) ?? '', /Validation loss has risen for 5 epochs/);
 
+    // The alternatives to the best fix sit behind "More fixes".
+    assert.equal(await page.page.locator('[data-testid="fix-0-1"]').isVisible(), false);
+    await items.nth(1).locator('summary', { hasText: 'More fixes (1)' }).click();
     await page.page.locator('[data-testid="fix-0-1"]').click();
     await page.page.locator('[data-testid="fix-1-0-retrain"]').click();
     // Keyboard: focus the first fix of the overfitting flag and press Enter.
@@ -318,6 +324,61 @@ describe('dashboard webview in Chromium', () => {
       await page.page.waitForTimeout(200); // the toolkit restyles its elements on the same class change
       await page.page.screenshot({ path: `${SHOTS}/dashboard-${theme}.png`, fullPage: true });
     }
+    await finish(page);
+  });
+  test('a real run folder, loaded by the extension\'s own loader, as "Open Run" shows it', async () => {
+    const dir = 'test/webview/fixtures/20261122-224700-diabetes-overfitting';
+    const record = await loadRunFolder(dir);
+    assert.ok(record, 'the fixture is a run folder');
+    const run = toSnapshot(record);
+    const metrics = parseMetricsJsonl(readFileSync(`${dir}/metrics.jsonl`, 'utf8'), 'metrics.jsonl');
+    const page = await harness.open({ theme: 'dark', viewport: { width: 1400, height: 1000 } });
+    await page.sendAndRender({ type: 'runs/didLoad', runs: [run], compare: false });
+    let charts = await page.debug((d) => d.charts());
+    const loss = chart(charts, 'loss');
+    // Per-step losses from disk carry no batch index: positions within an epoch are counted (12 steps an epoch here).
+    const raw = dataset(loss, `${run.id}:train`, 'raw');
+    assert.ok(raw.data.length > 200 && raw.data.length <= metrics.steps.length);
+    const lastX = raw.data[raw.data.length - 1]!.x;
+    assert.ok(lastX > 119 && lastX <= 120 + 1e-9, `the last steps sit in epoch 120 (x = ${lastX})`);
+    for (let i = 1; i < raw.data.length; i++) assert.ok(raw.data[i]!.x > raw.data[i - 1]!.x, 'steps spread within their epoch');
+    assert.equal(loss.datasets.filter((d) => d.kind === 'non-finite').length, 0, 'a finite run has no NaN markers');
+    // The learning rate is not in the step records: the chart falls back to the epoch records, without markers.
+    const lr = chart(charts, 'learning-rate');
+    assert.deepEqual(dataset(lr, `${run.id}:lr`, 'raw').data.map((p) => p.y), metrics.epochs.map((e) => e.learningRate));
+    assert.equal(lr.datasets.filter((d) => d.kind === 'non-finite').length, 0);
+    // Best epoch (lowest validation loss), the overfitting onset from the flag's evidence, the flag's epoch.
+    const valLosses = metrics.epochs.map((e) => e.valLoss);
+    const best = metrics.epochs[valLosses.indexOf(Math.min(...valLosses))]!.epoch;
+    const overfitting = run.flags.findIndex((f) => f.kind === 'overfitting');
+    const flag = run.flags[overfitting]!;
+    assert.equal(loss.annotations.find((a) => a.id.startsWith('best'))?.x, best);
+    assert.equal(loss.annotations.find((a) => a.id.startsWith('onset'))?.x, flag.evidence.onsetEpoch);
+    assert.ok(loss.annotations.some((a) => a.x === flag.epoch && a.label === `Overfitting (epoch ${flag.epoch})`));
+    // Flags panel: the names people see; the first fix of the overfitting flag posts its indices.
+    const titles = await page.page.locator('.ll-flag h3').allTextContents();
+    assert.deepEqual([...titles].sort(), ['Miscalibration', 'Overfitting', 'Possibly mislabeled rows']);
+    await page.page.locator(`[data-testid="fix-${overfitting}-0"]`).click();
+    assert.deepEqual((await page.posted()).at(-1), { type: 'fix/apply', runId: run.id, flagIndex: overfitting, fixIndex: 0, retrain: false });
+    // Reliability diagram and figures from diagnostics.json.
+    const calibration = await page.debug((d) => d.calibration());
+    assert.deepEqual(calibration.counts.map((p) => p.y), run.calibration!.bins.map((b) => b.count));
+    assert.equal(calibration.figures.ECE, String(Number(run.calibration!.ece.toPrecision(4))));
+    // Time axis: epochs carry their durations; steps are placed within them.
+    await page.page.locator('[data-testid="x-axis"]').click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
+    await page.debug((d) => d.flush());
+    charts = await page.debug((d) => d.charts());
+    const timed = dataset(chart(charts, 'loss'), `${run.id}:train`, 'raw').data;
+    const totalSeconds = metrics.epochs.reduce((sum, e) => sum + e.timeMs, 0) / 1000;
+    const lastT = timed[timed.length - 1]!.x;
+    const lastEpochSeconds = metrics.epochs.at(-1)!.timeMs / 1000;
+    assert.ok(lastT > totalSeconds - lastEpochSeconds && lastT <= totalSeconds + 1e-9, `last step at ${lastT} s of ${totalSeconds} s`);
+    await page.page.locator('[data-testid="x-axis"]').click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'epoch' }).click();
+    await page.debug((d) => d.flush());
+    await page.page.screenshot({ path: `${SHOTS}/real-run-dark.png`, fullPage: true });
+    await page.page.screenshot({ path: `${SHOTS}/real-run-dark-viewport.png` });
     await finish(page);
   });
 });

@@ -29,6 +29,11 @@ const MAX_TABLE_ROWS = 1000;
 
 const X_TITLES: Readonly<Record<XAxisMode, string>> = { epoch: 'epoch', step: 'step', time: 'training time (s)' };
 
+/** The time axis needs epoch durations; a log without them is drawn against epochs. */
+function effectiveXAxis(run: RunModel, mode: XAxisMode): XAxisMode {
+  return mode === 'time' && !run.hasEpochTime ? 'epoch' : mode;
+}
+
 type LLDataset = ChartDataset<'line', (XY | MarkerPoint)[]> & { llSeries: string; llKind: 'raw' | 'smoothed' | 'non-finite' };
 
 interface SeriesArrays {
@@ -46,6 +51,8 @@ export class CurveChart {
   private readonly chart: Chart<'line', (XY | MarkerPoint)[]>;
   private readonly table: HTMLTableElement;
   private readonly details: HTMLDetailsElement;
+  /** Shown instead of an empty plot when no run recorded this quantity (e.g. a log without accuracy). */
+  private readonly note: HTMLParagraphElement;
   /**
    * Incremental state per run object (a re-sent run is a new object, so nothing stale survives):
    * the smoother and the downsamplers of its per-step series, each with the settings it was built for.
@@ -82,7 +89,11 @@ export class CurveChart {
     this.details.addEventListener('toggle', () => {
       if (this.details.open) this.fillTable();
     });
-    this.element.append(heading, box, this.details);
+    this.note = document.createElement('p');
+    this.note.className = 'll-muted ll-note';
+    this.note.textContent = 'Not recorded in this run.';
+    this.note.hidden = true;
+    this.element.append(heading, this.note, box, this.details);
     this.chart = new Chart(this.canvas, {
       type: 'line',
       data: { datasets: [] },
@@ -128,20 +139,44 @@ export class CurveChart {
     this.chart.update('none');
   }
 
+  /**
+   * The x and y values of one series. Per-step readings are used when asked for and recorded (a run
+   * read back from disk has no per-step learning rate); otherwise the epoch records. An epoch field
+   * that is absent (a foreign log without accuracy, say) is skipped, while null/NaN/Inf is kept as
+   * a non-finite reading. Without recorded durations the time axis falls back to epochs.
+   */
   private arrays(run: RunModel, s: SeriesDef, prefs: Prefs): SeriesArrays {
-    if (prefs.resolution === 'step' && s.stepField && run.steps.length > 0) {
-      const column = run.steps[s.stepField];
-      return { xs: run.steps.x(prefs.xAxis).data, ys: column.data, length: column.length, fromSteps: true, nonFinite: column.nonFinite };
+    const xAxis = effectiveXAxis(run, prefs.xAxis);
+    const steps = run.steps;
+    if (prefs.resolution === 'step' && s.stepField && steps[s.stepField].finiteCount > 0) {
+      const column = steps[s.stepField];
+      let xs: Float64Array = steps.x(xAxis).data;
+      if (xAxis === 'time' && !steps.hasTime) xs = this.interpolatedStepTimes(run);
+      return { xs, ys: column.data, length: column.length, fromSteps: true, nonFinite: column.nonFinite };
     }
-    const n = run.epochs.length;
-    const xs = new Float64Array(n);
-    const ys = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const e = run.epochs[i]!;
-      xs[i] = prefs.xAxis === 'epoch' ? e.epoch : prefs.xAxis === 'time' ? run.epochTime[i]! : epochX(run, e.epoch, 'step');
-      ys[i] = toNumber(e[s.epochField]);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    run.epochs.forEach((e, i) => {
+      const value = e[s.epochField] as number | null | undefined;
+      if (value === undefined) return;
+      xs.push(xAxis === 'epoch' ? e.epoch : xAxis === 'time' ? run.epochTime[i]! : epochX(run, e.epoch, 'step'));
+      ys.push(toNumber(value));
+    });
+    return { xs: Float64Array.from(xs), ys: Float64Array.from(ys), length: xs.length, fromSteps: false };
+  }
+
+  /** Step times placed linearly within each epoch's duration, for steps read back without their own timing. */
+  private interpolatedStepTimes(run: RunModel): Float64Array {
+    const positions = run.steps.epochPosition;
+    const out = new Float64Array(positions.length);
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions.data[i]!;
+      const e = Math.min(Math.max(Math.ceil(p), 1), run.epochTime.length);
+      const end = run.epochTime[e - 1] ?? 0;
+      const start = e >= 2 ? run.epochTime[e - 2]! : 0;
+      out[i] = start + (end - start) * Math.min(1, Math.max(0, p - (e - 1)));
     }
-    return { xs, ys, length: n, fromSteps: false };
+    return out;
   }
 
   private cache(run: RunModel, key: string, config: string): { config: string; smoother?: DebiasedEma; sampler?: MinMaxDownsampler } {
@@ -254,23 +289,30 @@ export class CurveChart {
     // Chart.js re-resolves every option when an options object is replaced, so scales and
     // annotations are only replaced when they change; data arrays are swapped into the same datasets.
     const options = this.chart.options;
-    const scalesKey = JSON.stringify([prefs.xAxis, prefs.logX, prefs.logY, theme]);
+    const xAxis = runs[0] ? effectiveXAxis(runs[0], prefs.xAxis) : prefs.xAxis;
+    const xTitle = xAxis === prefs.xAxis ? X_TITLES[xAxis] : `${X_TITLES[xAxis]} (this log has no timings)`;
+    const scalesKey = JSON.stringify([xTitle, prefs.logX, prefs.logY, theme]);
     if (scalesKey !== this.scalesKey) {
       this.scalesKey = scalesKey;
       options.scales = {
         x: {
           type: prefs.logX ? 'logarithmic' : 'linear',
-          title: { display: true, text: X_TITLES[prefs.xAxis] },
+          // The axis ends at the data, so every chart of a run spans the same x range.
+          bounds: 'data',
+          title: { display: true, text: xTitle },
           grid: { color: theme.grid },
           // Fixed rotation and a small sampleSize spare Chart.js measuring every tick label on each update.
           ticks: { color: theme.foreground, minRotation: 0, maxRotation: 0, sampleSize: TICK_SAMPLE_SIZE },
-          ...(prefs.xAxis === 'epoch' && !prefs.logX ? { min: 0 } : {}),
+          ...(xAxis === 'epoch' && !prefs.logX ? { min: 0 } : {}),
         },
         y: {
           type: prefs.logY ? 'logarithmic' : 'linear',
           title: { display: true, text: this.def.yLabel },
           grid: { color: theme.grid },
-          ticks: { color: theme.foreground, sampleSize: TICK_SAMPLE_SIZE },
+          // Our own formatting: a constant learning rate otherwise shows as 0.00020000000000000004.
+          ticks: { color: theme.foreground, sampleSize: TICK_SAMPLE_SIZE, callback: (value) => formatNumber(Number(value), 3) },
+          // A schedule is read against zero; a constant one then draws as a flat line, not float noise.
+          ...(this.def.id === 'learning-rate' && !prefs.logY ? { beginAtZero: true } : {}),
         },
         nonFinite: { type: 'linear', axis: 'y', min: 0, max: 1, display: false },
       };
@@ -287,20 +329,23 @@ export class CurveChart {
     if (sameShape) current.forEach((d, i) => Object.assign(d, datasets[i]));
     else this.chart.data.datasets = datasets;
     this.chart.update('none');
+    this.note.hidden = runs.length === 0 || datasets.some((d) => d.data.length > 0);
     this.canvas.setAttribute('aria-label', this.describe(runs, compare));
     if (this.details.open) this.fillTable();
     return true;
   }
 
   private addAnnotations(out: Record<string, AnnotationOptions>, run: RunModel, runIndex: number, prefs: Prefs, theme: Theme, compare: boolean): void {
+    const xAxis = effectiveXAxis(run, prefs.xAxis);
     const canShow = (x: number): boolean => Number.isFinite(x) && (!prefs.logX || x > 0);
     // Labels only on the loss chart (the others show the same lines unlabelled, to stay legible);
     // flag labels are stacked upwards so flags raised at the same epoch do not hide each other.
     const labelled = this.def.id === 'loss';
     let flagLabels = 0;
-    const line = (id: string, x: number, color: string, text: string, position: 'start' | 'end' | 'center', dash: number[]): void => {
+    // Info-level flags (e.g. suspected mislabeled rows, raised at the end) get a line but no label.
+    const line = (id: string, x: number, color: string, text: string, position: 'start' | 'end' | 'center', dash: number[], showLabel = true): void => {
       if (!canShow(x)) return;
-      const stack = position === 'end' ? flagLabels++ : 0;
+      const stack = position === 'end' && showLabel && labelled ? flagLabels++ : 0;
       out[id] = {
         type: 'line',
         scaleID: 'x',
@@ -309,7 +354,7 @@ export class CurveChart {
         borderWidth: theme.lineWidth === 3 ? 2 : 1.5,
         borderDash: dash,
         label: {
-          display: labelled,
+          display: labelled && showLabel,
           content: text,
           position,
           yAdjust: -22 * stack,
@@ -322,15 +367,15 @@ export class CurveChart {
     };
     const who = compare ? `${run.name}: ` : '';
     const best = bestEpoch(run);
-    if (best !== undefined) line(`best-${runIndex}`, epochX(run, best, prefs.xAxis), theme.best, `${who}best epoch ${best}`, 'start', [4, 4]);
+    if (best !== undefined) line(`best-${runIndex}`, epochX(run, best, xAxis), theme.best, `${who}best epoch ${best}`, 'start', [4, 4]);
     run.flags.forEach((flag, i) => {
       const color = flag.severity === 'error' ? theme.error : flag.severity === 'warning' ? theme.warning : theme.info;
       const onset = typeof flag.evidence.onsetEpoch === 'number' ? flag.evidence.onsetEpoch : undefined;
       if (onset !== undefined && flag.kind === 'overfitting') {
-        line(`onset-${runIndex}-${i}`, epochX(run, onset, prefs.xAxis), theme.warning, `${who}overfitting from epoch ${onset}`, 'center', []);
+        line(`onset-${runIndex}-${i}`, epochX(run, onset, xAxis), theme.warning, `${who}overfitting from epoch ${onset}`, 'center', []);
       }
-      const x = prefs.xAxis === 'step' && flag.step !== undefined ? flag.step : epochX(run, flag.epoch, prefs.xAxis);
-      line(`flag-${runIndex}-${i}`, x, color, `${who}${flagTitle(flag.kind)} (epoch ${flag.epoch})`, 'end', [2, 3]);
+      const x = xAxis === 'step' && flag.step !== undefined ? flag.step : epochX(run, flag.epoch, xAxis);
+      line(`flag-${runIndex}-${i}`, x, color, `${who}${flagTitle(flag.kind)} (epoch ${flag.epoch})`, 'end', [2, 3], flag.severity !== 'info');
     });
   }
 

@@ -89,10 +89,19 @@ export class FlagsPanel {
     }
     const fixes = flag.fix ?? [];
     if (fixes.length) {
+      // The best fix is shown; the alternatives wait behind "More fixes" to keep the panel short.
       const actions = document.createElement('div');
       actions.className = 'll-fixes';
       actions.setAttribute('role', 'group');
       actions.setAttribute('aria-label', `Fixes for ${title}`);
+      let more: HTMLDetailsElement | undefined;
+      if (fixes.length > 1) {
+        more = document.createElement('details');
+        more.className = 'll-more-fixes';
+        const summary = document.createElement('summary');
+        summary.textContent = `More fixes (${fixes.length - 1})`;
+        more.append(summary);
+      }
       fixes.forEach((fix, fixIndex) => {
         const edits = fix.edits.map((e) => `${e.path} = ${JSON.stringify(e.value)}`).join(', ');
         const apply = (retrain: boolean) => () => this.post({ type: 'fix/apply', runId: run.id, flagIndex, fixIndex, retrain });
@@ -106,8 +115,9 @@ export class FlagsPanel {
         code.className = 'll-muted';
         code.textContent = edits;
         row.append(code);
-        actions.append(row);
+        (fixIndex === 0 || !more ? actions : more).append(row);
       });
+      if (more) actions.append(more);
       li.append(actions);
     }
     return li;

@@ -16,7 +16,10 @@ export function formatPercent(value: number | null | undefined): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
-/** JSON's `null` in metrics stands for a non-finite value (contract §3); readings may carry either. */
+/**
+ * JSON's `null` in metrics stands for a non-finite value (contract §3); readings may carry either.
+ * (A missing field is `undefined`: callers that must tell "not recorded" from "NaN" check first.)
+ */
 export function toNumber(value: number | null | undefined): number {
   return typeof value === 'number' ? value : Number.NaN;
 }

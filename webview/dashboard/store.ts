@@ -14,8 +14,11 @@ export class Column {
   length = 0;
   /** Indices of NaN/Inf readings, so markers need no scan of the whole column. */
   readonly nonFinite: number[] = [];
+  /** How many readings are finite: 0 means the quantity was not recorded per step (a log read back from disk). */
+  finiteCount = 0;
   push(value: number): void {
     if (!Number.isFinite(value)) this.nonFinite.push(this.length);
+    else this.finiteCount++;
     if (this.length === this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
@@ -37,9 +40,21 @@ export class StepColumns {
   readonly learningRate = new Column();
   /** Last global step seen in each epoch (index = epoch). */
   readonly lastStepOfEpoch: number[] = [];
+  /** Whether any step carried its duration (runs read back from metrics.jsonl do not). */
+  hasTime = false;
   private elapsedMs = 0;
+  private currentEpoch = -1;
+  private indexInEpoch = 0;
 
-  constructor(private readonly stepsPerEpoch: number) {}
+  /**
+   * `stepsPerEpoch` places a step at fractional epoch (epoch - 1 + (batch + 1) / stepsPerEpoch).
+   * With `trustBatch` false (steps read back from disk carry no batch index) the position within
+   * the epoch is counted here instead.
+   */
+  constructor(
+    private readonly stepsPerEpoch: number,
+    private readonly trustBatch: boolean,
+  ) {}
 
   get length(): number {
     return this.step.length;
@@ -47,9 +62,19 @@ export class StepColumns {
 
   push(s: StepStats): void {
     const perEpoch = this.stepsPerEpoch > 0 ? this.stepsPerEpoch : 1;
-    this.elapsedMs += Number.isFinite(s.timeMs) ? s.timeMs : 0;
+    if (s.epoch !== this.currentEpoch) {
+      this.currentEpoch = s.epoch;
+      this.indexInEpoch = 0;
+    }
+    const batch = this.trustBatch ? s.batch : this.indexInEpoch;
+    this.indexInEpoch++;
+    const timeMs = toNumber(s.timeMs);
+    if (Number.isFinite(timeMs)) {
+      this.hasTime = true;
+      this.elapsedMs += timeMs;
+    }
     this.step.push(s.step);
-    this.epochPosition.push(s.epoch - 1 + (s.batch + 1) / perEpoch);
+    this.epochPosition.push(s.epoch - 1 + Math.min(batch + 1, perEpoch) / perEpoch);
     this.time.push(this.elapsedMs / 1000);
     this.loss.push(toNumber(s.loss));
     this.gradNorm.push(toNumber(s.gradNorm));
@@ -75,6 +100,8 @@ export interface RunModel {
   readonly epochs: EpochMetrics[];
   /** Cumulative training seconds at the end of each epoch, parallel to `epochs`. */
   readonly epochTime: number[];
+  /** Whether the epochs carry durations (a foreign log may not): without them there is no time axis. */
+  hasEpochTime: boolean;
   readonly steps: StepColumns;
   readonly flags: Flag[];
   calibration: Calibration | null;
@@ -82,7 +109,18 @@ export interface RunModel {
   revision: number;
 }
 
+/**
+ * Steps per epoch when the host does not know it (runs read back from disk): the most steps any
+ * epoch has. Every epoch of a run has the same number of batches (the last partial one is kept).
+ */
+function inferStepsPerEpoch(steps: readonly StepStats[]): number {
+  const counts = new Map<number, number>();
+  for (const s of steps) counts.set(s.epoch, (counts.get(s.epoch) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
+}
+
 function newRun(s: RunSnapshot): RunModel {
+  const stepsPerEpoch = s.stepsPerEpoch > 0 ? s.stepsPerEpoch : inferStepsPerEpoch(s.steps);
   const run: RunModel = {
     id: s.id,
     name: s.name,
@@ -92,10 +130,11 @@ function newRun(s: RunSnapshot): RunModel {
     startedAt: s.startedAt,
     classes: s.classes,
     epochsPlanned: s.epochsPlanned,
-    stepsPerEpoch: s.stepsPerEpoch,
+    stepsPerEpoch,
     epochs: [],
     epochTime: [],
-    steps: new StepColumns(s.stepsPerEpoch),
+    hasEpochTime: false,
+    steps: new StepColumns(stepsPerEpoch, s.stepsPerEpoch > 0),
     flags: [...s.flags],
     calibration: s.calibration,
     revision: 0,
@@ -115,8 +154,10 @@ function appendReadings(run: RunModel, steps: readonly StepStats[], epochs: read
       continue;
     }
     const previous = run.epochTime[run.epochTime.length - 1] ?? 0;
+    const timeMs = toNumber(e.timeMs);
+    if (Number.isFinite(timeMs)) run.hasEpochTime = true;
     run.epochs.push(e);
-    run.epochTime.push(previous + (Number.isFinite(e.timeMs) ? e.timeMs : 0) / 1000);
+    run.epochTime.push(previous + (Number.isFinite(timeMs) ? timeMs : 0) / 1000);
   }
 }
 
