@@ -48,6 +48,11 @@ export const MISCALIBRATION_DEFAULTS = {
   heavyLabelSmoothing: 0.1,
 };
 
+/** Row draws per test (resamples × rows): bounds the per-epoch cost on very large validation sets. */
+const RESAMPLING_BUDGET = 4_000_000;
+/** ...but never fewer resamples than this (p-value resolution 1/51 ≈ 0.02 would be too coarse below). */
+const MIN_RESAMPLES = 100;
+
 type Direction = 'overconfident' | 'underconfident';
 
 interface Assessment {
@@ -167,7 +172,7 @@ export class MiscalibrationDetector implements Detector {
     const base = calibrationOfProbabilities(outputs.probabilities, outputs.labels, outputs.rows, outputs.classes);
     // Resampling only when it can change the answer (an ECE under the floor is never flagged).
     const test: CalibrationSignificance = resamples > 0 && calibration.ece >= this.t.minEce
-      ? calibrationSignificance(base.top.confidence, calibration.ece, Math.round(resamples), this.seed + epoch)
+      ? calibrationSignificance(base.top.confidence, calibration.ece, Math.max(MIN_RESAMPLES, Math.min(Math.round(resamples), Math.floor(RESAMPLING_BUDGET / outputs.rows))), this.seed + epoch)
       : { pValue: 1, nullEce95: NaN, nullEce99: NaN, resamples: 0 };
     let hits = 0;
     let conf = 0;

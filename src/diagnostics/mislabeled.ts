@@ -1,7 +1,8 @@
 /**
  * Suspected mislabeled training rows by the Area Under the Margin (Pleiss et al. 2020): for each
  * training row and epoch, the margin is the logit of its given label minus the largest other logit
- * (for a sigmoid output z for the second class, -z for the first); AUM is its mean over epochs.
+ * (for a sigmoid output z for the second class, -z for the first); AUM is its mean over epochs
+ * (after a burn-in, see `burnIn`).
  * A correctly labelled row, even a hard one, is pushed to a positive margin early by the rows like
  * it; a mislabelled row is pulled the other way by its look-alikes until the network memorises it,
  * so its margin stays negative for most of training. Pleiss et al. set the threshold with fake
@@ -33,6 +34,12 @@ export const MISLABELED_DEFAULTS = {
   relativeMargin: 0.3,
   /** Epochs of training outputs needed before anything is said. */
   minEpochs: 3,
+  /**
+   * Share of the way from the first to the best training agreement after which epochs count (0: all).
+   * 0.5 on the suite (3 seeds): digits 10 epochs precision 0.49 -> 0.56, 15 epochs 0.66 -> 0.72,
+   * others within ±0.03 (wine recall 0.86 -> 0.83).
+   */
+  burnIn: 0.5,
   /** Rows named in the message (all suspects are listed in suspectedMislabeled). */
   rowsInMessage: 5,
 };
@@ -40,12 +47,14 @@ export const MISLABELED_DEFAULTS = {
 export class MislabeledDetector implements Detector {
   readonly kind = 'mislabeled-rows' as const;
   private readonly t: typeof MISLABELED_DEFAULTS;
-  private marginSum: Float64Array | null = null;
+  /** Per epoch: each row's margin, and the share of rows with a positive one (eval-mode training accuracy). */
+  private readonly margins: Float32Array[] = [];
+  private readonly agreement: number[] = [];
+  private rows = -1;
   private logitSum: Float64Array | null = null;
   private labels: Int32Array | null = null;
   private output: SplitOutputs['output'] = 'softmax';
   private classes = 0;
-  private epochs = 0;
   private lastEpoch = 0;
   private suspects: SuspectedMislabeled[] = [];
 
@@ -57,45 +66,66 @@ export class MislabeledDetector implements Detector {
     this.lastEpoch = event.metrics.epoch;
     const train = event.train;
     if (!train || train.rows === 0) return;
-    if (!this.marginSum || this.marginSum.length !== train.rows) {
-      this.marginSum = new Float64Array(train.rows);
+    if (this.rows !== train.rows) {
+      this.rows = train.rows;
+      this.margins.length = 0;
+      this.agreement.length = 0;
       this.logitSum = new Float64Array(train.rows * train.classes);
       this.labels = Int32Array.from(train.labels);
       this.output = train.output;
       this.classes = train.classes;
-      this.epochs = 0;
     }
     for (let i = 0; i < train.logits.length; i++) if (!Number.isFinite(train.logits[i]!)) return;
-    this.epochs++;
     const { rows, logits, labels, classes } = train;
-    const sums = this.marginSum;
+    const margin = new Float32Array(rows);
     const ls = this.logitSum!;
     if (train.output === 'sigmoid') {
       for (let i = 0; i < rows; i++) {
         const z = logits[i]!;
-        sums[i]! += labels[i] === 1 ? z : -z;
+        margin[i] = labels[i] === 1 ? z : -z;
         ls[2 * i + 1]! += z;
       }
-      return;
-    }
-    for (let i = 0; i < rows; i++) {
-      const y = labels[i]!;
-      let other = -Infinity;
-      for (let k = 0; k < classes; k++) {
-        const z = logits[i * classes + k]!;
-        ls[i * classes + k]! += z;
-        if (k !== y && z > other) other = z;
+    } else {
+      for (let i = 0; i < rows; i++) {
+        const y = labels[i]!;
+        let other = -Infinity;
+        for (let k = 0; k < classes; k++) {
+          const z = logits[i * classes + k]!;
+          ls[i * classes + k]! += z;
+          if (k !== y && z > other) other = z;
+        }
+        margin[i] = logits[i * classes + y]! - other;
       }
-      sums[i]! += logits[i * classes + y]! - other;
     }
+    let agree = 0;
+    for (let i = 0; i < rows; i++) if (margin[i]! > 0) agree++;
+    this.margins.push(margin);
+    this.agreement.push(agree / rows);
+  }
+
+  /**
+   * The epochs the AUM averages: from the first epoch whose training-set agreement has covered
+   * `burnIn` of the way from its first value to its best. Before that the network has not learned
+   * the easy structure yet and almost every row has a negative margin, which drowns the signal of a
+   * short run (Pleiss et al. train for 100+ epochs, where those epochs weigh little).
+   */
+  private firstCountedEpoch(): number {
+    const a = this.agreement;
+    const best = Math.max(...a);
+    const threshold = a[0]! + this.t.burnIn * (best - a[0]!);
+    const start = a.findIndex((x) => x >= threshold);
+    return a.length - start >= 2 ? start : 0;
   }
 
   finish(): void {
-    if (!this.marginSum || this.epochs < this.t.minEpochs) return;
+    if (this.margins.length < this.t.minEpochs) return;
     const names = this.env.ctx.classes;
     const name = (k: number) => names?.[k] ?? String(k);
     const out: SuspectedMislabeled[] = [];
-    const aums = Array.from(this.marginSum, (m) => m / this.epochs);
+    const from = this.firstCountedEpoch();
+    const counted = this.margins.length - from;
+    const aums = new Array<number>(this.rows).fill(0);
+    for (let e = from; e < this.margins.length; e++) for (let i = 0; i < this.rows; i++) aums[i]! += this.margins[e]![i]! / counted;
     const typical = median(aums.filter((a) => a > 0));
     const limit = Math.min(this.t.maxAum, Number.isFinite(typical) ? -this.t.relativeMargin * typical : this.t.maxAum);
     for (let i = 0; i < aums.length; i++) {
@@ -118,11 +148,11 @@ export class MislabeledDetector implements Detector {
       severity: 'info',
       epoch: this.lastEpoch,
       message:
-        `${out.length} of ${rows} training rows look mislabeled: over ${this.epochs} epochs the model kept preferring another class to the given label ` +
+        `${out.length} of ${rows} training rows look mislabeled: over ${counted} epochs the model kept preferring another class to the given label ` +
         `(area under the margin below ${fmt(limit)}, Pleiss et al. 2020). Most suspicious: ` +
         shown.map((s) => `row ${s.row} ("${s.label}", looks like "${s.suggested}")`).join(', ') +
         `. Rows are 0-based in the training set. Check them against the source: relabel or drop the wrong ones. Some may simply be hard or ambiguous examples.`,
-      evidence: { onsetEpoch: 1, suspects: out.length, trainRows: rows, epochs: this.epochs, method: 'area under the margin (Pleiss et al. 2020)', aumThreshold: limit, typicalAum: typical },
+      evidence: { onsetEpoch: 1, suspects: out.length, trainRows: rows, epochs: counted, firstCountedEpoch: from + 1, method: 'area under the margin (Pleiss et al. 2020)', aumThreshold: limit, typicalAum: typical },
     });
   }
 

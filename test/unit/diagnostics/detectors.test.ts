@@ -60,6 +60,35 @@ describe('plateau and oscillation', () => {
     assert.ok(f.fix!.some((x) => x.edits.some((e) => e.path === 'optimizer.type' && e.value === 'adam')));
   });
 
+  test('stuck at chance: validation never better than the prior entropy by epoch 15', () => {
+    // Balanced 3 classes: H = ln 3 = 1.0986. Training loss 1.09 -> 1.07, validation flat at 1.10.
+    const flags: Flag[] = [];
+    const s = new DiagnosticsSession({ classes, config: config(), trainClassCounts: [40, 40, 40] }, (f) => flags.push(f));
+    for (let e = 1; e <= 20; e++) s.onEpoch({ metrics: metrics(e, (1.09 - 0.001 * e) * (e === 1 ? 1.2 : 1), 1.1 + 0.002 * Math.sin(e)) });
+    const f = flags.find((x) => x.kind === 'plateau')!;
+    assert.equal(f.epoch, 15);
+    assert.equal(f.evidence['reason'], 'at-chance');
+    assert.ok(f.fix!.some((x) => x.edits.some((e) => e.path === 'model.hidden')));
+  });
+
+  test('a validation loss that climbs past chance while training loss falls is overfitting, not a plateau', () => {
+    const flags: Flag[] = [];
+    const s = new DiagnosticsSession({ classes, trainClassCounts: [40, 40, 40] }, (f) => flags.push(f));
+    for (let e = 1; e <= 20; e++) s.onEpoch({ metrics: metrics(e, Math.exp(-0.3 * e), e < 3 ? 0.9 : 0.9 + 0.05 * (e - 3)) });
+    assert.equal(flags.filter((f) => f.kind === 'plateau').length, 0);
+    assert.ok(flags.some((f) => f.kind === 'overfitting'));
+  });
+
+  test('a plateau the run climbs out of is resolved to info at the end', () => {
+    const flags: Flag[] = [];
+    const s = new DiagnosticsSession({ classes, trainClassCounts: [40, 40, 40] }, (f) => flags.push(f));
+    for (let e = 1; e <= 30; e++) s.onEpoch({ metrics: metrics(e, e <= 16 ? 1.09 : 1.09 * Math.exp(-0.2 * (e - 16)), e <= 16 ? 1.1 : 1.1 * Math.exp(-0.2 * (e - 16))) });
+    assert.equal(flags.find((f) => f.kind === 'plateau')!.severity, 'warning');
+    const f = s.finish().flags.find((x) => x.kind === 'plateau')!;
+    assert.equal(f.severity, 'info');
+    assert.equal(f.evidence['resolved'], true);
+  });
+
   test('no plateau on a converged run near zero loss, nor on a learning one', () => {
     const flags: Flag[] = [];
     const s = new DiagnosticsSession({ classes }, (f) => flags.push(f));
