@@ -97,6 +97,19 @@ export function checkConfigAgainstData(file: string, config: LossLensConfig, cla
   }
 }
 
+/** Training needs rows on both sides: a validation split of 0 rows would make every val metric NaN. */
+function checkSplitSizes(loaded: LoadedConfig, data: EncodedDataset): void {
+  const source = loaded.config.data.source;
+  for (const [side, rows] of [['training', data.train.rows], ['validation', data.validation.rows]] as const) {
+    if (rows > 0) continue;
+    if (source !== undefined) {
+      throw ConfigError.at(loaded.path, ['data', 'validationSplit'], `leaves no ${side} rows (${data.train.rows} training / ${data.validation.rows} validation from "${source}"); the table is too small for a split of ${loaded.config.data.validationSplit}`);
+    }
+    const key = side === 'training' ? 'train' : 'validation';
+    throw ConfigError.at(loaded.path, ['data', key], `"${loaded.config.data[key]}" has no data rows`);
+  }
+}
+
 async function readInitialModel(loaded: LoadedConfig): Promise<ModelJson | undefined> {
   const init = loaded.config.model.init;
   if (init === 'he' || init === 'xavier') return undefined;
@@ -120,6 +133,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   const loaded = await resolveConfig(options);
   const data = await loadDataset(loaded.config, loaded.dir);
   checkConfigAgainstData(loaded.path, loaded.config, data.classes);
+  checkSplitSizes(loaded, data);
   const initialModel = await readInitialModel(loaded);
   // config.json says what was actually used: the default target is resolved to a column name.
   const config: LossLensConfig = { ...loaded.config, data: { ...loaded.config.data, target: loaded.config.data.target ?? data.preprocessing.target } };

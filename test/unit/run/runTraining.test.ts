@@ -101,4 +101,11 @@ describe('runTraining', () => {
     const start = readRunFolder(result.runDir).epochs[0]!;
     assert.ok(start.valLoss < last.valLoss * 1.5, `${start.valLoss} vs ${last.valLoss}`);
   });
+
+  test('a table too small for its split is bad input naming data.validationSplit', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'two.csv'), 'a,b\n1,x\n2,y\n');
+    const configPath = configIn(dir, 'small', '{"data":{"source":"two.csv"}}');
+    await assert.rejects(runTraining({ configPath, runDir: path.join(dir, 'run') }), (e: unknown) => e instanceof ConfigError && /small\.losslens\.json: data\.validationSplit: leaves no validation rows/.test(e.message));
+  });
 });
