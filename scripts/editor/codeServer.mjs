@@ -2,7 +2,7 @@
 // as the offline real-editor recipe (shared docs, real-editor-testing.md) describes, and stops it with
 // its whole process group.
 // Used by the editor-test launcher, the UI end-to-end tests and `npm start`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -61,7 +61,7 @@ export function extensionFolderName(root) {
  * Starts code-server in its own process group. Fresh user-data and extensions dirs are created
  * under `scratch`.
  * @param {{ editor: { node: string, entry: string }, scratch: string, workspace: string,
- *   installExtensionFrom?: string, smokeTestDriver?: boolean, env?: Record<string, string>,
+ *   installExtensionFrom?: string, installVsix?: string, smokeTestDriver?: boolean, env?: Record<string, string>,
  *   settings?: Record<string, unknown>, port?: number, logFile?: string }} opts
  */
 export async function startCodeServer(opts) {
@@ -74,6 +74,14 @@ export async function startCodeServer(opts) {
   // Symlinking the built extension folder loads it as if installed; only picked up in a fresh
   // extensions dir (one without extensions.json).
   if (opts.installExtensionFrom) symlinkSync(opts.installExtensionFrom, path.join(extensions, extensionFolderName(opts.installExtensionFrom)), 'dir');
+  // Or install a packaged .vsix, exactly as a user would.
+  if (opts.installVsix) {
+    const r = spawnSync(opts.editor.node, [opts.editor.entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', opts.installVsix], {
+      encoding: 'utf8',
+      env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: path.join(opts.scratch, 'config'), XDG_DATA_HOME: path.join(opts.scratch, 'data') },
+    });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${opts.installVsix} failed:\n${r.stdout}${r.stderr}`);
+  }
   const configFile = path.join(opts.scratch, 'code-server.yaml');
   writeFileSync(configFile, 'auth: none\n');
   const args = [

@@ -34,7 +34,10 @@ export async function openSession({ workspaceDir = path.join(root, 'test', 'edit
   let server;
   let browser;
   try {
-    server = await startCodeServer({ editor, scratch, workspace, installExtensionFrom: root });
+    // LOSSLENS_E2E_VSIX=loss-lens.vsix runs the same steps on the packaged extension, installed
+    // with --install-extension as a user would; by default the built checkout is loaded.
+    const vsix = process.env.LOSSLENS_E2E_VSIX ? path.resolve(root, process.env.LOSSLENS_E2E_VSIX) : undefined;
+    server = await startCodeServer({ editor, scratch, workspace, ...(vsix ? { installVsix: vsix } : { installExtensionFrom: root }) });
     browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium'), { ...chromiumLaunchOptions(editor.chromium), viewport });
   } catch (err) {
     await browser?.close().catch(() => undefined);
