@@ -9,7 +9,7 @@ import type { Rng } from '../engine/rng';
 import { asTextCodes, orderClasses, resolveTargetColumn } from './classes';
 import { spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from './dataset';
-import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt, unusableCategorical } from './encode';
+import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt, strayNonNumbers, unusableCategorical } from './encode';
 import { stratifiedSplit } from './split';
 import { compareText } from './values';
 
@@ -129,6 +129,13 @@ function featureColumns(table: ColumnTable, targetIndex: number, notes: string[]
   const all = Int32Array.from({ length: table.rows }, (_, r) => r);
   const features = table.columns.filter((column, i) => {
     if (i === targetIndex) return false;
+    const stray = strayNonNumbers(column);
+    if (stray !== undefined) {
+      notes.push(
+        `${table.file}: column "${column.name}" is read as categorical because of ${stray.distinct === 1 ? 'one value that is' : `${stray.distinct} values that are`} ` +
+          `not a number (first "${stray.value}" at row ${spreadsheetRow(stray.row)}); if ${stray.distinct === 1 ? 'it means' : 'they mean'} "missing", leave the field empty`,
+      );
+    }
     const reason = unusableCategorical(column, all);
     if (reason !== undefined) notes.push(`${table.file}: column "${column.name}" is left out of the features: ${reason}`);
     return reason === undefined;

@@ -112,6 +112,25 @@ export function unusableCategorical(column: Column, rows: Int32Array): string | 
   return undefined;
 }
 
+/**
+ * A text column that is numbers but for a few values ("unknown", "n/a", "12 kg") was most likely
+ * meant to be numeric. At most this many distinct non-numbers, against at least
+ * NUMERIC_MAJORITY of its distinct values being numbers, earns the column a note saying where the
+ * first one is; the column itself stays categorical (contract: numeric only if every value is).
+ */
+const FEW_NON_NUMBERS = 5;
+const NUMERIC_MAJORITY = 0.8;
+
+/** For a mostly-numeric text column: its first non-number, the data row holding it, and how many distinct ones there are. */
+export function strayNonNumbers(column: Column): { value: string; row: number; distinct: number } | undefined {
+  if (column.kind !== 'text' || column.dictionary.length === 0) return undefined;
+  const isNumber = column.dictionary.map((v) => parseNumber(v) !== undefined);
+  const distinct = isNumber.filter((n) => !n).length;
+  if (distinct === 0 || distinct > FEW_NON_NUMBERS || (column.dictionary.length - distinct) / column.dictionary.length < NUMERIC_MAJORITY) return undefined;
+  const row = column.codes.findIndex((code) => code >= 0 && !isNumber[code]);
+  return { value: column.dictionary[column.codes[row]!]!, row, distinct };
+}
+
 function noValues(name: string, file: string): DataError {
   return new DataError(`${file}: column "${name}" has no value in the training rows; remove the column or fill it in`, file, undefined, name);
 }

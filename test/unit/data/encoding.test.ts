@@ -283,3 +283,22 @@ describe('text columns one-hot encoding cannot use', () => {
     });
   });
 });
+
+test('a numeric column with a stray non-number is categorical, with a note naming the value and its row', async () => {
+  // 60 distinct ages + "unknown" in 80 rows: categorical, and then identifier-like, so left out; both notes say why.
+  const rows = Array.from({ length: 80 }, (_, i) => `${i === 56 ? 'unknown' : 20 + (i % 60)},${i % 3},${i % 2}`).join('\n');
+  const few = Array.from({ length: 20 }, (_, i) => `${i === 3 ? '?' : i === 5 ? 'n/a' : i % 4},${i % 2}`).join('\n');
+  await withFiles({ 'ages.csv': `age,x,label\n${rows}\n`, 'few.csv': `level,label\n${few}\n` }, async (dir) => {
+    const ds = await loadDataset(configFor({ source: 'ages.csv', validationSplit: 0 }), dir);
+    assert.ok(
+      ds.notes.some((n) => n.includes('column "age" is read as categorical because of one value that is not a number (first "unknown" at row 58)')),
+      ds.notes.join('|'),
+    );
+    assert.ok(ds.notes.some((n) => n.includes('column "age" is left out')), ds.notes.join('|'));
+    assert.deepEqual(ds.featureNames, ['x']);
+    // "?" is missing, "n/a" is not: a 4-level column with one stray text value stays as categories.
+    const kept = await loadDataset(configFor({ source: 'few.csv', validationSplit: 0, missing: 'impute' }), dir);
+    assert.deepEqual(kept.featureNames, ['level=0', 'level=1', 'level=2', 'level=3', 'level=n/a']);
+    assert.ok(kept.notes.some((n) => n.includes('(first "n/a" at row 7)')), kept.notes.join('|'));
+  });
+});
