@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import schema from '../../../src/config/losslens.schema.json';
 import { validateConfigText } from '../../../src/config/validate';
 import { allKeyPaths } from '../../../src/config/schema';
+import type { LossLensConfig } from '../../../src/config/types';
 
 const anyFile = { fileExists: () => true };
 
@@ -49,5 +50,27 @@ describe('the JSON schema (the file the editor uses)', () => {
       const ours = validateConfigText(text, 'x.losslens.json', anyFile).problems.filter((p) => p.severity === 'error').length === 0;
       assert.equal(ours, check(JSON.parse(text)), text);
     }
+  });
+
+  test('the resolved config type mirrors the schema: the same key paths', () => {
+    // Typed as LossLensConfig, so a key the type lacks does not compile; the comparison below fails
+    // on a schema key the type (this literal) lacks.
+    const everyKey: LossLensConfig = {
+      name: 'n',
+      seed: 0,
+      data: { source: 's', train: 't', validation: 'v', target: 'y', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 1, noise: 0 } },
+      model: { hidden: [1], activation: 'relu', dropout: 0, output: 'auto', init: 'he' },
+      loss: { labelSmoothing: 0, classWeights: 'none' },
+      optimizer: { type: 'adam', learningRate: 1, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
+      regularization: { l1: 0, l2: 0 },
+      training: { epochs: 1, batchSize: 1, gradientClip: null, earlyStopping: { patience: 1, minDelta: 0, restoreBest: true } },
+      diagnostics: {},
+    };
+    const paths = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => {
+        const p = prefix ? `${prefix}.${k}` : k;
+        return typeof v === 'object' && v !== null && !Array.isArray(v) && k !== 'diagnostics' ? [p, ...paths(v as object, p)] : [p];
+      });
+    assert.deepEqual(paths(everyKey).sort(), allKeyPaths().sort());
   });
 });
