@@ -49,7 +49,8 @@ async function streamRun(page: DashboardPage, run: ReturnType<typeof syntheticRu
     await page.send({ type: 'run/didProgress', runId: id, steps, epochs: [e], calibration: syntheticCalibration(e.epoch / run.epochs.length / 4) });
   }
   await page.page.waitForFunction((n) => (globalThis as unknown as { __lossLensDebug: { stepCount(): number } }).__lossLensDebug.stepCount() >= n, run.steps.length);
-  await page.debug((d) => d.flush());
+  // No flush: the dashboard's own budgeted animation frames draw the stream; wait until none is pending.
+  await page.page.waitForFunction(() => !(globalThis as unknown as PageGlobals).__lossLensDebug.pending());
 }
 
 describe('dashboard webview in Chromium', () => {

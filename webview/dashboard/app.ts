@@ -1,6 +1,6 @@
 /**
- * The dashboard: applies host messages to the run store, and redraws at most once per animation
- * frame (a live run sends up to ~20 batches a second; several may arrive within one frame).
+ * The dashboard: applies host messages to the run store and redraws in animation frames (a live run
+ * sends up to ~20 batches a second; several may arrive within one frame), under a per-frame budget.
  */
 import type { HostToWebview, RunSnapshot, WebviewToHost } from '../../src/protocol/webview';
 import { button, checkbox, divider, dropdown, progressRing, slider } from '../components';
@@ -65,7 +65,13 @@ export class Dashboard {
     const saved = api.getState();
     if (saved && typeof saved === 'object') {
       this.prefs = parsePrefs(saved.prefs);
-      if (Array.isArray(saved.runs)) this.store.load(saved.runs, saved.compare === true);
+      try {
+        if (saved.version === 1 && Array.isArray(saved.runs)) this.store.load(saved.runs, saved.compare === true);
+      } catch (e) {
+        // A state from another version: start empty, the host re-sends the runs after the handshake.
+        console.warn('Loss Lens dashboard: ignoring saved runs', e);
+        this.store.load([], false);
+      }
     }
     this.header.className = 'll-header';
     this.empty.className = 'll-empty';
@@ -124,6 +130,7 @@ export class Dashboard {
         this.store.changeState(message.runId, message.state, message.reason, message.error);
         break;
       case 'settings/didChange':
+        if (!Number.isFinite(message.smoothing)) return;
         this.prefs = { ...this.prefs, smoothing: Math.min(Math.max(message.smoothing, 0), MAX_SMOOTHING) };
         this.controls.smoothing.set(this.prefs.smoothing);
         break;
