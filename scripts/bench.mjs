@@ -151,7 +151,10 @@ for (const w of WORKLOADS) {
 }
 
 const blas = [...new Set(Object.values(samples.pytorch ?? {}).flat().map((r) => r.blas).filter(Boolean))];
-if (blas.length) console.log(`\nPyTorch's BLAS: ${blas.join('; ')} (the reference libblas3 is far slower than OpenBLAS: read PyTorch ratios with that in mind)`);
+if (blas.length) {
+  const reference = blas.some((b) => /\/blas\/libblas\.so/.test(b)) && !blas.some((b) => /openblas|mkl|blis/i.test(b));
+  console.log(`\nPyTorch's BLAS: ${blas.join('; ')}${reference ? ' — the netlib reference BLAS, far slower than OpenBLAS: PyTorch ratios flatter the others' : ''}`);
+}
 if (errors.length) console.log(`\nErrors:\n  ${errors.join('\n  ')}`);
 console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 mkdirSync(path.join(root, '.bench'), { recursive: true });
