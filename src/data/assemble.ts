@@ -9,7 +9,8 @@ import type { Rng } from '../engine/rng';
 import { asTextCodes, orderClasses, resolveTargetColumn } from './classes';
 import { spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from './dataset';
-import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt, strayNonNumbers, unusableCategorical } from './encode';
+import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt } from './encode';
+import { featureColumns } from './featureColumns';
 import { stratifiedSplit } from './split';
 import { compareText } from './values';
 
@@ -117,31 +118,6 @@ function keepRows(table: ColumnTable, targetIndex: number, features: readonly Co
   if (withMissing > 0) notes.push(`${table.file}: dropped ${withMissing} row${plural(withMissing)} with missing values (data.missing is "drop")`);
   if (kept === 0) throw new DataError(`${table.file}: no rows left to use after removing rows with missing values`, table.file);
   return { table, target, features, labelCodes, labelDictionary, rows: keep.slice(0, kept) };
-}
-
-/**
- * The feature columns: every column but the target, less the text columns one-hot encoding cannot
- * use (encode.ts says which and why), each with a note. Decided on all of the table's rows, before
- * the missing policy and the split, so an identifier column with gaps neither stops the run under
- * "error" nor drops rows under "drop". Only the column's number of distinct values is looked at.
- */
-function featureColumns(table: ColumnTable, targetIndex: number, notes: string[]): Column[] {
-  const all = Int32Array.from({ length: table.rows }, (_, r) => r);
-  const features = table.columns.filter((column, i) => {
-    if (i === targetIndex) return false;
-    const stray = strayNonNumbers(column);
-    if (stray !== undefined) {
-      notes.push(
-        `${table.file}: column "${column.name}" is read as categorical because of ${stray.distinct === 1 ? 'one value that is' : `${stray.distinct} values that are`} ` +
-          `not a number (first "${stray.value}" at row ${spreadsheetRow(stray.row)}); if ${stray.distinct === 1 ? 'it means' : 'they mean'} "missing", leave the field empty`,
-      );
-    }
-    const reason = unusableCategorical(column, all);
-    if (reason !== undefined) notes.push(`${table.file}: column "${column.name}" is left out of the features: ${reason}`);
-    return reason === undefined;
-  });
-  if (features.length === 0) throw new DataError(`${table.file}: no usable feature column is left`, table.file);
-  return features;
 }
 
 function* labelsOf(kept: KeptRows): Iterable<string> {
