@@ -130,8 +130,10 @@ export class MiscalibrationDetector implements Detector {
       return;
     }
     if (!a.significant || this.explainedElsewhere(this.lastMetrics ?? undefined, outputs.classes)) return;
-    const onset = this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
-    this.emit(a, this.severityOf(a.direction), onset, 'final');
+    const onset = raised ? ((raised.evidence['onsetEpoch'] as number | undefined) ?? this.lastEpoch) : this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
+    // Raised live already: the report carries the final model's numbers (raise epoch kept).
+    if (raised) this.raisedSeverity = null;
+    this.emit(a, this.severityOf(a.direction), onset, 'final', raised !== undefined);
   }
 
   /** A broken run (exploded, dead) or one that never learned (plateau): its calibration is not the news. */
@@ -188,7 +190,7 @@ export class MiscalibrationDetector implements Detector {
     return { epoch, calibration, test, accuracy, meanConfidence, rows: outputs.rows, significant, direction };
   }
 
-  private emit(a: Assessment, severity: Severity, onsetEpoch: number, when: 'live' | 'final'): void {
+  private emit(a: Assessment, severity: Severity, onsetEpoch: number, when: 'live' | 'final', refresh = false): void {
     const rank = { info: 0, warning: 1, error: 2 } as const;
     if (this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return;
     this.raisedSeverity = severity;
@@ -210,7 +212,7 @@ export class MiscalibrationDetector implements Detector {
     } else {
       parts.push('An underconfident model is often one that has not finished learning.');
     }
-    this.env.raise({
+    (refresh ? this.env.refresh : this.env.raise)({
       kind: 'miscalibration',
       severity,
       epoch: a.epoch,

@@ -71,17 +71,30 @@ export class OverfittingDetector implements Detector {
     this.evaluate();
   }
 
-  private evaluate(): void {
+  /** The report describes the end of the run: the rise as it finally stands (raise epoch kept). */
+  finish(): void {
+    if (this.raisedSeverity === null || this.points.length === 0) return;
+    if (this.evaluate(true)) return;
+    // The end no longer shows it (the validation loss came back down): keep it as info.
+    const best = this.points.reduce((b, p) => (p.valLoss < b.valLoss ? p : b));
+    const last = this.points[this.points.length - 1]!;
+    this.env.resolve('overfitting', `By the end the validation loss was back to ${fmt(last.valLoss)} (lowest ${fmt(best.valLoss)} at epoch ${best.epoch}), within noise of its best. Earlier:`, {
+      finalValLoss: last.valLoss,
+    });
+  }
+
+  /** Judges the curve so far; true when it (still) shows overfitting. */
+  private evaluate(final = false): boolean {
     const t = this.t;
     const k = Math.max(1, Math.round(t.stripLength));
     const pts = this.points;
-    if (pts.length < k) return;
+    if (pts.length < k) return false;
     let bestIdx = 0;
     for (let i = 1; i < pts.length; i++) if (pts[i]!.valLoss < pts[bestIdx]!.valLoss) bestIdx = i;
     const best = pts[bestIdx]!;
     const now = pts[pts.length - 1]!;
     const epochsSinceBest = now.epoch - best.epoch;
-    if (epochsSinceBest < t.minEpochsSinceBest || !(best.valLoss > 0)) return;
+    if (epochsSinceBest < t.minEpochsSinceBest || !(best.valLoss > 0)) return false;
 
     const strip = pts.slice(-k);
     const stripVal = median(strip.map((p) => p.valLoss));
@@ -94,7 +107,7 @@ export class OverfittingDetector implements Detector {
     for (let end = Math.min(3, k); end <= pts.length; end++) bestStrip = Math.min(bestStrip, median(pts.slice(Math.max(0, end - k), end).map((p) => p.valLoss)));
     const rise = stripVal - bestStrip;
     const noiseRatio = noise > 0 ? rise / noise : Infinity;
-    if (!(rise > t.noiseSigmas * (Number.isFinite(noise) ? noise : 0))) return;
+    if (!(rise > t.noiseSigmas * (Number.isFinite(noise) ? noise : 0))) return false;
 
     const stripTrain = strip.map((p) => p.trainLoss);
     const minTrain = Math.min(...stripTrain);
@@ -105,7 +118,7 @@ export class OverfittingDetector implements Detector {
     if (gl > t.generalizationLossAlpha) fired.push('GL');
     if (gl > t.minGeneralizationLoss && pq > t.progressQuotientAlpha) fired.push('PQ');
     if (gl > t.minGeneralizationLoss && this.upFired(k, Math.max(1, Math.round(t.upStrips)))) fired.push('UP');
-    if (fired.length === 0) return;
+    if (fired.length === 0) return false;
 
     // With early stopping restoring the best weights, the model the run hands over is not the
     // overfit one: say so at `info`, and only warn once the rise is large (the run wastes its
@@ -115,8 +128,8 @@ export class OverfittingDetector implements Detector {
     const large = gl >= t.errorGeneralizationLoss;
     const severity: Severity = protectedRun ? (large ? 'warning' : 'info') : large ? 'error' : 'warning';
     const rank = { info: 0, warning: 1, error: 2 } as const;
-    if (this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return;
-    this.raisedSeverity = severity;
+    if (!final && this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return true;
+    if (this.raisedSeverity === null || rank[severity] > rank[this.raisedSeverity]) this.raisedSeverity = severity;
 
     const accAtBest = best.valAccuracy;
     const accNow = mean(strip.map((p) => p.valAccuracy));
@@ -142,7 +155,7 @@ export class OverfittingDetector implements Detector {
     if (protectedRun) parts.push(`Early stopping is on and restores the weights of the best epoch, so the saved model is not the overfit one.`);
     parts.push('Try: stop at the best epoch (early stopping), L2 regularization, dropout, fewer hidden units, or more training data.');
 
-    this.env.raise({
+    (final ? this.env.refresh : this.env.raise)({
       kind: 'overfitting',
       severity,
       epoch: now.epoch,
@@ -167,6 +180,7 @@ export class OverfittingDetector implements Detector {
       },
       fix: compact([stopAtEpoch(best.epoch), earlyStopping(ctx), moreL2(ctx), moreDropout(ctx), fewerUnits(ctx)]),
     });
+    return true;
   }
 
   /** UP_s on strip medians: each of the last s strips ends higher than the one before. */

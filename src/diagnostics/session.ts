@@ -42,7 +42,7 @@ export class DiagnosticsSession {
     readonly ctx: RunContext,
     private readonly onFlag?: (flag: Flag) => void,
   ) {
-    const env: DetectorEnv = { ctx, raise: (f) => this.raise(f), raised: (k) => this.byKind.get(k), resolve: (k, note, evidence) => this.resolve(k, note, evidence) };
+    const env: DetectorEnv = { ctx, raise: (f) => this.raise(f), raised: (k) => this.byKind.get(k), resolve: (k, note, evidence) => this.resolve(k, note, evidence), refresh: (f) => this.refresh(f) };
     const on = (kind: string) => detectorEnabled(kind, ctx.config?.diagnostics);
     const add = <D extends Detector>(d: D): D => {
       this.detectors.push(d);
@@ -118,6 +118,24 @@ export class DiagnosticsSession {
     const flag = this.byKind.get(kind);
     if (!flag || flag.severity === 'info') return;
     this.byKind.set(kind, { ...flag, severity: 'info', message: `${note} ${flag.message}`, evidence: { ...flag.evidence, ...evidence, resolved: true, severityBeforeResolved: flag.severity } });
+  }
+
+  /** Rewrites a flag to describe the end state (report only, no onFlag); see DetectorEnv.refresh. */
+  private refresh(flag: Flag): void {
+    const previous = this.byKind.get(flag.kind);
+    if (!previous || SEVERITY_RANK[flag.severity] > SEVERITY_RANK[previous.severity]) {
+      this.raise(flag);
+      return;
+    }
+    const kept: Record<string, unknown> = {};
+    for (const key of ['escalatedEpoch', 'escalatedStep', 'firstSeverity']) if (previous.evidence[key] !== undefined) kept[key] = previous.evidence[key];
+    this.byKind.set(flag.kind, {
+      ...flag,
+      severity: previous.severity,
+      epoch: previous.epoch,
+      ...(previous.step !== undefined ? { step: previous.step } : {}),
+      evidence: { ...flag.evidence, ...earlierOnset(previous, flag), ...kept },
+    });
   }
 
   private raise(flag: Flag): void {

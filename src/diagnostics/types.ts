@@ -111,6 +111,11 @@ export interface DetectorEnv {
    * miscalibration). The report keeps the flag as `info` with `evidence.resolved`; `note` says why.
    */
   resolve(kind: FlagKind, note: string, evidence?: Readonly<Record<string, unknown>>): void;
+  /**
+   * At finish: the same problem, described as it stands at the end (message, evidence, fix). Keeps
+   * the first raise's epoch/step and never lowers the severity; a higher severity escalates as `raise`.
+   */
+  refresh(flag: Flag): void;
 }
 
 export type Raise = (flag: Flag) => void;

@@ -58,6 +58,26 @@ describe('overfitting (Prechelt GL / PQ / UP)', () => {
     assert.match(mine[0]!.message, /restores the weights of the best epoch/);
   });
 
+  test('the report describes the end of the run (raise epoch kept); a rise that comes back down is resolved', () => {
+    const series = uShape(30, 0.005);
+    const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'] });
+    series.forEach((p, i) => s.onEpoch({ metrics: metrics(i + 1, p.train, p.val) }));
+    const live = s.flags()[0]!;
+    const end = s.finish().flags[0]!;
+    assert.equal(end.epoch, live.epoch);
+    assert.equal(end.evidence['currentValLoss'], series[29]!.val);
+    assert.match(end.message, /at epoch 30/);
+
+    // Rise, then back below the old minimum by the end.
+    const back = uShape(22, 0.005).concat(Array.from({ length: 8 }, (_, i) => ({ train: 0.05, val: 0.29 - 0.001 * i, acc: 0.9 })));
+    const t = new DiagnosticsSession({ classes: ['a', 'b', 'c'] });
+    back.forEach((p, i) => t.onEpoch({ metrics: metrics(i + 1, p.train, p.val) }));
+    assert.ok(t.flags().some((f) => f.kind === 'overfitting' && f.severity !== 'info'));
+    const f = t.finish().flags.find((x) => x.kind === 'overfitting')!;
+    assert.equal(f.severity, 'info');
+    assert.equal(f.evidence['resolved'], true);
+  });
+
   test('quiet on a healthy curve that keeps improving with noise', () => {
     const rnd = noise(5);
     const series = Array.from({ length: 50 }, (_, i) => ({ train: Math.exp(-0.05 * (i + 1)), val: (0.3 + 0.7 * Math.exp(-0.08 * (i + 1))) * (1 + 0.03 * (2 * rnd() - 1)) }));
