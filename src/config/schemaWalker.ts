@@ -93,6 +93,20 @@ function describeRange(schema: SchemaNode): string | undefined {
   return parts.length ? parts.join(' and ') : undefined;
 }
 
+/**
+ * The value the user most likely meant when only the JSON type is off: "0.01" for 0.01, "true" for
+ * true, 32 for [32].
+ */
+function literalFix(node: JsonNode, types: readonly JsonType[]): string | undefined {
+  if (node.type === 'string') {
+    const text = String(node.value).trim();
+    if ((types.includes('number') || types.includes('integer')) && text !== '' && Number.isFinite(Number(text))) return String(Number(text));
+    if (types.includes('boolean') && (text === 'true' || text === 'false')) return text;
+  }
+  if (node.type === 'number' && types.includes('array')) return `[${node.value}]`;
+  return undefined;
+}
+
 function inRange(value: number, schema: SchemaNode): boolean {
   if (schema.minimum !== undefined && value < schema.minimum) return false;
   if (schema.maximum !== undefined && value > schema.maximum) return false;
@@ -114,7 +128,10 @@ export function validateNode(node: JsonNode, schema: SchemaNode, path: KeyPath, 
     const message = integerWanted
       ? `must be a whole number, not ${describeValue(node)}`
       : `must be ${describeList(types.map((t) => ARTICLES[t]))}, not ${describeValue(node)}`;
-    out.push(problem(message, path, node));
+    const fix = literalFix(node, types);
+    // In the message only: `suggestion` is a key or string value the editor quotes or moves to.
+    const hint = fix === undefined ? '' : node.type === 'string' ? ` (write ${fix} without quotes)` : ` (write ${fix})`;
+    out.push(problem(`${message}${hint}`, path, node));
     return;
   }
 

@@ -110,6 +110,14 @@ describe('schema problems carry the key path and the exact range', () => {
     assert.equal(only('{"data":{"source":"iris","standardize":"yes"}}', 'data.standardize').problem.message, 'must be true or false, not "yes"');
   });
 
+  test('a value of the right meaning but the wrong JSON type says what to write', () => {
+    const lr = only('{"data":{"source":"iris"},"optimizer":{"learningRate":"0.01"}}', 'optimizer.learningRate').problem;
+    assert.equal(lr.message, 'must be a number, not "0.01" (write 0.01 without quotes)');
+    assert.equal(lr.suggestion, undefined, 'suggestions are keys or string values the editor quotes');
+    assert.match(only('{"data":{"source":"iris","shuffle":"false"}}', 'data.shuffle').problem.message, /write false without quotes/);
+    assert.equal(only('{"data":{"source":"iris"},"model":{"hidden":32}}', 'model.hidden').problem.message, 'must be an array, not 32 (write [32])');
+  });
+
   test('out of range: validationSplit in (0, 1), learningRate > 0, hidden sizes positive integers', () => {
     const split = only('{"data":{"source":"iris","validationSplit":1}}', 'data.validationSplit');
     assert.equal(split.problem.message, 'must be greater than 0 and less than 1, not 1');
