@@ -39,7 +39,7 @@ export const hfTrainerStateLogReader: ForeignLogReader = {
         const loss = raw['loss'] === null ? NaN : num(raw['loss']);
         // Fractional epochs (0.25 = a quarter into epoch 1) belong to the epoch they fall in.
         const gradNorm = 'grad_norm' in raw ? (raw['grad_norm'] === null ? NaN : num(raw['grad_norm'])) : undefined;
-        steps.push({ step: num(raw['step']), epoch: Math.max(1, Math.ceil(epochFloat)), loss, ...(gradNorm === undefined ? {} : { gradNorm }) });
+        steps.push({ step: num(raw['step']), epoch: Math.max(1, Math.ceil(epochFloat)), loss, ...(gradNorm === undefined ? { gradNorm: NaN, gradNormUnknown: true as const } : { gradNorm }) });
         pending.push(loss);
         if ('learning_rate' in raw) lastLr = num(raw['learning_rate']);
       }

@@ -44,7 +44,7 @@ export const lightningCsvLogReader: ForeignLogReader = {
       const slot = entry(e);
       const stepLoss = at(row, c.stepLoss);
       if (!Number.isNaN(stepLoss) || (c.stepLoss >= 0 && row[c.stepLoss]?.trim())) {
-        steps.push({ step: at(row, c.step) + 1, epoch: e, loss: stepLoss, ...(c.grad >= 0 ? { gradNorm: at(row, c.grad) } : {}) });
+        steps.push({ step: at(row, c.step) + 1, epoch: e, loss: stepLoss, ...(c.grad >= 0 ? { gradNorm: at(row, c.grad) } : { gradNorm: NaN, gradNormUnknown: true as const }) });
         slot.stepLosses.push(stepLoss);
       }
       // Epoch-level metrics sit on their own sparse rows: keep each one where it is present.

@@ -4,6 +4,7 @@
  */
 import type { EpochMetrics, SplitOutputs } from '../engine/events';
 import type { LossLensConfig } from '../config/types';
+import type { StepRecord } from '../run/records';
 
 export interface TrainingLog {
   /** What the file was read as, e.g. "loss-lens run folder", "Keras CSVLogger". */
@@ -20,14 +21,11 @@ export interface TrainingLog {
 }
 
 /**
- * A step from a log. `gradNorm` is absent when the log does not record it (unknown), and NaN when
- * it recorded a non-finite value: detectors must not mistake "not logged" for "blew up".
+ * A step from a log. When the log does not record the gradient norm, `gradNorm` is NaN and
+ * `gradNormUnknown` is true: detectors must not mistake "not logged" for "blew up".
  */
-export interface LogStep {
-  readonly step: number;
-  readonly epoch: number;
-  readonly loss: number;
-  readonly gradNorm?: number;
+export interface LogStep extends StepRecord {
+  readonly gradNormUnknown?: true;
 }
 
 /** An epoch record with every metric unknown except those given. */

@@ -6,7 +6,7 @@
 import { DiagnosticsSession } from '../diagnostics/session';
 import type { DiagnosticsReport } from '../diagnostics/types';
 import { readTrainingLog } from '../logs/readLog';
-import type { TrainingLog } from '../logs/trainingLog';
+import type { LogStep, TrainingLog } from '../logs/trainingLog';
 
 export interface DiagnosedLog {
   readonly log: TrainingLog;
@@ -19,12 +19,16 @@ export function diagnoseTrainingLog(log: TrainingLog): DiagnosticsReport {
     ...(log.config ? { config: log.config } : {}),
   });
   // Replay in training order: an epoch's steps, then its epoch record.
+  const feed = (step: LogStep): void => {
+    const { gradNormUnknown, ...known } = step;
+    session.onStep(gradNormUnknown ? { step: known.step, epoch: known.epoch, loss: known.loss } : known);
+  };
   let s = 0;
   for (const metrics of log.epochs) {
-    while (s < log.steps.length && !(log.steps[s]!.epoch > metrics.epoch)) session.onStep(log.steps[s++]!);
+    while (s < log.steps.length && !(log.steps[s]!.epoch > metrics.epoch)) feed(log.steps[s++]!);
     session.onEpoch({ metrics });
   }
-  while (s < log.steps.length) session.onStep(log.steps[s++]!);
+  while (s < log.steps.length) feed(log.steps[s++]!);
   return session.finish(log.finalValidation);
 }
 

@@ -39,10 +39,10 @@ describe('Lightning metrics.csv', () => {
     const text = 'epoch,step,train_loss_epoch,train_loss_step,val_acc,val_loss\n0,0,,0.9,,\n0,1,,0.7,,\n0,1,,,0.5,0.85\n0,1,0.8,,,\n1,2,,0.6,,\n1,3,,0.4,,\n1,3,,,0.6,0.7\n';
     const log = lightningCsvLogReader.read(text, 'metrics.csv');
     assert.deepEqual(log.steps, [
-      { step: 1, epoch: 1, loss: 0.9 },
-      { step: 2, epoch: 1, loss: 0.7 },
-      { step: 3, epoch: 2, loss: 0.6 },
-      { step: 4, epoch: 2, loss: 0.4 },
+      { step: 1, epoch: 1, loss: 0.9, gradNorm: NaN, gradNormUnknown: true },
+      { step: 2, epoch: 1, loss: 0.7, gradNorm: NaN, gradNormUnknown: true },
+      { step: 3, epoch: 2, loss: 0.6, gradNorm: NaN, gradNormUnknown: true },
+      { step: 4, epoch: 2, loss: 0.4, gradNorm: NaN, gradNormUnknown: true },
     ]);
     assert.equal(log.epochs[0]!.trainLoss, 0.8, 'train_loss_epoch when logged');
     assert.equal(log.epochs[0]!.valLoss, 0.85);
@@ -71,7 +71,7 @@ describe('Hugging Face trainer_state.json', () => {
     const log = hfTrainerStateLogReader.read(JSON.stringify(state).replace('null', 'NaN'), 'trainer_state.json');
     assert.deepEqual(log.steps.slice(0, 2), [
       { step: 10, epoch: 1, loss: 1.0, gradNorm: 2 },
-      { step: 20, epoch: 1, loss: 0.8 },
+      { step: 20, epoch: 1, loss: 0.8, gradNorm: NaN, gradNormUnknown: true },
     ]);
     assert.ok(Number.isNaN(log.steps[2]!.loss));
     assert.equal(log.steps[2]!.epoch, 2);
