@@ -382,4 +382,36 @@ describe('dashboard webview in Chromium', () => {
     await page.page.screenshot({ path: `${SHOTS}/real-run-dark-viewport.png` });
     await finish(page);
   });
+  test('keyboard and screen readers: named controls, charts as images with summaries, data tables', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 12, stepsPerEpoch: 10, bestEpoch: 7 });
+    await streamRun(page, run);
+    await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: overfittingFlag(10, 7) });
+    const p = page.page;
+    // Each chart is an image with a text summary; each fix button says which flag it fixes.
+    assert.equal(await p.getByRole('img', { name: /^Loss chart\. 12 epochs, latest train loss [\d.]+, validation loss [\d.]+, best epoch 7\./ }).count(), 1);
+    assert.equal(await p.getByRole('img', { name: /^Reliability diagram: accuracy against confidence in 15 bins\. ECE/ }).count(), 1);
+    assert.equal(await p.getByRole('button', { name: /^Overfitting: Stop early \(patience 5\) and restore the best epoch \(edits the config: training\.earlyStopping/ }).count(), 1);
+    assert.equal(await p.getByRole('button', { name: /^Stop training digits-baseline$/ }).count(), 1);
+    assert.equal(await p.getByRole('toolbar', { name: 'Chart options' }).count(), 1);
+    // Tab from the top reaches the loss data table's disclosure; Enter opens it; its rows are the epochs.
+    let focused = '';
+    for (let i = 0; i < 25 && focused !== 'Loss: data table'; i++) {
+      await p.keyboard.press('Tab');
+      focused = await p.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim() ?? '');
+    }
+    assert.equal(focused, 'Loss: data table', 'reachable by Tab');
+    await p.keyboard.press('Enter');
+    const table = p.getByRole('table', { name: /Loss per epoch/ });
+    await table.waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 12);
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['epoch', 'train loss', 'validation loss']);
+    assert.equal((await table.locator('tbody tr').nth(6).locator('td').allTextContents())[0], '7');
+    // The smoothing slider is keyboard operable and announces its value.
+    const slider = p.getByRole('slider', { name: 'Smoothing' });
+    await slider.focus();
+    await p.keyboard.press('ArrowLeft');
+    assert.equal(await slider.getAttribute('aria-valuetext'), '0.599');
+    await finish(page);
+  });
 });

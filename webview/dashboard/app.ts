@@ -199,8 +199,9 @@ export class Dashboard {
     this.empty.hidden = runs.length > 0;
     this.content.hidden = runs.length === 0;
     this.renderHeader();
-    this.calibration.update(primary?.calibration ?? null, this.theme);
-    this.flags.update(primary);
+    const primaryName = compare ? primary?.name : undefined;
+    this.calibration.update(primary?.calibration ?? null, this.theme, primaryName);
+    this.flags.update(primary, primaryName);
     this.compareTable.element.hidden = !compare;
     if (compare) this.compareTable.update(runs, this.theme);
     this.api.setState({ version: 1, runIds: runs.map((r) => r.id), compare, prefs: this.prefs, runs: this.store.snapshots() });

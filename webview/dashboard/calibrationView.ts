@@ -22,13 +22,14 @@ export class CalibrationView {
   private readonly table: HTMLTableElement;
   private readonly reliabilityCanvas: HTMLCanvasElement;
   private current: Calibration | null = null;
+  private readonly heading: HTMLHeadingElement;
   private drawnTheme: Theme | undefined;
 
   constructor() {
     this.element = document.createElement('section');
     this.element.className = 'll-card ll-calibration';
     this.element.setAttribute('aria-labelledby', 'll-title-calibration');
-    const heading = document.createElement('h2');
+    const heading = (this.heading = document.createElement('h2'));
     heading.id = 'll-title-calibration';
     heading.textContent = 'Calibration (validation set)';
     this.empty = document.createElement('p');
@@ -92,7 +93,9 @@ export class CalibrationView {
     });
   }
 
-  update(calibration: Calibration | null, theme: Theme): void {
+  /** `runName` is given in a comparison, where the view shows the first run's calibration. */
+  update(calibration: Calibration | null, theme: Theme, runName?: string): void {
+    this.heading.textContent = runName ? `Calibration (validation set): ${runName}` : 'Calibration (validation set)';
     // Calibration arrives once per epoch; most renders (per-step batches) leave it alone.
     if (calibration === this.current && theme === this.drawnTheme) return;
     this.drawnTheme = theme;

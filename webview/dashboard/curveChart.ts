@@ -345,7 +345,8 @@ export class CurveChart {
     // Info-level flags (e.g. suspected mislabeled rows, raised at the end) get a line but no label.
     const line = (id: string, x: number, color: string, text: string, position: 'start' | 'end' | 'center', dash: number[], showLabel = true): void => {
       if (!canShow(x)) return;
-      const stack = position === 'end' && showLabel && labelled ? flagLabels++ : 0;
+      // Flag labels stack up from the bottom; in a comparison each run's best/onset labels get their own row.
+      const stack = position === 'end' ? (showLabel && labelled ? flagLabels++ : 0) : -runIndex;
       out[id] = {
         type: 'line',
         scaleID: 'x',

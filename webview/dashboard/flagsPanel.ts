@@ -14,26 +14,27 @@ export class FlagsPanel {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
   private readonly count: HTMLElement;
+  private readonly heading: HTMLHeadingElement;
   private renderedKey = '';
 
   constructor(private readonly post: (message: WebviewToHost) => void) {
     this.element = document.createElement('section');
     this.element.className = 'll-card ll-flags';
     this.element.setAttribute('aria-labelledby', 'll-title-flags');
-    const heading = document.createElement('h2');
+    const heading = (this.heading = document.createElement('h2'));
     heading.id = 'll-title-flags';
-    heading.textContent = 'Flags';
     this.count = document.createElement('span');
     this.count.className = 'll-muted ll-count';
-    heading.append(' ', this.count);
     this.list = document.createElement('ul');
     this.list.className = 'll-flag-list';
     this.list.setAttribute('aria-live', 'polite');
     this.element.append(heading, this.list);
   }
 
-  update(run: RunModel | undefined): void {
+  /** `runName` is given in a comparison, where the panel shows the first run's flags. */
+  update(run: RunModel | undefined, runName?: string): void {
     const flags = run?.flags ?? [];
+    this.heading.replaceChildren(runName ? `Flags: ${runName}` : 'Flags', ' ', this.count);
     // Rebuilding only when the flags change keeps keyboard focus on a fix button across live updates.
     const key = `${run?.id ?? ''}|${run?.state ?? ''}|${JSON.stringify(flags)}`;
     if (key === this.renderedKey) return;
