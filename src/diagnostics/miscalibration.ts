@@ -5,8 +5,8 @@
  * - a significance test: consistency resampling (calibrationTest.ts) gives the p-value of this ECE
  *   under a perfectly calibrated model with these confidences on this many rows. Flag only when
  *   p < `significance` AND ECE ≥ `minEce` (beyond noise AND big enough to matter);
- * - the direction from the fitted temperature: T > 1 (softening helps) = overconfident, T < 1 =
- *   underconfident. Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
+ * - the direction: mean confidence above accuracy = overconfident, below = underconfident; the
+ *   fitted temperature normally agrees (T > 1 softens); when it does not, the flag is `info` (mixed). Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
  *   named as the cause of underconfidence.
  * Live, a direction must hold `persistEpochs` epochs in a row, and only epochs after the steep
  * learning phase count (see `settled`): a model in its first epochs is often confidently wrong or
@@ -63,6 +63,8 @@ interface Assessment {
   readonly meanConfidence: number;
   readonly rows: number;
   readonly significant: boolean;
+  /** The temperature disagrees with the direction: not a miscalibration one T can fix. */
+  readonly mixed: boolean;
   readonly direction: Direction;
 }
 
@@ -105,7 +107,7 @@ export class MiscalibrationDetector implements Detector {
     if (this.streak && this.streak.direction === a.direction) this.streak.length++;
     else this.streak = { direction: a.direction, start: m.epoch, length: 1 };
     if (this.streak.length < this.t.persistEpochs) return;
-    this.emit(a, this.severityOf(a.direction), this.streak.start, 'live');
+    this.emit(a, a.mixed ? 'info' : this.severityOf(a.direction), this.streak.start, 'live');
   }
 
   finish(finalValidation?: SplitOutputs): void {
@@ -133,7 +135,7 @@ export class MiscalibrationDetector implements Detector {
     const onset = raised ? ((raised.evidence['onsetEpoch'] as number | undefined) ?? this.lastEpoch) : this.streak && this.streak.direction === a.direction ? this.streak.start : this.lastEpoch;
     // Raised live already: the report carries the final model's numbers (raise epoch kept).
     if (raised) this.raisedSeverity = null;
-    this.emit(a, this.severityOf(a.direction), onset, 'final', raised !== undefined);
+    this.emit(a, a.mixed ? 'info' : this.severityOf(a.direction), onset, 'final', raised !== undefined);
   }
 
   /** A broken run (exploded, dead) or one that never learned (plateau): its calibration is not the news. */
@@ -186,8 +188,13 @@ export class MiscalibrationDetector implements Detector {
     const meanConfidence = conf / outputs.rows;
     const significant = test.pValue < this.t.significance && calibration.ece >= this.t.minEce;
     // Direction by the fitted temperature; when T is ~1, by the sign of the average gap.
-    const direction: Direction = Math.abs(Math.log(calibration.temperature)) > 0.01 ? (calibration.temperature > 1 ? 'overconfident' : 'underconfident') : meanConfidence > accuracy ? 'overconfident' : 'underconfident';
-    return { epoch, calibration, test, accuracy, meanConfidence, rows: outputs.rows, significant, direction };
+    // Direction: what the words say, mean confidence above or below accuracy. The fitted temperature
+    // usually agrees (T > 1 softens an overconfident model); when it does not, the error is not a
+    // simple over/under (e.g. class weights shifting probabilities between classes) and one T
+    // cannot fix it: `mixed`, reported as info.
+    const direction: Direction = meanConfidence > accuracy ? 'overconfident' : 'underconfident';
+    const temperatureAgrees = direction === 'overconfident' ? calibration.temperature > 1 : calibration.temperature < 1;
+    return { epoch, calibration, test, accuracy, meanConfidence, rows: outputs.rows, significant, direction, mixed: !temperatureAgrees };
   }
 
   private emit(a: Assessment, severity: Severity, onsetEpoch: number, when: 'live' | 'final', refresh = false): void {
@@ -202,8 +209,11 @@ export class MiscalibrationDetector implements Detector {
       `The model is ${a.direction} on validation (${whenText}): it is ${pct(a.meanConfidence)} confident on average but right ${pct(a.accuracy)} of the time; ` +
         `ECE ${fmt(c.ece, 2)} over 15 bins (MCE ${fmt(c.mce, 2)}, Brier ${fmt(c.brier, 3)}) on ${a.rows} rows, since epoch ${onsetEpoch}.`,
       `A perfectly calibrated model would exceed an ECE of ${fmt(a.test.nullEce95, 2)} on this many rows only 5% of the time; ${sure}, so this is beyond sampling noise.`,
-      `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
-        ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
+      a.mixed
+        ? `This is not a plain over/under-confidence: the best single temperature (T = ${fmt(c.temperature, 3)}) points the other way and only brings the ECE to ${fmt(c.eceAfterTemperature, 2)}, ` +
+          `so the probabilities are off between classes rather than uniformly too sharp or too soft${this.env.ctx.config && this.env.ctx.config.loss.classWeights !== 'none' ? ' (class weights shift probability toward the weighted classes, by design)' : ''}.`
+        : `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
+          ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
     ];
     if (a.direction === 'underconfident' && smoothing >= this.t.heavyLabelSmoothing) {
       parts.push(`Label smoothing ${smoothing} caps the confidence the loss rewards, which is the likely cause: lower it.`);
@@ -234,6 +244,7 @@ export class MiscalibrationDetector implements Detector {
         resamples: a.test.resamples,
         test: 'consistency resampling (Bröcker & Smith 2007)',
         assessed: when,
+        mixed: a.mixed,
       },
       fix: this.fixes(a.direction, smoothing),
     });

@@ -26,6 +26,8 @@ export interface Scenario {
   /** Mislabeled scenarios: lower bounds on precision and recall of the suspects. */
   readonly minPrecision?: number;
   readonly minRecall?: number;
+  /** Only in `npm run bench:diagnostics` (keeps the CI unit layer short). */
+  readonly benchOnly?: boolean;
 }
 
 const ln = Math.log;
@@ -64,6 +66,24 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'healthy: diabetes, defaults', expect: 'healthy', setup: { config: { data: { source: 'diabetes' } } } },
   { name: 'healthy: credit-g, defaults, 25 epochs', expect: 'healthy', setup: { config: { data: { source: 'credit-g' }, training: { epochs: 25 } } } },
   { name: 'healthy: digits, 15 epochs', expect: 'healthy', setup: { config: { data: { source: 'digits', validationSplit: 0.3 }, training: { epochs: 15 } } } },
+
+  // Bench only: more healthy variety (synthetic sets, dropout, tanh, AdamW, big batches, L2).
+  ...(
+    [
+      ['moons', { data: { source: 'moons' } }],
+      ['circles', { data: { source: 'circles' } }],
+      ['xor', { data: { source: 'xor' } }],
+      ['blobs', { data: { source: 'blobs' } }],
+      ['wine, dropout 0.3', { data: { source: 'wine' }, model: { dropout: 0.3 } }],
+      ['iris, tanh', { data: { source: 'iris' }, model: { activation: 'tanh' } }],
+      ['breast-cancer, adamw', { data: { source: 'breast-cancer-wisconsin' }, optimizer: { type: 'adamw' } }],
+      ['diabetes, batch 128, 80 epochs', { data: { source: 'diabetes' }, training: { batchSize: 128, epochs: 80 } }],
+      ['credit-g, l2 1e-3', { data: { source: 'credit-g' }, regularization: { l2: 0.001 } }],
+      ['glass, balanced weights, lr 0.003', { data: { source: 'glass' }, loss: { classWeights: 'balanced' }, optimizer: { learningRate: 0.003 }, training: { epochs: 100 } }],
+      ['moons, sgd momentum 0.9 lr 0.1', { data: { source: 'moons' }, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } }],
+      ['spiral, 64x64 lr 0.01', { data: { source: 'spiral' }, model: { hidden: [64, 64] }, optimizer: { learningRate: 0.01 }, training: { epochs: 100 } }],
+    ] as const
+  ).map(([name, config]): Scenario => ({ name: `healthy: ${name}`, expect: 'healthy', setup: { config }, benchOnly: true })),
 
   // ---- overfitting: big nets, high-ish rates, no early stopping.
   {

@@ -10,7 +10,7 @@ import { runScenario } from '../../scenarios/runScenario';
 import { SCENARIOS } from '../../scenarios/scenarios';
 
 describe('diagnostics scenario suite (real datasets, real engine)', () => {
-  for (const sc of SCENARIOS) {
+  for (const sc of SCENARIOS.filter((x) => !x.benchOnly)) {
     test(sc.name, async () => {
       const run = await runScenario(sc.setup);
       const why = sc.confirm?.(run) ?? null;
