@@ -51,12 +51,13 @@ async function train(command: Extract<Command, { command: 'train' }>): Promise<n
       progress.note(`Training "${info.config.name}": ${info.trainRows} training / ${info.validationRows} validation rows, ${info.classes.length} classes, ${info.featureNames.length} features`);
       for (const note of info.notes) progress.note(`note: ${note}`);
       progress.note(`Run folder: ${info.runDir}`);
-      progress.start(info.epochs);
+      progress.start(info.epochs, info.stepsPerEpoch);
     },
     onEpoch: (metrics) => {
       epochs.set(metrics.epoch, metrics);
       progress.epoch(metrics);
     },
+    onStep: (step) => progress.step(step.epoch, step.batch, step.loss),
     onFlag: (flag) => progress.note(`${flag.severity}: ${flagTitle(flag.kind)} at epoch ${flag.epoch}`),
   });
   let interrupts = 0;

@@ -36,12 +36,27 @@ export class ProgressReporter {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  start(epochs: number): void {
+  private epochs = 0;
+  private stepsPerEpoch = 0;
+
+  start(epochs: number, stepsPerEpoch = 0): void {
     this.startedAt = this.now();
     this.epochs = epochs;
+    this.stepsPerEpoch = stepsPerEpoch;
   }
 
-  private epochs = 0;
+  /** Inside a long epoch, on a terminal only: where it is (plain logs get whole epochs only). */
+  step(epoch: number, batch: number, loss: number): void {
+    if (!this.sink.isTTY) return;
+    const of = this.stepsPerEpoch ? `/${this.stepsPerEpoch}` : '';
+    this.rewrite(`epoch ${epoch}/${this.epochs}  step ${batch + 1}${of}  loss ${fixed(loss)}`);
+  }
+
+  private rewrite(line: string): void {
+    const width = this.sink.columns !== undefined && this.sink.columns > 0 ? this.sink.columns : 120;
+    this.sink.write(`\r\x1b[2K${line.length > width - 1 ? line.slice(0, width - 1) : line}`);
+    this.lineOpen = true;
+  }
 
   epoch(m: EpochMetrics): void {
     // ETA from the mean wall time per epoch so far (validation included), times the epochs left.
@@ -49,9 +64,7 @@ export class ProgressReporter {
     const eta = m.epoch > 0 ? (elapsed / m.epoch) * Math.max(0, this.epochs - m.epoch) : undefined;
     const line = formatEpochLine(m, this.epochs, eta);
     if (this.sink.isTTY) {
-      const width = this.sink.columns !== undefined && this.sink.columns > 0 ? this.sink.columns : 120;
-      this.sink.write(`\r\x1b[2K${line.length > width - 1 ? line.slice(0, width - 1) : line}`);
-      this.lineOpen = true;
+      this.rewrite(line);
     } else {
       this.sink.write(`${line}\n`);
     }

@@ -21,6 +21,16 @@ interface WorkerInput {
   readonly stopFlag: SharedArrayBuffer;
 }
 
+/** Where a long epoch is, for the live line (sent at most every STEP_PROGRESS_MS). */
+export interface StepProgress {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly loss: number;
+}
+
+/** A person notices a frozen line after ~1/4 s; more often would only cost messages. */
+export const STEP_PROGRESS_MS = 250;
+
 export interface TrainingOutcome {
   readonly runDir: string;
   readonly reason: StopReason;
@@ -34,6 +44,7 @@ export interface TrainingOutcome {
 type WorkerMessage =
   | { readonly type: 'start'; readonly info: RunStartInfo }
   | { readonly type: 'epoch'; readonly metrics: EpochMetrics }
+  | { readonly type: 'step'; readonly step: StepProgress }
   | { readonly type: 'flag'; readonly flag: Flag }
   | { readonly type: 'done'; readonly outcome: TrainingOutcome }
   | { readonly type: 'fail'; readonly message: string; readonly badInput: boolean; readonly stack?: string };
@@ -60,6 +71,7 @@ export interface TrainInWorkerOptions {
   readonly runDir?: string;
   readonly onStart?: (info: RunStartInfo) => void;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
+  readonly onStep?: (step: StepProgress) => void;
   readonly onFlag?: (flag: Flag) => void;
 }
 
@@ -84,6 +96,9 @@ export function trainInWorker(options: TrainInWorkerOptions): TrainingHandle {
           return;
         case 'epoch':
           options.onEpoch?.(message.metrics);
+          return;
+        case 'step':
+          options.onStep?.(message.step);
           return;
         case 'flag':
           options.onFlag?.(message.flag);
@@ -124,12 +139,19 @@ export async function runCliTrainingWorker(): Promise<void> {
   const stop = new Int32Array(input.stopFlag);
   const send = (message: WorkerMessage): void => port.postMessage(message);
   let last: EpochMetrics | undefined;
+  let lastStepSent = Date.now();
   try {
     const result = await runTraining({
       loaded: input.loaded,
       ...(input.runDir ? { runDir: input.runDir } : {}),
       shouldStop: () => Atomics.load(stop, 0) !== 0,
       onStart: (info) => send({ type: 'start', info }),
+      onStep: (step) => {
+        const now = Date.now();
+        if (now - lastStepSent < STEP_PROGRESS_MS) return;
+        lastStepSent = now;
+        send({ type: 'step', step: { epoch: step.epoch, batch: step.batch, loss: step.loss } });
+      },
       onEpoch: (event) => {
         last = { ...event.metrics };
         send({ type: 'epoch', metrics: last });

@@ -70,6 +70,19 @@ describe('progress', () => {
     assert.match(unknown.text, /ETA 0s$/);
   });
 
+  test('inside an epoch, a terminal sees the step; a plain log does not', () => {
+    const tty = sink(true, 80);
+    const p = new ProgressReporter(tty, () => 0);
+    p.start(5, 40);
+    p.step(2, 9, 0.25);
+    assert.equal(tty.text, '\r\x1b[2Kepoch 2/5  step 10/40  loss 0.2500');
+    const plain = sink(false);
+    const q = new ProgressReporter(plain, () => 0);
+    q.start(5, 40);
+    q.step(2, 9, 0.25);
+    assert.equal(plain.text, '');
+  });
+
   test('durations', () => {
     assert.equal(formatDuration(65_000), '1m05s');
     assert.equal(formatDuration(400), '0s');
