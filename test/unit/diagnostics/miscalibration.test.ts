@@ -100,6 +100,21 @@ describe('miscalibration', () => {
     assert.match(f.message, /^Resolved by the end/);
   });
 
+  test('mixed: timid on most rows, sure on its mistakes -> the direction says underconfident but T > 1; info', () => {
+    // 180 right with logits [0.8, 0, 0] (confidence 0.527), 20 wrong with [8, 0, 0] (0.999):
+    // mean confidence 0.574 < accuracy 0.9, yet softening (T > 1) lowers the NLL: the 20 wrong rows
+    // lose ~4 nats each at T = 2 while the right ones gain only ~0.2.
+    const logits = Array.from({ length: 200 }, (_, i) => (i < 180 ? [0.8, 0, 0] : [8, 0, 0]));
+    const labels = Array.from({ length: 200 }, (_, i) => (i < 180 ? 0 : 1));
+    const { flags } = run(softmaxOutputs(logits, labels), 8);
+    const f = flags[flags.length - 1]!;
+    assert.equal(f.evidence['direction'], 'underconfident');
+    assert.equal(f.evidence['mixed'], true);
+    assert.ok((f.evidence['temperature'] as number) > 1);
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /not a plain over\/under-confidence/);
+  });
+
   test('no live flag while the validation loss still falls fast (early training)', () => {
     const o = outputs(6, 0.7, 4);
     const flags: Flag[] = [];
