@@ -52,7 +52,10 @@ export function validateConfigText(text: string, filePath: string, options: Vali
   if (errors.length || !root) {
     const problems = errors.map((e): ConfigProblem => {
       const code = printParseErrorCode(e.error);
-      return { message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`, path: [], offset: e.offset, length: Math.max(1, e.length), severity: 'error' };
+      // jsonc-parser may place an end-of-file error one past the end: keep ranges inside the text.
+      const offset = Math.min(e.offset, text.length);
+      const length = Math.min(e.length > 0 ? e.length : 1, text.length - offset);
+      return { message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`, path: [], offset, length, severity: 'error' };
     });
     if (!problems.length) problems.push({ message: 'the file is empty; a config needs at least "data"', path: [], offset: 0, length: 0, severity: 'error' });
     return { problems };
