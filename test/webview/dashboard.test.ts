@@ -414,4 +414,27 @@ describe('dashboard webview in Chromium', () => {
     assert.equal(await slider.getAttribute('aria-valuetext'), '0.599');
     await finish(page);
   });
+  test('a foreign log with only losses: missing metrics read "not recorded", never as NaN markers', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 8, stepsPerEpoch: 5, bestEpoch: 5 });
+    // The shape src/commands/openRun.ts builds from another trainer's log: unknown metrics are NaN.
+    const epochs = run.epochs.map((e) => ({ ...e, trainAccuracy: NaN, valAccuracy: NaN, learningRate: NaN, gradNorm: NaN, timeMs: NaN }));
+    const steps = run.steps.map((st) => ({ ...st, batch: 0, gradNorm: NaN, learningRate: NaN, timeMs: NaN }));
+    await page.sendAndRender({ type: 'runs/didLoad', compare: false, runs: [snapshot('log', 'keras-log', { stepsPerEpoch: 0, epochs, steps }, { state: 'completed' })] });
+    const charts = await page.debug((d) => d.charts());
+    for (const c of charts) assert.equal(c.datasets.filter((d) => d.kind === 'non-finite').length, 0, `${c.id}: no NaN markers`);
+    for (const id of ['accuracy', 'grad-norm', 'learning-rate']) {
+      assert.ok(chart(charts, id).datasets.every((d) => d.data.length === 0), `${id} is empty`);
+      assert.equal(await page.page.locator(`section[data-chart="${id}"] .ll-note`).isVisible(), true, `${id} says it was not recorded`);
+    }
+    assert.equal(await page.page.locator('section[data-chart="loss"] .ll-note').isVisible(), false);
+    // Step losses without batch indices are spread over their epoch (5 per epoch, inferred).
+    assert.deepEqual(dataset(chart(charts, 'loss'), 'log:train', 'raw').data.slice(0, 5).map((p) => p.x), [0.2, 0.4, 0.6, 0.8, 1]);
+    // No durations: the time axis falls back to epochs and says so.
+    await page.page.locator('[data-testid="x-axis"]').click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
+    await page.debug((d) => d.flush());
+    assert.equal(chart(await page.debug((d) => d.charts()), 'loss').xTitle, 'epoch (this log has no timings)');
+    await finish(page);
+  });
 });

@@ -51,7 +51,7 @@ export class CurveChart {
   private readonly chart: Chart<'line', (XY | MarkerPoint)[]>;
   private readonly table: HTMLTableElement;
   private readonly details: HTMLDetailsElement;
-  /** Shown instead of an empty plot when no run recorded this quantity (e.g. a log without accuracy). */
+  /** Shown above an empty plot when no run recorded this quantity (e.g. a log without accuracy). */
   private readonly note: HTMLParagraphElement;
   /**
    * Incremental state per run object (a re-sent run is a new object, so nothing stale survives):
@@ -91,7 +91,7 @@ export class CurveChart {
     });
     this.note = document.createElement('p');
     this.note.className = 'll-muted ll-note';
-    this.note.textContent = 'Not recorded in this run.';
+    this.note.textContent = 'Not recorded in this run (no finite value: missing from the log, or NaN/Inf throughout).';
     this.note.hidden = true;
     this.element.append(heading, this.note, box, this.details);
     this.chart = new Chart(this.canvas, {
@@ -156,12 +156,18 @@ export class CurveChart {
     }
     const xs: number[] = [];
     const ys: number[] = [];
+    let finite = 0;
     run.epochs.forEach((e, i) => {
       const value = e[s.epochField] as number | null | undefined;
       if (value === undefined) return;
+      const y = toNumber(value);
+      if (Number.isFinite(y)) finite++;
       xs.push(xAxis === 'epoch' ? e.epoch : xAxis === 'time' ? run.epochTime[i]! : epochX(run, e.epoch, 'step'));
-      ys.push(toNumber(value));
+      ys.push(y);
     });
+    // Logs from other trainers mark a metric they lack as NaN in every record: with no finite value
+    // at all the series is "not recorded", not a row of NaN markers.
+    if (finite === 0) return { xs: new Float64Array(0), ys: new Float64Array(0), length: 0, fromSteps: false };
     return { xs: Float64Array.from(xs), ys: Float64Array.from(ys), length: xs.length, fromSteps: false };
   }
 
