@@ -100,6 +100,17 @@ describe('dashboard webview in Chromium', () => {
     assert.equal(dataset(chart(charts, 'grad-norm'), 'run-1:grad', 'raw').data.length, run.steps.length);
     assert.equal(dataset(chart(charts, 'learning-rate'), 'run-1:lr', 'raw').data.length, run.steps.length);
     assert.match(loss.ariaLabel, /Loss chart\. 12 epochs/);
+    // State keeps every epoch (not the per-step readings, which the host re-sends) ...
+    const state = (await page.state()) as { runIds: string[]; runs: { epochs: unknown[]; steps: unknown[] }[] };
+    assert.deepEqual(state.runIds, ['run-1']);
+    assert.equal(state.runs[0]!.epochs.length, 12);
+    assert.equal(state.runs[0]!.steps.length, 0);
+    // ... so a batch of steps alone, which changes no saved field, writes no state.
+    const writes = () => page.page.evaluate(() => (globalThis as unknown as PageGlobals).__stateWrites);
+    const before = await writes();
+    await page.sendAndRender({ type: 'run/didProgress', runId: 'run-1', steps: [{ ...run.steps.at(-1)!, step: 301, batch: 0, epoch: 13 }], epochs: [] });
+    assert.equal(await writes(), before);
+    assert.equal(await page.debug((d) => d.stepCount()), 301);
     await finish(page);
   });
 

@@ -55,6 +55,7 @@ export class Dashboard {
   /** Durations of the latest frames (ms), for the benchmark. */
   private readonly frameTimes: number[] = [];
   private headerKey = '';
+  private stateKey = '';
 
   constructor(
     root: HTMLElement,
@@ -204,7 +205,13 @@ export class Dashboard {
     this.flags.update(primary, primaryName);
     this.compareTable.element.hidden = !compare;
     if (compare) this.compareTable.update(runs, this.theme);
-    this.api.setState({ version: 1, runIds: runs.map((r) => r.id), compare, prefs: this.prefs, runs: this.store.snapshots() });
+    // The saved state leaves per-step readings out, so it only changes with epochs, flags, state or
+    // prefs: identical writes (each one a message to the editor process) are skipped.
+    const stateKey = JSON.stringify([this.store.loads, compare, this.prefs, runs.map((r) => [r.id, r.revision, r.epochs.length])]);
+    if (stateKey !== this.stateKey) {
+      this.stateKey = stateKey;
+      this.api.setState({ version: 1, runIds: runs.map((r) => r.id), compare, prefs: this.prefs, runs: this.store.snapshots() });
+    }
   }
 
   /** Draws everything now, whatever the budget (export, theme change, tests), and saves state. */

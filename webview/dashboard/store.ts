@@ -186,8 +186,11 @@ export class RunStore {
   compare = false;
   /** Bumped on every change, so views can skip work when nothing changed. */
   version = 0;
+  /** Bumped when the runs are replaced (`runs/didLoad`). */
+  loads = 0;
 
   load(snapshots: readonly RunSnapshot[], compare: boolean): void {
+    this.loads++;
     this.runs = snapshots.map(newRun);
     this.compare = compare && snapshots.length > 1;
     this.version++;
