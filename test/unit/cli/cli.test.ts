@@ -2,10 +2,10 @@
  * The `loss-lens` command as users run it: `node out/cli.js` spawned on fixtures (contract §2).
  * Bad input must exit 2 with a message naming the file and key or row, and never a stack trace.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -17,7 +17,15 @@ function cli(args: string[], env: Record<string, string> = {}): { status: number
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'losslens-cli-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-cli-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 /** A stack trace line as node prints them. */
 const STACK = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
 

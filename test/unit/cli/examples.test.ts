@@ -3,18 +3,23 @@
  * and each demonstration shows its problem in the metrics (confirmed from the data, not hoped for).
  * Accuracy is measured from predictions.csv, i.e. the saved (final or restored best) model.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readRunFolder, type RunFolder } from '../../../src/run/readRunFolder';
 
 const CLI = path.resolve('out/cli.js');
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function train(example: string): { run: RunFolder; report: { flags: { kind: string; severity: string; evidence: Record<string, unknown> }[]; calibration: { ece: number } } } {
   const out = mkdtempSync(path.join(tmpdir(), `losslens-${example}-`));
+  made.push(out);
   const r = spawnSync(process.execPath, [CLI, 'train', `examples/${example}.losslens.json`, '--out', out, '--json'], { encoding: 'utf8', timeout: 300_000 });
   assert.equal(r.status, 0, r.stderr);
   return { run: readRunFolder(out), report: JSON.parse(r.stdout) as ReturnType<typeof train>['report'] };

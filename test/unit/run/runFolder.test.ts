@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RunFolderWriter } from '../../../src/run/runFolderWriter';
@@ -10,7 +10,15 @@ import { predictionsCsv, csvField } from '../../../src/run/predictionsCsv';
 import { createDefaultRunDir, runTimestamp, folderSafeName } from '../../../src/run/runDir';
 import type { EpochMetrics, SplitOutputs } from '../../../src/engine/events';
 
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'losslens-run-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-run-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const epoch = (n: number, over: Partial<EpochMetrics> = {}): EpochMetrics => ({
   epoch: n, trainLoss: 1 / n, valLoss: 1.1 / n, trainAccuracy: 0.5, valAccuracy: 0.4, learningRate: 0.001, gradNorm: 2, timeMs: 12, ...over,

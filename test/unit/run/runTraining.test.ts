@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTraining, checkConfigAgainstData, type RunStartInfo } from '../../../src/run/runTraining';
@@ -9,7 +9,15 @@ import { validateConfigText } from '../../../src/config/validate';
 import { ConfigError } from '../../../src/config/errors';
 import type { LossLensConfig } from '../../../src/config/types';
 
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'losslens-rt-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-rt-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function configIn(dir: string, name: string, text: string): string {
   const file = path.join(dir, `${name}.losslens.json`);
