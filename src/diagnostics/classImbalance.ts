@@ -52,12 +52,13 @@ export class ClassImbalanceDetector implements Detector {
 
   finish(finalValidation?: SplitOutputs): void {
     const outputs = finalValidation && finalValidation.rows > 0 ? finalValidation : this.lastValidation;
-    if (this.weighted() || !outputs) return;
+    if (this.weighted() || !outputs || outputs.rows === 0) return;
     this.counts ??= countLabels(outputs.labels, outputs.classes);
     const r = this.imbalance();
     if (!r || r.ratio < this.t.ratio) return;
     const recall = perClassRecall(outputs);
     const present = recall.filter((x): x is number => x !== null);
+    if (present.length < 2) return;
     const balanced = present.reduce((a, b) => a + b, 0) / present.length;
     let hits = 0;
     for (let i = 0; i < outputs.rows; i++) hits += argmax(outputs.probabilities, i, outputs.classes) === outputs.labels[i] ? 1 : 0;

@@ -62,6 +62,7 @@ export class ExplodingLossDetector implements Detector {
   private everBelowChanceLimit = false;
   private lastFinite: { step: number; loss: number } | null = null;
   private stepsSeen = 0;
+  private sawFiniteValidation = false;
   private raisedSeverity: Severity | null = null;
   private raisedReasons = new Set<string>();
   private seenClasses: number | undefined;
@@ -110,17 +111,29 @@ export class ExplodingLossDetector implements Detector {
     if (event.validation && this.seenClasses === undefined) this.seenClasses = event.validation.classes;
     if (this.stepsSeen > 0) {
       // Steps already judged the training loss; a non-finite validation loss is still news.
-      if (!Number.isFinite(m.valLoss) && Number.isFinite(m.trainLoss)) this.nonFiniteValidation(m);
+      if (this.validationBroke(event) && Number.isFinite(m.trainLoss)) this.nonFiniteValidation(m);
       return;
     }
     if (!Number.isFinite(m.trainLoss)) {
       this.nonFinite(m.epoch, undefined, undefined, m.trainLoss, m.gradNorm, m.learningRate);
       return;
     }
-    if (!Number.isFinite(m.valLoss)) this.nonFiniteValidation(m);
+    if (this.validationBroke(event)) this.nonFiniteValidation(m);
     const fake = { step: m.epoch, epoch: m.epoch, batch: 0, loss: m.trainLoss };
     this.judge(m.trainLoss, [fake], undefined, 1);
     this.bestLevel = Math.min(this.bestLevel, m.trainLoss);
+  }
+
+  /**
+   * A non-finite validation loss counts only where there is a validation set: outputs with rows, or
+   * (a log with epochs only) an earlier finite validation loss. An empty split's NaN is no explosion.
+   */
+  private validationBroke(event: EpochInput): boolean {
+    const m = event.metrics;
+    const hadFinite = this.sawFiniteValidation;
+    if (Number.isFinite(m.valLoss)) this.sawFiniteValidation = true;
+    if (Number.isFinite(m.valLoss)) return false;
+    return event.validation ? event.validation.rows > 0 : hadFinite;
   }
 
   private chance(): number | undefined {
@@ -185,8 +198,8 @@ export class ExplodingLossDetector implements Detector {
       'non-finite-validation',
       m.epoch,
       undefined,
-      `Exploding loss: the validation loss became ${String(m.valLoss)} after epoch ${m.epoch} although training loss was ${fmt(m.trainLoss)}: ` +
-        `the logits have grown so large that some validation rows get probability 0 for their class. Try a lower learning rate or gradient clipping.`,
+      `Exploding loss: the validation loss became ${String(m.valLoss)} after epoch ${m.epoch} (training loss ${fmt(m.trainLoss)}): ` +
+        `the weights or logits have overflowed, so the model now gives some validation rows probability 0 for their class. Try a learning rate 10× lower or gradient clipping.`,
       { onsetEpoch: m.epoch, valLoss: String(m.valLoss), trainLoss: m.trainLoss, learningRate: m.learningRate },
     );
   }

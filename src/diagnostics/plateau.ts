@@ -1,13 +1,16 @@
 /**
- * Plateau / learning rate too low: after `minEpochs` epochs, training has barely moved from where it
- * started — the training loss fell by less than `minImprovement` (relative) since the start (the
- * epoch 1's mean), the validation loss did not
- * fall either, and the loss is still well above zero (≥ `minChanceFraction` · ln C), so this is not a
- * converged run. Also: stuck at chance on validation (see `stuckAtChance`). The validation loss (fixed rows, eval mode) is the clean signal here; the epoch
- * training loss guards against a model that learns the training set but not the validation set. Quiet when an explosion or a dead network already explains a stuck loss.
+ * Plateau / learning rate too low. Two forms:
+ * - no progress: after `minEpochs` epochs the training loss (epoch means) fell by less than
+ *   `minImprovement` (relative) since epoch 1, the validation loss did not fall either, and the loss
+ *   is still well above zero (≥ `minChanceFraction` · ln C), so this is not a converged run. The
+ *   validation loss (fixed rows, eval mode) is the clean signal; the training loss guards against
+ *   a model that learns the training set but not the validation set;
+ * - stuck at chance on validation (see `stuckAtChance`).
+ * Quiet when an explosion or a dead network already explains a stuck loss; resolved in the report
+ * when the run climbs out of it later.
  */
-import { raiseLearningRate } from './fixes';
 import type { EpochMetrics } from '../engine/events';
+import { raiseLearningRate } from './fixes';
 import { brokenRun, chanceLevel, priorLevel } from './runContext';
 import { fmt, pct } from './stats';
 import { resolveThresholds } from './thresholds';

@@ -27,6 +27,16 @@ describe('DiagnosticsSession', () => {
     assert.equal(s.finish(), a);
   });
 
+  test('an empty validation split: no calibration, no crash, no NaN in flags', () => {
+    const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'], config: config(), trainClassCounts: [90, 20, 10] });
+    const none = { output: 'softmax' as const, classes: 3, rows: 0, logits: new Float32Array(0), probabilities: new Float32Array(0), labels: new Int32Array(0) };
+    for (let e = 1; e <= 6; e++) s.onEpoch({ metrics: metrics(e, 1 / e, NaN), validation: none });
+    const report = s.finish(none);
+    assert.equal(report.calibration, null);
+    assert.ok(!JSON.stringify(report).includes('NaN'));
+    assert.deepEqual(report.flags.map((f) => `${f.kind}/${f.severity}`), ['class-imbalance/info']);
+  });
+
   test('a disabled detector stays silent (diagnostics.<kind>.enabled = false, camelCase accepted)', () => {
     const flags: Flag[] = [];
     const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'], config: config({ diagnostics: { explodingLoss: { enabled: false } } }) }, (f) => flags.push(f));
