@@ -6,7 +6,8 @@
  *   under a perfectly calibrated model with these confidences on this many rows. Flag only when
  *   p < `significance` AND ECE ≥ `minEce` (beyond noise AND big enough to matter);
  * - the direction: mean confidence above accuracy = overconfident, below = underconfident; the
- *   fitted temperature normally agrees (T > 1 softens); when it does not, the flag is `info` (mixed). Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
+ *   fitted temperature normally agrees (T > 1 softens); when it does not, the flag is `info`
+ *   (mixed). Heavy label smoothing (≥ `heavyLabelSmoothing`) caps confidence by design and is
  *   named as the cause of underconfidence.
  * Live, a direction must hold `persistEpochs` epochs in a row, and only epochs after the steep
  * learning phase count (see `settled`): a model in its first epochs is often confidently wrong or
