@@ -7,6 +7,7 @@
 // Keeps running until Ctrl-C, then stops the editor it started.
 //   LOSSLENS_START_EDITOR=code-server   use the browser editor even when `code` exists
 //   LOSSLENS_PORT=8123                  the port for the browser editor (default: 8123, or a free one)
+//   LOSSLENS_START_WORKSPACE=DIR        open DIR instead of examples/;  LOSSLENS_START_NO_BUILD=1  skip the build
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -16,7 +17,8 @@ import { freePort, makeScratch, removeScratch, startCodeServer } from './editor/
 import { ensureEditor } from './editor/install.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const examples = path.join(root, 'examples');
+// LOSSLENS_START_WORKSPACE: open another folder instead (the tests use a scratch copy of examples/).
+const examples = path.resolve(process.env.LOSSLENS_START_WORKSPACE ?? path.join(root, 'examples'));
 const DEFAULT_PORT = 8123;
 
 function onPath(cmd) {
@@ -31,9 +33,11 @@ async function portFree(port) {
   });
 }
 
-console.log('Building Loss Lens ...');
-const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--no-tests'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+if (!process.env.LOSSLENS_START_NO_BUILD) {
+  console.log('Building Loss Lens ...');
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--no-tests'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 if (!existsSync(path.join(root, 'out', 'extension.js'))) {
   console.error('The build produced no out/extension.js; nothing to open.');
   process.exit(1);
