@@ -12,8 +12,11 @@
  * - JS heap and array-buffer memory after garbage collection, with the run loaded.
  *
  * No assertions: figures to read against the 16 ms frame. Wall times come from performance.now()
- * inside the page (coarsened by Chromium to 5 us without cross-origin isolation).
+ * inside the page (coarsened by Chromium to 5 us without cross-origin isolation). The table is also
+ * written to .bench/webview.json. LOSSLENS_PROFILE=1 adds a CPU profile summary (self and inclusive
+ * time per function) of the measured batches.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { postBigRun } from '../test/webview/fixtures';
 import { startHarness, type PageGlobals } from '../test/webview/harness';
 
@@ -176,6 +179,8 @@ async function main(): Promise<void> {
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   console.log(line(head));
   for (const r of rows) console.log(line(r));
+  mkdirSync('.bench', { recursive: true });
+  writeFileSync('.bench/webview.json', JSON.stringify({ date: new Date().toISOString(), batches: BATCHES, redraws: REDRAWS, columns: head, rows }, null, 2));
 }
 
 void main().catch((e: unknown) => {
