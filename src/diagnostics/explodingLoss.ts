@@ -13,7 +13,7 @@
  *   median of the previous `gradWindow` steps (or of the run's first `gradWindow`, if larger).
  * With no step events (a log that only has epochs) the same checks run on the epoch training loss.
  */
-import type { EpochMetrics, StepStats } from '../engine/events';
+import { recorded, type EpochMetrics, type StepStats } from '../engine/events';
 import { clipGradients, compact, lowerLearningRate, standardizeInputs } from './fixes';
 import { chanceLevel } from './runContext';
 import { fmt, median } from './stats';
@@ -114,6 +114,11 @@ export class ExplodingLossDetector implements Detector {
       if (this.validationBroke(event) && Number.isFinite(m.trainLoss)) this.nonFiniteValidation(m);
       return;
     }
+    if (!recorded(m, 'trainLoss')) {
+      // A log without a training loss for this epoch: only its validation loss can be judged.
+      if (this.validationBroke(event)) this.nonFiniteValidation(m);
+      return;
+    }
     if (!Number.isFinite(m.trainLoss)) {
       this.nonFinite(m.epoch, undefined, undefined, m.trainLoss, m.gradNorm, m.learningRate);
       return;
@@ -130,6 +135,7 @@ export class ExplodingLossDetector implements Detector {
    */
   private validationBroke(event: EpochInput): boolean {
     const m = event.metrics;
+    if (!recorded(m, 'valLoss')) return false;
     const hadFinite = this.sawFiniteValidation;
     if (Number.isFinite(m.valLoss)) this.sawFiniteValidation = true;
     if (Number.isFinite(m.valLoss)) return false;

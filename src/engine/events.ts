@@ -35,6 +35,18 @@ export interface EpochMetrics {
   readonly gradNorm: number;
   /** Wall-clock milliseconds of the epoch's training steps, validation excluded. */
   readonly timeMs: number;
+  /**
+   * Metrics a foreign log did not record (their values are NaN). Absent for the engine's own runs,
+   * where NaN always means the value was measured and was not finite. Never written to metrics.jsonl.
+   */
+  readonly unrecorded?: readonly EpochMetricName[];
+}
+
+export type EpochMetricName = 'trainLoss' | 'valLoss' | 'trainAccuracy' | 'valAccuracy' | 'learningRate' | 'gradNorm' | 'timeMs';
+
+/** Whether a log recorded this metric for this epoch (a NaN may be "measured, not finite" or "not recorded"). */
+export function recorded(m: EpochMetrics, name: EpochMetricName): boolean {
+  return !m.unrecorded?.includes(name);
 }
 
 /**

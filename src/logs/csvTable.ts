@@ -24,10 +24,13 @@ export function parseCsvTable(text: string, file: string): CsvTable {
   return { header, rows };
 }
 
-/** A metric cell: empty is unknown (NaN); Python's nan/inf spellings are understood. */
-export function metricValue(cell: string | undefined): number {
+/**
+ * A metric cell: empty (or no such column) is `undefined`, "not recorded"; Python's nan/inf
+ * spellings are values that were recorded and were not finite.
+ */
+export function metricValue(cell: string | undefined): number | undefined {
   const s = (cell ?? '').trim().toLowerCase();
-  if (!s) return NaN;
+  if (!s) return undefined;
   if (s === 'nan') return NaN;
   if (s === 'inf' || s === '+inf' || s === 'infinity') return Infinity;
   if (s === '-inf' || s === '-infinity') return -Infinity;

@@ -31,7 +31,7 @@ export const hfTrainerStateLogReader: ForeignLogReader = {
     const steps: LogStep[] = [];
     const epochs: EpochMetrics[] = [];
     let pending: number[] = [];
-    let lastLr = NaN;
+    let lastLr: number | undefined;
     for (const raw of history as Entry[]) {
       if (typeof raw !== 'object' || raw === null) continue;
       const epochFloat = num(raw['epoch']);
@@ -44,13 +44,13 @@ export const hfTrainerStateLogReader: ForeignLogReader = {
         if ('learning_rate' in raw) lastLr = num(raw['learning_rate']);
       }
       if ('eval_loss' in raw) {
-        const trainLoss = pending.length ? pending.reduce((s, v) => s + v, 0) / pending.length : NaN;
+        const trainLoss = pending.length ? pending.reduce((s, v) => s + v, 0) / pending.length : undefined;
         pending = [];
         epochs.push(
           epochMetrics(Math.max(1, Math.round(epochFloat)), {
             trainLoss,
             valLoss: raw['eval_loss'] === null ? NaN : num(raw['eval_loss']),
-            valAccuracy: 'eval_accuracy' in raw ? num(raw['eval_accuracy']) : NaN,
+            valAccuracy: 'eval_accuracy' in raw ? num(raw['eval_accuracy']) : undefined,
             learningRate: lastLr,
           }),
         );

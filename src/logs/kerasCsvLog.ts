@@ -15,8 +15,10 @@ const LR = ['lr', 'learning_rate'];
 
 export const kerasCsvLogReader: ForeignLogReader = {
   format: 'Keras CSVLogger',
+  // By content, not by name: CSVLogger writes whatever file name it is given (`training.log` in
+  // the Keras docs' own example).
   accepts(baseName, text) {
-    if (!baseName.toLowerCase().endsWith('.csv')) return false;
+    if (/\.jsonl?$/i.test(baseName)) return false;
     const header = (text.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((h) => h.trim());
     return header[0] === 'epoch' && header.includes('loss') && !header.includes('step');
   },
@@ -24,10 +26,10 @@ export const kerasCsvLogReader: ForeignLogReader = {
     const { header, rows } = parseCsvTable(text, file);
     const col = (names: readonly string[]): number => findColumn(header, names);
     const [epoch, loss, valLoss, acc, valAcc, lr] = [col(['epoch']), col(LOSS), col(VAL_LOSS), col(ACC), col(VAL_ACC), col(LR)];
-    const at = (row: readonly string[], i: number): number => (i < 0 ? NaN : metricValue(row[i]));
+    const at = (row: readonly string[], i: number): number | undefined => (i < 0 ? undefined : metricValue(row[i]));
     const epochs = rows.map((row, r) => {
       const e = at(row, epoch);
-      return epochMetrics(Number.isFinite(e) ? e + 1 : r + 1, {
+      return epochMetrics(e !== undefined && Number.isFinite(e) ? e + 1 : r + 1, {
         trainLoss: at(row, loss),
         valLoss: at(row, valLoss),
         trainAccuracy: at(row, acc),

@@ -29,7 +29,7 @@ export const lightningCsvLogReader: ForeignLogReader = {
     const { header, rows } = parseCsvTable(text, file);
     const col = (names: readonly string[]): number => findColumn(header, names);
     const c = { epoch: col(['epoch']), step: col(['step']), stepLoss: col(STEP_LOSS), epochLoss: col(EPOCH_LOSS), valLoss: col(VAL_LOSS), acc: col(ACC), valAcc: col(VAL_ACC), lr: col(LR), grad: col(GRAD) };
-    const at = (row: readonly string[], i: number): number => (i < 0 ? NaN : metricValue(row[i]));
+    const at = (row: readonly string[], i: number): number => (i < 0 ? NaN : (metricValue(row[i]) ?? NaN));
     const steps: LogStep[] = [];
     const byEpoch = new Map<number, { known: Partial<EpochMetrics>; stepLosses: number[] }>();
     const entry = (e: number): { known: Partial<EpochMetrics>; stepLosses: number[] } => {
@@ -60,7 +60,7 @@ export const lightningCsvLogReader: ForeignLogReader = {
     const epochs = [...byEpoch.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([e, { known, stepLosses }]) => {
-        const mean = stepLosses.length ? stepLosses.reduce((s, v) => s + v, 0) / stepLosses.length : NaN;
+        const mean = stepLosses.length ? stepLosses.reduce((s, v) => s + v, 0) / stepLosses.length : undefined;
         return epochMetrics(e, { ...known, trainLoss: known.trainLoss ?? mean });
       });
     const notes = c.valLoss < 0 ? ['no validation-loss column (val_loss) found: overfitting and calibration cannot be judged'] : [];

@@ -2,7 +2,7 @@
  * A training log read from disk, in one shape whatever wrote it, so the same detectors run on it.
  * Foreign logs have only some metrics: a missing one is NaN (detectors treat it as unknown).
  */
-import type { EpochMetrics, SplitOutputs } from '../engine/events';
+import type { EpochMetricName, EpochMetrics, SplitOutputs } from '../engine/events';
 import type { LossLensConfig } from '../config/types';
 import type { StepRecord } from '../run/records';
 
@@ -28,7 +28,20 @@ export interface LogStep extends StepRecord {
   readonly gradNormUnknown?: true;
 }
 
-/** An epoch record with every metric unknown except those given. */
-export function epochMetrics(epoch: number, known: Partial<EpochMetrics>): EpochMetrics {
-  return { epoch, trainLoss: NaN, valLoss: NaN, trainAccuracy: NaN, valAccuracy: NaN, learningRate: NaN, gradNorm: NaN, timeMs: NaN, ...known };
+const METRIC_NAMES: readonly EpochMetricName[] = ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy', 'learningRate', 'gradNorm', 'timeMs'];
+
+/**
+ * An epoch record from a log. A metric given as a number (NaN included: the log wrote "nan") was
+ * recorded; one missing or `undefined` (an empty cell, an absent column) was not, and is listed in
+ * `unrecorded` so detectors never mistake "not logged" for "blew up".
+ */
+export function epochMetrics(epoch: number, known: Partial<Record<EpochMetricName, number | undefined>>): EpochMetrics {
+  const values: Record<EpochMetricName, number> = { trainLoss: NaN, valLoss: NaN, trainAccuracy: NaN, valAccuracy: NaN, learningRate: NaN, gradNorm: NaN, timeMs: NaN };
+  const unrecorded: EpochMetricName[] = [];
+  for (const name of METRIC_NAMES) {
+    const v = known[name];
+    if (v === undefined) unrecorded.push(name);
+    else values[name] = v;
+  }
+  return { epoch, ...values, ...(unrecorded.length ? { unrecorded } : {}) };
 }

@@ -2,7 +2,7 @@
 import type { EpochMetrics } from '../../src/engine/events';
 
 export type MetricChartId = 'loss' | 'accuracy' | 'grad-norm' | 'learning-rate';
-export type EpochField = Exclude<keyof EpochMetrics, 'epoch' | 'timeMs'>;
+export type EpochField = Exclude<keyof EpochMetrics, 'epoch' | 'timeMs' | 'unrecorded'>;
 export type StepField = 'loss' | 'gradNorm' | 'learningRate';
 
 export interface SeriesDef {

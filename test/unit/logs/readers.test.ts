@@ -12,10 +12,26 @@ const FIX = 'test/fixtures/logs';
 describe('Keras CSVLogger', () => {
   test('epochs from 0 become 1-based; columns by name; "nan" is non-finite', () => {
     const log = kerasCsvLogReader.read('epoch,acc,loss,lr,val_acc,val_loss\n0,0.5,1.2,0.01,0.4,1.3\n1,0.6,nan,0.01,0.5,inf\n', 'k.csv');
-    assert.deepEqual(log.epochs[0], { epoch: 1, trainLoss: 1.2, valLoss: 1.3, trainAccuracy: 0.5, valAccuracy: 0.4, learningRate: 0.01, gradNorm: NaN, timeMs: NaN });
+    assert.deepEqual(log.epochs[0], { epoch: 1, trainLoss: 1.2, valLoss: 1.3, trainAccuracy: 0.5, valAccuracy: 0.4, learningRate: 0.01, gradNorm: NaN, timeMs: NaN, unrecorded: ['gradNorm', 'timeMs'] });
     assert.ok(Number.isNaN(log.epochs[1]!.trainLoss));
     assert.equal(log.epochs[1]!.valLoss, Infinity);
     assert.equal(log.steps.length, 0);
+  });
+
+  test('an empty cell is "not recorded", never a blow-up: validation every other epoch raises no flag', () => {
+    const text = 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.5,0.9,0.5,0.95\n1,0.6,0.8,,\n2,0.7,0.7,0.6,0.8\n3,0.75,0.6,,\n4,0.8,0.55,0.7,0.7\n';
+    const log = kerasCsvLogReader.read(text, 'training.log');
+    assert.deepEqual(log.epochs[1]!.unrecorded, ['valLoss', 'valAccuracy', 'learningRate', 'gradNorm', 'timeMs']);
+    assert.ok(Number.isNaN(log.epochs[1]!.valLoss));
+    assert.deepEqual(diagnoseTrainingLog(log).flags.filter((f) => f.severity !== 'info'), []);
+    // The same epoch with "nan" written out was measured and was not finite: that is an explosion.
+    const measured = kerasCsvLogReader.read(text.replace('1,0.6,0.8,,', '1,0.6,0.8,nan,nan'), 'training.log');
+    assert.ok(diagnoseTrainingLog(measured).flags.some((f) => f.kind === 'exploding-loss' && f.severity === 'error'));
+  });
+
+  test('recognized by content whatever its file name (CSVLogger writes training.log in the Keras docs)', () => {
+    assert.ok(kerasCsvLogReader.accepts('training.log', 'epoch,loss,val_loss\n0,1,1\n'));
+    assert.ok(!kerasCsvLogReader.accepts('metrics.jsonl', 'epoch,loss\n'));
   });
 
   test('recognized by its header; a NaN run is flagged as exploding loss', () => {
