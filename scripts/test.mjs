@@ -147,6 +147,8 @@ const LAYERS = {
   e2e() {
     const files = walk(path.join(root, 'test', 'e2e'), /\.test\.mjs$/).filter((f) => !filter || f.includes(filter)).sort();
     if (!files.length) return { passed: 0, failed: 1, detail: 'no test files' };
+    // Screenshots of this run only.
+    rmSync(path.join(root, 'test-results', 'e2e'), { recursive: true, force: true });
     // One editor at a time: each file starts its own code-server and Chromium (about 2 GB).
     return nodeTestFiles(files, ['--test-concurrency=1']);
   },

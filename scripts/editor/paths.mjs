@@ -29,6 +29,6 @@ export function editorPaths(dir = editorDir()) {
 }
 
 export function chromiumPath() {
-  if (process.env.LOSS_LENS_CHROMIUM) return process.env.LOSS_LENS_CHROMIUM;
+  if (process.env.LOSS_LENS_CHROMIUM) return existsSync(process.env.LOSS_LENS_CHROMIUM) ? process.env.LOSS_LENS_CHROMIUM : null;
   return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
 }

@@ -86,7 +86,11 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     if ((await container.getAttribute('aria-expanded')) !== 'true') await container.click();
     const run = page.locator('.pane-body .monaco-list-row', { hasText: RUN_NAME }).first();
     await run.waitFor({ timeout: WAIT_MS });
-    await page.locator('.pane-body .monaco-list-row', { hasText: FLAG_TITLE }).first().waitFor({ timeout: WAIT_MS });
+    // The run's flags are its children. A row first drawn while the run had no flag yet may stay
+    // collapsed: expand it as a user would, with its twistie.
+    const flagRow = page.locator('.pane-body .monaco-list-row', { hasText: FLAG_TITLE }).first();
+    if ((await run.getAttribute('aria-expanded')) === 'false') await run.locator('.monaco-tl-twistie').click();
+    await flagRow.waitFor({ timeout: WAIT_MS });
     await s.screenshot('sidebar-runs');
   });
 
