@@ -14,7 +14,10 @@ export const FLAG_TITLES: Readonly<Record<FlagKind, string>> = {
   'learning-rate': 'Learning rate',
 };
 
-/** The display name of a flag kind; an unknown kind (from a newer log) is shown as written. */
+/**
+ * The display name of a flag kind; an unknown kind (from a newer log or host) is shown with its id
+ * made readable. Pure and import-free beyond types: the webview bundles this file too.
+ */
 export function flagTitle(kind: FlagKind | string): string {
-  return (FLAG_TITLES as Record<string, string>)[kind] ?? kind;
+  return (FLAG_TITLES as Record<string, string>)[kind] ?? kind.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }

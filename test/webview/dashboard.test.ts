@@ -369,7 +369,7 @@ describe('dashboard webview in Chromium', () => {
     assert.ok(loss.annotations.some((a) => a.x === flag.epoch && a.label === `Overfitting (epoch ${flag.epoch})`));
     // Flags panel: the names people see; the first fix of the overfitting flag posts its indices.
     const titles = await page.page.locator('.ll-flag h3').allTextContents();
-    assert.deepEqual([...titles].sort(), ['Miscalibration', 'Overfitting', 'Possibly mislabeled rows']);
+    assert.deepEqual([...titles].sort(), ['Miscalibration', 'Overfitting', 'Suspected mislabeled rows']);
     await page.page.locator(`[data-testid="fix-${overfitting}-0"]`).click();
     assert.deepEqual((await page.posted()).at(-1), { type: 'fix/apply', runId: run.id, flagIndex: overfitting, fixIndex: 0, retrain: false });
     // Reliability diagram and figures from diagnostics.json.

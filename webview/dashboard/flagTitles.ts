@@ -1,26 +1,11 @@
 /**
- * The names people see for each flag kind (contract §4: "Overfitting", "Exploding loss",
- * "Miscalibration", ...). Kept here because the webview may import only types from src/diagnostics.
+ * Flag names and severity order for the dashboard. The names come from the one table the host, the
+ * CLI and the sidebar use (src/diagnostics/titles.ts, pure and listed in webview/tsconfig.json), so
+ * a flag is called the same everywhere a person meets it.
  */
-import type { FlagKind, Severity } from '../../src/diagnostics/types';
+import type { Severity } from '../../src/diagnostics/types';
 
-export const FLAG_TITLES: Readonly<Record<FlagKind, string>> = {
-  overfitting: 'Overfitting',
-  'exploding-loss': 'Exploding loss',
-  miscalibration: 'Miscalibration',
-  'dead-network': 'Dead network',
-  'dead-units': 'Dead units',
-  plateau: 'Plateau',
-  oscillation: 'Oscillating loss',
-  'class-imbalance': 'Class imbalance',
-  'mislabeled-rows': 'Possibly mislabeled rows',
-  'learning-rate': 'Learning rate',
-};
-
-/** Display name of a kind; unknown kinds (a newer host) are shown with their id made readable. */
-export function flagTitle(kind: string): string {
-  return (FLAG_TITLES as Record<string, string>)[kind] ?? kind.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
+export { FLAG_TITLES, flagTitle } from '../../src/diagnostics/titles';
 
 /** Errors first, then warnings, then information. */
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };

@@ -78,7 +78,7 @@ describe('thresholds and titles', () => {
     assert.equal(flagTitle('overfitting'), 'Overfitting');
     assert.equal(flagTitle('exploding-loss'), 'Exploding loss');
     assert.equal(flagTitle('miscalibration'), 'Miscalibration');
-    assert.equal(flagTitle('something-new'), 'something-new');
+    assert.equal(flagTitle('something-new'), 'Something new');
     assert.ok(Object.values(FLAG_TITLES).every((t) => /^[A-Z]/.test(t)));
   });
 
