@@ -49,25 +49,5 @@ export function noise(seed: number): () => number {
   };
 }
 
-import type { LossLensConfig } from '../../../src/config/types';
 
-/** The contract §1 defaults as a resolved config, with overrides merged one level deep. */
-export function config(over: Partial<{ [K in keyof LossLensConfig]: Partial<LossLensConfig[K]> | LossLensConfig[K] }> = {}): LossLensConfig {
-  const base: LossLensConfig = {
-    name: 'test',
-    seed: 0,
-    data: { source: 'iris', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 500, noise: 0.1 } },
-    model: { hidden: [32], activation: 'relu', dropout: 0, output: 'auto', init: 'he' },
-    loss: { labelSmoothing: 0, classWeights: 'none' },
-    optimizer: { type: 'adam', learningRate: 0.001, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
-    regularization: { l1: 0, l2: 0 },
-    training: { epochs: 50, batchSize: 32, gradientClip: null, earlyStopping: { patience: 10, minDelta: 0, restoreBest: true } },
-    diagnostics: {},
-  };
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = (base as unknown as Record<string, unknown>)[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? { ...b, ...v } : v;
-  }
-  return out as unknown as LossLensConfig;
-}
+export { config } from '../helpers/config';

@@ -3,35 +3,9 @@
  * directly (the engine tests do not depend on the data layer's loader).
  */
 import { readFileSync } from 'node:fs';
-import type { LossLensConfig } from '../../../src/config/types';
 import type { EncodedDataset, Split } from '../../../src/data/dataset';
 
-type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-/** The contract's defaults (§1). */
-export const DEFAULT_CONFIG: LossLensConfig = {
-  name: 'test',
-  seed: 0,
-  data: { source: 'test', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 500, noise: 0.1 } },
-  model: { hidden: [32], activation: 'relu', dropout: 0, output: 'auto', init: 'he' },
-  loss: { labelSmoothing: 0, classWeights: 'none' },
-  optimizer: { type: 'adam', learningRate: 0.001, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
-  regularization: { l1: 0, l2: 0 },
-  training: { epochs: 50, batchSize: 32, gradientClip: null, earlyStopping: { patience: 10, minDelta: 0, restoreBest: true } },
-  diagnostics: {},
-};
-
-export function config(patch: DeepPartial<LossLensConfig>): LossLensConfig {
-  return merge(DEFAULT_CONFIG, patch) as LossLensConfig;
-}
-
-function merge(base: unknown, patch: unknown): unknown {
-  if (patch === undefined) return base;
-  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) out[k] = merge(out[k], v);
-  return out;
-}
+export { DEFAULT_CONFIG, config } from '../helpers/config';
 
 export function split(x: readonly (readonly number[])[], y: readonly number[]): Split {
   return {
