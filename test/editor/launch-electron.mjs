@@ -63,7 +63,8 @@ export async function runInElectron(opts = {}) {
       });
     } catch (err) {
       // runTests rejects when the tests fail as well as when VS Code cannot start; the result file tells which.
-      exitCode = typeof err === 'number' ? err : 1;
+      // TestRunFailedError carries the editor's exit code.
+      exitCode = typeof err?.code === 'number' && err.code !== 0 ? err.code : 1;
       if (!existsSync(resultFile)) return { result: null, exitCode, error: `desktop VS Code did not run the suite: ${err instanceof Error ? err.message : err}` };
     }
     const result = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : null;
