@@ -33,6 +33,12 @@ export const EXPLODING_LOSS_DEFAULTS = {
    * the network may die right after it (then the median never sees it).
    */
   extremeChanceFactor: 30,
+  /**
+   * ...and this many times ln C is an error: a minibatch loss of 1000 ln C (logits hundreds to
+   * thousands of units wrong, e.g. 345,019 on raw wine features at SGD 0.1) is a numeric blow-up,
+   * not a rough start, and the network rarely survives it.
+   */
+  errorChanceFactor: 1000,
   /** Steps in the robust running level (median). */
   levelWindow: 5,
   /** Steps in the gradient-norm baseline (median). */
@@ -87,13 +93,14 @@ export class ExplodingLossDetector implements Detector {
     if (this.gradNorms.length > gw) this.gradNorms.splice(0, this.gradNorms.length - gw);
     const chance = this.chance();
     if (chance !== undefined && s.loss > this.t.extremeChanceFactor * chance) {
+      const blownUp = s.loss > this.t.errorChanceFactor * chance;
       this.emit(
-        'warning',
-        'extreme-step',
+        blownUp ? 'error' : 'warning',
+        blownUp ? 'blown-up-step' : 'extreme-step',
         s.epoch,
         s.step,
         `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× the ${fmt(chance)} of guessing uniformly: ` +
-          `the logits are tens of units wrong. This comes from unscaled inputs or a learning rate far too high; such a step can also kill ReLU units for good. ` +
+          `the correct class's logit trails the largest by about ${fmt(s.loss)} units. This comes from unscaled inputs or a learning rate far too high; such a step can also kill ReLU units for good. ` +
           `Try standardized inputs, a learning rate ${fmt(this.t.learningRateFactor)}× lower, or gradient clipping.`,
         { onsetEpoch: s.epoch, onsetStep: s.step, batch: s.batch, loss: s.loss, chanceLoss: chance, ratioToChance: s.loss / chance },
       );

@@ -40,6 +40,15 @@ export const MISLABELED_DEFAULTS = {
    * others within ±0.03 (wine recall 0.86 -> 0.83).
    */
   burnIn: 0.5,
+  /**
+   * AUM ranks rows by how the LEARNED structure pulls them, so it needs a model that learned some:
+   * the best eval-mode training accuracy must close at least this share of the gap between always
+   * predicting the majority class and fitting every row. A dead or collapsed network (say, stuck
+   * predicting one class after an explosion) pulls every other class's rows the wrong way and
+   * would name most of them. 0.25 keeps the noisy tables of the suite (diabetes: majority 0.65,
+   * training accuracy about 0.8) and silences the dead exploding-wine run (0.40, stuck at 0.40).
+   */
+  minLearnedShare: 0.25,
   /** Rows named in the message (all suspects are listed in suspectedMislabeled). */
   rowsInMessage: 5,
 };
@@ -117,8 +126,16 @@ export class MislabeledDetector implements Detector {
     return a.length - start >= 2 ? start : 0;
   }
 
+  /** Whether the model learned enough for margins to mean anything (see `minLearnedShare`). */
+  private learnedEnough(): boolean {
+    const counts = new Map<number, number>();
+    for (const y of this.labels!) counts.set(y, (counts.get(y) ?? 0) + 1);
+    const majority = Math.max(...counts.values()) / this.rows;
+    return Math.max(...this.agreement) >= majority + this.t.minLearnedShare * (1 - majority);
+  }
+
   finish(): void {
-    if (this.margins.length < this.t.minEpochs) return;
+    if (this.margins.length < this.t.minEpochs || !this.learnedEnough()) return;
     const names = this.env.ctx.classes;
     const name = (k: number) => names?.[k] ?? String(k);
     const out: SuspectedMislabeled[] = [];

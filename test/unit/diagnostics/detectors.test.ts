@@ -178,13 +178,22 @@ describe('suspected mislabeled rows (area under the margin)', () => {
   });
 
   test('sigmoid output: margin is z for the second class, -z for the first', () => {
-    const train = sigmoidOutputs([2, -2, -1, 3], [1, 0, 1, 0]);
+    // Rows 4-7 agree with their labels, so the model has learned something (see minLearnedShare).
+    const train = sigmoidOutputs([2, -2, -1, 3, 2, -2, 2, -2], [1, 0, 1, 0, 1, 0, 1, 0]);
     const s = new DiagnosticsSession({ classes: ['no', 'yes'] });
     for (let e = 1; e <= 3; e++) s.onEpoch({ metrics: metrics(e, 1, 1), validation: train, train });
     assert.deepEqual(s.finish().suspectedMislabeled, [
       { row: 3, label: 'no', suggested: 'yes', score: 3 },
       { row: 2, label: 'yes', suggested: 'no', score: 1 },
     ]);
+  });
+
+  test('a model that learned nothing beyond the majority class names no rows (a dead network)', () => {
+    // Always "no" (the majority, 5 of 8): every "yes" row has a negative margin, none is evidence.
+    const train = sigmoidOutputs([-3, -3, -3, -3, -3, -3, -3, -3], [1, 0, 1, 0, 1, 0, 0, 0]);
+    const s = new DiagnosticsSession({ classes: ['no', 'yes'] });
+    for (let e = 1; e <= 5; e++) s.onEpoch({ metrics: metrics(e, 1, 1), validation: train, train });
+    assert.deepEqual(s.finish().suspectedMislabeled, []);
   });
 
   test('without training outputs there are no suspects (logs read from disk)', () => {

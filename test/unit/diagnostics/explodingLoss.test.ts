@@ -26,6 +26,13 @@ describe('exploding loss (per step)', () => {
     for (const seed of [1, 2, 3]) assert.deepEqual(run(healthy(300, seed)), [], `seed ${seed}`);
   });
 
+  test('one step 30 ln C off is a warning; 1000 ln C off escalates it to an error', () => {
+    const steps = [step(1, 70.8, { epoch: 1, batch: 0 }), step(2, 345_019, { epoch: 1, batch: 1 }), step(3, 1.1, { epoch: 1, batch: 2 })];
+    const flags = run(steps).filter((f) => f.kind === 'exploding-loss');
+    assert.deepEqual(flags.map((f) => [f.severity, f.evidence['reason']]), [['warning', 'extreme-step'], ['error', 'blown-up-step']]);
+    assert.match(flags[1]!.message, /trails the largest by about 3\.45e\+5 units/);
+  });
+
   test('a NaN loss is an error naming the first step and batch', () => {
     const steps = healthy(120);
     steps[87] = { ...steps[87]!, loss: NaN };
