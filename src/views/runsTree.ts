@@ -90,7 +90,10 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     }
     const { run } = node;
     const item = new vscode.TreeItem(run.name, run.flags.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = run.id;
+    // VS Code keeps an item's collapsed state by id, so a row first drawn without flags (a leaf)
+    // would stay collapsed when its first flag arrives; a new id when it gains children lets
+    // `Expanded` take effect and the flags show without a click.
+    item.id = run.flags.length ? `${run.id}#flags` : run.id;
     item.description = runDescription(run);
     const worst = worstSeverity(run.flags.map((f) => f.severity));
     item.iconPath = run.state === 'completed' && worst && worst !== 'info' ? new vscode.ThemeIcon(SEVERITY_ICONS[worst].icon, new vscode.ThemeColor(SEVERITY_ICONS[worst].color)) : STATE_ICONS[run.state];
