@@ -111,4 +111,11 @@ describe('summary', () => {
       ].join('\n'),
     );
   });
+
+  test('a temperature at the edge of its search range is marked as no estimate', () => {
+    const report = (temperature: number) => formatDiagnostics({ flags: [], calibration: { ece: 0.03, mce: 0.4, brier: 0.01, bins: [], temperature, eceAfterTemperature: 0 }, suspectedMislabeled: [] });
+    assert.match(report(0.05), /T = 0\.05 would give ECE 0\.000 \(T is at the edge of its search range[^)]*do not apply it\)/);
+    assert.match(report(20), /edge of its search range/);
+    assert.doesNotMatch(report(1.5), /edge of its search range/);
+  });
 });
