@@ -14,7 +14,10 @@ import { flagTitle } from './diagnostics/titles';
 import { parseArgs, UsageError, USAGE, type Command } from './cli/args';
 import { EXIT, failsOn } from './cli/exitCodes';
 import { ProgressReporter } from './cli/progress';
-import { formatDiagnostics } from './cli/summary';
+import { formatDiagnostics, formatFlag } from './cli/summary';
+import { loadDataset } from './data/load';
+import { learningRateFlag, learningRateRangeTest } from './diagnostics/lrRangeTest';
+import { train as trainModel } from './engine/trainer';
 import { describeError, isBadInput } from './run/badInput';
 import { diagnosePath } from './run/diagnoseLog';
 import { isCliTrainingWorker, runCliTrainingWorker, trainInWorker, WorkerFailure } from './run/trainInWorker';
@@ -90,6 +93,29 @@ async function train(command: Extract<Command, { command: 'train' }>): Promise<n
   }
 }
 
+/** `lr-find`: the range test on the config's model and data (Smith 2017); prints the suggestion. */
+async function lrFind(command: Extract<Command, { command: 'lr-find' }>): Promise<number> {
+  const loaded = await loadConfigFile(command.config);
+  for (const warning of loaded.warnings ?? []) err(`warning: ${warning}`);
+  const data = await loadDataset(loaded.config, loaded.dir);
+  const current = loaded.config.optimizer.learningRate;
+  err(`Learning-rate range test on "${loaded.config.name}" (${loaded.config.optimizer.type}, batch ${loaded.config.training.batchSize}, ${data.train.rows} training rows)...`);
+  const result = learningRateRangeTest(loaded.config, data, trainModel);
+  if (command.json) {
+    out(JSON.stringify({ current, suggested: result.suggested, minimum: result.minimum, steepest: result.steepest, divergedAt: result.divergedAt, chanceLoss: result.chanceLoss, points: result.points }, null, 2));
+    return EXIT.ok;
+  }
+  for (const p of result.smoothed) err(`  lr ${p.learningRate.toExponential(2)}  smoothed loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss)}`);
+  const flag = learningRateFlag(result, current);
+  out(
+    flag
+      ? formatFlag(flag)
+      : `No learning rate to suggest: over the sweep (1e-6 to 10) the loss never fell clearly below ${result.chanceLoss.toFixed(3)}, the loss of guessing (ln ${data.classes.length}). ` +
+          `The network does not learn at any rate as configured: standardize the inputs (data.standardize), check the labels and features (now learning rate ${current}).`,
+  );
+  return EXIT.ok;
+}
+
 function diagnose(command: Extract<Command, { command: 'diagnose' }>): number {
   const { log, diagnostics } = diagnosePath(command.path);
   err(`${log.file}: read as ${log.format}, ${log.epochs.length} epoch${log.epochs.length === 1 ? '' : 's'}${log.steps.length ? `, ${log.steps.length} steps` : ''}`);
@@ -121,6 +147,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await train(command);
       case 'diagnose':
         return diagnose(command);
+      case 'lr-find':
+        return await lrFind(command);
       default: {
         const unknown: never = command;
         throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

@@ -8,6 +8,7 @@ import { FAIL_ON_LEVELS, type FailOn } from './exitCodes';
 export type Command =
   | { readonly command: 'train'; readonly config: string; readonly out?: string; readonly json: boolean; readonly failOn?: FailOn }
   | { readonly command: 'diagnose'; readonly path: string; readonly json: boolean; readonly failOn?: FailOn }
+  | { readonly command: 'lr-find'; readonly config: string; readonly json: boolean }
   | { readonly command: 'help' }
   | { readonly command: 'version' };
 
@@ -18,6 +19,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   loss-lens train CONFIG [--out DIR] [--json] [--fail-on warning|error]
   loss-lens diagnose PATH [--json] [--fail-on warning|error]
+  loss-lens lr-find CONFIG [--json]
   loss-lens --help | --version
 
 Commands:
@@ -25,6 +27,9 @@ Commands:
              (default: .losslens/runs/<time>-<name>/ beside the config) and print its diagnostics.
   diagnose   Run the same detectors on an existing log: a run folder or its metrics.jsonl, a Keras
              CSVLogger .csv, a Lightning metrics.csv, or a Hugging Face trainer_state.json.
+  lr-find    Learning-rate range test (Smith 2017, fastai's lr_find) on the config's model and
+             data: short training while the rate grows from 1e-6 to 10; suggests a rate. Writes
+             no run folder.
 
 Options:
   --out DIR          Write the run folder here instead.
@@ -37,10 +42,10 @@ Options:
 Exit status: 0 done; 1 unexpected error; 2 bad input (config, data, arguments); 3 --fail-on
 matched; 130 interrupted by Ctrl-C (the run folder keeps what was measured).`;
 
-const COMMANDS = ['train', 'diagnose'] as const;
+const COMMANDS = ['train', 'diagnose', 'lr-find'] as const;
 const OPTIONS: Record<string, { readonly value: boolean; readonly commands: readonly string[] }> = {
   '--out': { value: true, commands: ['train'] },
-  '--json': { value: false, commands: ['train', 'diagnose'] },
+  '--json': { value: false, commands: ['train', 'diagnose', 'lr-find'] },
   '--fail-on': { value: true, commands: ['train', 'diagnose'] },
 };
 
@@ -51,7 +56,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === undefined) throw new UsageError('missing command: "train" or "diagnose"');
   if (!(COMMANDS as readonly string[]).includes(command)) {
     const suggestion = closeMatch(command, COMMANDS);
-    throw new UsageError(`unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; use "train" or "diagnose"`);
+    throw new UsageError(`unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; use "train", "diagnose" or "lr-find"`);
   }
   const positional: string[] = [];
   const values: Record<string, string | true> = {};
@@ -79,7 +84,7 @@ export function parseArgs(argv: readonly string[]): Command {
       values[name] = true;
     }
   }
-  const what = command === 'train' ? 'CONFIG (a *.losslens.json file)' : 'PATH (a run folder or a log file)';
+  const what = command === 'diagnose' ? 'PATH (a run folder or a log file)' : 'CONFIG (a *.losslens.json file)';
   if (positional.length === 0) throw new UsageError(`${command} needs ${what}`);
   if (positional.length > 1) throw new UsageError(`${command} takes one ${what.split(' ')[0]}, got ${positional.length}: ${positional.join(' ')}`);
   let failOn: FailOn | undefined;
@@ -97,5 +102,6 @@ export function parseArgs(argv: readonly string[]): Command {
     const out = values['--out'];
     return { command: 'train', config: positional[0]!, ...(typeof out === 'string' ? { out } : {}), ...common };
   }
+  if (command === 'lr-find') return { command: 'lr-find', config: positional[0]!, json };
   return { command: 'diagnose', path: positional[0]!, ...common };
 }

@@ -33,6 +33,12 @@ export const LR_RANGE_DEFAULTS = {
   divergenceFactor: 4,
   /** fastai's classic suggestion: the minimum's rate divided by 10. */
   suggestionDivisor: 10,
+  /**
+   * No suggestion unless the lowest stage loss is below this fraction of chance level ln C: on raw
+   * features the first losses are huge and a rate that kills the network "improves" them down to
+   * chance (raw wine, SGD: minimum 1.09 = ln 3 at rate 10), which is no rate to recommend.
+   */
+  belowChance: 0.9,
 };
 
 export interface RangePoint {
@@ -107,6 +113,8 @@ export type TrainFunction = (
 
 export interface RangeTestResult extends RangeSuggestion {
   readonly points: readonly RangePoint[];
+  /** ln C: the loss of guessing uniformly. A sweep whose minimum is not below it suggests nothing. */
+  readonly chanceLoss: number;
 }
 
 /**
@@ -140,7 +148,13 @@ export function learningRateRangeTest(config: LossLensConfig, data: EncodedDatas
     const s = suggestLearningRate(points, o);
     if (s.divergedAt !== null) break;
   }
-  return { points, ...suggestLearningRate(points, o) };
+  const suggestion = suggestLearningRate(points, o);
+  const chance = Math.log(Math.max(2, data.classes.length));
+  // The raw stage losses, not the smoothed curve: with a few dozen stages the β = 0.98 average lags
+  // far behind (digits: raw 0.32, smoothed 2.2 at the same rate).
+  const lowest = Math.min(...points.map((p) => (Number.isFinite(p.loss) ? p.loss : Infinity)));
+  const learned = lowest < o.belowChance * chance;
+  return { points, ...suggestion, ...(learned ? {} : { suggested: null }), chanceLoss: chance };
 }
 
 /** The result as an `info` flag with a one-click fix, for the CLI / editor to show. */

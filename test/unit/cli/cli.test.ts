@@ -191,3 +191,28 @@ describe('Ctrl-C', () => {
     for (const f of ['config.json', 'diagnostics.json', 'predictions.csv', 'model.json']) assert.ok(existsSync(path.join(out, f)), f);
   });
 });
+
+describe('lr-find: the learning-rate range test (Smith 2017)', () => {
+  test('suggests a rate on a config that learns, as a flag with a fix; --json gives the sweep', () => {
+    const r = cli(['lr-find', 'examples/iris.losslens.json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Suggested learning rate: [\d.e-]+ \(the minimum \/ 10, fastai's rule\); now 0\.01\./);
+    assert.match(r.stdout, /fix: Set the learning rate to [\d.e-]+ \[optimizer\.learningRate = [\d.e-]+\]/);
+    const json = JSON.parse(cli(['lr-find', 'examples/iris.losslens.json', '--json']).stdout) as { suggested: number; points: { learningRate: number; loss: number }[] };
+    assert.ok(json.suggested > 1e-4 && json.suggested < 1, `suggested ${json.suggested}`);
+    assert.ok(json.points.length >= 10 && json.points.every((p, i, a) => i === 0 || p.learningRate > a[i - 1]!.learningRate));
+  });
+
+  test('suggests nothing when no rate gets the loss below chance (raw features that kill the network)', () => {
+    const r = cli(['lr-find', 'examples/exploding.losslens.json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /No learning rate to suggest: .* never fell clearly below 1\.099, the loss of guessing \(ln 3\)/);
+  });
+
+  test('bad input exits 2 naming the file', () => {
+    const r = cli(['lr-find', 'nope.losslens.json']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /nope\.losslens\.json/);
+    assert.doesNotMatch(r.stderr, STACK);
+  });
+});

@@ -15,6 +15,8 @@ describe('arguments', () => {
     assert.deepEqual(parseArgs(['diagnose', 'runs/x']), { command: 'diagnose', path: 'runs/x', json: false });
     assert.deepEqual(parseArgs(['train', 'x', '-h']), { command: 'help' });
     assert.deepEqual(parseArgs(['--version']), { command: 'version' });
+    assert.deepEqual(parseArgs(['lr-find', 'a.losslens.json', '--json']), { command: 'lr-find', config: 'a.losslens.json', json: true });
+    assert.throws(() => parseArgs(['lr-find', 'a.losslens.json', '--out', 'd']), /unknown option "--out" for lr-find/);
   });
 
   test('mistakes are UsageErrors that say what to type', () => {
