@@ -2,12 +2,36 @@
  * Picks the reader for a path `loss-lens diagnose` (or the extension's "Open Run") is given: a run
  * folder, a metrics.jsonl, or another trainer's log, by file name and then by content.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LogError } from './errors';
 import { readMetricsJsonlLog, readRunFolderLog } from './runFolderLog';
 import type { TrainingLog } from './trainingLog';
 import { FOREIGN_READERS } from './foreignReaders';
+import { folderSplit, isEventFileName, readTensorBoardLog } from './tensorboardLog';
+
+/**
+ * The TensorBoard event files of a run folder: its own, and those in split-named subfolders
+ * (Keras's TensorBoard callback writes logs/train/ and logs/validation/). Sorted by path, so a
+ * resumed run's later file (its name holds the creation time) is read last.
+ */
+function eventFilesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isFile() && isEventFileName(entry.name)) found.push(p);
+    else if (entry.isDirectory() && folderSplit(entry.name)) {
+      for (const sub of readdirSync(p, { withFileTypes: true })) if (sub.isFile() && isEventFileName(sub.name)) found.push(path.join(p, sub.name));
+    }
+  }
+  return found.sort();
+}
+
+const readEventFiles = (files: readonly string[], source: string): TrainingLog =>
+  readTensorBoardLog(
+    files.map((f) => ({ file: f, bytes: readFileSync(f) })),
+    source,
+  );
 
 export function readTrainingLog(file: string): TrainingLog {
   if (!existsSync(file)) throw new LogError('no such file or folder', file);
@@ -15,18 +39,21 @@ export function readTrainingLog(file: string): TrainingLog {
     if (existsSync(path.join(file, 'metrics.jsonl'))) return readRunFolderLog(file);
     const known = ['trainer_state.json', 'metrics.csv'].map((n) => path.join(file, n)).find((p) => existsSync(p));
     if (known) return readTrainingLog(known);
-    throw new LogError('not a run folder (no metrics.jsonl) and no known log inside', file);
+    const events = eventFilesIn(file);
+    if (events.length) return readEventFiles(events, file);
+    throw new LogError('not a run folder (no metrics.jsonl) and no known log inside (trainer_state.json, metrics.csv, TensorBoard events.out.tfevents.* files)', file);
   }
   // A metrics.jsonl inside a run folder is read with its folder: config and predictions give the
   // detectors the classes (chance level) and the final calibration.
   if (path.basename(file) === 'metrics.jsonl' && existsSync(path.join(path.dirname(file), 'config.json'))) return readRunFolderLog(path.dirname(file));
   if (file.endsWith('.jsonl')) return readMetricsJsonlLog(file);
+  if (isEventFileName(path.basename(file))) return readEventFiles([file], file);
   const text = readFileSync(file, 'utf8');
   for (const reader of FOREIGN_READERS) {
     if (reader.accepts(path.basename(file), text)) return reader.read(text, file);
   }
   throw new LogError(
-    'not a log loss-lens can read: expected a run folder, a metrics.jsonl, a Keras CSVLogger .csv, a Lightning metrics.csv or a Hugging Face trainer_state.json',
+    'not a log loss-lens can read: expected a run folder, a metrics.jsonl, a Keras CSVLogger .csv, a Lightning metrics.csv, a Hugging Face trainer_state.json or TensorBoard event files (events.out.tfevents.* or their folder)',
     file,
   );
 }

@@ -1,0 +1,212 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Root } from 'protobufjs/light';
+import { readTrainingLog } from '../../../src/logs/readLog';
+import { kerasCsvLogReader } from '../../../src/logs/kerasCsvLog';
+import { crc32c, maskedCrc32c, readTfRecords } from '../../../src/logs/tfRecord';
+import { readTensorBoardLog, tagRole } from '../../../src/logs/tensorboardLog';
+import { diagnoseTrainingLog } from '../../../src/run/diagnoseLog';
+
+// The writer side, independent of the reader: its own protobuf descriptor (field ids from
+// tensorflow's event.proto / summary.proto / tensor.proto, snake_case as there, plus fields the
+// reader ignores: metadata, histograms) and its own bit-by-bit CRC-32C.
+const WRITER = Root.fromJSON({
+  nested: {
+    Event: { fields: { wall_time: { type: 'double', id: 1 }, step: { type: 'int64', id: 2 }, file_version: { type: 'string', id: 3 }, summary: { type: 'Summary', id: 5 } } },
+    Summary: { fields: { value: { rule: 'repeated', type: 'Value', id: 1 } } },
+    Value: { fields: { tag: { type: 'string', id: 1 }, simple_value: { type: 'float', id: 2 }, tensor: { type: 'TensorProto', id: 8 }, metadata: { type: 'SummaryMetadata', id: 9 } } },
+    SummaryMetadata: { fields: { plugin_data: { type: 'PluginData', id: 1 } } },
+    PluginData: { fields: { plugin_name: { type: 'string', id: 1 } } },
+    TensorProto: { fields: { dtype: { type: 'int32', id: 1 }, tensor_shape: { type: 'Shape', id: 2 }, tensor_content: { type: 'bytes', id: 4 }, float_val: { rule: 'repeated', type: 'float', id: 5 }, double_val: { rule: 'repeated', type: 'double', id: 6 } } },
+    Shape: { fields: { dim: { rule: 'repeated', type: 'Dim', id: 2 } } },
+    Dim: { fields: { size: { type: 'int64', id: 1 } } },
+  },
+});
+const EventType = WRITER.lookupType('Event');
+
+function bitwiseCrc32c(bytes: Uint8Array): number {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+const masked = (bytes: Uint8Array): number => {
+  const c = bitwiseCrc32c(bytes);
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
+};
+
+function frame(data: Uint8Array): Buffer {
+  const head = Buffer.alloc(12);
+  head.writeBigUInt64LE(BigInt(data.length), 0);
+  head.writeUInt32LE(masked(head.subarray(0, 8)), 8);
+  const foot = Buffer.alloc(4);
+  foot.writeUInt32LE(masked(data), 0);
+  return Buffer.concat([head, data, foot]);
+}
+
+type Val = { tag: string } & ({ simple: number } | { f32Content: number } | { floatVal: number } | { histogram: true });
+function event(step: number, wallTime: number, values: Val[]): Buffer {
+  const value = values.map((v) => {
+    if ('simple' in v) return { tag: v.tag, simple_value: v.simple };
+    if ('histogram' in v) return { tag: v.tag, tensor: { dtype: 2, tensor_shape: { dim: [{ size: 2 }, { size: 3 }] }, double_val: [0, 1, 2, 1, 2, 3] } };
+    const content = Buffer.alloc(4);
+    if ('f32Content' in v) content.writeFloatLE(v.f32Content, 0);
+    const tensor = 'f32Content' in v ? { dtype: 1, tensor_shape: {}, tensor_content: content } : { dtype: 1, tensor_shape: {}, float_val: [v.floatVal] };
+    return { tag: v.tag, tensor, metadata: { plugin_data: { plugin_name: 'scalars' } } };
+  });
+  return frame(EventType.encode(EventType.fromObject({ wall_time: wallTime, step, summary: { value } })).finish());
+}
+const header = (): Buffer => frame(EventType.encode(EventType.fromObject({ wall_time: 1.7e9, file_version: 'brain.Event:2' })).finish());
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'losslens-tb-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The Keras overfitting fixture, as Keras's TensorBoard callback would have logged it. */
+const kerasCsv = kerasCsvLogReader.read(readFileSync('test/fixtures/logs/keras_overfit.csv', 'utf8'), 'keras_overfit.csv');
+function writeKerasLayout(dir: string): void {
+  mkdirSync(path.join(dir, 'train'), { recursive: true });
+  mkdirSync(path.join(dir, 'validation'), { recursive: true });
+  const train = [header()];
+  const val = [header()];
+  kerasCsv.epochs.forEach((m, i) => {
+    const t = 1.7e9 + 10 * i;
+    train.push(event(i, t, [{ tag: 'epoch_loss', f32Content: m.trainLoss }, { tag: 'epoch_accuracy', f32Content: m.trainAccuracy }, { tag: 'epoch_learning_rate', f32Content: m.learningRate }]));
+    train.push(event(i, t, [{ tag: 'dense/kernel_0', histogram: true }, { tag: 'epoch_steps_per_second', f32Content: 40 }]));
+    val.push(event(i, t + 1, [{ tag: 'epoch_loss', floatVal: m.valLoss }, { tag: 'epoch_accuracy', floatVal: m.valAccuracy }]));
+  });
+  writeFileSync(path.join(dir, 'train', 'events.out.tfevents.1700000000.host.123.0.v2'), Buffer.concat(train));
+  writeFileSync(path.join(dir, 'validation', 'events.out.tfevents.1700000001.host.123.1.v2'), Buffer.concat(val));
+}
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+
+describe('TFRecord framing', () => {
+  test('CRC-32C matches the check value of RFC 3720 / the Castagnoli catalogue', () => {
+    const digits = new TextEncoder().encode('123456789');
+    assert.equal(crc32c(digits), 0xe3069283);
+    assert.equal(bitwiseCrc32c(digits), 0xe3069283);
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff);
+    assert.equal(maskedCrc32c(bytes), masked(bytes));
+  });
+
+  test('a flipped byte is corruption named with file and byte offset; a cut-short last record is skipped', () => {
+    const records = [header(), event(0, 1, [{ tag: 'loss', simple: 1 }]), event(1, 2, [{ tag: 'loss', simple: 0.5 }])];
+    const whole = Buffer.concat(records);
+    assert.equal(readTfRecords(whole, 'f').records.length, 3);
+    const second = records[0]!.length;
+    const dataFlip = Buffer.from(whole);
+    dataFlip[second + 14]! ^= 0x01;
+    assert.throws(() => readTfRecords(dataFlip, 'run/events.out.tfevents.1'), (e: Error) => e.name === 'LogError' && e.message === `run/events.out.tfevents.1: corrupt TFRecord at byte offset ${second}: the data's CRC-32C does not match`);
+    const lengthFlip = Buffer.from(whole);
+    lengthFlip[second]! ^= 0x01;
+    assert.throws(() => readTfRecords(lengthFlip, 'g'), new RegExp(`^LogError: g: corrupt TFRecord at byte offset ${second}: the length's`));
+    for (const cut of [1, 5, 12, 20, records[2]!.length - 1]) {
+      const partial = whole.subarray(0, whole.length - cut);
+      assert.deepEqual(readTfRecords(partial, 'f').records.length, 2, `cut ${cut}`);
+      assert.equal(readTfRecords(partial, 'f').truncatedAt, second + records[1]!.length);
+    }
+  });
+});
+
+describe('TensorBoard event files', () => {
+  test('tags: what, split and granularity, case-insensitively', () => {
+    assert.deepEqual(tagRole('Loss/train', undefined), { kind: 'loss', split: 'train', perStep: false, words: 2 });
+    assert.deepEqual(tagRole('epoch_loss', 'val'), { kind: 'loss', split: 'val', perStep: false, words: 2 });
+    assert.equal(tagRole('VAL_LOSS', undefined)?.split, 'val');
+    assert.equal(tagRole('Accuracy/Validation', undefined)?.kind, 'acc');
+    assert.equal(tagRole('batch_loss', 'train')?.perStep, true);
+    assert.equal(tagRole('Loss/train_step', undefined)?.perStep, true);
+    assert.equal(tagRole('train_loss_epoch', undefined)?.perStep, false);
+    assert.equal(tagRole('epoch_learning_rate', 'train')?.kind, 'lr');
+    assert.equal(tagRole('epoch_steps_per_second', 'train'), undefined);
+  });
+
+  test('Keras train/ + validation/ layout: the same epochs as its CSVLogger, overfitting flagged at the val-loss minimum', () => {
+    const dir = path.join(tmp, 'keras-logs');
+    writeKerasLayout(dir);
+    const log = readTrainingLog(dir);
+    assert.equal(log.format, 'TensorBoard event files');
+    assert.equal(log.epochs.length, kerasCsv.epochs.length);
+    log.epochs.forEach((m, i) => {
+      const want = kerasCsv.epochs[i]!;
+      assert.equal(m.epoch, want.epoch);
+      for (const k of ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy', 'learningRate'] as const) assert.ok(close(m[k], want[k]), `epoch ${m.epoch} ${k}: ${m[k]} vs ${want[k]}`);
+      assert.deepEqual(m.unrecorded, ['gradNorm', 'timeMs']);
+    });
+    assert.equal(log.steps.length, 0);
+    // The histogram is not a scalar: skipped silently; an unknown scalar is named.
+    assert.ok(log.notes.includes('scalars not used: epoch_steps_per_second'), log.notes.join('\n'));
+    const flag = diagnoseTrainingLog(log).flags.find((f) => f.kind === 'overfitting');
+    assert.ok(flag);
+    const minimum = kerasCsv.epochs.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
+    assert.equal(flag.evidence.onsetEpoch, minimum.epoch);
+  });
+
+  test('PyTorch SummaryWriter single file: per-step loss becomes steps, epoch scalars at step = epoch from 0', () => {
+    const dir = path.join(tmp, 'runs', 'exp1');
+    mkdirSync(dir, { recursive: true });
+    const parts = [header()];
+    const stepsPerEpoch = 4;
+    let t = 1.7e9;
+    for (let e = 0; e < 3; e++) {
+      for (let b = 0; b < stepsPerEpoch; b++) parts.push(event(e * stepsPerEpoch + b, (t += 1), [{ tag: 'Loss/train_step', simple: 1 - 0.1 * e - 0.01 * b }]));
+      parts.push(event(e, (t += 1), [{ tag: 'Loss/train', simple: 0.9 - 0.1 * e }, { tag: 'Loss/val', simple: 1 - 0.05 * e }]));
+      parts.push(event(e, t, [{ tag: 'Accuracy/val', simple: 0.5 + 0.1 * e }]));
+    }
+    const file = path.join(dir, 'events.out.tfevents.1700000000.host.42.0');
+    writeFileSync(file, Buffer.concat(parts));
+    for (const log of [readTrainingLog(dir), readTrainingLog(file)]) {
+      assert.equal(log.format, 'TensorBoard event files');
+      assert.deepEqual(log.epochs.map((m) => m.epoch), [1, 2, 3]);
+      assert.ok(close(log.epochs[2]!.trainLoss, 0.7));
+      assert.ok(close(log.epochs[1]!.valLoss, 0.95));
+      assert.ok(close(log.epochs[0]!.valAccuracy, 0.5));
+      assert.deepEqual(log.epochs[0]!.unrecorded, ['trainAccuracy', 'learningRate', 'gradNorm', 'timeMs']);
+      assert.equal(log.steps.length, 12);
+      assert.deepEqual(log.steps.map((s) => s.epoch), [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+      assert.deepEqual({ ...log.steps[5]!, loss: Math.round(log.steps[5]!.loss * 1e6) / 1e6 }, { step: 6, epoch: 2, loss: 0.89, gradNorm: NaN, gradNormUnknown: true });
+    }
+    // Still being written: the last record cut short is skipped with a note, the rest is read.
+    writeFileSync(file, Buffer.concat(parts).subarray(0, -7));
+    const partial = readTrainingLog(file);
+    assert.equal(partial.epochs.length, 3);
+    assert.ok(Number.isNaN(partial.epochs[2]!.valAccuracy) && partial.epochs[2]!.unrecorded?.includes('valAccuracy'));
+    assert.ok(partial.notes.some((n) => n.includes('skipped a partly written last record at byte offset')));
+  });
+
+  test('"Loss/train" at every global step next to per-epoch "Loss/val" is read as per-step loss', () => {
+    const parts = [header()];
+    let t = 1.7e9;
+    for (let e = 0; e < 4; e++) {
+      for (let b = 0; b < 5; b++) parts.push(event(e * 5 + b, (t += 1), [{ tag: 'Loss/train', simple: 2 - e - 0.1 * b }]));
+      parts.push(event(e, (t += 1), [{ tag: 'Loss/val', simple: 1.5 }]));
+    }
+    const log = readTensorBoardLog([{ file: 'runs/x/events.out.tfevents.1', bytes: Buffer.concat(parts) }], 'runs/x');
+    assert.equal(log.steps.length, 20);
+    assert.equal(log.epochs.length, 4);
+    assert.ok(close(log.epochs[1]!.trainLoss, 1 - 0.2), 'the mean of the epoch\'s step losses');
+    assert.ok(log.notes.some((n) => n.includes('per-step')));
+  });
+
+  test('a corrupt record read through readTrainingLog names the file and offset', () => {
+    const dir = path.join(tmp, 'corrupt');
+    writeKerasLayout(dir);
+    const file = path.join(dir, 'validation', 'events.out.tfevents.1700000001.host.123.1.v2');
+    const bytes = readFileSync(file);
+    const offset = header().length;
+    bytes[offset + 20]! ^= 0xff;
+    writeFileSync(file, bytes);
+    assert.throws(() => readTrainingLog(dir), (e: Error) => e.name === 'LogError' && e.message.startsWith(`${file}: corrupt TFRecord at byte offset ${offset}`));
+  });
+
+  test('a folder with no log in it names TensorBoard among what it looked for', () => {
+    const dir = path.join(tmp, 'empty');
+    mkdirSync(dir, { recursive: true });
+    assert.throws(() => readTrainingLog(dir), /TensorBoard events\.out\.tfevents/);
+  });
+});
