@@ -26,7 +26,8 @@ Commands:
   train      Train the model a *.losslens.json describes, show progress, write the run folder
              (default: .losslens/runs/<time>-<name>/ beside the config) and print its diagnostics.
   diagnose   Run the same detectors on an existing log: a run folder or its metrics.jsonl, a Keras
-             CSVLogger .csv, a Lightning metrics.csv, or a Hugging Face trainer_state.json.
+             CSVLogger .csv, a Lightning metrics.csv, a Hugging Face trainer_state.json, or
+             TensorBoard event files (events.out.tfevents.*, or their folder).
   lr-find    Learning-rate range test (Smith 2017, fastai's lr_find) on the config's model and
              data: short training while the rate grows from 1e-6 to 10; suggests a rate. Writes
              no run folder.

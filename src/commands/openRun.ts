@@ -1,7 +1,7 @@
 /**
  * `lossLens.openRun`: shows a run folder (written by the extension or by `loss-lens train`) in the
  * dashboard, or another trainer's log (Keras CSVLogger, Lightning metrics.csv, Hugging Face
- * trainer_state.json, a bare metrics.jsonl) read and diagnosed exactly as `loss-lens diagnose` does.
+ * trainer_state.json, TensorBoard event files, a bare metrics.jsonl) read and diagnosed exactly as `loss-lens diagnose` does.
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
@@ -21,7 +21,7 @@ export async function openRunCommand(s: Services, arg?: unknown): Promise<RunRec
       canSelectFolders: true,
       canSelectMany: false,
       openLabel: 'Open Run',
-      title: 'A Loss Lens run folder, or a training log (metrics.jsonl, CSV)',
+      title: 'A Loss Lens run folder, or a training log (metrics.jsonl, Keras or Lightning CSV, trainer_state.json, TensorBoard events)',
       ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
     });
     target = picked?.[0]?.fsPath;
