@@ -7,17 +7,8 @@ import type { Calibration, Flag } from '../../src/diagnostics/types';
 import type { EpochMetrics, StepStats } from '../../src/engine/events';
 import type { RunSnapshot } from '../../src/protocol/webview';
 
-/** Small deterministic generator (mulberry32), so every run of the tests sees the same curves. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { noise as rng } from '../unit/helpers/noise';
+import { noise as rng } from '../unit/helpers/noise';
 
 export interface SyntheticRun {
   readonly steps: StepStats[];

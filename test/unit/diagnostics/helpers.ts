@@ -37,17 +37,7 @@ export function step(stepNo: number, loss: number, over: Partial<StepStats> = {}
   return { step: stepNo, epoch: 1, batch: stepNo - 1, loss, gradNorm: 1, layerGradNorms: [1], deadFractions: [0.1], learningRate: 0.001, timeMs: 1, ...over };
 }
 
-/** A small deterministic PRNG for noise in constructed streams (mulberry32). */
-export function noise(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { noise } from '../helpers/noise';
 
 
 export { config } from '../helpers/config';
