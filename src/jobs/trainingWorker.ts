@@ -14,7 +14,6 @@ import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 import type { TrainingWorkerData } from './trainingJob';
 import { ReadingBatcher } from './readingBatcher';
 import { runTraining } from '../run/runTraining';
-import { computeCalibration } from '../diagnostics/calibration';
 import type { Calibration } from '../diagnostics/types';
 import { ConfigError } from '../config/errors';
 import { DataError } from '../data/dataset';
@@ -89,9 +88,10 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
           stepsPerEpoch: info.stepsPerEpoch,
         }),
       onStep: (step) => batcher.addStep({ ...step, layerGradNorms: [...step.layerGradNorms], deadFractions: [...step.deadFractions] }),
-      onEpoch: (event) => {
-        // The reliability diagram is drawn live per epoch; computing it here keeps the host idle.
-        calibration = computeCalibration(event.validation);
+      onEpoch: (event, live) => {
+        // The reliability diagram is drawn live per epoch from the session's calibration (computed
+        // once per epoch in the worker, so the host stays idle).
+        calibration = live ?? undefined;
         batcher.addEpoch({ ...event.metrics });
       },
       onFlag: (flag) => {

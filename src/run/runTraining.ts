@@ -14,7 +14,7 @@ import type { LossLensConfig } from '../config/types';
 import { loadDataset } from '../data/load';
 import type { EncodedDataset } from '../data/dataset';
 import { DiagnosticsSession } from '../diagnostics/session';
-import type { DiagnosticsReport, Flag } from '../diagnostics/types';
+import type { Calibration, DiagnosticsReport, Flag } from '../diagnostics/types';
 import type { EpochEvent, StepStats, StopReason, TrainingSummary } from '../engine/events';
 import { parseModelJson, type ModelJson } from '../engine/modelJson';
 import { train } from '../engine/trainer';
@@ -47,7 +47,8 @@ export interface RunTrainingOptions {
   readonly shouldStop?: () => boolean;
   readonly onStart?: (info: RunStartInfo) => void;
   readonly onStep?: (step: StepStats) => void;
-  readonly onEpoch?: (event: EpochEvent) => void;
+  /** With the diagnostics session's live validation calibration of this epoch (computed once, here). */
+  readonly onEpoch?: (event: EpochEvent, calibration: Calibration | null) => void;
   readonly onFlag?: (flag: Flag) => void;
   /** Write step records to metrics.jsonl (default true). */
   readonly stepRecords?: boolean;
@@ -174,7 +175,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
         onEpoch: (event) => {
           writer.epoch(event.metrics);
           session.onEpoch(event);
-          options.onEpoch?.(event);
+          options.onEpoch?.(event, session.calibration());
         },
       },
       { recordTrainOutputs: true, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}), ...(initialModel ? { initialModel } : {}) },
