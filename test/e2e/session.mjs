@@ -74,15 +74,26 @@ export async function openSession({ workspaceDir = path.join(root, 'test', 'edit
 
 /** Runs a palette command by its title, as a user would: F1, type, pick the row, Enter. */
 export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator(sel.quickInput);
-  await input.waitFor();
-  await input.fill(`>${title}`);
   // Fuzzy matching may rank another command first ("New Training Config" for "Train"): click the
   // row whose label is exactly the title.
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const row = page.locator(sel.quickRow).filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-  await row.waitFor();
+  // Under load the palette can take the typed text before it has switched to command mode (or
+  // show a list computed before the extension's commands were in): close it and type again, as a
+  // person would, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator(sel.quickInput);
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await row.click();
 }
 
