@@ -16,6 +16,7 @@ import { EXAMPLE_DATASETS } from './configTemplate';
 import { createExampleConfig } from './newConfig';
 import { requireTrust } from './trust';
 import type { Services } from './services';
+import { log } from '../views/log';
 
 /** Options for programmatic use (tests, "apply and train again"). */
 export interface TrainOptions {
@@ -35,8 +36,9 @@ export async function trainCommand(s: Services, arg?: unknown, options: TrainOpt
 async function resolveConfigUri(s: Services, arg: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string' && arg.endsWith(CONFIG_FILE_SUFFIX)) return vscode.Uri.file(arg);
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && active.fileName.endsWith(CONFIG_FILE_SUFFIX)) return active.uri;
+  const active = activeConfigUri();
+  if (active) return active;
+  log()?.info('train: no config is open in the active editor, asking which one to train');
   const configs = await s.configsTree.list();
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; example?: string };
   const items: Item[] = [
@@ -48,6 +50,20 @@ async function resolveConfigUri(s: Services, arg: unknown): Promise<vscode.Uri |
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   if (picked.example) return createExampleConfig(picked.example, { open: true });
+  return undefined;
+}
+
+/**
+ * The config the user is looking at: the active text editor's document, or else the active tab's
+ * file. The tab comes first on screen: a file just opened shows its tab before its text model is
+ * loaded and reported to the extension host (seconds on a busy remote), and a user who runs
+ * "Train" then means that file, not a question about which config.
+ */
+function activeConfigUri(): vscode.Uri | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc?.fileName.endsWith(CONFIG_FILE_SUFFIX)) return doc.uri;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText && input.uri.path.endsWith(CONFIG_FILE_SUFFIX)) return input.uri;
   return undefined;
 }
 
