@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromiumLaunchOptions, copyWorkspace, freePort, makeScratch, removeScratch } from '../../scripts/editor/codeServer.mjs';
 import { chromiumPath } from '../../scripts/editor/paths.mjs';
 import { artifacts, openFile, root, runCommand, sel } from './session.mjs';
+import { explained } from './workbenchState.mjs';
 
 const WAIT_MS = 60_000;
 
@@ -62,7 +63,10 @@ describe('npm start: Loss Lens in the browser editor on the examples', { timeout
     if (scratch) removeScratch(scratch);
   });
 
-  it('prints a loopback URL whose page shows the examples in the Loss Lens view', async () => {
+  /** npm start's editor keeps its logs to itself: a failed step reports what the page showed. */
+  const step = (fn) => () => explained(page, undefined, fn);
+
+  it('prints a loopback URL whose page shows the examples in the Loss Lens view', step(async () => {
     assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
     await page.goto(url);
     await page.locator(sel.statusBar).waitFor({ timeout: WAIT_MS });
@@ -70,15 +74,15 @@ describe('npm start: Loss Lens in the browser editor on the examples', { timeout
     for (const name of ['iris', 'overfitting', 'exploding']) {
       await page.locator('.pane-body .monaco-list-row', { hasText: name }).first().waitFor({ timeout: WAIT_MS });
     }
-  });
+  }));
 
-  it('trains the iris example from the palette', async () => {
+  it('trains the iris example from the palette', step(async () => {
     await openFile(page, 'iris.losslens.json');
     await runCommand(page, 'Loss Lens: Train');
     const readout = page.locator(sel.statusItem, { hasText: /\d+\/60 loss .+ val / }).first();
     await readout.waitFor({ timeout: WAIT_MS });
     await page.screenshot({ path: path.join(artifacts, 'quick-start-iris.png') });
-  });
+  }));
 
   it('stops the editor on Ctrl-C and exits cleanly', async () => {
     start.kill('SIGINT');

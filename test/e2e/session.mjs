@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumLaunchOptions, copyWorkspace, makeScratch, removeScratch, startCodeServer } from '../../scripts/editor/codeServer.mjs';
 import { ensureEditor } from '../../scripts/editor/install.mjs';
+import { explained } from './workbenchState.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const artifacts = path.join(root, 'test-results', 'e2e');
@@ -57,6 +58,8 @@ export async function openSession({ workspaceDir = path.join(root, 'test', 'edit
     workspace,
     consoleErrors,
     url: `${server.url}/?folder=${encodeURI(workspace)}`,
+    /** Runs one UI step; a failure's message carries what the editor showed (CI keeps only logs). */
+    step: (fn) => explained(page, server.userData, fn),
     /** Saves a numbered PNG under test-results/e2e/ and returns its path. */
     async screenshot(name) {
       shot += 1;
@@ -106,4 +109,6 @@ export async function openFile(page, name) {
   await page.locator(sel.quickRow, { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab[aria-label*="${name}"]`).first().waitFor();
+  // A person reads the file before acting on it: wait for its text, not just its tab.
+  await page.locator('.part.editor .monaco-editor .view-lines .view-line').first().waitFor();
 }

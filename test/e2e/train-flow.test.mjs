@@ -36,16 +36,16 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     await s.close();
   });
 
-  it('shows the Loss Lens view with the workspace config once the extension is active', async () => {
+  it('shows the Loss Lens view with the workspace config once the extension is active', () => s.step(async () => {
     const { page } = s;
     await page.locator(sel.activityItem('Loss Lens')).click();
     // The Configs tree is filled by the extension itself: it proves activation before we use the
     // palette (whose command list could otherwise be stale).
     await page.locator('.pane-body .monaco-list-row', { hasText: 'diverging' }).first().waitFor({ timeout: WAIT_MS });
     await s.screenshot('sidebar-configs');
-  });
+  }));
 
-  it('trains the open config from the palette ("Loss Lens: Train") and shows the loss in the status bar', async () => {
+  it('trains the open config from the palette ("Loss Lens: Train") and shows the loss in the status bar', () => s.step(async () => {
     const { page } = s;
     await openFile(page, CONFIG);
     await runCommand(page, 'Loss Lens: Train');
@@ -55,9 +55,9 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     const text = (await readout.innerText()).trim();
     assert.match(text, /\d+\/20 loss \S+ val \S+/);
     await s.screenshot('status-bar');
-  });
+  }));
 
-  it('opens the dashboard with drawn curves and the expected flag', async () => {
+  it('opens the dashboard with drawn curves and the expected flag', () => s.step(async () => {
     const { page } = s;
     const dashboard = page.frameLocator(sel.dashboardFrame).first().frameLocator('#active-frame');
     const flag = dashboard.locator('.ll-flag', { hasText: FLAG_TITLE }).first();
@@ -77,9 +77,9 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     );
     assert.ok(drawn > 1000, `the curve canvases have only ${drawn} drawn pixels`);
     await s.screenshot('dashboard');
-  });
+  }));
 
-  it('lists the run, with its flag, in the sidebar', async () => {
+  it('lists the run, with its flag, in the sidebar', () => s.step(async () => {
     const { page } = s;
     const container = page.locator(sel.activityContainer('Loss Lens'));
     // Clicking the active container's icon would close the sidebar: only click when it is closed.
@@ -92,9 +92,9 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     if ((await run.getAttribute('aria-expanded')) === 'false') await run.locator('.monaco-tl-twistie').click();
     await flagRow.waitFor({ timeout: WAIT_MS });
     await s.screenshot('sidebar-runs');
-  });
+  }));
 
-  it('applies the flag\'s quick fix from the Problems panel, lowering the learning rate in the file', async () => {
+  it('applies the flag\'s quick fix from the Problems panel, lowering the learning rate in the file', () => s.step(async () => {
     const { page } = s;
     await runCommand(page, 'Problems: Focus on Problems View');
     const marker = page.locator('.markers-panel .monaco-list-row', { hasText: FLAG_TITLE }).first();
@@ -121,5 +121,5 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     // The flag's entry leaves the Problems panel once its fix is applied.
     await page.locator('.markers-panel .monaco-list-row', { hasText: FLAG_TITLE }).waitFor({ state: 'detached', timeout: WAIT_MS });
     await s.screenshot('fixed');
-  });
+  }));
 });
