@@ -20,7 +20,9 @@ import type { EncodedDataset } from '../data/dataset';
 import type { TrainingListener, TrainingSummary } from '../engine/events';
 import type { ModelJson } from '../engine/modelJson';
 import { fmt, round2 } from './stats';
-import type { Flag } from './types';
+import type { Flag, RangePoint, RangeSuggestion, RangeTestResult } from './types';
+
+export type { RangePoint, RangeSuggestion, RangeTestResult } from './types';
 
 export const LR_RANGE_DEFAULTS = {
   minLearningRate: 1e-6,
@@ -40,24 +42,6 @@ export const LR_RANGE_DEFAULTS = {
    */
   belowChance: 0.9,
 };
-
-export interface RangePoint {
-  readonly learningRate: number;
-  readonly loss: number;
-}
-
-export interface RangeSuggestion {
-  /** The suggested rate (minimum / 10), null if the curve never fell. */
-  readonly suggested: number | null;
-  /** The rate at the minimum of the smoothed loss. */
-  readonly minimum: number | null;
-  /** The rate of steepest descent of the smoothed loss (in log-rate). */
-  readonly steepest: number | null;
-  /** The first rate where the smoothed loss exceeded divergenceFactor × its best, if it did. */
-  readonly divergedAt: number | null;
-  /** The smoothed curve the suggestion read. */
-  readonly smoothed: readonly RangePoint[];
-}
 
 /** Reads a recorded (rate, loss) sweep, in increasing rate order. Pure: the unit tests feed it curves. */
 export function suggestLearningRate(points: readonly RangePoint[], options: Partial<typeof LR_RANGE_DEFAULTS> = {}): RangeSuggestion {
@@ -111,18 +95,27 @@ export type TrainFunction = (
   options: { shouldStop?: () => boolean; initialModel?: ModelJson },
 ) => TrainingSummary;
 
-export interface RangeTestResult extends RangeSuggestion {
-  readonly points: readonly RangePoint[];
-  /** ln C: the loss of guessing uniformly. A sweep whose minimum is not below it suggests nothing. */
-  readonly chanceLoss: number;
-}
-
 /**
  * Runs the sweep with the engine's `train` (passed in, so this file needs no engine runtime).
  * `config` is the run's resolved config; its optimizer type, model and data settings are kept.
  */
-export function learningRateRangeTest(config: LossLensConfig, data: EncodedDataset, train: TrainFunction, options: Partial<typeof LR_RANGE_DEFAULTS> = {}): RangeTestResult {
+export interface RangeTestHooks {
+  /** Read between steps: true ends the sweep early (what was measured is kept and read). */
+  readonly shouldStop?: () => boolean;
+  /** Each stage's (rate, mean loss) as soon as it is measured, with its 0-based index and the planned count. */
+  readonly onPoint?: (point: RangePoint, stage: number, stages: number) => void;
+}
+
+export function learningRateRangeTest(
+  config: LossLensConfig,
+  data: EncodedDataset,
+  train: TrainFunction,
+  options: Partial<typeof LR_RANGE_DEFAULTS> = {},
+  hooks: RangeTestHooks = {},
+): RangeTestResult {
   const o = { ...LR_RANGE_DEFAULTS, ...options };
+  const stopRequested = hooks.shouldStop ?? (() => false);
+  let stopped = false;
   const stages = Math.max(2, Math.round(o.stages));
   const ratio = Math.pow(o.maxLearningRate / o.minLearningRate, 1 / (stages - 1));
   const points: RangePoint[] = [];
@@ -138,13 +131,20 @@ export function learningRateRangeTest(config: LossLensConfig, data: EncodedDatas
     let steps = 0;
     const losses: number[] = [];
     const summary = train(stageConfig, data, { onStep: (s) => void losses.push(s.loss) }, {
-      shouldStop: () => steps++ >= o.stepsPerStage,
+      shouldStop: () => {
+        if (stopRequested()) stopped = true;
+        return stopped || steps++ >= o.stepsPerStage;
+      },
       ...(model ? { initialModel: model } : {}),
     });
     model = summary.model;
+    // A stage cut short by a stop request measured too little to read.
+    if (stopped) break;
     const mean = losses.reduce((a, b) => a + b, 0) / Math.max(1, losses.length);
-    points.push({ learningRate, loss: losses.every(Number.isFinite) ? mean : NaN });
-    if (!Number.isFinite(points[points.length - 1]!.loss)) break;
+    const point = { learningRate, loss: losses.every(Number.isFinite) ? mean : NaN };
+    points.push(point);
+    hooks.onPoint?.(point, stage, stages);
+    if (!Number.isFinite(point.loss)) break;
     const s = suggestLearningRate(points, o);
     if (s.divergedAt !== null) break;
   }
@@ -154,7 +154,8 @@ export function learningRateRangeTest(config: LossLensConfig, data: EncodedDatas
   // far behind (digits: raw 0.32, smoothed 2.2 at the same rate).
   const lowest = Math.min(...points.map((p) => (Number.isFinite(p.loss) ? p.loss : Infinity)));
   const learned = lowest < o.belowChance * chance;
-  return { points, ...suggestion, ...(learned ? {} : { suggested: null }), chanceLoss: chance };
+  // A sweep cut short has no minimum to read: its lowest point is only where it was stopped.
+  return { points, ...suggestion, ...(learned && !stopped ? {} : { suggested: null }), chanceLoss: chance, stopped };
 }
 
 /** The result as an `info` flag with a one-click fix, for the CLI / editor to show. */
@@ -170,4 +171,13 @@ export function learningRateFlag(result: RangeSuggestion, current: number, epoch
     evidence: { suggested: result.suggested, minimum: result.minimum, steepest: result.steepest, divergedAt: result.divergedAt, current },
     fix: [{ title: `Set the learning rate to ${fmt(result.suggested)}`, edits: [{ path: 'optimizer.learningRate', value: result.suggested }] }],
   };
+}
+
+/** Why the sweep suggests nothing, for a person: the network learned at no rate as configured. */
+export function noSuggestionMessage(result: Pick<RangeTestResult, 'chanceLoss' | 'stopped'>, classCount: number, current: number): string {
+  if (result.stopped) return `No learning rate to suggest: the sweep was stopped before the loss fell clearly (now learning rate ${fmt(current)}).`;
+  return (
+    `No learning rate to suggest: over the sweep (${fmt(LR_RANGE_DEFAULTS.minLearningRate)} to ${fmt(LR_RANGE_DEFAULTS.maxLearningRate)}) the loss never fell clearly below ${result.chanceLoss.toFixed(3)}, the loss of guessing (ln ${classCount}). ` +
+    `The network does not learn at any rate as configured: standardize the inputs (data.standardize), check the labels and features (now learning rate ${fmt(current)}).`
+  );
 }

@@ -43,4 +43,31 @@ describe('learning-rate range test (Smith 2017)', () => {
     };
     assert.ok(lossAt(r.suggested!) < lossAt(1e-4), 'the suggested rate learns faster than the smallest');
   });
+
+  test('reports each stage as it is measured, and a stop ends the sweep without a suggestion', async () => {
+    setBundledDatasetsDir(path.join(process.cwd(), 'media', 'datasets'));
+    const config = fillDefaults({ data: { source: 'iris' }, optimizer: { type: 'sgd', learningRate: 0.001 } }, 'lr.losslens.json');
+    const data = await loadDataset(config, process.cwd());
+    const options = { minLearningRate: 1e-4, maxLearningRate: 100, stages: 25 };
+    const seen: { learningRate: number; stage: number; stages: number }[] = [];
+    const full = learningRateRangeTest(config, data, train, options, { onPoint: (p, stage, stages) => void seen.push({ learningRate: p.learningRate, stage, stages }) });
+    assert.equal(full.stopped, false);
+    assert.deepEqual(
+      seen.map((p) => p.learningRate),
+      full.points.map((p) => p.learningRate),
+    );
+    assert.deepEqual(
+      seen.map((p) => p.stage),
+      full.points.map((_, i) => i),
+    );
+    assert.ok(seen.every((p) => p.stages === 25));
+    // Stop once 6 stages are in: the sweep ends there and reads nothing into the truncated curve
+    // (its lowest point is only where it stopped).
+    let measured = 0;
+    const cut = learningRateRangeTest(config, data, train, options, { onPoint: () => void measured++, shouldStop: () => measured >= 6 });
+    assert.equal(cut.stopped, true);
+    assert.equal(cut.points.length, 6);
+    assert.deepEqual(cut.points, full.points.slice(0, 6), 'the same stages as the full sweep, up to the stop');
+    assert.equal(cut.suggested, null);
+  });
 });
