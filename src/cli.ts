@@ -15,9 +15,8 @@ import { parseArgs, UsageError, USAGE, type Command } from './cli/args';
 import { EXIT, failsOn } from './cli/exitCodes';
 import { ProgressReporter } from './cli/progress';
 import { formatDiagnostics, formatFlag } from './cli/summary';
-import { loadDataset } from './data/load';
-import { learningRateFlag, learningRateRangeTest } from './diagnostics/lrRangeTest';
-import { train as trainModel } from './engine/trainer';
+import { noSuggestionMessage } from './diagnostics/lrRangeTest';
+import { findLearningRate } from './run/findLearningRate';
 import { describeError, isBadInput } from './run/badInput';
 import { diagnosePath } from './run/diagnoseLog';
 import { isCliTrainingWorker, runCliTrainingWorker, trainInWorker, WorkerFailure } from './run/trainInWorker';
@@ -97,22 +96,18 @@ async function train(command: Extract<Command, { command: 'train' }>): Promise<n
 async function lrFind(command: Extract<Command, { command: 'lr-find' }>): Promise<number> {
   const loaded = await loadConfigFile(command.config);
   for (const warning of loaded.warnings ?? []) err(`warning: ${warning}`);
-  const data = await loadDataset(loaded.config, loaded.dir);
-  const current = loaded.config.optimizer.learningRate;
-  err(`Learning-rate range test on "${loaded.config.name}" (${loaded.config.optimizer.type}, batch ${loaded.config.training.batchSize}, ${data.train.rows} training rows)...`);
-  const result = learningRateRangeTest(loaded.config, data, trainModel);
+  const { config } = loaded;
+  const search = await findLearningRate({
+    loaded,
+    onStart: (info) => err(`Learning-rate range test on "${info.name}" (${config.optimizer.type}, batch ${config.training.batchSize}, ${info.trainRows} training rows)...`),
+  });
+  const { result, current, flag } = search;
   if (command.json) {
     out(JSON.stringify({ current, suggested: result.suggested, minimum: result.minimum, steepest: result.steepest, divergedAt: result.divergedAt, chanceLoss: result.chanceLoss, points: result.points }, null, 2));
     return EXIT.ok;
   }
   for (const p of result.smoothed) err(`  lr ${p.learningRate.toExponential(2)}  smoothed loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss)}`);
-  const flag = learningRateFlag(result, current);
-  out(
-    flag
-      ? formatFlag(flag)
-      : `No learning rate to suggest: over the sweep (1e-6 to 10) the loss never fell clearly below ${result.chanceLoss.toFixed(3)}, the loss of guessing (ln ${data.classes.length}). ` +
-          `The network does not learn at any rate as configured: standardize the inputs (data.standardize), check the labels and features (now learning rate ${current}).`,
-  );
+  out(flag ? formatFlag(flag) : noSuggestionMessage(result, search.classes.length, current));
   return EXIT.ok;
 }
 

@@ -66,7 +66,7 @@ export interface RunResult {
   readonly classes: readonly string[];
 }
 
-async function resolveConfig(options: RunTrainingOptions): Promise<LoadedConfig> {
+export async function resolveConfig(options: Pick<RunTrainingOptions, 'configPath' | 'config' | 'loaded'>): Promise<LoadedConfig> {
   if (options.loaded) return options.loaded;
   if (options.config) {
     const configPath = options.configPath ?? path.join(process.cwd(), `${options.config.name}.losslens.json`);
