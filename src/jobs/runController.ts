@@ -1,11 +1,12 @@
 /**
  * Starts and stops training runs: one `TrainingJob` (one worker) per run, its events folded into
- * the `RunStore`. Free of `vscode`: questions to the user (stop the first run?) are the command's.
+ * the `RunStore`; and learning-rate range tests, one `RangeTestJob` (one worker) each. Free of `vscode`: questions to the user (stop the first run?) are the command's.
  */
 import path from 'node:path';
 import { Disposable } from '../dispose';
 import type { LossLensConfig } from '../config/types';
 import { TrainingJob, type JobOutcome } from './trainingJob';
+import { RangeTestJob } from './rangeTestJob';
 import { newRunRecord, type RunRecord, type RunStore } from './runStore';
 
 export interface StartRunOptions {
@@ -18,6 +19,8 @@ export interface StartRunOptions {
 export class RunController extends Disposable {
   private readonly jobs = new Map<string, TrainingJob>();
   private readonly outcomes = new Map<string, Promise<JobOutcome>>();
+  /** Learning-rate range tests: not runs (no run folder, no record), but workers to stop on exit. */
+  private readonly rangeTests = new Set<RangeTestJob>();
 
   constructor(
     private readonly workerPath: string,
@@ -55,6 +58,17 @@ export class RunController extends Disposable {
     return run;
   }
 
+  /** Starts a learning-rate range test on its own worker; the caller reads its events and outcome. */
+  findLearningRate(configPath: string, config: LossLensConfig): RangeTestJob {
+    const job = new RangeTestJob(this.workerPath, { type: 'lrFind/start', configPath, config });
+    this.rangeTests.add(job);
+    void job.done.then(() => {
+      this.rangeTests.delete(job);
+      job.dispose();
+    });
+    return job;
+  }
+
   /** Resolves when the run has ended and the store holds its final state. */
   whenDone(id: string): Promise<JobOutcome | undefined> {
     return this.outcomes.get(id) ?? Promise.resolve(undefined);
@@ -69,6 +83,7 @@ export class RunController extends Disposable {
 
   stopAll(): void {
     for (const job of this.jobs.values()) job.stop();
+    for (const job of this.rangeTests) job.stop();
   }
 
   /** Stops every live run and waits (at most `graceMs`) for their run folders to be finished. */
@@ -83,6 +98,8 @@ export class RunController extends Disposable {
   override dispose(): void {
     for (const job of this.jobs.values()) job.dispose();
     this.jobs.clear();
+    for (const job of this.rangeTests) job.dispose();
+    this.rangeTests.clear();
     super.dispose();
   }
 }

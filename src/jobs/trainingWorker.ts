@@ -1,8 +1,9 @@
 /**
- * The training worker's entry (built to out/worker.js). It runs one training run with the same
- * `runTraining` the CLI uses, so the run folder it writes is the CLI's, and relays readings to the
+ * The training worker's entry (built to out/worker.js). It runs one job: a training run with the
+ * same `runTraining` the CLI uses, so the run folder it writes is the CLI's, relaying readings to the
  * host batched (`ReadingBatcher`: at most ~20 messages a second). Stop requests arrive through the
- * SharedArrayBuffer flag in `workerData` (read between steps) or, between runs, as `run/stop`.
+ * SharedArrayBuffer flag in `workerData` (read between steps) or, between runs, as `run/stop`. Or a
+ * learning-rate range test (`findLearningRate`, as `loss-lens lr-find`), one message per stage.
  *
  * Errors are answered with `run/didFail`, never thrown to the host: bad input (config, data) is a
  * message naming the file and key or row; anything else is the error's message.
@@ -11,9 +12,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
-import type { TrainingWorkerData } from './trainingJob';
+import type { TrainingWorkerData } from './workerJob';
 import { ReadingBatcher } from './readingBatcher';
 import { runTraining } from '../run/runTraining';
+import { findLearningRate } from '../run/findLearningRate';
 import type { Calibration } from '../diagnostics/types';
 import { ConfigError } from '../config/errors';
 import { DataError } from '../data/dataset';
@@ -52,6 +54,13 @@ port.on('message', (message: HostToWorker) => {
       if (running) return;
       running = true;
       void train(message).finally(() => {
+        running = false;
+      });
+      return;
+    case 'lrFind/start':
+      if (running) return;
+      running = true;
+      void sweep(message).finally(() => {
         running = false;
       });
       return;
@@ -103,7 +112,26 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
     send({ type: 'run/didFinish', reason: result.reason, diagnostics: result.diagnostics });
   } catch (err) {
     batcher.flush();
-    const badInput = err instanceof ConfigError || err instanceof DataError;
-    send({ type: 'run/didFail', message: err instanceof Error ? err.message : String(err), badInput });
+    fail(err);
   }
+}
+
+/** The learning-rate range test: each stage is one message (a sweep has about 40). */
+async function sweep(request: Extract<HostToWorker, { type: 'lrFind/start' }>): Promise<void> {
+  try {
+    const search = await findLearningRate({
+      configPath: request.configPath,
+      config: request.config,
+      shouldStop,
+      onPoint: (point, stage, stages) => send({ type: 'lrFind/didProgress', point, stage, stages }),
+    });
+    send({ type: 'lrFind/didFinish', search });
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function fail(err: unknown): void {
+  const badInput = err instanceof ConfigError || err instanceof DataError;
+  send({ type: 'run/didFail', message: err instanceof Error ? err.message : String(err), badInput });
 }

@@ -4,13 +4,15 @@
  */
 import type { LossLensConfig } from '../config/types';
 import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
-import type { Calibration, DiagnosticsReport, Flag } from '../diagnostics/types';
+import type { Calibration, DiagnosticsReport, Flag, LearningRateSearch, RangePoint } from '../diagnostics/types';
 
 /** Host -> worker. */
 export type HostToWorker =
   /** Host -> worker: start training this config (already validated) and write the run folder. */
   | { readonly type: 'run/start'; readonly configPath: string; readonly config: LossLensConfig; readonly runDir: string; readonly workspaceRoots: readonly string[] }
-  /** Host -> worker: stop between steps, keep what was measured, finish the run folder. */
+  /** Host -> worker: run the learning-rate range test on this config (already validated); no run folder. */
+  | { readonly type: 'lrFind/start'; readonly configPath: string; readonly config: LossLensConfig }
+  /** Host -> worker: stop the job between steps, keep what was measured (and finish the run folder). */
   | { readonly type: 'run/stop' };
 
 /** Worker -> host. Readings are batched by the worker (at most ~20 messages a second). */
@@ -23,5 +25,9 @@ export type WorkerToHost =
   | { readonly type: 'run/didFlag'; readonly flag: Flag }
   /** Worker -> host: the run ended and its folder is complete. */
   | { readonly type: 'run/didFinish'; readonly reason: StopReason; readonly diagnostics: DiagnosticsReport }
-  /** Worker -> host: the run failed; `message` names the file/key/row where it applies. */
+  /** Worker -> host: one stage of the range test was measured (`stage` is 0-based of `stages` planned). */
+  | { readonly type: 'lrFind/didProgress'; readonly point: RangePoint; readonly stage: number; readonly stages: number }
+  /** Worker -> host: the range test ended (swept, diverged or stopped) and its curve was read. */
+  | { readonly type: 'lrFind/didFinish'; readonly search: LearningRateSearch }
+  /** Worker -> host: the job (a run or a range test) failed; `message` names the file/key/row where it applies. */
   | { readonly type: 'run/didFail'; readonly message: string; readonly badInput: boolean };

@@ -1,0 +1,124 @@
+/**
+ * One job on its own `worker_threads` Worker (out/worker.js), relaying the typed messages of
+ * `src/protocol/worker.ts`: the lifecycle every job shares. Subclasses read their own messages.
+ * Free of `vscode`, so the benchmark and the unit tests drive it in plain Node as the extension does.
+ *
+ * Stopping: the host sets a SharedArrayBuffer flag with Atomics. The engine's `shouldStop` reads it
+ * between steps, so a stop lands mid-epoch even while the worker's event loop is blocked inside the
+ * synchronous training loop (a posted message would wait for the whole run). A `run/stop` message
+ * is posted too, as a fallback for a worker between jobs. If the worker still has not finished after
+ * STOP_GRACE_MS it is terminated; the run folder keeps what was flushed.
+ *
+ * Failure: an uncaught error in the worker, a worker exit before its final message, or running out
+ * of its memory limit all end the job as `failed` with a message; none of them can take the
+ * extension host down, because they only arrive here as events.
+ */
+import { Worker } from 'node:worker_threads';
+import { Disposable } from '../dispose';
+import type { HostToWorker, WorkerToHost } from '../protocol/worker';
+
+/** How any job fails: `badInput` when the message names a file and key or row (config, data). */
+export interface JobFailure {
+  readonly state: 'failed';
+  readonly error: string;
+  readonly badInput: boolean;
+}
+
+/** The data handed to the worker at construction (`workerData`). */
+export interface TrainingWorkerData {
+  /** Int32Array over this buffer; element 0 becomes 1 when the host asks the job to stop. */
+  readonly stopFlag: SharedArrayBuffer;
+}
+
+/** A stop normally lands within one step; this bounds a step that never returns. */
+export const STOP_GRACE_MS = 5_000;
+/**
+ * The worker's own V8 heap limit: a runaway run dies with ERR_WORKER_OUT_OF_MEMORY instead of
+ * growing the extension host's process until the OS kills the editor's extensions with it.
+ */
+export const WORKER_HEAP_LIMIT_MB = 2048;
+
+export abstract class WorkerJob<TOutcome extends { readonly state: string }> extends Disposable {
+  private readonly worker: Worker;
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  private outcome: TOutcome | JobFailure | undefined;
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopRequested = false;
+  private resolveDone!: (outcome: TOutcome | JobFailure) => void;
+
+  /** Settles exactly once, never rejects. */
+  readonly done: Promise<TOutcome | JobFailure>;
+
+  constructor(workerPath: string, request: HostToWorker) {
+    super();
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const workerData: TrainingWorkerData = { stopFlag: this.stopFlag.buffer as SharedArrayBuffer };
+    this.worker = new Worker(workerPath, {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_LIMIT_MB },
+      // The worker's console goes to the host's stderr; it has nothing to read from stdin.
+      stdin: false,
+    });
+    this.worker.on('message', (raw: WorkerToHost) => this.onMessage(raw));
+    this.worker.on('error', (err: Error) => this.end({ state: 'failed', error: describeWorkerError(err), badInput: false }));
+    this.worker.on('messageerror', (err: Error) => this.end({ state: 'failed', error: `A message from the training worker could not be read: ${err.message}`, badInput: false }));
+    this.worker.on('exit', (code: number) => {
+      if (this.outcome) return;
+      if (this.stopRequested) this.end(this.stoppedOutcome());
+      else this.end({ state: 'failed', error: `The training worker exited unexpectedly (exit code ${code}).`, badInput: false });
+    });
+    this.post(request);
+  }
+
+  get finished(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  /** Asks the job to stop between steps; what was measured is kept. */
+  stop(): void {
+    if (this.outcome || this.stopRequested) return;
+    this.stopRequested = true;
+    Atomics.store(this.stopFlag, 0, 1);
+    this.post({ type: 'run/stop' });
+    this.stopTimer = setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS);
+  }
+
+  /** The job's own messages (a failure is handled here). */
+  protected abstract handle(message: WorkerToHost): void;
+  /** The outcome when the worker is gone after a stop request, without a final message. */
+  protected abstract stoppedOutcome(): TOutcome;
+
+  private post(message: HostToWorker): void {
+    try {
+      this.worker.postMessage(message);
+    } catch (err) {
+      this.end({ state: 'failed', error: `Could not reach the training worker: ${(err as Error).message}`, badInput: false });
+    }
+  }
+
+  private onMessage(message: WorkerToHost): void {
+    if (this.outcome) return;
+    if (message.type === 'run/didFail') this.end({ state: 'failed', error: message.message, badInput: message.badInput });
+    else this.handle(message);
+  }
+
+  protected end(outcome: TOutcome | JobFailure): void {
+    if (this.outcome) return;
+    this.outcome = outcome;
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    // The worker has sent its last message (or is broken): free its thread and memory.
+    void this.worker.terminate();
+    this.resolveDone(outcome);
+  }
+
+  override dispose(): void {
+    this.stop();
+    if (!this.outcome) this.end(this.stoppedOutcome());
+    super.dispose();
+  }
+}
+
+function describeWorkerError(err: Error & { code?: string }): string {
+  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return `The training run ran out of memory (limit ${WORKER_HEAP_LIMIT_MB} MB): try a smaller model, batch size or dataset.`;
+  return `The training worker failed: ${err.message}`;
+}
