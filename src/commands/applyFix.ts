@@ -4,8 +4,8 @@
  * from the Problems panel, and with `retrain` trains again and shows old and new run side by side.
  */
 import * as vscode from 'vscode';
-import { fixReplacement } from '../editor/jsoncEdits';
-import { toWorkspaceEdit, type ApplyFixArgs } from '../editor/configCodeActions';
+import type { ApplyFixArgs } from '../editor/configCodeActions';
+import { editConfigFile } from './editConfig';
 import { configUriOfRun } from './runConfig';
 import { trainConfig } from './train';
 import type { RunRecord } from '../jobs/runStore';
@@ -20,15 +20,8 @@ export async function applyFixCommand(s: Services, args: ApplyFixArgs): Promise<
     void vscode.window.showWarningMessage('Loss Lens: that fix no longer applies (the run or its config is gone).');
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  if (!args.alreadyApplied) {
-    const replacement = fixReplacement(doc.getText(), fix.edits);
-    if (replacement && !(await vscode.workspace.applyEdit(toWorkspaceEdit(doc, replacement)))) {
-      void vscode.window.showErrorMessage(`Loss Lens: could not edit ${vscode.workspace.asRelativePath(uri)}.`);
-      return undefined;
-    }
-  }
-  await doc.save();
+  if (args.alreadyApplied) await (await vscode.workspace.openTextDocument(uri)).save();
+  else if (!(await editConfigFile(uri, fix.edits))) return undefined;
   s.diagnostics.clearRunFlags(uri, (f) => f.kind === flag.kind);
   if (!args.retrain) {
     void vscode.window.showInformationMessage(`Loss Lens: ${fix.title} — applied to ${vscode.workspace.asRelativePath(uri)}.`, 'Train Again').then((choice) => {

@@ -13,6 +13,8 @@ export const CommandIds = {
   openRun: 'lossLens.openRun',
   compareRuns: 'lossLens.compareRuns',
   exportRun: 'lossLens.exportRun',
+  /** The learning-rate range test (Smith 2017) on a config, with its suggestion as a one-click edit. */
+  findLearningRate: 'lossLens.findLearningRate',
   // Internal (hidden from the palette): sidebar and quick-fix plumbing.
   refreshRuns: 'lossLens.refreshRuns',
   createExample: 'lossLens.createExample',

@@ -14,6 +14,7 @@ import { compareRunsCommand } from './compareRuns';
 import { exportRunCommand } from './exportRun';
 import { applyFixCommand } from './applyFix';
 import { openConfigCommand } from './runConfig';
+import { findLearningRateCommand } from './findLearningRate';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- VS Code passes command arguments untyped; each handler narrows its own.
 type Handler = (...args: any[]) => unknown;
@@ -27,6 +28,7 @@ export function commandHandlers(s: Services): Readonly<Record<CommandId, Handler
     [CommandIds.openRun]: (arg?: unknown) => openRunCommand(s, arg),
     [CommandIds.compareRuns]: (...args: unknown[]) => compareRunsCommand(s, ...args),
     [CommandIds.exportRun]: (arg?: unknown, options?: Parameters<typeof exportRunCommand>[2]) => exportRunCommand(s, arg, options),
+    [CommandIds.findLearningRate]: (arg?: unknown, options?: Parameters<typeof findLearningRateCommand>[2]) => findLearningRateCommand(s, arg, options),
     [CommandIds.refreshRuns]: async () => {
       s.configsTree.refresh();
       await s.reloadRuns();

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { validateConfigText } from '../config/validate';
 import { formatProblem } from '../config/problems';
 import type { RunRecord } from '../jobs/runStore';
+import type { LossLensConfig } from '../config/types';
 import { createRunDir, resolveRunsFolder } from '../jobs/runFolders';
 import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
 import { EXAMPLE_DATASETS } from './configTemplate';
@@ -33,12 +34,13 @@ export async function trainCommand(s: Services, arg?: unknown, options: TrainOpt
   return trainConfig(s, uri, options);
 }
 
-async function resolveConfigUri(s: Services, arg: unknown): Promise<vscode.Uri | undefined> {
+/** The config a command means: its argument, the one on screen, or one the user picks (or an example). */
+export async function resolveConfigUri(s: Services, arg: unknown, placeHolder = 'Which config should Loss Lens train?'): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string' && arg.endsWith(CONFIG_FILE_SUFFIX)) return vscode.Uri.file(arg);
   const active = activeConfigUri();
   if (active) return active;
-  log()?.info('train: no config is open in the active editor, asking which one to train');
+  log()?.info(`no config is open in the active editor, asking: ${placeHolder}`);
   const configs = await s.configsTree.list();
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; example?: string };
   const items: Item[] = [
@@ -46,7 +48,7 @@ async function resolveConfigUri(s: Services, arg: unknown): Promise<vscode.Uri |
     { label: 'Bundled examples', kind: vscode.QuickPickItemKind.Separator },
     ...EXAMPLE_DATASETS.map((d): Item => ({ label: `$(${d.kind === 'synthetic' ? 'beaker' : 'database'}) ${d.name}`, description: d.description, detail: 'Creates a config for this dataset in the workspace, then trains it', example: d.name })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Which config should Loss Lens train?', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   if (picked.example) return createExampleConfig(picked.example, { open: true });
@@ -67,7 +69,11 @@ function activeConfigUri(): vscode.Uri | undefined {
   return undefined;
 }
 
-export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOptions = {}): Promise<RunRecord | undefined> {
+/**
+ * The config file, validated (an open editor is saved first: the worker reads the file, not the
+ * buffer); a config with errors is shown with its Problems instead, and nothing is returned.
+ */
+export async function validConfigOf(s: Services, uri: vscode.Uri): Promise<LossLensConfig | undefined> {
   const configPath = uri.fsPath;
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await open.save();
@@ -92,6 +98,13 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
     await vscode.window.showTextDocument(doc, { preview: false });
     return undefined;
   }
+  return validation.config;
+}
+
+export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOptions = {}): Promise<RunRecord | undefined> {
+  const configPath = uri.fsPath;
+  const config = await validConfigOf(s, uri);
+  if (!config) return undefined;
 
   for (const live of s.controller.liveRunsOf(configPath)) {
     const answer =
@@ -110,7 +123,7 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
   const setting = vscode.workspace.getConfiguration('lossLens', uri).get<string>('runsFolder');
   let runDir: string;
   try {
-    runDir = await createRunDir(resolveRunsFolder(setting, workspaceFolder, configPath), validation.config.name);
+    runDir = await createRunDir(resolveRunsFolder(setting, workspaceFolder, configPath), config.name);
   } catch (err) {
     void vscode.window.showErrorMessage(`Loss Lens: cannot create the run folder: ${(err as Error).message}`);
     return undefined;
@@ -118,7 +131,7 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
   s.diagnostics.clearRunFlags(uri);
   const run = s.controller.start({
     configPath,
-    config: validation.config,
+    config,
     runDir,
     workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
   });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
 import type { RunRecord } from '../../../src/jobs/runStore';
+import type { LearningRateSearch } from '../../../src/run/findLearningRate';
 
 const EXTENSION_ID = 'loss-lens.loss-lens';
 
@@ -239,6 +240,25 @@ describe('Loss Lens in the editor', function () {
     const added = await waitFor('the CLI run in the Runs view', () => lossLens.store.list().find((r) => !before.has(r.id) && r.origin === 'folder'));
     assert.equal(added.name, 'iris-baseline');
     assert.ok(added.epochs.length > 0);
+  });
+
+  it('finds a learning rate with the range test and writes the suggestion into the config (comments kept)', async () => {
+    const uri = workspaceFile('lrfind.losslens.json');
+    const text = '{\n  // The rate to tune: far too small for SGD.\n  "name": "lrfind",\n  "data": { "source": "iris" },\n  "optimizer": { "type": "sgd", "learningRate": 0.0001 }\n}\n';
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    try {
+      const search = (await vscode.commands.executeCommand('lossLens.findLearningRate', uri, { apply: true })) as LearningRateSearch | undefined;
+      assert.ok(search, 'the command returned the sweep');
+      const suggested = search.result.suggested;
+      assert.ok(suggested !== null && suggested > 0.0001 && suggested < 10, `suggested ${suggested}`);
+      assert.ok(search.result.points.length >= 10, `${search.result.points.length} stages`);
+      const after = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      assert.match(after, /\/\/ The rate to tune: far too small for SGD\./);
+      assert.equal(Number(/"learningRate":\s*([-+0-9.eE]+)/.exec(after)?.[1]), suggested);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 
   it('registers every palette command with a handler', async () => {
