@@ -1,7 +1,7 @@
 /** The readable diagnostics summary printed after a run (or by `diagnose`). */
 import type { DiagnosticsReport, Flag } from '../diagnostics/types';
 import { flagTitle } from '../diagnostics/titles';
-import { TEMPERATURE_MAX, TEMPERATURE_MIN } from '../diagnostics/temperature';
+import { temperatureAtSearchBound } from '../diagnostics/temperature';
 
 const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
 const INDENT = '          ';
@@ -26,7 +26,6 @@ const fmt = (v: number | undefined, digits = 3): string => (v === undefined || !
  * A fitted T at the edge of the search range is no estimate: on a validation set the model
  * separates perfectly the NLL keeps falling as T -> 0, and there is nothing to calibrate against.
  */
-const atSearchBound = (t: number): boolean => t <= TEMPERATURE_MIN * 1.001 || t >= TEMPERATURE_MAX / 1.001;
 const BOUND_NOTE = ' (T is at the edge of its search range: the validation set is too small or too cleanly separated to fit it; do not apply it)';
 
 export function formatDiagnostics(report: DiagnosticsReport): string {
@@ -39,7 +38,7 @@ export function formatDiagnostics(report: DiagnosticsReport): string {
   if (c) {
     out.push(
       `Calibration (validation): ECE ${fmt(c.ece)}, MCE ${fmt(c.mce)}, Brier ${fmt(c.brier)}; ` +
-        `temperature scaling T = ${fmt(c.temperature, 2)} would give ECE ${fmt(c.eceAfterTemperature)}${atSearchBound(c.temperature) ? BOUND_NOTE : ''}`,
+        `temperature scaling T = ${fmt(c.temperature, 2)} would give ECE ${fmt(c.eceAfterTemperature)}${c.temperatureAtBound ?? temperatureAtSearchBound(c.temperature) ? BOUND_NOTE : ''}`,
     );
   }
   const suspects = report.suspectedMislabeled;

@@ -13,7 +13,7 @@
  *   of the rescaled probabilities (in-sample: it shows how much a single T explains).
  */
 import type { SplitOutputs } from '../engine/events';
-import { fitTemperature, scaledProbabilities } from './temperature';
+import { fitTemperature, scaledProbabilities, temperatureAtSearchBound } from './temperature';
 import type { Calibration, CalibrationBin } from './types';
 
 /** Guo et al. 2017, "On Calibration of Modern Neural Networks", §2: M = 15 bins. */
@@ -126,5 +126,6 @@ export function computeCalibration(outputs: SplitOutputs): Calibration {
     bins: base.bins,
     temperature,
     eceAfterTemperature: eceOf(after.confidence, after.correct, rows),
+    temperatureAtBound: temperatureAtSearchBound(temperature),
   };
 }

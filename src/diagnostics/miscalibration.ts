@@ -213,8 +213,12 @@ export class MiscalibrationDetector implements Detector {
       a.mixed
         ? `This is not a plain over/under-confidence: the best single temperature (T = ${fmt(c.temperature, 3)}) points the other way and only brings the ECE to ${fmt(c.eceAfterTemperature, 2)}, ` +
           `so the probabilities are off between classes rather than uniformly too sharp or too soft${this.env.ctx.config && this.env.ctx.config.loss.classWeights !== 'none' ? ' (class weights shift probability toward the weighted classes, by design)' : ''}.`
-        : `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
-          ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
+        : c.temperatureAtBound
+          ? c.temperature < 1
+            ? `The best temperature lies below the search range (T ≤ ${fmt(c.temperature, 3)}, ECE ${fmt(c.eceAfterTemperature, 2)} there): the validation rows are separated so cleanly that sharpening the probabilities never costs, so no temperature can be estimated from them; judge a fix on more validation rows.`
+            : `The best temperature lies above the search range (T ≥ ${fmt(c.temperature, 3)}, ECE ${fmt(c.eceAfterTemperature, 2)} there): the flattest probabilities fit the validation rows best, so the model's scores carry almost no information about them; no temperature fixes that.`
+          : `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
+            ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
     ];
     if (a.direction === 'underconfident' && smoothing >= this.t.heavyLabelSmoothing) {
       parts.push(`Label smoothing ${smoothing} caps the confidence the loss rewards, which is the likely cause: lower it.`);
@@ -236,6 +240,7 @@ export class MiscalibrationDetector implements Detector {
         brier: c.brier,
         temperature: c.temperature,
         eceAfterTemperature: c.eceAfterTemperature,
+        temperatureAtBound: c.temperatureAtBound ?? false,
         accuracy: a.accuracy,
         meanConfidence: a.meanConfidence,
         rows: a.rows,

@@ -9,6 +9,15 @@ import type { SplitOutputs } from '../engine/events';
 /** The search range of T. Beyond it the data would be (nearly) separable and NLL keeps falling. */
 export const TEMPERATURE_MIN = 0.05;
 export const TEMPERATURE_MAX = 20;
+
+/**
+ * True when a fitted T sits at the edge of [TEMPERATURE_MIN, TEMPERATURE_MAX]: the NLL was still
+ * falling there (a validation set so small or so cleanly separated that sharpening never costs), so
+ * T is no estimate and must not be applied.
+ */
+export function temperatureAtSearchBound(t: number): boolean {
+  return t <= TEMPERATURE_MIN * 1.001 || t >= TEMPERATURE_MAX / 1.001;
+}
 /** Golden-section stops when the ln T bracket is this narrow: T to a relative 1e-7. */
 const LN_T_TOLERANCE = 1e-7;
 

@@ -58,6 +58,11 @@ export interface Calibration {
   readonly bins: readonly CalibrationBin[];
   readonly temperature: number;
   readonly eceAfterTemperature: number;
+  /**
+   * True when `temperature` is the edge of its search range (0.05 or 20), not an estimate: the
+   * validation set is too small or too cleanly separated to fit it. Do not apply it.
+   */
+  readonly temperatureAtBound?: boolean;
   /** Optional: the other figures after temperature scaling (the dashboard shows them when present). */
   readonly mceAfterTemperature?: number;
   readonly brierAfterTemperature?: number;

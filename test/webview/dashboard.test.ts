@@ -172,7 +172,15 @@ describe('dashboard webview in Chromium', () => {
       assert.equal(c.figures['ECE after temperature'], '0.021');
       assert.equal(c.figures['Brier score after temperature'], '0.27');
       assert.equal(c.figures['MCE after temperature'], '—');
+      assert.equal(await page.page.locator('[data-testid="temperature-bound-note"]').isVisible(), false, 'a fitted T needs no warning');
     }
+    // A perfectly separated validation set: T sits at the search limit and is flagged as no estimate.
+    const separated = { ...syntheticCalibration(0.1), temperature: 0.05, temperatureAtBound: true };
+    await page.sendAndRender({ type: 'run/didProgress', runId: 'r', steps: [], epochs: [run.epochs[2]!], calibration: separated });
+    const note = page.page.locator('[data-testid="temperature-bound-note"]');
+    assert.equal(await note.isVisible(), true);
+    assert.match(await note.innerText(), /T = 0\.05 is the edge of its search range .* not an estimate/);
+    assert.match(await page.page.locator('[data-testid="calibration-figures"] .ll-figures-head').innerText(), /after T = 0\.05 \(search limit\)/);
     await finish(page);
   });
 

@@ -17,6 +17,8 @@ export class CalibrationView {
   private readonly reliability: Chart<'bar' | 'line', BinPoint[]>;
   private readonly histogram: Chart<'bar', BinPoint[]>;
   private readonly figures: HTMLDListElement;
+  /** Shown when the fitted temperature is the edge of its search range, not an estimate. */
+  private readonly boundNote: HTMLParagraphElement;
   private readonly empty: HTMLParagraphElement;
   private readonly body: HTMLElement;
   private readonly table: HTMLTableElement;
@@ -56,13 +58,17 @@ export class CalibrationView {
     this.figures = document.createElement('dl');
     this.figures.className = 'll-figures';
     this.figures.dataset.testid = 'calibration-figures';
+    this.boundNote = document.createElement('p');
+    this.boundNote.className = 'll-note';
+    this.boundNote.dataset.testid = 'temperature-bound-note';
+    this.boundNote.hidden = true;
     const details = document.createElement('details');
     details.className = 'll-table';
     const summary = document.createElement('summary');
     summary.textContent = 'Reliability diagram: data table';
     this.table = document.createElement('table');
     details.append(summary, this.table);
-    this.body.append(charts, this.figures, details);
+    this.body.append(charts, this.figures, this.boundNote, details);
     this.element.append(heading, this.empty, this.body);
     this.body.hidden = true;
 
@@ -143,10 +149,16 @@ export class CalibrationView {
         ]
       : [];
     this.figures.replaceChildren();
+    this.boundNote.hidden = true;
     if (!c) return;
     const head = document.createElement('div');
     head.className = 'll-figures-head';
-    for (const text of ['', 'as trained', `after temperature T = ${formatNumber(c.temperature, 3)}`]) {
+    const atBound = c.temperatureAtBound === true;
+    this.boundNote.hidden = !atBound;
+    this.boundNote.textContent = atBound
+      ? `T = ${formatNumber(c.temperature, 3)} is the edge of its search range (0.05 to 20), not an estimate: this validation set is too small or too cleanly separated to fit a temperature. Do not apply it.`
+      : '';
+    for (const text of ['', 'as trained', atBound ? `after T = ${formatNumber(c.temperature, 3)} (search limit)` : `after temperature T = ${formatNumber(c.temperature, 3)}`]) {
       const span = document.createElement('span');
       span.textContent = text;
       head.append(span);

@@ -65,6 +65,16 @@ describe('temperature scaling against closed forms', () => {
     // logits [0.5, 0] always right: NLL keeps falling as T shrinks, so T hits the lower bound.
     const out = softmaxOutputs([[0.5, 0], [0.5, 0], [0, 0.5], [0, 0.5]], [0, 0, 1, 1]);
     assert.ok(fitTemperature(out) < 0.1);
+    // ... and that limit is marked as no estimate; a T fitted inside the range is not.
+    assert.equal(computeCalibration(out).temperatureAtBound, true);
+    assert.equal(computeCalibration(sigmoidOutputs([2, 2, 2, 2], [1, 1, 1, 0])).temperatureAtBound, false);
+  });
+  test('scores that carry no information push T to the upper limit, marked as no estimate', () => {
+    // Confident and right only half the time on two classes: the flattest probabilities fit best.
+    const out = softmaxOutputs([[2, 0], [2, 0], [0, 2], [0, 2]], [0, 1, 0, 1]);
+    const c = computeCalibration(out);
+    assert.ok(c.temperature > 19, `T ${c.temperature}`);
+    assert.equal(c.temperatureAtBound, true);
   });
   test('the fitted T minimises the NLL (neighbours are worse)', () => {
     const rnd = noise(3);

@@ -73,6 +73,17 @@ describe('miscalibration', () => {
     assert.deepEqual(f.fix![0]!.edits, [{ path: 'loss.labelSmoothing', value: 0.15 }]);
   });
 
+  test('underconfident on perfectly separated rows: T is at its limit, and the message says it is no estimate', () => {
+    // Margin 1.2 -> confidence ~0.6 while right every time: sharpening never costs, T -> 0.05.
+    const { flags } = run(outputs(1.2, 1, 4), 10, config({ loss: { labelSmoothing: 0.3 } }));
+    const f = flags[0]!;
+    assert.equal(f.evidence['direction'], 'underconfident');
+    assert.equal(f.evidence['temperatureAtBound'], true);
+    assert.ok(Math.abs((f.evidence['temperature'] as number) - 0.05) < 1e-3, `T ${f.evidence['temperature']}`);
+    assert.match(f.message, /lies below the search range \(T ≤ 0\.05.*no temperature can be estimated/);
+    assert.doesNotMatch(f.message, /divide the logits by/);
+  });
+
   test('underconfidence without smoothing is info (an unfinished model errs on the safe side)', () => {
     const { flags, session } = run(outputs(1.2, 0.95, 3), 8);
     assert.deepEqual(flags.map((f) => f.severity), ['info']);
