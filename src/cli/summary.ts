@@ -11,7 +11,10 @@ function formatValue(v: unknown): string {
 }
 
 export function formatFlag(flag: Flag): string {
-  const when = flag.step !== undefined ? `epoch ${flag.epoch}, step ${flag.step}` : `epoch ${flag.epoch}`;
+  const at = (epoch: number, step: unknown): string => (typeof step === 'number' ? `epoch ${epoch}, step ${step}` : `epoch ${epoch}`);
+  // An escalated flag keeps its first raise; its message speaks of the escalation, so name both.
+  const escalated = typeof flag.evidence.escalatedEpoch === 'number' ? `; ${flag.severity} from ${at(flag.evidence.escalatedEpoch, flag.evidence.escalatedStep)}` : '';
+  const when = `${at(flag.epoch, flag.step)}${escalated}`;
   const lines = [`  ${SEVERITY_LABEL[flag.severity] ?? flag.severity} ${flagTitle(flag.kind)} (${when}): ${flag.message}`];
   for (const fix of flag.fix ?? []) {
     const edits = fix.edits.map((e) => `${e.path} = ${formatValue(e.value)}`).join(', ');

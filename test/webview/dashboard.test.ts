@@ -151,6 +151,15 @@ describe('dashboard webview in Chromium', () => {
     ]);
     // Every message is one the host's validator accepts.
     for (const m of await page.posted()) assert.deepEqual(parseWebviewToHost(m), m);
+
+    // The overfitting flag escalates to an error at epoch 18: it keeps its first raise (the
+    // detection delay) and names the escalation too, since its message now speaks of epoch 18.
+    const first = overfittingFlag(14, 9);
+    const escalated = { ...first, severity: 'error' as const, message: 'Validation loss has risen for 9 epochs since its minimum at epoch 9.', evidence: { ...first.evidence, escalatedEpoch: 18, escalatedStep: 180, firstSeverity: 'warning' } };
+    await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: escalated, index: 0 });
+    const overfitting = page.page.locator('.ll-flag[data-kind="overfitting"]');
+    assert.equal(await overfitting.count(), 1, 'the escalation replaces the warning');
+    assert.equal(await overfitting.locator('.ll-flag-head .ll-muted').innerText(), 'raised at epoch 14, error from epoch 18 (step 180), began at epoch 9');
     await finish(page);
   });
 

@@ -65,7 +65,7 @@ export class FlagsPanel {
     const when = document.createElement('span');
     when.className = 'll-muted';
     const onset = typeof flag.evidence.onsetEpoch === 'number' ? flag.evidence.onsetEpoch : undefined;
-    when.textContent = `raised at epoch ${flag.epoch}${flag.step !== undefined ? ` (step ${flag.step})` : ''}${onset !== undefined ? `, began at epoch ${onset}` : ''}`;
+    when.textContent = whenText(flag, onset);
     head.append(badge(SEVERITY_LABEL[flag.severity], `ll-severity ll-${flag.severity}`), h3, when);
     const message = document.createElement('p');
     message.className = 'll-flag-message';
@@ -123,4 +123,15 @@ export class FlagsPanel {
     }
     return li;
   }
+}
+
+/**
+ * "raised at epoch 3 (step 40), error from epoch 5 (step 70), began at epoch 2": an escalated flag
+ * keeps the epoch of its first raise (the detection delay) while its message speaks of the
+ * escalation, so both moments are named.
+ */
+export function whenText(flag: Pick<Flag, 'epoch' | 'step' | 'severity' | 'evidence'>, onset: number | undefined): string {
+  const at = (epoch: number, step: unknown): string => `epoch ${epoch}${typeof step === 'number' ? ` (step ${step})` : ''}`;
+  const escalated = typeof flag.evidence.escalatedEpoch === 'number' ? `, ${flag.severity} from ${at(flag.evidence.escalatedEpoch, flag.evidence.escalatedStep)}` : '';
+  return `raised at ${at(flag.epoch, flag.step)}${escalated}${onset !== undefined ? `, began at epoch ${onset}` : ''}`;
 }

@@ -114,6 +114,13 @@ describe('summary', () => {
     );
   });
 
+  test('an escalated flag names its first raise and its escalation', () => {
+    const flag: Flag = { kind: 'overfitting', severity: 'error', epoch: 12, message: 'Val loss rising for 9 epochs.', evidence: { onsetEpoch: 9, escalatedEpoch: 18, firstSeverity: 'warning' } };
+    assert.match(formatDiagnostics({ flags: [flag], calibration: null, suspectedMislabeled: [] }), /ERROR {3}Overfitting \(epoch 12; error from epoch 18\): Val loss rising for 9 epochs\./);
+    const stepped: Flag = { kind: 'exploding-loss', severity: 'error', epoch: 1, step: 5, message: 'Boom.', evidence: { escalatedEpoch: 2, escalatedStep: 19 } };
+    assert.match(formatDiagnostics({ flags: [stepped], calibration: null, suspectedMislabeled: [] }), /Exploding loss \(epoch 1, step 5; error from epoch 2, step 19\)/);
+  });
+
   test('a temperature at the edge of its search range is marked as no estimate', () => {
     const report = (temperature: number) => formatDiagnostics({ flags: [], calibration: { ece: 0.03, mce: 0.4, brier: 0.01, bins: [], temperature, eceAfterTemperature: 0 }, suspectedMislabeled: [] });
     assert.match(report(0.05), /T = 0\.05 would give ECE 0\.000 \(T is at the edge of its search range[^)]*do not apply it\)/);
