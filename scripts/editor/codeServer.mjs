@@ -224,21 +224,4 @@ export function removeScratch(dir) {
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
-/** Launch options for Debian's Chromium, headless (the recipe's flags). */
-export function chromiumLaunchOptions(executablePath, headless = true) {
-  return {
-    executablePath,
-    headless,
-    args: [
-      ...(headless ? ['--headless'] : []),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  };
-}
+export { chromiumLaunchOptions } from './chromium.mjs';

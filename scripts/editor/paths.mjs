@@ -1,7 +1,6 @@
 // Where the offline editor (code-server) and its Node 24 live. They are cached OUTSIDE the clone so
 // a fresh clone or `git clean` does not cost a reinstall: $LOSS_LENS_EDITOR_DIR, or
 // ~/.cache/loss-lens-editor by default.
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,8 +8,6 @@ import path from 'node:path';
 export const CODE_SERVER_VERSION = '4.139.1';
 /** code-server 4.139 declares `engines.node: 24`; its native modules must be built against Node 24's headers. */
 export const NODE_VERSION = '24.21.0';
-/** Debian's Chromium: Playwright drives it, never a downloaded browser. */
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export function editorDir() {
   return path.resolve(process.env.LOSS_LENS_EDITOR_DIR || path.join(os.homedir(), '.cache', 'loss-lens-editor'));
@@ -28,7 +25,4 @@ export function editorPaths(dir = editorDir()) {
   };
 }
 
-export function chromiumPath() {
-  if (process.env.LOSS_LENS_CHROMIUM) return existsSync(process.env.LOSS_LENS_CHROMIUM) ? process.env.LOSS_LENS_CHROMIUM : null;
-  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
-}
+export { CHROMIUM_CANDIDATES, chromiumPath } from './chromium.mjs';

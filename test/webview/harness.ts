@@ -14,18 +14,8 @@ import { dashboardHtml, makeNonce } from '../../src/views/webviewHtml';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import type { DashboardDebug } from '../../webview/dashboard/debugTypes';
 import { THEMES, type TestTheme } from './themes';
+import { chromiumLaunchOptions, chromiumPath } from '../../scripts/editor/chromium.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The built bundle, as `node scripts/build.mjs` writes it. */
 const BUNDLE_DIR = 'out/webview';
@@ -135,12 +125,9 @@ export async function startHarness(options: { bundleDir?: string } = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'losslens-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  const executable = chromiumPath();
+  if (!executable) throw new Error("Debian's Chromium is not installed (apt-get install chromium, or set LOSS_LENS_CHROMIUM)");
+  const context = await chromium.launchPersistentContext(userDataDir, { ...chromiumLaunchOptions(executable), viewport: { width: 1280, height: 900 } });
 
   return {
     origin,
