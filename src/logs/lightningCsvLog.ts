@@ -3,12 +3,14 @@
  * 0) columns; step rows carry e.g. `train_loss` or `train_loss_step`, epoch-end rows carry
  * `val_loss`, `val_acc`, `train_loss_epoch`. Metric names are the user's (`self.log("name")`), so
  * the common spellings are tried. An epoch's training loss is its `*_epoch` value when logged,
- * else the mean of its step losses.
+ * else the mean of its step losses. Rows with a step and no epoch (LearningRateMonitor's `lr-Adam`,
+ * logged straight to the logger) belong to the epoch their step falls in (epochMarks.ts).
  */
 import { findColumn, metricValue, parseCsvTable } from './csvTable';
 import type { ForeignLogReader } from './foreignReaders';
 import { epochMetrics, type LogStep, type TrainingLog } from './trainingLog';
 import type { EpochMetrics } from '../engine/events';
+import { epochLookup } from './epochMarks';
 
 const STEP_LOSS = ['train_loss_step', 'train_loss', 'loss', 'training_loss'];
 const EPOCH_LOSS = ['train_loss_epoch', 'loss_epoch'];
@@ -37,25 +39,31 @@ export const lightningCsvLogReader: ForeignLogReader = {
       if (!v) byEpoch.set(e, (v = { known: {}, stepLosses: [] }));
       return v;
     };
-    for (const row of rows) {
-      const e0 = at(row, c.epoch);
+    const marks = rows.map((row, i) => ({ step: at(row, c.step), order: i, epoch: at(row, c.epoch) })).filter((m) => Number.isFinite(m.step) && Number.isFinite(m.epoch));
+    const epochOfStep = epochLookup(marks);
+    for (const [i, row] of rows.entries()) {
+      const step = at(row, c.step);
+      const logged = at(row, c.epoch);
+      const e0 = Number.isFinite(logged) ? logged : Number.isFinite(step) ? (epochOfStep(step, i) ?? NaN) : NaN;
       if (!Number.isFinite(e0)) continue;
       const e = e0 + 1;
       const slot = entry(e);
       const stepLoss = at(row, c.stepLoss);
       if (!Number.isNaN(stepLoss) || (c.stepLoss >= 0 && row[c.stepLoss]?.trim())) {
-        steps.push({ step: at(row, c.step) + 1, epoch: e, loss: stepLoss, ...(c.grad >= 0 ? { gradNorm: at(row, c.grad) } : { gradNorm: NaN, gradNormUnknown: true as const }) });
+        steps.push({ step: step + 1, epoch: e, loss: stepLoss, ...(c.grad >= 0 ? { gradNorm: at(row, c.grad) } : { gradNorm: NaN, gradNormUnknown: true as const }) });
         slot.stepLosses.push(stepLoss);
       }
-      // Epoch-level metrics sit on their own sparse rows: keep each one where it is present.
-      const set = (key: keyof EpochMetrics, value: number): void => {
-        if (!Number.isNaN(value)) (slot.known as Record<string, number>)[key] = value;
+      // Epoch-level metrics sit on their own sparse rows: keep each one where its cell is filled
+      // ("nan" included: that was measured and was not finite).
+      const set = (key: keyof EpochMetrics, i: number): void => {
+        const value = i < 0 ? undefined : metricValue(row[i]);
+        if (value !== undefined) (slot.known as Record<string, number>)[key] = value;
       };
-      set('trainLoss', at(row, c.epochLoss));
-      set('valLoss', at(row, c.valLoss));
-      set('trainAccuracy', at(row, c.acc));
-      set('valAccuracy', at(row, c.valAcc));
-      set('learningRate', at(row, c.lr));
+      set('trainLoss', c.epochLoss);
+      set('valLoss', c.valLoss);
+      set('trainAccuracy', c.acc);
+      set('valAccuracy', c.valAcc);
+      set('learningRate', c.lr);
     }
     const epochs = [...byEpoch.entries()]
       .sort((a, b) => a[0] - b[0])

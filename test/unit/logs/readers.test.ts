@@ -66,6 +66,20 @@ describe('Lightning metrics.csv', () => {
     assert.ok(Math.abs(log.epochs[1]!.trainLoss - 0.5) < 1e-12, 'else the mean of the step losses');
   });
 
+  test('rows with a step and no epoch (LearningRateMonitor) join the epoch of their step; a "nan" cell is recorded', () => {
+    const text = 'epoch,lr-Adam,step,train_loss_step,val_loss\n,0.01,0,,\n0,,1,0.9,\n0,,1,,0.8\n,0.005,2,,\n1,,3,0.7,\n1,,3,,nan\n';
+    const log = lightningCsvLogReader.read(text, 'metrics.csv');
+    assert.deepEqual(log.epochs.map((e) => [e.epoch, e.learningRate]), [
+      [1, 0.01],
+      [2, 0.005],
+    ]);
+    assert.ok(Number.isNaN(log.epochs[1]!.valLoss) && !log.epochs[1]!.unrecorded?.includes('valLoss'), 'measured, not finite');
+    assert.deepEqual(log.steps.map((s) => [s.step, s.epoch]), [
+      [2, 1],
+      [4, 2],
+    ]);
+  });
+
   test('picked over the Keras reader (it has a step column) and diagnosed', () => {
     const log = readTrainingLog(`${FIX}/metrics.csv`);
     assert.equal(log.format, 'Lightning metrics.csv');
