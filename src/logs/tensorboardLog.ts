@@ -10,9 +10,16 @@
  *   with tag `epoch_loss`); else training (`loss`, `epoch_loss` alone are the training loss).
  * - granularity: a word batch/step/steps/iter/iteration/iterations (and no `epoch`) marks a per-step
  *   tag (`batch_loss`, `Loss/train_step`): training losses become LogStep records. Anything else is
- *   per epoch, its step the epoch (Keras: from 0). Epochs are 1-based in loss-lens, so when an
- *   epoch-level scalar sits at step 0 every epoch step is shifted by one; otherwise steps are taken
- *   as 1-based epoch numbers already.
+ *   per epoch, its step the epoch. Epochs are 1-based in loss-lens, so steps are shifted by one when
+ *   they count from 0: Keras's `epoch_*` tags always do (with an integer `update_freq` Keras writes
+ *   only some epochs, so epoch 0 may be missing), and so does any log with an epoch-level scalar at
+ *   step 0; otherwise steps are taken as 1-based epoch numbers already.
+ * - Lightning's TensorBoardLogger numbers every scalar by the global step (from 0) and writes an
+ *   `epoch` scalar (from 0) beside them: when that tag is there, each value's epoch is read from it
+ *   (epochMarks.ts) and per-step values get 1-based steps.
+ * - Keras writes `evaluation_loss_vs_iterations` (validation folder) at the iteration count after
+ *   each recorded epoch: when those counts are a whole number of steps per epoch, a batch's epoch
+ *   is computed from its step instead of from wall times (see stepEpochs below).
  * - A training-loss tag with no granularity word that has more than twice as many points, reaching
  *   more than twice as far, as the validation loss is a per-step tag after all (PyTorch's common
  *   `add_scalar("Loss/train", loss, global_step)` next to `add_scalar("Loss/val", v, epoch)`).
@@ -25,6 +32,7 @@ import { Root, type Type } from 'protobufjs/light';
 import { LogError } from './errors';
 import { readTfRecords } from './tfRecord';
 import { epochMetrics, type LogStep, type TrainingLog } from './trainingLog';
+import { epochLookup, uniformStepsPerEpoch, type EpochMark } from './epochMarks';
 import type { EpochMetricName } from '../engine/events';
 
 export const TENSORBOARD_FORMAT = 'TensorBoard event files';
@@ -164,6 +172,18 @@ interface Series {
 }
 
 /**
+ * Keras's steps per epoch: its `evaluation_loss_vs_iterations` points (at the iteration count)
+ * paired in order with the validation `epoch_loss` points (at the epoch) of the same evaluations.
+ */
+function kerasStepsPerEpoch(series: ReadonlyMap<string, Series>, valLoss: Series | undefined, zeroBased: boolean): number | undefined {
+  const iterations = series.get('val|evaluation_loss_vs_iterations');
+  if (!iterations || !valLoss || iterations.points.size !== valLoss.points.size) return undefined;
+  const ends = [...iterations.points.keys()].sort((a, b) => a - b);
+  const epochs = [...valLoss.points.keys()].sort((a, b) => a - b);
+  return uniformStepsPerEpoch(ends.map((step, i) => ({ step, epoch: epochs[i]! + (zeroBased ? 1 : 0) })));
+}
+
+/**
  * Reads a TensorBoard run from its event files (pass them sorted by name: the name holds the
  * creation time, so a resumed run's later values win). `source` is what the user opened.
  */
@@ -171,11 +191,16 @@ export function readTensorBoardLog(files: readonly EventFile[], source: string):
   const notes: string[] = [];
   const series = new Map<string, Series>();
   const ignored = new Set<string>();
+  const epochMarks: EpochMark[] = [];
   for (const { file, bytes } of files) {
     const { scalars, truncatedAt } = readEventFileScalars(bytes, file);
     if (truncatedAt !== undefined) notes.push(`${file}: skipped a partly written last record at byte offset ${truncatedAt}`);
     const folder = folderSplit(path.basename(path.dirname(file)));
     for (const s of scalars) {
+      if (s.tag === 'epoch' && Number.isInteger(s.value) && s.value >= 0) {
+        epochMarks.push({ step: s.step, order: s.wallTime, epoch: s.value });
+        continue;
+      }
       const role = tagRole(s.tag, folder);
       if (!role) {
         ignored.add(s.tag);
@@ -211,13 +236,17 @@ export function readTensorBoardLog(files: readonly EventFile[], source: string):
     ['learningRate', pick('train', 'lr', false) ?? pick('val', 'lr', false)],
   ];
 
-  // Epoch numbering: 0-based steps (Keras, `for epoch in range(n)`) are shifted to loss-lens's 1-based epochs.
+  // Epoch numbering: 0-based steps (Keras, `for epoch in range(n)`) are shifted to loss-lens's 1-based
+  // epochs; Lightning's global steps are mapped through its `epoch` scalar.
   const used = epochSeries.filter((e): e is [EpochMetricName, Series] => e[1] !== undefined);
-  const zeroBased = used.some(([, s]) => s.points.has(0));
+  const zeroBased = used.some(([, s]) => s.points.has(0) || s.tag.startsWith('epoch_'));
+  const lookup = epochMarks.length ? epochLookup(epochMarks) : undefined;
+  const epochOf = (p: TbScalar): number => (lookup ? lookup(p.step, p.wallTime)! + 1 : p.step + (zeroBased ? 1 : 0));
   const byEpoch = new Map<number, { known: Partial<Record<EpochMetricName, number>>; wallTime: number }>();
   for (const [name, s] of used) {
-    for (const p of s.points.values()) {
-      const e = p.step + (zeroBased ? 1 : 0);
+    // In step order: where one epoch holds several values (validation twice an epoch), the last wins.
+    for (const p of sorted(s)) {
+      const e = epochOf(p);
       let slot = byEpoch.get(e);
       if (!slot) byEpoch.set(e, (slot = { known: {}, wallTime: p.wallTime }));
       slot.known[name] = p.value;
@@ -226,16 +255,22 @@ export function readTensorBoardLog(files: readonly EventFile[], source: string):
   }
   const epochNumbers = [...byEpoch.keys()].sort((a, b) => a - b);
 
-  // Per-step losses: global steps made 1-based; each belongs to the first epoch written after it.
+  // Per-step losses: global steps made 1-based; each belongs to the epoch the log says it ran in
+  // (Lightning's `epoch` scalar, Keras's iteration counts), else to the first epoch written after it.
+  const perEpoch = lookup ? undefined : kerasStepsPerEpoch(series, valLoss, zeroBased);
   const steps: LogStep[] = [];
   const stepLosses = new Map<number, number[]>();
   if (stepLoss) {
     const points = sorted(stepLoss);
-    const shift = points[0]?.step === 0 ? 1 : 0;
+    const shift = points[0]?.step === 0 || lookup ? 1 : 0;
     let k = 0;
     for (const p of points) {
       while (k < epochNumbers.length && byEpoch.get(epochNumbers[k]!)!.wallTime < p.wallTime) k++;
-      const epoch = epochNumbers[k] ?? (epochNumbers.length ? epochNumbers[epochNumbers.length - 1]! + 1 : 1);
+      const epoch = lookup
+        ? epochOf(p)
+        : perEpoch
+          ? Math.max(1, Math.ceil((p.step + shift) / perEpoch))
+          : (epochNumbers[k] ?? (epochNumbers.length ? epochNumbers[epochNumbers.length - 1]! + 1 : 1));
       steps.push({ step: p.step + shift, epoch, loss: p.value, gradNorm: NaN, gradNormUnknown: true });
       const list = stepLosses.get(epoch) ?? [];
       list.push(p.value);

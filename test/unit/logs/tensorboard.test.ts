@@ -193,6 +193,61 @@ describe('TensorBoard event files', () => {
     assert.ok(log.notes.some((n) => n.includes('per-step')));
   });
 
+  test('Keras with an integer update_freq: epoch_* steps count from 0 even when epoch 0 was not written; batches get their epoch from the iteration counts', () => {
+    // Keras 3 writes summaries only while its batch count is a multiple of update_freq (here 3, with
+    // 2 batches an epoch): epochs 3 and 6 (steps 2 and 5), batch_loss at batches 3, 6, 9, 12.
+    const train = [header()];
+    const val = [header()];
+    let t = 1.7e9;
+    for (const b of [3, 6, 9, 12]) train.push(event(b, (t += 1), [{ tag: 'batch_loss', f32Content: 1 / b }]));
+    for (const [e, iterations] of [
+      [2, 6],
+      [5, 12],
+    ] as const) {
+      train.push(event(e, (t += 1), [{ tag: 'epoch_loss', f32Content: 0.5 }]));
+      val.push(event(iterations, t, [{ tag: 'evaluation_loss_vs_iterations', f32Content: 0.6 }]));
+      val.push(event(e, t, [{ tag: 'epoch_loss', f32Content: 0.6 }]));
+    }
+    const log = readTensorBoardLog(
+      [
+        { file: 'logs/train/events.out.tfevents.1', bytes: Buffer.concat(train) },
+        { file: 'logs/validation/events.out.tfevents.2', bytes: Buffer.concat(val) },
+      ],
+      'logs',
+    );
+    assert.deepEqual(log.epochs.map((m) => m.epoch), [3, 6]);
+    assert.deepEqual(log.steps.map((s) => [s.step, s.epoch]), [
+      [3, 2],
+      [6, 3],
+      [9, 5],
+      [12, 6],
+    ]);
+  });
+
+  test('Lightning: scalars at the global step, epochs from its "epoch" scalar; a value without one joins the next', () => {
+    // Two epochs of 4 batches, train_loss_step every 2nd (steps 1, 3 and 5, 7), epoch-end values at
+    // steps 3 and 7, lr-Adam (LearningRateMonitor) at each epoch's first step with no epoch beside it.
+    const parts = [header()];
+    let t = 1.7e9;
+    for (const e of [0, 1]) {
+      parts.push(event(4 * e, (t += 1), [{ tag: 'lr-Adam', simple: 0.01 / (e + 1) }]));
+      for (const s of [4 * e + 1, 4 * e + 3]) parts.push(event(s, (t += 1), [{ tag: 'train_loss_step', simple: 1 - s / 10 }, { tag: 'epoch', simple: e }]));
+      parts.push(event(4 * e + 3, (t += 1), [{ tag: 'val_loss', simple: 0.9 - e / 10 }, { tag: 'val_acc', simple: 0.5 + e / 10 }, { tag: 'epoch', simple: e }]));
+      parts.push(event(4 * e + 3, (t += 1), [{ tag: 'train_loss_epoch', simple: 0.8 - e / 10 }, { tag: 'epoch', simple: e }]));
+    }
+    const log = readTensorBoardLog([{ file: 'tb/version_0/events.out.tfevents.1', bytes: Buffer.concat(parts) }], 'tb/version_0');
+    assert.deepEqual(log.epochs.map((m) => m.epoch), [1, 2]);
+    assert.ok(close(log.epochs[1]!.trainLoss, 0.7) && close(log.epochs[1]!.valLoss, 0.8) && close(log.epochs[1]!.valAccuracy, 0.6));
+    assert.ok(close(log.epochs[0]!.learningRate, 0.01) && close(log.epochs[1]!.learningRate, 0.005));
+    assert.deepEqual(log.steps.map((s) => [s.step, s.epoch]), [
+      [2, 1],
+      [4, 1],
+      [6, 2],
+      [8, 2],
+    ]);
+    assert.ok(!log.notes.some((n) => n.includes('epoch')), 'the epoch scalar is used, not reported as unused');
+  });
+
   test('a corrupt record read through readTrainingLog names the file and offset', () => {
     const dir = path.join(tmp, 'corrupt');
     writeKerasLayout(dir);
