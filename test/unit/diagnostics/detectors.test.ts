@@ -25,6 +25,21 @@ describe('dead network and dead units', () => {
     assert.ok(f.fix!.some((x) => x.edits.some((e) => e.path === 'model.activation' && e.value === 'leaky-relu')));
   });
 
+  test('most units dead but the loss clearly below the prior entropy: the live units learn, no dead-network', () => {
+    // A weak-signal binary table: H(prior) of 69/31 = 0.6191; the live 10% of units bring the loss
+    // 7% below it (as on the held-out randhie table). A constant prediction cannot do that.
+    const run = (level: number, jitter: number) => {
+      const flags: Flag[] = [];
+      const s = new DiagnosticsSession({ classes: ['0', '1'], config: config(), trainClassCounts: [31, 69], stepsPerEpoch: 25 }, (f) => flags.push(f));
+      for (let i = 1; i <= 120; i++) s.onStep(step(i, level + jitter * Math.sin(1.7 * i), { epoch: Math.ceil(i / 25), batch: (i - 1) % 25, deadFractions: [0.1, 0.92] }));
+      return flags.filter((f) => f.kind === 'dead-network');
+    };
+    assert.equal(run(0.578, 0.05).length, 0, '7% below H with little noise: learning');
+    assert.equal(run(0.615, 0.05).length, 1, 'within 1% of H: dead');
+    // Very noisy batches: 7% below H is within 3 standard errors of the window's median, so no clearing.
+    assert.equal(run(0.578, 0.3).length, 1, 'below H but within the median\'s noise: still dead');
+  });
+
   test('dead units but a learning network: no dead-network; dead-units warning after 2 epochs', () => {
     const flags: Flag[] = [];
     const s = new DiagnosticsSession({ classes, config: config() }, (f) => flags.push(f));
