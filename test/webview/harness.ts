@@ -155,7 +155,12 @@ export async function startHarness(options: { bundleDir?: string } = {}): Promis
         async sendAndRender(message) {
           const before = await dashboard.debug((d) => d.renders());
           await dashboard.send(message);
-          await page.waitForFunction((b) => (globalThis as unknown as PageGlobals).__lossLensDebug.renders() > b, before);
+          try {
+            await page.waitForFunction((b) => (globalThis as unknown as PageGlobals).__lossLensDebug.renders() > b, before);
+          } catch (err) {
+            // A render that threw never completes: say why, not only that it timed out.
+            throw new Error(`${(err as Error).message}\npage errors: ${errors.join('\n') || '(none)'}`);
+          }
         },
         posted: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__posted),
         state: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__getState()),
