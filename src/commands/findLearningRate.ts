@@ -1,23 +1,28 @@
 /**
  * `lossLens.findLearningRate`: the learning-rate range test (Smith 2017, fastai's `lr_find`) on the
- * active config, in a worker like a run: a cancellable notification follows the sweep stage by
- * stage, the curve goes to the "Loss Lens" output channel, and the suggestion is offered as a
- * one-click edit of `optimizer.learningRate` (comments kept), optionally followed by a run.
+ * active config, in a worker like a run: the dashboard draws the loss against the rate stage by
+ * stage, a cancellable notification follows it, the curve also goes to the "Loss Lens" output
+ * channel, and the suggestion is offered (notification and dashboard) as a one-click edit of
+ * `optimizer.learningRate` (comments kept), optionally followed by a run.
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { fmt } from '../diagnostics/stats';
-import { noSuggestionMessage } from '../diagnostics/lrRangeTest';
-import type { LearningRateSearch } from '../run/findLearningRate';
+import { LR_RANGE_DEFAULTS, noSuggestionMessage, suggestLearningRate } from '../diagnostics/lrRangeTest';
+import type { Fix, LearningRateSearch, RangePoint } from '../diagnostics/types';
+import type { RangeTestSnapshot } from '../protocol/webview';
 import { log } from '../views/log';
 import { editConfigFile } from './editConfig';
 import { resolveConfigUri, trainConfig, validConfigOf } from './train';
 import { requireTrust } from './trust';
 import type { Services } from './services';
 
-/** For programmatic use (tests): what to do with a suggestion without asking. */
+/** For programmatic use (tests). */
 export interface FindLearningRateOptions {
+  /** Write the suggestion into the config without asking. */
   readonly apply?: boolean;
+  /** Draw the sweep in the dashboard (default true). */
+  readonly openDashboard?: boolean;
 }
 
 export async function findLearningRateCommand(s: Services, arg?: unknown, options: FindLearningRateOptions = {}): Promise<LearningRateSearch | undefined> {
@@ -28,13 +33,30 @@ export async function findLearningRateCommand(s: Services, arg?: unknown, option
   if (!config) return undefined;
   const file = path.basename(uri.fsPath);
   const job = s.controller.findLearningRate(uri.fsPath, config);
+
+  // The dashboard draws the sweep as it is measured (fastai's lr_find plot), then offers the suggestion.
+  const base = { id: `range-${Date.now().toString(36)}`, name: config.name, file, stagesPlanned: LR_RANGE_DEFAULTS.stages, current: config.optimizer.learningRate };
+  const points: RangePoint[] = [];
+  const live = (): RangeTestSnapshot => {
+    const read = suggestLearningRate(points);
+    return { ...base, state: 'running', points: [...points], smoothed: read.smoothed, suggested: null, minimum: null, steepest: null, divergedAt: read.divergedAt };
+  };
+  let fix: Fix | undefined;
+  const apply = async (retrain: boolean): Promise<void> => {
+    if (!fix || !(await editConfigFile(uri, fix.edits))) return;
+    if (retrain) await trainConfig(s, uri);
+  };
+  if (options.openDashboard ?? true) s.dashboard.showRangeTest(live(), apply);
+
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Loss Lens: learning-rate range test on "${config.name}"`, cancellable: true },
     async (progress, token) => {
       const cancel = token.onCancellationRequested(() => job.stop());
-      const stages = job.onDidProgress(({ point, stage, stages: planned }) =>
-        progress.report({ increment: 100 / planned, message: `rate ${fmt(point.learningRate)}: loss ${fmt(point.loss, 4)} (${stage + 1}/${planned})` }),
-      );
+      const stages = job.onDidProgress(({ point, stage, stages: planned }) => {
+        points.push(point);
+        s.dashboard.updateRangeTest(live());
+        progress.report({ increment: 100 / planned, message: `rate ${fmt(point.learningRate)}: loss ${fmt(point.loss, 4)} (${stage + 1}/${planned})` });
+      });
       try {
         return await job.done;
       } finally {
@@ -45,31 +67,46 @@ export async function findLearningRateCommand(s: Services, arg?: unknown, option
   );
   if (outcome.state === 'failed') {
     log()?.error(`learning-rate range test on ${file} failed: ${outcome.error}`);
+    s.dashboard.updateRangeTest({ ...live(), state: 'failed', message: outcome.error });
     void vscode.window.showErrorMessage(`Loss Lens: the learning-rate range test on ${file} failed: ${outcome.error}`, ...(outcome.badInput ? ['Open Config'] : [])).then((choice) => {
       if (choice) void vscode.window.showTextDocument(uri);
     });
     return undefined;
   }
   const search = outcome.search;
-  if (!search) return undefined;
+  if (!search) {
+    s.dashboard.updateRangeTest({ ...live(), state: 'stopped', message: 'Stopped before the sweep was read.' });
+    return undefined;
+  }
   logCurve(file, search);
-  const fix = search.flag?.fix?.[0];
+  const { result } = search;
+  fix = search.flag?.fix?.[0];
+  const verdict = search.flag ? search.flag.message : noSuggestionMessage(result, search.classes.length, search.current);
+  s.dashboard.updateRangeTest({
+    ...base,
+    state: result.stopped ? 'stopped' : 'completed',
+    points: result.points,
+    smoothed: result.smoothed,
+    suggested: result.suggested,
+    minimum: result.minimum,
+    steepest: result.steepest,
+    divergedAt: result.divergedAt,
+    message: verdict,
+  });
   if (!search.flag || !fix) {
-    void vscode.window.showWarningMessage(`Loss Lens: ${noSuggestionMessage(search.result, search.classes.length, search.current)}`, 'Show Curve').then((choice) => {
+    void vscode.window.showWarningMessage(`Loss Lens: ${verdict}`, 'Show Curve').then((choice) => {
       if (choice) log()?.show(true);
     });
     return search;
   }
   if (options.apply) {
-    await editConfigFile(uri, fix.edits);
+    await apply(false);
     return search;
   }
-  const trainToo = `${fix.title} and Train`;
-  void vscode.window.showInformationMessage(`Loss Lens: ${search.flag.message}`, fix.title, trainToo, 'Show Curve').then(async (choice) => {
-    if (choice === 'Show Curve') log()?.show(true);
-    if (choice !== fix.title && choice !== trainToo) return;
-    if (!(await editConfigFile(uri, fix.edits))) return;
-    if (choice === trainToo) await trainConfig(s, uri);
+  const title = fix.title;
+  const trainToo = `${title} and Train`;
+  void vscode.window.showInformationMessage(`Loss Lens: ${verdict}`, title, trainToo).then(async (choice) => {
+    if (choice === title || choice === trainToo) await apply(choice === trainToo);
   });
   return search;
 }

@@ -4,7 +4,7 @@
  * (`isWebviewToHost`): the webview can only name runs it was shown (by id), never a path.
  */
 import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
-import type { Calibration, ConfigEdit, Flag } from '../diagnostics/types';
+import type { Calibration, ConfigEdit, Flag, RangePoint } from '../diagnostics/types';
 
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
 
@@ -26,6 +26,30 @@ export interface RunSnapshot {
   readonly error?: string;
 }
 
+/**
+ * A learning-rate range test as the dashboard draws it (fastai's lr_find plot): the loss of each
+ * stage against its rate, the smoothed curve, and the rates the suggestion read. `id` is opaque: the
+ * webview can only ask the host to apply the suggestion of the test it was shown.
+ */
+export interface RangeTestSnapshot {
+  readonly id: string;
+  /** The config's name and file, for the heading. */
+  readonly name: string;
+  readonly file: string;
+  readonly state: 'running' | 'completed' | 'stopped' | 'failed';
+  readonly stagesPlanned: number;
+  readonly points: readonly RangePoint[];
+  readonly smoothed: readonly RangePoint[];
+  readonly suggested: number | null;
+  readonly minimum: number | null;
+  readonly steepest: number | null;
+  readonly divergedAt: number | null;
+  /** The config's learning rate now. */
+  readonly current: number;
+  /** Once it ended: the verdict for a person (the suggestion, why there is none, or the error). */
+  readonly message?: string;
+}
+
 /** Host -> webview. */
 export type HostToWebview =
   /** Host -> webview: replace what is shown with these runs; the first is the primary one. */
@@ -43,7 +67,9 @@ export type HostToWebview =
   /** Host -> webview: user preferences that affect drawing. */
   | { readonly type: 'settings/didChange'; readonly smoothing: number }
   /** Host -> webview: render the charts to images for export (answered by `export/didRender`). */
-  | { readonly type: 'export/render'; readonly requestId: string };
+  | { readonly type: 'export/render'; readonly requestId: string }
+  /** Host -> webview: show (or update, stage by stage) a learning-rate range test; null removes it. */
+  | { readonly type: 'rangeTest/didUpdate'; readonly rangeTest: RangeTestSnapshot | null };
 
 /** Webview -> host. */
 export type WebviewToHost =
@@ -55,6 +81,10 @@ export type WebviewToHost =
   | { readonly type: 'config/open'; readonly runId: string }
   /** Webview -> host: stop a live run. */
   | { readonly type: 'run/stop'; readonly runId: string }
+  /** Webview -> host: write the shown range test's suggestion into its config, optionally training it. */
+  | { readonly type: 'rangeTest/apply'; readonly id: string; readonly retrain: boolean }
+  /** Webview -> host: the user closed the range test. */
+  | { readonly type: 'rangeTest/close'; readonly id: string }
   /** Webview -> host: the charts as images, answering `export/render`. */
   | { readonly type: 'export/didRender'; readonly requestId: string; readonly images: readonly { readonly name: string; readonly pngDataUrl: string }[] };
 
@@ -96,6 +126,10 @@ export function parseWebviewToHost(raw: unknown): WebviewToHost | undefined {
     case 'config/open':
     case 'run/stop':
       return isId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
+    case 'rangeTest/apply':
+      return isId(m.id) && typeof m.retrain === 'boolean' ? { type: 'rangeTest/apply', id: m.id, retrain: m.retrain } : undefined;
+    case 'rangeTest/close':
+      return isId(m.id) ? { type: 'rangeTest/close', id: m.id } : undefined;
     case 'export/didRender': {
       if (!isId(m.requestId) || !Array.isArray(m.images) || m.images.length > 20) return undefined;
       const images: { name: string; pngDataUrl: string }[] = [];

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { dashboardHtml, makeNonce } from './webviewHtml';
-import { parseDashboardState, type HostToWebview, type WebviewToHost } from '../protocol/webview';
+import { parseDashboardState, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
 import { gateDashboardMessage } from './dashboardMessages';
 import { log } from './log';
 import { toSnapshot, type RunStore } from '../jobs/runStore';
@@ -34,6 +34,8 @@ export class DashboardPanel extends Disposable {
   private compare = false;
   private readonly exports = new Map<string, (images: readonly ExportedImage[]) => void>();
   private exportCounter = 0;
+  /** The range test shown (one at a time), and what applying its suggestion does. */
+  private rangeTest: { snapshot: RangeTestSnapshot; apply: (retrain: boolean) => Promise<void> } | undefined;
 
   /**
    * `runsLoaded` settles once past runs are read back: a dashboard restored after a reload asks for
@@ -83,6 +85,29 @@ export class DashboardPanel extends Disposable {
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** The range test the dashboard shows, if any (for tests). */
+  get shownRangeTest(): RangeTestSnapshot | undefined {
+    return this.rangeTest?.snapshot;
+  }
+
+  /**
+   * Shows a learning-rate range test beside the runs, opening or revealing the panel; `apply` runs
+   * when the user presses its button (the webview names the test by id, never a file).
+   */
+  showRangeTest(snapshot: RangeTestSnapshot, apply: (retrain: boolean) => Promise<void>): void {
+    this.rangeTest = { snapshot, apply };
+    if (this.panel) this.panel.reveal(undefined, true);
+    else this.attach(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Loss Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {}), this.runIds, this.compare);
+    this.post({ type: 'rangeTest/didUpdate', rangeTest: snapshot });
+  }
+
+  /** A new stage or the end of the range test shown; ignored if another one replaced it. */
+  updateRangeTest(snapshot: RangeTestSnapshot): void {
+    if (!this.rangeTest || this.rangeTest.snapshot.id !== snapshot.id) return;
+    this.rangeTest.snapshot = snapshot;
+    this.post({ type: 'rangeTest/didUpdate', rangeTest: snapshot });
   }
 
   /** Shows these runs (the first is the primary one), opening or revealing the panel. */
@@ -158,7 +183,7 @@ export class DashboardPanel extends Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const gate = gateDashboardMessage(raw, this.runIds.filter((id) => this.store.get(id)));
+    const gate = gateDashboardMessage(raw, this.runIds.filter((id) => this.store.get(id)), this.rangeTest?.snapshot.id);
     if (!gate.ok) {
       log()?.warn(`ignored a message from the dashboard: ${gate.reason}`);
       return;
@@ -169,6 +194,7 @@ export class DashboardPanel extends Disposable {
         this.ready = true;
         this.sendSettings();
         this.sendRuns();
+        if (this.rangeTest) this.post({ type: 'rangeTest/didUpdate', rangeTest: this.rangeTest.snapshot });
         return;
       case 'fix/apply':
         void this.actions.applyFix(message.runId, message.flagIndex, message.fixIndex, message.retrain);
@@ -178,6 +204,19 @@ export class DashboardPanel extends Disposable {
         return;
       case 'run/stop':
         this.actions.stop(message.runId);
+        return;
+      case 'rangeTest/apply': {
+        const shown = this.rangeTest;
+        if (!shown || shown.snapshot.suggested === null || shown.snapshot.state !== 'completed') {
+          log()?.warn(`ignored a message from the dashboard: range test ${message.id} has no suggestion to apply`);
+          return;
+        }
+        void shown.apply(message.retrain);
+        return;
+      }
+      case 'rangeTest/close':
+        this.rangeTest = undefined;
+        this.post({ type: 'rangeTest/didUpdate', rangeTest: null });
         return;
       case 'export/didRender': {
         const resolve = this.exports.get(message.requestId);

@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { loadRunFolder } from '../../src/jobs/runFolders';
 import { toSnapshot } from '../../src/jobs/runStore';
-import { parseWebviewToHost } from '../../src/protocol/webview';
+import { parseWebviewToHost, type RangeTestSnapshot } from '../../src/protocol/webview';
+import { suggestLearningRate } from '../../src/diagnostics/lrRangeTest';
 import { parseMetricsJsonl } from '../../src/run/metricsJsonl';
 import type { ChartSummary, MarkerPoint } from '../../webview/dashboard/debugTypes';
 import { explodingFlag, overfittingFlag, postBigRun, referenceSmoothing, snapshot, syntheticCalibration, syntheticRun } from './fixtures';
@@ -160,6 +161,51 @@ describe('dashboard webview in Chromium', () => {
     const overfitting = page.page.locator('.ll-flag[data-kind="overfitting"]');
     assert.equal(await overfitting.count(), 1, 'the escalation replaces the warning');
     assert.equal(await overfitting.locator('.ll-flag-head .ll-muted').innerText(), 'raised at epoch 14, error from epoch 18 (step 180), began at epoch 9');
+    await finish(page);
+  });
+
+  test('learning-rate range test: drawn stage by stage, then its suggestion is a button (by id, never a path)', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    // A sweep from 1e-5 to 10 over 19 rates: flat, falling fastest around 1e-2, lowest near 0.1, then
+    // blowing up. The suggestion is read by the same code the extension uses.
+    const rates = Array.from({ length: 19 }, (_, i) => 1e-5 * 10 ** (i / 3));
+    const losses = rates.map((r) => (r > 0.5 ? 2.2 * (r / 0.5) ** 2 : 1.1 - 0.9 / (1 + Math.exp(-3 * Math.log10(r / 1e-2)))));
+    const all = rates.map((learningRate, i) => ({ learningRate, loss: losses[i]! }));
+    const base = { id: 'range-1', name: 'digits-mlp', file: 'digits.losslens.json', stagesPlanned: 40, current: 1e-4 };
+    const running: RangeTestSnapshot = { ...base, state: 'running', points: all.slice(0, 6), smoothed: suggestLearningRate(all.slice(0, 6)).smoothed, suggested: null, minimum: null, steepest: null, divergedAt: null };
+    await page.sendAndRender({ type: 'rangeTest/didUpdate', rangeTest: running });
+    let r = await page.debug((d) => d.rangeTest());
+    assert.equal(r.shown, true);
+    assert.equal(r.state, 'running');
+    assert.deepEqual(r.points.map((p) => p.x), rates.slice(0, 6));
+    assert.equal(await page.page.locator('[data-testid="range-apply"]').count(), 0, 'nothing to apply while it sweeps');
+    assert.equal(await page.page.locator('.ll-empty').isVisible(), false, 'the range test is what there is to see');
+
+    const read = suggestLearningRate(all);
+    assert.ok(read.suggested !== null && read.divergedAt !== null, JSON.stringify(read));
+    const done: RangeTestSnapshot = { ...base, state: 'completed', points: all, smoothed: read.smoothed, suggested: read.suggested, minimum: read.minimum, steepest: read.steepest, divergedAt: read.divergedAt, message: `Suggested learning rate: ${read.suggested}.` };
+    await page.sendAndRender({ type: 'rangeTest/didUpdate', rangeTest: done });
+    r = await page.debug((d) => d.rangeTest());
+    assert.equal(r.state, 'completed');
+    assert.deepEqual(r.points.map((p) => p.y), losses);
+    assert.deepEqual(r.smoothed.map((p) => p.x), read.smoothed.map((p) => p.learningRate), 'the smoothed curve stops where the loss blew up');
+    assert.deepEqual(
+      Object.fromEntries(r.annotations.map((a) => [a.id, a.x])),
+      { suggested: read.suggested, current: 1e-4, diverged: read.divergedAt },
+    );
+    await page.page.screenshot({ path: `${SHOTS}/range-test.png` });
+    await page.page.locator('[data-testid="range-apply"]').click();
+    await page.page.locator('[data-testid="range-apply-train"]').click();
+    await page.page.locator('[data-testid="range-close"]').click();
+    const posted = (await page.posted()).filter((m) => m.type.startsWith('rangeTest/'));
+    assert.deepEqual(posted, [
+      { type: 'rangeTest/apply', id: 'range-1', retrain: false },
+      { type: 'rangeTest/apply', id: 'range-1', retrain: true },
+      { type: 'rangeTest/close', id: 'range-1' },
+    ]);
+    for (const m of posted) assert.deepEqual(parseWebviewToHost(m), m);
+    await page.sendAndRender({ type: 'rangeTest/didUpdate', rangeTest: null });
+    assert.equal((await page.debug((d) => d.rangeTest())).shown, false);
     await finish(page);
   });
 

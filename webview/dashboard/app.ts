@@ -2,7 +2,7 @@
  * The dashboard: applies host messages to the run store and redraws in animation frames (a live run
  * sends up to ~20 batches a second; several may arrive within one frame), under a per-frame budget.
  */
-import type { HostToWebview, RunSnapshot, WebviewToHost } from '../../src/protocol/webview';
+import type { HostToWebview, RangeTestSnapshot, RunSnapshot, WebviewToHost } from '../../src/protocol/webview';
 import { button, checkbox, divider, dropdown, progressRing, slider } from '../components';
 import { applyThemeDefaults } from './chartSetup';
 import { CalibrationView } from './calibrationView';
@@ -12,6 +12,7 @@ import { CurveChart } from './curveChart';
 import type { DashboardDebug } from './debugTypes';
 import { METRICS } from './metrics';
 import { DEFAULT_PREFS, parsePrefs, type Prefs, type Resolution } from './prefs';
+import { RangeTestView } from './rangeTestView';
 import { MAX_SMOOTHING } from './smoothing';
 import { RunStore, type RunModel, type XAxisMode } from './store';
 import { observeTheme, readTheme, type Theme } from './theme';
@@ -43,6 +44,9 @@ export class Dashboard {
   private readonly calibration = new CalibrationView();
   private readonly flags = new FlagsPanel((m) => this.post(m));
   private readonly compareTable = new CompareTable();
+  private readonly rangeTestView = new RangeTestView((m) => this.post(m));
+  /** A learning-rate range test shown above the runs (not saved: the host re-sends it). */
+  private rangeTest: RangeTestSnapshot | null = null;
   private readonly header = document.createElement('header');
   private readonly empty = document.createElement('p');
   private readonly content = document.createElement('div');
@@ -87,7 +91,7 @@ export class Dashboard {
     side.className = 'll-side';
     side.append(this.flags.element, this.calibration.element);
     this.content.append(curves, side, this.compareTable.element);
-    root.replaceChildren(this.header, this.controls.element, divider(), this.empty, this.content);
+    root.replaceChildren(this.header, this.controls.element, divider(), this.rangeTestView.element, this.empty, this.content);
     root.removeAttribute('aria-busy');
     observeTheme(() => {
       this.theme = readTheme();
@@ -134,6 +138,9 @@ export class Dashboard {
         if (!Number.isFinite(message.smoothing)) return;
         this.prefs = { ...this.prefs, smoothing: Math.min(Math.max(message.smoothing, 0), MAX_SMOOTHING) };
         this.controls.smoothing.set(this.prefs.smoothing);
+        break;
+      case 'rangeTest/didUpdate':
+        this.rangeTest = message.rangeTest;
         break;
       case 'export/render':
         this.renderNow();
@@ -197,8 +204,9 @@ export class Dashboard {
     const runs = this.store.runs;
     const primary = runs[0];
     const compare = this.store.compare;
-    this.empty.hidden = runs.length > 0;
+    this.empty.hidden = runs.length > 0 || this.rangeTest !== null;
     this.content.hidden = runs.length === 0;
+    this.rangeTestView.update(this.rangeTest, this.theme);
     this.renderHeader();
     const primaryName = compare ? primary?.name : undefined;
     this.calibration.update(primary?.calibration ?? null, this.theme, primaryName);
@@ -267,6 +275,7 @@ export class Dashboard {
     return {
       charts: () => this.charts.map((c) => c.summary()),
       calibration: () => this.calibration.summary(),
+      rangeTest: () => this.rangeTestView.summary(),
       prefs: () => ({ ...this.prefs }),
       renders: () => this.renders,
       themeKind: () => this.theme.kind,

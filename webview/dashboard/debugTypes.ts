@@ -40,9 +40,18 @@ export interface CalibrationSummary {
   readonly figures: Readonly<Record<string, string>>;
 }
 
+export interface RangeTestSummary {
+  readonly shown: boolean;
+  readonly state: string | null;
+  readonly points: readonly XY[];
+  readonly smoothed: readonly XY[];
+  readonly annotations: readonly { id: string; x: number; label: string }[];
+}
+
 export interface DashboardDebug {
   charts(): ChartSummary[];
   calibration(): CalibrationSummary;
+  rangeTest(): RangeTestSummary;
   prefs(): Prefs;
   /** Completed renders: every chart drawn from the latest readings. */
   renders(): number;

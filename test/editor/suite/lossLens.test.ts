@@ -252,6 +252,11 @@ describe('Loss Lens in the editor', function () {
       const suggested = search.result.suggested;
       assert.ok(suggested !== null && suggested > 0.0001 && suggested < 10, `suggested ${suggested}`);
       assert.ok(search.result.points.length >= 10, `${search.result.points.length} stages`);
+      // The dashboard drew the same sweep and holds its suggestion for the button.
+      const shown = lossLens.dashboard.shownRangeTest;
+      assert.equal(shown?.state, 'completed');
+      assert.equal(shown?.suggested, suggested);
+      assert.deepEqual(shown?.points, search.result.points);
       const after = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       assert.match(after, /\/\/ The rate to tune: far too small for SGD\./);
       assert.equal(Number(/"learningRate":\s*([-+0-9.eE]+)/.exec(after)?.[1]), suggested);

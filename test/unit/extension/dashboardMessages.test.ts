@@ -21,4 +21,14 @@ describe('dashboard message gate', () => {
     assert.equal(gateDashboardMessage(null, shown).ok, false);
     assert.equal(gateDashboardMessage({ type: 'export/didRender', requestId: 'r', images: [{ name: '../x', pngDataUrl: 'data:image/png;base64,AA' }] }, shown).ok, false);
   });
+
+  test('a range test is named by the id of the one shown, never by a path', () => {
+    const apply = { type: 'rangeTest/apply', id: 'range-1', retrain: false };
+    assert.deepEqual(gateDashboardMessage(apply, shown, 'range-1'), { ok: true, message: apply });
+    assert.ok(gateDashboardMessage({ type: 'rangeTest/close', id: 'range-1' }, shown, 'range-1').ok);
+    assert.equal(gateDashboardMessage(apply, shown, 'range-2').ok, false, 'an older range test');
+    assert.equal(gateDashboardMessage(apply, shown).ok, false, 'none shown');
+    assert.equal(gateDashboardMessage({ ...apply, retrain: 1 }, shown, 'range-1').ok, false);
+    assert.equal(gateDashboardMessage({ type: 'rangeTest/apply', id: '', retrain: false }, shown, '').ok, false);
+  });
 });
