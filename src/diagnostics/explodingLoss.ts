@@ -53,6 +53,14 @@ export const EXPLODING_LOSS_DEFAULTS = {
    * order of magnitude below where the loss blows up.
    */
   learningRateFactor: 10,
+  /**
+   * A log from another trainer may not say how many classes there are. The checks against chance
+   * level then assume this many, the vocabulary of the largest language-model tokenizers (~256k):
+   * ln 262144 = 12.5, so a level above 3 × 12.5 = 37 or a step above 1000 × 12.5 = 12,477 is far
+   * beyond guessing for any classifier with fewer classes, while a language model's first loss
+   * (about ln of its vocabulary) stays below every bound.
+   */
+  unknownClassesBound: 262_144,
 };
 
 /** ln 2: the floor used when the number of classes is unknown (a binary task is the smallest). */
@@ -91,18 +99,18 @@ export class ExplodingLossDetector implements Detector {
     if (this.losses.length > 4 * w) this.losses.splice(0, this.losses.length - 4 * w);
     const gw = Math.max(w + 1, Math.round(this.t.gradWindow) + w);
     if (this.gradNorms.length > gw) this.gradNorms.splice(0, this.gradNorms.length - gw);
-    const chance = this.chance();
-    if (chance !== undefined && s.loss > this.t.extremeChanceFactor * chance) {
+    const { loss: chance, known, what: chanceText } = this.chanceBound();
+    if (s.loss > this.t.extremeChanceFactor * chance) {
       const blownUp = s.loss > this.t.errorChanceFactor * chance;
       this.emit(
         blownUp ? 'error' : 'warning',
         blownUp ? 'blown-up-step' : 'extreme-step',
         s.epoch,
         s.step,
-        `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× the ${fmt(chance)} of guessing uniformly: ` +
+        `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× ${chanceText}: ` +
           `the correct class's logit trails the largest by about ${fmt(s.loss)} units. This comes from unscaled inputs or a learning rate far too high; such a step can also kill ReLU units for good. ` +
           `Try standardized inputs, a learning rate ${fmt(this.t.learningRateFactor)}× lower, or gradient clipping.`,
-        { onsetEpoch: s.epoch, onsetStep: s.step, batch: s.batch, loss: s.loss, chanceLoss: chance, ratioToChance: s.loss / chance },
+        { onsetEpoch: s.epoch, onsetStep: s.step, batch: s.batch, loss: s.loss, ...(known ? { chanceLoss: chance, ratioToChance: s.loss / chance } : { chanceLoss: null, assumedChanceLoss: chance }) },
       );
     }
     if (this.losses.length < w) return;
@@ -151,6 +159,15 @@ export class ExplodingLossDetector implements Detector {
 
   private chance(): number | undefined {
     return chanceLevel(this.env.ctx, this.seenClasses);
+  }
+
+  /** ln C, or (the number of classes unknown) the bound `unknownClassesBound` stands for; and how to say it. */
+  private chanceBound(): { readonly loss: number; readonly known: boolean; readonly what: string } {
+    const chance = this.chance();
+    if (chance !== undefined) return { loss: chance, known: true, what: `the ${fmt(chance)} of guessing uniformly (ln ${Math.round(Math.exp(chance))})` };
+    const classes = Math.max(2, Math.round(this.t.unknownClassesBound));
+    const loss = Math.log(classes);
+    return { loss, known: false, what: `the ${fmt(loss)} of guessing uniformly among ${classes.toLocaleString('en-US')} classes (this log does not say how many classes there are; fewer only make it worse)` };
   }
 
   private fixes(extraClip?: number): Fix[] {
@@ -221,13 +238,14 @@ export class ExplodingLossDetector implements Detector {
     const t = this.t;
     const chance = this.chance();
     const chanceOrFloor = chance ?? UNKNOWN_CHANCE;
+    const bound = this.chanceBound();
     const enough = s === undefined ? this.bestLevel < Infinity : this.stepsSeen >= t.minSteps;
     const now = recent[recent.length - 1]!;
     const unit = s === undefined ? 'epoch' : 'step';
     const at = s === undefined ? `at epoch ${now.epoch}` : `at step ${now.step} (epoch ${now.epoch}, batch ${now.batch})`;
     const levelName = s === undefined ? 'training loss' : `loss (median of the last ${w} steps)`;
 
-    if (chance !== undefined && level > t.chanceFactor * chance && (s === undefined || this.stepsSeen >= w)) {
+    if (level > t.chanceFactor * bound.loss && (s === undefined || this.stepsSeen >= w)) {
       const diverged = this.everBelowChanceLimit;
       this.emit(
         diverged ? 'error' : 'warning',
@@ -235,14 +253,21 @@ export class ExplodingLossDetector implements Detector {
         now.epoch,
         s?.step,
         diverged
-          ? `Exploding loss: the ${levelName} climbed to ${fmt(level)} ${at}, ${fmt(level / chance, 2)}× the ${fmt(chance)} of guessing uniformly (ln ${Math.round(Math.exp(chance))}), after having been as low as ${fmt(this.bestLevel)}. ` +
+          ? `Exploding loss: the ${levelName} climbed to ${fmt(level)} ${at}, ${fmt(level / bound.loss, 2)}× ${bound.what}, after having been as low as ${fmt(this.bestLevel)}. ` +
             `The model is now confidently wrong: the learning rate is too high for this loss surface. A rate ${fmt(t.learningRateFactor)}× lower is where the range test (Smith 2017) usually finds stable training.`
-          : `The ${levelName} is ${fmt(level)} ${at}, ${fmt(level / chance, 2)}× the ${fmt(chance)} of guessing uniformly (ln ${Math.round(Math.exp(chance))}): the model starts out confidently wrong. ` +
+          : `The ${levelName} is ${fmt(level)} ${at}, ${fmt(level / bound.loss, 2)}× ${bound.what}: the model starts out confidently wrong. ` +
             `This usually means unscaled inputs (standardize them) or a learning rate that overshoots from the first steps.`,
-        { onsetEpoch: recent[0]!.epoch, onsetStep: s ? recent[0]!.step : null, level, chanceLoss: chance, ratioToChance: level / chance, bestLevel: Number.isFinite(this.bestLevel) ? this.bestLevel : null },
+        {
+          onsetEpoch: recent[0]!.epoch,
+          onsetStep: s ? recent[0]!.step : null,
+          level,
+          chanceLoss: chance ?? null,
+          ...(bound.known ? { ratioToChance: level / bound.loss } : { assumedChanceLoss: bound.loss }),
+          bestLevel: Number.isFinite(this.bestLevel) ? this.bestLevel : null,
+        },
       );
     }
-    if (chance !== undefined && level <= t.chanceFactor * chance) this.everBelowChanceLimit = true;
+    if (level <= t.chanceFactor * bound.loss) this.everBelowChanceLimit = true;
 
     if (enough && Number.isFinite(this.bestLevel) && level > t.spikeFactor * this.bestLevel && level - this.bestLevel > t.spikeMinChance * chanceOrFloor) {
       const threshold = t.spikeFactor * this.bestLevel;

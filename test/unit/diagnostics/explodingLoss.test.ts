@@ -33,6 +33,23 @@ describe('exploding loss (per step)', () => {
     assert.match(flags[1]!.message, /trails the largest by about 3\.45e\+5 units/);
   });
 
+  test('a log that does not say how many classes: a loss beyond any classifier\'s chance level still explodes', () => {
+    // What a foreign log (no class count) showed on raw wine features at SGD 0.1: the loss starts
+    // at 15.6, jumps to tens of thousands, and the network dies at chance level after that.
+    const rnd = noise(4);
+    const raw = [15.6, 2400, 29_700, ...Array.from({ length: 60 }, () => 1.0986 + 0.001 * rnd())];
+    const flags = run(raw.map((loss, i) => step(i + 1, loss, { epoch: Math.floor(i / 10) + 1, batch: i % 10 })), 0).filter((f) => f.kind === 'exploding-loss');
+    const errors = flags.filter((f) => f.severity === 'error');
+    // Raised as a warning at step 2 (2,400: 192× the bound), escalated to an error at step 3 (29,700).
+    assert.deepEqual(errors.map((f) => [f.step, f.evidence['escalatedStep'], f.evidence['reason']]), [[2, 3, 'blown-up-step']]);
+    assert.match(errors[0]!.message, /among 262,144 classes \(this log does not say how many classes there are/);
+    assert.equal(errors[0]!.evidence['chanceLoss'], null);
+    // A language model's first steps (about ln of its 50,257-token vocabulary) and a steady
+    // descent raise nothing, though no class count bounds them.
+    const lm = Array.from({ length: 200 }, (_, i) => step(i + 1, (2.5 + 8.3 * Math.exp(-i / 40)) * (0.95 + 0.1 * rnd()), { epoch: Math.floor(i / 50) + 1, batch: i % 50 }));
+    assert.deepEqual(run(lm, 0), []);
+  });
+
   test('a NaN loss is an error naming the first step and batch', () => {
     const steps = healthy(120);
     steps[87] = { ...steps[87]!, loss: NaN };
