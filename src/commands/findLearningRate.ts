@@ -41,7 +41,8 @@ export async function findLearningRateCommand(s: Services, arg?: unknown, option
     const read = suggestLearningRate(points);
     return { ...base, state: 'running', points: [...points], smoothed: read.smoothed, suggested: null, minimum: null, steepest: null, divergedAt: read.divergedAt };
   };
-  let fix: Fix | undefined;
+  // Set once the sweep is read; the dashboard button may call `apply` only after that.
+  let fix: Fix | undefined = undefined;
   const apply = async (retrain: boolean): Promise<void> => {
     if (!fix || !(await editConfigFile(uri, fix.edits))) return;
     if (retrain) await trainConfig(s, uri);
