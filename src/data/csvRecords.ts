@@ -1,6 +1,7 @@
 /**
  * Streaming CSV reading on top of `csv-parse`, which implements RFC 4180 (quoted fields with
- * commas, doubled quotes and embedded newlines), strips a UTF-8 BOM and accepts CRLF or LF.
+ * commas, doubled quotes and embedded newlines), strips a UTF-8 BOM and accepts CRLF or LF. A file
+ * whose header line has tabs and no comma is read as tab-separated (see `sniffDelimiter`).
  *
  * Records are handed to a synchronous callback one at a time while the file streams through, so
  * memory stays bounded by one record (capped at MAX_RECORD_CHARS) plus whatever the caller keeps.
@@ -59,8 +60,16 @@ export async function forEachCsvRecord(
   const handle = await openRegularFile(source);
   let header: string[] | undefined;
   let row = 0;
+  let delimiter: string;
+  try {
+    delimiter = await sniffDelimiter(handle);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw new DataError(`Cannot read data file ${source.displayName}: ${describeFsError(err)}`, source.displayName);
+  }
   const parser = new LineTaggingParser({
     bom: true,
+    delimiter,
     // We check field counts ourselves to name the row and both counts in the message.
     relax_column_count: true,
     // Accept a stray quote inside an unquoted field (`5'3"`), common in hand-made tables.
@@ -103,6 +112,25 @@ export async function forEachCsvRecord(
     await handle.close().catch(() => undefined);
   }
   if (header === undefined) throw new DataError(`${source.displayName} is empty: expected a header row and data rows`, source.displayName);
+}
+
+/** Bytes looked at to find the header line's separator. */
+const SNIFF_BYTES = 1 << 16;
+
+/**
+ * The field separator: a comma, unless the header line has none but has tabs (a TSV file, as
+ * pandas' `to_csv(sep="\t")`, R's `write.table` and statsmodels' datasets write them). Tabs never
+ * occur in a comma-separated header by accident, so the guess cannot misread a real CSV. Semicolons
+ * are NOT guessed: a semicolon file usually comes with decimal commas (a European spreadsheet
+ * export), which would silently read as text; `checkHeader` names it instead.
+ */
+async function sniffDelimiter(handle: fsp.FileHandle): Promise<string> {
+  const buffer = Buffer.alloc(SNIFF_BYTES);
+  const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+  const text = buffer.subarray(0, bytesRead).toString('utf8');
+  const end = text.indexOf('\n');
+  const firstLine = end >= 0 ? text.slice(0, end) : text;
+  return !firstLine.includes(',') && firstLine.includes('\t') ? '\t' : ',';
 }
 
 interface TaggedRecord {
@@ -174,10 +202,13 @@ function checkHeader(fields: readonly string[], file: string): string[] {
   }
   const names = fields.map((f) => f.trim());
   if (names.length === 1) {
-    const separator = [';', '\t', '|'].find((s) => names[0]!.includes(s));
+    // A single-name header with spaces between several names: a whitespace-separated table (R, Stata exports).
+    const spaced = /\S\s+\S/.test(names[0]!) && names[0]!.split(/\s+/).length >= 3 ? ' ' : undefined;
+    const separator = [';', '|'].find((s) => names[0]!.includes(s)) ?? spaced;
     if (separator !== undefined) {
+      const hint = separator === ';' ? ' (a spreadsheet saved in a locale with decimal commas? save it as CSV with commas and decimal points)' : '';
       throw new DataError(
-        `${file}, row 1: the header is one column containing ${JSON.stringify(separator)}: it looks ${JSON.stringify(separator)}-separated, but CSV files must be comma-separated`,
+        `${file}, row 1: the header is one column containing ${JSON.stringify(separator)}: it looks ${JSON.stringify(separator)}-separated, but data files must be comma-separated (or tab-separated)${hint}`,
         file,
         1,
       );

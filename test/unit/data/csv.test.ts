@@ -158,13 +158,32 @@ describe('CSV errors name the file and the row', () => {
 });
 
 describe('files that are not comma-separated UTF-8 text', () => {
-  test('a semicolon- or tab-separated file is named as such', async () => {
+  test('a semicolon- or space-separated file is named as such (decimal commas would read as text)', async () => {
     const dir = tempDir();
     try {
-      writeFileSync(path.join(dir, 'semi.csv'), 'a;b;label\n1;2;x\n');
-      writeFileSync(path.join(dir, 'tabs.csv'), 'a\tb\tlabel\n1\t2\tx\n');
-      await rejectsWith(loadDataset(configFor({ source: 'semi.csv' }), dir), ['semi.csv, row 1', '";"-separated', 'comma-separated']);
-      await rejectsWith(loadDataset(configFor({ source: 'tabs.csv' }), dir), ['tabs.csv, row 1', '"\\t"-separated']);
+      writeFileSync(path.join(dir, 'semi.csv'), 'a;b;label\n1,5;2;x\n');
+      await rejectsWith(loadDataset(configFor({ source: 'semi.csv' }), dir), ['semi.csv, row 1', '";"-separated', 'comma-separated', 'decimal commas']);
+      // statsmodels' spector.csv: names and values separated by single spaces.
+      writeFileSync(path.join(dir, 'spaced.csv'), "'OBS' 'GPA' 'GRADE'\n1 2.66 0\n2 2.89 1\n");
+      await rejectsWith(loadDataset(configFor({ source: 'spaced.csv' }), dir), ['spaced.csv, row 1', '" "-separated', 'comma-separated']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a tab-separated file (statsmodels, R write.table) is read as such, quotes and all', async () => {
+    const dir = tempDir();
+    try {
+      // The header of statsmodels' anes96.csv quotes its names with apostrophes; a field may hold a comma.
+      writeFileSync(path.join(dir, 'tabs.csv'), "'a'\t'b'\tnote\tlabel\n1\t2\t\"x, y\"\tp\n3\t4\tz\tq\n5\t6\tz\tp\n");
+      const ds = await loadDataset(configFor({ source: 'tabs.csv', validationSplit: 0, standardize: false }), dir);
+      assert.deepEqual(ds.classes, ['p', 'q']);
+      assert.deepEqual(ds.featureNames.slice(0, 2), ["'a'", "'b'"]);
+      assert.deepEqual([...ds.train.x].slice(0, 2), [1, 2]);
+      // A comma-separated file whose text fields hold tabs stays comma-separated.
+      writeFileSync(path.join(dir, 'commas.csv'), 'a,b,label\n1,"x\ty",p\n2,z,q\n');
+      const commas = await loadDataset(configFor({ source: 'commas.csv', validationSplit: 0, standardize: false }), dir);
+      assert.deepEqual(commas.classes, ['p', 'q']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
