@@ -12,7 +12,7 @@ import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from 
 import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt } from './encode';
 import { featureColumns } from './featureColumns';
 import { stratifiedSplit } from './split';
-import { compareText } from './values';
+import { compareText, parseNumber } from './values';
 
 type DataOptions = Pick<DataConfig, 'target' | 'validationSplit' | 'standardize' | 'missing'>;
 
@@ -34,6 +34,7 @@ export function assembleFromSource(table: ColumnTable, data: DataOptions, splitR
   const kept = keepRows(table, targetIndex, featureColumns(table, targetIndex, notes), data, notes);
   const classes = orderClasses(labelsOf(kept));
   requireTwoClasses(classes, table.file, kept.target.name);
+  requireClassLabels(classes, kept.rows.length, table.file, kept.target.name);
   const labels = classIndices(kept, classes);
   const split = stratifiedSplit(labels, classes.length, data.validationSplit, splitRng);
   const trainRows = split.train.map((p) => kept.rows[p]!);
@@ -65,6 +66,7 @@ export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, d
   const trainClasses = new Set(labelsOf(keptTrain));
   const classes = orderClasses([...trainClasses, ...labelsOf(keptValidation)]);
   requireTwoClasses(classes, train.file, keptTrain.target.name);
+  requireClassLabels(classes, keptTrain.rows.length + keptValidation.rows.length, train.file, keptTrain.target.name);
   const onlyInValidation = classes.filter((c) => !trainClasses.has(c));
   if (onlyInValidation.length > 0) {
     notes.push(`${validation.file}: class${onlyInValidation.length > 1 ? 'es' : ''} ${onlyInValidation.map((c) => `"${c}"`).join(', ')} never appear in ${train.file}`);
@@ -134,6 +136,44 @@ function requireTwoClasses(classes: readonly string[], file: string, target: str
   if (classes.length < 2) {
     throw new DataError(
       `${file}: the target column "${target}" has a single class ("${classes[0]}"); a classifier needs at least two. Is data.target the right column?`,
+      file,
+      undefined,
+      target,
+    );
+  }
+}
+
+/**
+ * Loss Lens trains classifiers: a target that holds a measurement (many distinct fractional
+ * numbers, e.g. a price or a rate) or an identifier (more classes than rows to learn them from)
+ * would train a classifier with hundreds of one-row classes. Both are bad input, said plainly.
+ */
+export const TARGET_LIMITS = {
+  /** More distinct values than this, some of them fractional numbers: a continuous quantity. */
+  continuousDistinct: 20,
+  /** More classes than this... */
+  manyClasses: 100,
+  /** ...with fewer rows than this per class on average: an identifier or a count, not a label. */
+  minRowsPerClass: 5,
+};
+
+function requireClassLabels(classes: readonly string[], rows: number, file: string, target: string): void {
+  const numbers = classes.map((c) => parseNumber(c));
+  const fractional = numbers.every((n) => n !== undefined) ? classes.filter((_, i) => !Number.isInteger(numbers[i])) : [];
+  const examples = (list: readonly string[]): string => list.slice(0, 3).map((c) => `"${c}"`).join(', ');
+  if (fractional.length > 0 && classes.length > TARGET_LIMITS.continuousDistinct) {
+    throw new DataError(
+      `${file}: the target column "${target}" (data.target) holds ${classes.length} distinct numbers, ${fractional.length} of them fractional (e.g. ${examples(fractional)}): ` +
+        `it looks like a continuous measurement, and Loss Lens trains classifiers. Choose a column of class labels with data.target, or turn this one into classes first.`,
+      file,
+      undefined,
+      target,
+    );
+  }
+  if (classes.length > TARGET_LIMITS.manyClasses && rows / classes.length < TARGET_LIMITS.minRowsPerClass) {
+    throw new DataError(
+      `${file}: the target column "${target}" (data.target) has ${classes.length} classes for ${rows} rows (e.g. ${examples(classes)}), ${(rows / classes.length).toFixed(1)} rows per class: ` +
+        `it looks like an identifier or a count, not a class label. Choose a column of class labels with data.target.`,
       file,
       undefined,
       target,

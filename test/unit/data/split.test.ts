@@ -40,6 +40,21 @@ describe('classes and target', () => {
     await rejectsWithDataError(loadDataset(configFor({ source: 'single-class.csv' }), FIXTURES), ['single-class.csv', '"label"', 'single class ("same")']);
   });
 
+  test('a continuous or identifier-like target is an error that says so; integer class codes are fine', async () => {
+    // 60 rows: a rate with 60 distinct fractional values (statsmodels' fair.csv "affairs" is such a column).
+    const rate = Array.from({ length: 60 }, (_, i) => `${i},${(i * 0.37 + 0.01).toFixed(4)}`);
+    const codes = Array.from({ length: 60 }, (_, i) => `${i},${i % 3}`);
+    const ids = Array.from({ length: 300 }, (_, i) => `${i % 7},${1000 + i}`);
+    const csv = (header: string, lines: string[]): string => `${header}\n${lines.join('\n')}\n`;
+    await withFiles({ 'rate.csv': csv('x,rate', rate), 'ids.csv': csv('x,id', ids), 'codes.csv': csv('x,code', codes) }, async (dir) => {
+      await rejectsWithDataError(loadDataset(configFor({ source: 'rate.csv' }), dir), ['rate.csv', '"rate" (data.target)', '60 distinct numbers', 'fractional', 'continuous'], { column: 'rate', row: undefined });
+      await rejectsWithDataError(loadDataset(configFor({ source: 'ids.csv' }), dir), ['ids.csv', '"id" (data.target)', '300 classes for 300 rows', 'identifier']);
+      // The same values as class codes (3 integers) train.
+      const ds = await loadDataset(configFor({ source: 'codes.csv', validationSplit: 0 }), dir);
+      assert.deepEqual(ds.classes, ['0', '1', '2']);
+    });
+  });
+
   test('a table with only one column has no features', async () => {
     await withFiles({ 'one.csv': 'label\nx\ny\n' }, async (dir) => {
       await rejectsWithDataError(loadDataset(configFor({ source: 'one.csv' }), dir), ['one.csv', 'only 1 column']);
