@@ -54,8 +54,9 @@ export const TASKS: readonly TaskChoice[] = [
 export interface TemplateInput {
   readonly dataset: ExampleDataset;
   readonly task: TaskKind;
-  /** For a CSV dataset: the path relative to the config file. */
+  /** For a CSV dataset: the path relative to the config file, and its target if not the last column. */
   readonly csvPath?: string;
+  readonly target?: string;
   readonly name: string;
 }
 
@@ -102,7 +103,9 @@ export function configTemplate(input: TemplateInput): string {
   }
   const source =
     d.kind === 'csv'
-      ? `    "source": ${JSON.stringify(input.csvPath ?? 'data.csv')},   // a CSV file, relative to this config; the target is the last column unless "target" says otherwise`
+      ? input.target !== undefined
+        ? `    "source": ${JSON.stringify(input.csvPath ?? 'data.csv')},   // a CSV file, relative to this config\n    "target": ${JSON.stringify(input.target)},   // the column of class labels; the others are features`
+        : `    "source": ${JSON.stringify(input.csvPath ?? 'data.csv')},   // a CSV file, relative to this config; the target is the last column unless "target" says otherwise`
       : d.kind === 'synthetic'
         ? `    "source": ${JSON.stringify(d.name)},   // synthetic: ${d.description}\n    "synthetic": { "samples": 600, "noise": 0.2 },`
         : `    "source": ${JSON.stringify(d.name)},   // bundled: ${d.description}`;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS, type ExampleDataset, type TaskKind } from './configTemplate';
+import { readCsvHeader } from '../data/csvRecords';
 
 /** Presets for programmatic use (tests); any missing answer is asked. */
 export interface NewConfigArgs {
@@ -13,12 +14,15 @@ export interface NewConfigArgs {
   readonly hidden?: readonly number[];
   /** The folder to write into; default: the first workspace folder. */
   readonly folder?: string;
+  /** Your own data: a CSV file (instead of `dataset`), and its column of class labels. */
+  readonly csv?: string;
+  readonly target?: string;
 }
 
 export async function newConfigCommand(args: NewConfigArgs = {}): Promise<vscode.Uri | undefined> {
   let dataset = EXAMPLE_DATASETS.find((d) => d.name === args.dataset);
-  let csvPath: string | undefined;
-  if (!dataset) {
+  let csvPath: string | undefined = args.csv;
+  if (!dataset && !csvPath) {
     type Item = vscode.QuickPickItem & { dataset?: ExampleDataset; csv?: true };
     const items: Item[] = [
       { label: 'Bundled datasets', kind: vscode.QuickPickItemKind.Separator },
@@ -31,13 +35,19 @@ export async function newConfigCommand(args: NewConfigArgs = {}): Promise<vscode
     const picked = await vscode.window.showQuickPick(items, { title: 'New Loss Lens config (1/3): dataset', placeHolder: 'Which data should the classifier learn?' });
     if (!picked) return undefined;
     if (picked.csv) {
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { CSV: ['csv'] }, openLabel: 'Use this CSV' });
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt'] }, openLabel: 'Use this CSV' });
       if (!files?.[0]) return undefined;
       csvPath = files[0].fsPath;
-      dataset = { name: path.basename(csvPath, '.csv'), kind: 'csv', description: csvPath, hidden: [32], learningRate: 0.001, epochs: 50, batchSize: 32 };
     } else {
       dataset = picked.dataset;
     }
+  }
+  let target: string | undefined;
+  if (csvPath) {
+    const chosen = await pickTarget(csvPath, args.target);
+    if (!chosen) return undefined;
+    target = chosen.isLast ? undefined : chosen.name;
+    dataset = { name: path.basename(csvPath).replace(/\.[^.]+$/, ''), kind: 'csv', description: csvPath, hidden: [32], learningRate: 0.001, epochs: 50, batchSize: 32 };
   }
   if (!dataset) return undefined;
 
@@ -74,6 +84,7 @@ export async function newConfigCommand(args: NewConfigArgs = {}): Promise<vscode
     task,
     name,
     ...(csvPath ? { csvPath: path.relative(folder, csvPath).split(path.sep).join('/') } : {}),
+    ...(target !== undefined ? { target } : {}),
   });
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   await vscode.window.showTextDocument(uri, { preview: false });
@@ -95,6 +106,30 @@ export async function createExampleConfig(datasetName: unknown, options: { open:
   if (!(await exists(uri))) await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(configTemplate({ dataset, task: 'baseline', name: dataset.name })));
   if (options.open) await vscode.window.showTextDocument(uri, { preview: false });
   return uri;
+}
+
+/**
+ * The column of class labels, read from the file's header (the last column, the default, first):
+ * a table's label is often not its last column. Undefined if the user cancels or the file cannot
+ * be read (then the user was told why, with the file named).
+ */
+async function pickTarget(csvPath: string, preset: string | undefined): Promise<{ name: string; isLast: boolean } | undefined> {
+  let header: readonly string[];
+  try {
+    header = await readCsvHeader(csvPath, path.basename(csvPath));
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Loss Lens: ${(err as Error).message}`);
+    return undefined;
+  }
+  const last = header[header.length - 1];
+  if (header.length < 2 || last === undefined) {
+    void vscode.window.showErrorMessage(`Loss Lens: ${path.basename(csvPath)} has ${header.length} column: it needs feature columns and a column of class labels.`);
+    return undefined;
+  }
+  if (preset !== undefined) return header.includes(preset) ? { name: preset, isLast: preset === last } : undefined;
+  const items = [last, ...header.slice(0, -1)].map((name) => ({ label: name, description: name === last ? 'the last column (the default)' : '', name }));
+  const picked = await vscode.window.showQuickPick(items, { title: `New Loss Lens config: the column of class labels in ${path.basename(csvPath)}`, placeHolder: 'Which column should the classifier predict? The others become its features.' });
+  return picked ? { name: picked.name, isLast: picked.name === last } : undefined;
 }
 
 async function pickFolder(): Promise<string | undefined> {

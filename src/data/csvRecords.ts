@@ -151,6 +151,23 @@ class LineTaggingParser extends Parser {
   }
 }
 
+/** Thrown from a callback to stop streaming early (not an error: the caller has what it needs). */
+class StopReading extends Error {}
+
+/** The header of a CSV file (checked as `forEachCsvRecord` checks it), without reading its rows. */
+export async function readCsvHeader(path: string, displayName: string = path): Promise<readonly string[]> {
+  let header: readonly string[] = [];
+  try {
+    await forEachCsvRecord({ path, displayName }, (h) => {
+      header = h;
+      throw new StopReading();
+    }, () => undefined);
+  } catch (err) {
+    if (!(err instanceof StopReading)) throw err;
+  }
+  return header;
+}
+
 /** A whole CSV held as strings: for small files (logs, predictions). Large tables go through `forEachCsvRecord`. */
 export interface CsvTable {
   readonly header: readonly string[];
@@ -247,7 +264,7 @@ function describeFsError(err: unknown): string {
 
 /** csv-parse's own errors become DataErrors that name the file and the row being read. */
 function toDataError(err: unknown, source: CsvSource, rowsRead: number, maxRecordChars: number): Error {
-  if (err instanceof DataError) return err;
+  if (err instanceof DataError || err instanceof StopReading) return err;
   const e = err as { code?: string; message?: string; records?: number; lines?: number };
   const file = source.displayName;
   // csv-parse counts records it had finished; the faulty one is the next (blank lines do not count).

@@ -169,6 +169,29 @@ describe('Loss Lens in the editor', function () {
     await waitFor('the config to be validated', () => lossLens.diagnostics.entriesFor(uri).length === 0 && lossLens.diagnostics.refresh(doc).length === 0 && true);
   });
 
+  it('writes a config for your own CSV with the column of class labels you pick, and it trains', async () => {
+    // A tab-separated table whose labels are NOT the last column (statsmodels and R write such files).
+    const csv = workspaceFile('data', 'cars.tsv');
+    const rows = Array.from({ length: 90 }, (_, i) => `${['usa', 'europe', 'japan'][i % 3]}\t${(i % 3) * 10 + (i % 7)}\t${100 + (i % 3) * 40 + (i % 11)}`);
+    await vscode.workspace.fs.writeFile(csv, new TextEncoder().encode(`origin\tmpg\thorsepower\n${rows.join('\n')}\n`));
+    const uri = (await vscode.commands.executeCommand('lossLens.newConfig', { csv: csv.fsPath, target: 'origin', task: 'baseline', hidden: [8], folder: workspaceFile().fsPath })) as vscode.Uri | undefined;
+    assert.ok(uri);
+    try {
+      assert.equal(path.basename(uri.fsPath), 'cars.losslens.json');
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      assert.match(text, /"source": "data\/cars\.tsv"/);
+      assert.match(text, /"target": "origin"/);
+      const run = await trainToEnd(lossLens, uri);
+      const done = lossLens.store.get(run.id)!;
+      assert.equal(done.state, 'completed', done.error);
+      assert.deepEqual(done.classes, ['europe', 'japan', 'usa']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+      await vscode.workspace.fs.delete(workspaceFile('data'), { recursive: true });
+    }
+  });
+
   it('shows a bad config in the Problems panel on the exact key, and a quick fix corrects it', async () => {
     const uri = workspaceFile('typo.losslens.json');
     const text = '{\n  // a typo in a key\n  "data": { "source": "iris" },\n  "optimizer": { "learningRat": 0.01 }\n}\n';

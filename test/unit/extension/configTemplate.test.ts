@@ -32,4 +32,14 @@ describe('starter configs', () => {
     const overfit = parse(configTemplate({ dataset: iris, task: 'overfitting', name: 'x' })) as { training: { earlyStopping: unknown } };
     assert.equal(overfit.training.earlyStopping, false);
   });
+
+  test('a CSV config names its target only when it is not the last column', () => {
+    const csv = { name: 'cars', kind: 'csv' as const, description: 'cars.csv', hidden: [32], learningRate: 0.001, epochs: 50, batchSize: 32 };
+    const withTarget = configTemplate({ dataset: csv, task: 'baseline', name: 'cars', csvPath: 'data/cars.csv', target: 'Origin' });
+    const v = validateConfigText(withTarget, '/tmp/cars.losslens.json', { fileExists: () => true });
+    assert.deepEqual(v.problems, []);
+    assert.deepEqual([v.config?.data.source, v.config?.data.target], ['data/cars.csv', 'Origin']);
+    const last = parse(configTemplate({ dataset: csv, task: 'baseline', name: 'cars', csvPath: 'data/cars.csv' })) as { data: Record<string, unknown> };
+    assert.equal('target' in last.data, false);
+  });
 });
