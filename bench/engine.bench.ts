@@ -14,7 +14,11 @@ import type { Kernels } from '../src/engine/kernels';
 import { Network, networkFootprint } from '../src/engine/network';
 import { train } from '../src/engine/trainer';
 import { createWasmKernels } from '../src/engine/wasm/wasmKernels';
+import { compileKernelsOptimized } from '../src/run/wasmTier';
 import { INFERENCE_BATCH, median, syntheticData, WORKLOADS, type Workload } from './workloads';
+
+// As the product compiles them (runTraining): TurboFan from the first call.
+compileKernelsOptimized();
 
 const [workloadName = 'W1', kernelName = 'wasm', secondsArg = '2'] = process.argv.slice(2);
 const workload = WORKLOADS[workloadName];

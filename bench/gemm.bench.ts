@@ -7,7 +7,11 @@
 import { jsKernels } from '../src/engine/jsKernels';
 import type { Kernels } from '../src/engine/kernels';
 import { createWasmKernels } from '../src/engine/wasm/wasmKernels';
+import { compileKernelsOptimized } from '../src/run/wasmTier';
 import { layerSizes, median, WORKLOADS } from './workloads';
+
+// As the product compiles them (runTraining): TurboFan from the first call.
+compileKernelsOptimized();
 
 interface Shape { readonly label: string; readonly op: 'NT' | 'TN' | 'NN'; readonly m: number; readonly n: number; readonly k: number }
 

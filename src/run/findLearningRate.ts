@@ -13,6 +13,7 @@ import type { LearningRateSearch, RangePoint } from '../diagnostics/types';
 export type { LearningRateSearch } from '../diagnostics/types';
 import { train as trainModel } from '../engine/trainer';
 import { checkConfigAgainstData, resolveConfig } from './runTraining';
+import { compileKernelsOptimized } from './wasmTier';
 
 export interface FindLearningRateOptions {
   readonly configPath?: string;
@@ -27,6 +28,7 @@ export interface FindLearningRateOptions {
 }
 
 export async function findLearningRate(options: FindLearningRateOptions): Promise<LearningRateSearch> {
+  compileKernelsOptimized();
   const loaded = await resolveConfig(options);
   const data = await loadDataset(loaded.config, loaded.dir);
   checkConfigAgainstData(loaded.path, loaded.config, data.classes);

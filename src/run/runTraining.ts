@@ -12,6 +12,7 @@ import { loadConfigFile, type LoadedConfig } from '../config/load';
 import { closeMatch } from '../config/levenshtein';
 import type { LossLensConfig } from '../config/types';
 import { loadDataset } from '../data/load';
+import { compileKernelsOptimized } from './wasmTier';
 import type { EncodedDataset } from '../data/dataset';
 import { DiagnosticsSession } from '../diagnostics/session';
 import type { Calibration, DiagnosticsReport, Flag } from '../diagnostics/types';
@@ -131,6 +132,7 @@ function classCounts(data: EncodedDataset): number[] {
 }
 
 export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
+  compileKernelsOptimized();
   const loaded = await resolveConfig(options);
   const data = await loadDataset(loaded.config, loaded.dir);
   checkConfigAgainstData(loaded.path, loaded.config, data.classes);

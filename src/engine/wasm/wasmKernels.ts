@@ -81,6 +81,15 @@ export function wasmSimdAvailable(): boolean {
 }
 
 /**
+ * Compiles the kernel modules now (once per process), inside `around`: a runtime adapter may choose
+ * the compiler tier there (src/run/wasmTier.ts). Returns whether WebAssembly SIMD is available.
+ */
+export function compileWasmKernels(around: (compile: () => void) => void): boolean {
+  if (compiled === undefined) around(() => void compileModules());
+  return compileModules() !== null;
+}
+
+/**
  * WebAssembly SIMD kernels. `fallback` (the plain-TypeScript kernels) runs any call whose operands
  * are not all views of one of this object's arenas, so a stray plain Float32Array is slow, never wrong.
  * Throws when WebAssembly SIMD is unavailable (check `wasmSimdAvailable()` first).
