@@ -6,8 +6,7 @@
  * since the previous evaluation. Training entries become step records (thinned by logging_steps).
  */
 import { LogError } from './errors';
-import type { ForeignLogReader } from './foreignReaders';
-import { epochMetrics, type LogStep, type TrainingLog } from './trainingLog';
+import { epochMetrics, type ForeignLogReader, type LogStep, type TrainingLog } from './trainingLog';
 import type { EpochMetrics } from '../engine/events';
 
 type Entry = Readonly<Record<string, unknown>>;

@@ -4,8 +4,7 @@
  * Keras), with `lr`/`learning_rate` when a scheduler logs it. No step records.
  */
 import { findColumn, metricValue, parseCsvTable } from './csvTable';
-import type { ForeignLogReader } from './foreignReaders';
-import { epochMetrics, type TrainingLog } from './trainingLog';
+import { epochMetrics, type ForeignLogReader, type TrainingLog } from './trainingLog';
 
 const LOSS = ['loss'];
 const VAL_LOSS = ['val_loss'];

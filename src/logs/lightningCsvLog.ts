@@ -7,8 +7,7 @@
  * logged straight to the logger) belong to the epoch their step falls in (epochMarks.ts).
  */
 import { findColumn, metricValue, parseCsvTable } from './csvTable';
-import type { ForeignLogReader } from './foreignReaders';
-import { epochMetrics, type LogStep, type TrainingLog } from './trainingLog';
+import { epochMetrics, type ForeignLogReader, type LogStep, type TrainingLog } from './trainingLog';
 import type { EpochMetrics } from '../engine/events';
 import { epochLookup } from './epochMarks';
 
