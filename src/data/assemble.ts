@@ -5,7 +5,7 @@
  * `train` + `validation` path (two tables matched by column name).
  */
 import type { DataConfig } from '../config/types';
-import type { Rng } from '../engine/rng';
+import type { Rng } from '../rng';
 import { asTextCodes, orderClasses, resolveTargetColumn } from './classes';
 import { spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError, type ColumnEncoding, type EncodedDataset, type Split } from './dataset';

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { LossLensConfig } from '../config/types';
-import { Rng } from '../engine/rng';
+import { Rng } from '../rng';
 import { assembleFromFiles, assembleFromSource } from './assemble';
 import { bundledDatasetPath, isBundledDataset } from './bundled';
 import { resolveTargetName } from './classes';

@@ -1,7 +1,7 @@
 /**
  * The stratified, seeded train/validation split used with `data.source` + `validationSplit`.
  */
-import type { Rng } from '../engine/rng';
+import type { Rng } from '../rng';
 
 export interface SplitIndices {
   /** Positions (into the labels given) of the training rows, ascending: the file's order (contract §3). */

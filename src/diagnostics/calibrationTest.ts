@@ -7,7 +7,7 @@
  * binned ECE is biased upward on small sets, and this null carries exactly that bias.
  * The p-value is (1 + #{null ECE ≥ observed}) / (R + 1).
  */
-import { Rng } from '../engine/rng';
+import { Rng } from '../rng';
 import { eceOf } from './calibration';
 import { quantile } from './stats';
 

@@ -3,7 +3,7 @@
  */
 import type { Network } from './network';
 import type { ModelJson } from './modelJson';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 export type InitScheme = 'he' | 'xavier';
 

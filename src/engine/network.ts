@@ -16,7 +16,7 @@ import type { Activation } from './activations';
 import { activationByName } from './activations';
 import type { ActivationCode, Arena, Kernels } from './kernels';
 import { activationCode } from './kernels';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 export interface NetworkShape {
   readonly inputSize: number;

@@ -25,7 +25,7 @@ import type { ModelJson } from './modelJson';
 import { checkModelFits, modelFromNetwork } from './modelJson';
 import { Network, networkFootprint, parameterCount } from './network';
 import { createOptimizer, optimizerFootprint } from './optimizers';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { SplitEvaluator } from './splitEvaluator';
 import { TrainingStep } from './trainingStep';
 import { createKernels } from './wasm';

@@ -8,7 +8,7 @@ import type { StepStats } from './events';
 import type { Criterion } from './losses';
 import type { Network } from './network';
 import type { Optimizer } from './optimizers';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 /** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_EPSILON = 1e-6;

@@ -12,7 +12,7 @@ import { loadDataset } from '../../src/data/load';
 import { DiagnosticsSession } from '../../src/diagnostics/session';
 import type { DiagnosticsReport, Flag } from '../../src/diagnostics/types';
 import type { EpochMetrics, SplitOutputs, TrainingSummary } from '../../src/engine/events';
-import { Rng } from '../../src/engine/rng';
+import { Rng } from '../../src/rng';
 import { train } from '../../src/engine/trainer';
 
 export interface StepRecord {

@@ -3,7 +3,7 @@
  * shuffled once (as sklearn's generators do by default) so the "file order" is not class by class;
  * then it takes the same split and standardization path as a CSV.
  */
-import type { Rng } from '../../engine/rng';
+import type { Rng } from '../../rng';
 import type { ColumnTable } from '../columns';
 import { DataError } from '../dataset';
 import { blobs } from './blobs';

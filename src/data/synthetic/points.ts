@@ -1,4 +1,4 @@
-import type { Rng } from '../../engine/rng';
+import type { Rng } from '../../rng';
 
 /** Two-feature points with a class index each: what every synthetic generator returns. */
 export interface SyntheticPoints {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { LossLensConfig } from '../../../src/config/types';
 import { describeDataset } from '../../../src/data/describe';
 import { loadDataset } from '../../../src/data/load';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/rng';
 
 async function writeCsv(file: string, bytes: number): Promise<number> {
   const out = createWriteStream(file);

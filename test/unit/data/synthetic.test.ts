@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/rng';
 import { loadDataset } from '../../../src/data/load';
 import { SYNTHETIC_GENERATORS, syntheticTable } from '../../../src/data/synthetic';
 import { blobs } from '../../../src/data/synthetic/blobs';

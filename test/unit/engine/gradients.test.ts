@@ -11,7 +11,7 @@ import { jsKernels } from '../../../src/engine/jsKernels';
 import type { Criterion } from '../../../src/engine/losses';
 import { SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from '../../../src/engine/losses';
 import { Network, networkFootprint } from '../../../src/engine/network';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/rng';
 
 const H = 1e-6;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { jsKernels } from '../../../src/engine/jsKernels';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/rng';
 
 const SIZES = [1, 3, 4, 5, 8, 13];
 

@@ -6,7 +6,7 @@ import { jsKernels } from '../../../src/engine/jsKernels';
 import type { ModelJson } from '../../../src/engine/modelJson';
 import { parseModelJson, predict } from '../../../src/engine/modelJson';
 import { Network, networkFootprint } from '../../../src/engine/network';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/rng';
 import { train } from '../../../src/engine/trainer';
 import { config, dataset, split } from './helpers';
 

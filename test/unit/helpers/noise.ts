@@ -1,6 +1,6 @@
 /**
  * A small deterministic PRNG (mulberry32) for noise in constructed test streams, so every run of
- * the tests sees the same curves. Tests of the product's own randomness use src/engine/rng.ts.
+ * the tests sees the same curves. Tests of the product's own randomness use src/rng.ts.
  */
 export function noise(seed: number): () => number {
   let a = seed >>> 0;
