@@ -165,7 +165,7 @@ export class DashboardPanel extends Disposable {
       title: panel.title,
     });
     this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => {
         if (this.panel === panel) {
           this.panel = undefined;
@@ -182,7 +182,11 @@ export class DashboardPanel extends Disposable {
     );
   }
 
-  private onMessage(raw: unknown): void {
+  /**
+   * One message from the webview, untrusted: gated (`gateDashboardMessage`), then acted on. Public so
+   * the editor tests can send what a webview would, through the same gate.
+   */
+  receive(raw: unknown): void {
     const gate = gateDashboardMessage(raw, this.runIds.filter((id) => this.store.get(id)), this.rangeTest?.snapshot.id);
     if (!gate.ok) {
       log()?.warn(`ignored a message from the dashboard: ${gate.reason}`);

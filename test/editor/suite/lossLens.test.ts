@@ -289,6 +289,31 @@ describe('Loss Lens in the editor', function () {
     }
   });
 
+  it("applies the range test's suggestion from the dashboard's button, and only for the test it shows", async () => {
+    const uri = workspaceFile('lrbutton.losslens.json');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  // tuned from the dashboard\n  "data": { "source": "iris" },\n  "optimizer": { "type": "sgd", "learningRate": 0.0001 }\n}\n'));
+    try {
+      const search = (await vscode.commands.executeCommand('lossLens.findLearningRate', uri)) as LearningRateSearch | undefined;
+      const shown = lossLens.dashboard.shownRangeTest;
+      assert.ok(search && shown && shown.state === 'completed' && shown.suggested !== null, JSON.stringify(shown?.state));
+      const read = async (): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      // A forged or stale id is refused by the gate: the file does not change.
+      lossLens.dashboard.receive({ type: 'rangeTest/apply', id: 'range-forged', retrain: false });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.match(await read(), /"learningRate": 0\.0001/);
+      // The button's message for the test shown writes the suggestion, comments kept.
+      lossLens.dashboard.receive({ type: 'rangeTest/apply', id: shown.id, retrain: false });
+      const after = await waitFor('the suggestion in the file', async () => {
+        const text = await read();
+        return Number(/"learningRate":\s*([-+0-9.eE]+)/.exec(text)?.[1]) === shown.suggested && text;
+      });
+      assert.match(after, /\/\/ tuned from the dashboard/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   it('registers every palette command with a handler', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = ((vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands ?? []).map((c) => c.command);
