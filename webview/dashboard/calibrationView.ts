@@ -5,8 +5,9 @@
  * Networks": 15 equal-width bins of top-label confidence).
  */
 import type { Calibration } from '../../src/diagnostics/types';
-import { Chart } from './chartSetup';
+import { Chart, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
 import type { BinPoint, CalibrationSummary } from './debugTypes';
+import { fillTextTable } from './dataTable';
 import { formatNumber, formatPercent } from './format';
 import type { Theme } from './theme';
 import { withAlpha } from './theme';
@@ -77,10 +78,7 @@ export class CalibrationView {
       type: 'bar',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...STATIC_CHART_OPTIONS,
         scales: { x: { ...unitAxis, title: { display: true, text: 'confidence' } }, y: { ...unitAxis, title: { display: true, text: 'accuracy' } } },
         plugins: { legend: { labels: { boxHeight: 8 } } },
       },
@@ -89,10 +87,7 @@ export class CalibrationView {
       type: 'bar',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...STATIC_CHART_OPTIONS,
         scales: { x: { ...unitAxis, title: { display: true, text: 'confidence' } }, y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'rows' } } },
         plugins: { legend: { display: false } },
       },
@@ -123,11 +118,7 @@ export class CalibrationView {
     this.histogram.data.datasets = [{ type: 'bar', label: 'rows', data: counts, backgroundColor: withAlpha(theme.muted, 0.6), borderColor: theme.muted, borderWidth: 1, barPercentage: 1, categoryPercentage: 1 }];
     for (const chart of [this.reliability, this.histogram] as Chart[]) {
       (chart.options.plugins as Record<string, unknown>).llBackground = { color: theme.background };
-      for (const scale of Object.values(chart.options.scales ?? {})) {
-        if (!scale) continue;
-        scale.grid = { ...scale.grid, color: theme.grid };
-        scale.ticks = { ...scale.ticks, color: theme.foreground };
-      }
+      themeScales(chart, theme);
       chart.update('none');
     }
     this.renderFigures(calibration);
@@ -180,30 +171,16 @@ export class CalibrationView {
   }
 
   private renderTable(c: Calibration | null): void {
-    this.table.replaceChildren();
-    if (!c) return;
-    const caption = document.createElement('caption');
-    caption.textContent = 'Reliability per confidence bin';
-    const thead = document.createElement('thead');
-    const head = document.createElement('tr');
-    for (const text of ['bin', 'rows', 'accuracy', 'mean confidence']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = text;
-      head.append(th);
+    if (!c) {
+      this.table.replaceChildren();
+      return;
     }
-    thead.append(head);
-    const tbody = document.createElement('tbody');
-    for (const b of c.bins) {
-      const tr = document.createElement('tr');
-      for (const text of [`${formatNumber(b.lower, 3)}–${formatNumber(b.upper, 3)}`, String(b.count), b.count ? formatPercent(b.accuracy) : '—', b.count ? formatPercent(b.confidence) : '—']) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        tr.append(td);
-      }
-      tbody.append(tr);
-    }
-    this.table.append(caption, thead, tbody);
+    fillTextTable(
+      this.table,
+      'Reliability per confidence bin',
+      ['bin', 'rows', 'accuracy', 'mean confidence'],
+      c.bins.map((b) => [`${formatNumber(b.lower, 3)}–${formatNumber(b.upper, 3)}`, String(b.count), b.count ? formatPercent(b.accuracy) : '—', b.count ? formatPercent(b.confidence) : '—']),
+    );
   }
 
   summary(): CalibrationSummary {

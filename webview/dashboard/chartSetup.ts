@@ -62,4 +62,19 @@ export function applyThemeDefaults(theme: Theme): void {
   Chart.defaults.font.size = 12;
 }
 
+/**
+ * What every dashboard chart shares: drawn at once (no animation: live updates arrive ~20 times a
+ * second), data handed over as {x, y} points (no parsing), sized by its box.
+ */
+export const STATIC_CHART_OPTIONS = { animation: false, parsing: false, responsive: true, maintainAspectRatio: false } as const;
+
+/** Recolours every scale of `chart` (grid lines and tick labels) in the theme; the caller updates it. */
+export function themeScales(chart: Chart, theme: Theme): void {
+  for (const scale of Object.values(chart.options.scales ?? {})) {
+    if (!scale) continue;
+    scale.grid = { ...scale.grid, color: theme.grid };
+    scale.ticks = { ...scale.ticks, color: theme.foreground };
+  }
+}
+
 export { Chart };

@@ -1,4 +1,5 @@
 /** The key figures of each run side by side (shown when runs are compared, and for a single run too). */
+import { appendCells, tableHead } from './dataTable';
 import { flagTitle } from './flagTitles';
 import { formatNumber, formatPercent, toNumber } from './format';
 import { bestEpoch, type RunModel } from './store';
@@ -23,15 +24,6 @@ export class CompareTable {
   }
 
   update(runs: readonly RunModel[], theme: Theme): void {
-    const thead = document.createElement('thead');
-    const head = document.createElement('tr');
-    for (const c of COLUMNS) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = c;
-      head.append(th);
-    }
-    thead.append(head);
     const tbody = document.createElement('tbody');
     runs.forEach((run, i) => {
       const last = run.epochs[run.epochs.length - 1];
@@ -58,13 +50,9 @@ export class CompareTable {
         run.calibration ? formatNumber(run.calibration.ece) : '—',
         run.flags.length ? run.flags.map((f) => flagTitle(f.kind)).join(', ') : 'none',
       ];
-      for (const text of cells) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        tr.append(td);
-      }
+      appendCells(tr, cells);
       tbody.append(tr);
     });
-    this.table.replaceChildren(thead, tbody);
+    this.table.replaceChildren(tableHead(COLUMNS), tbody);
   }
 }

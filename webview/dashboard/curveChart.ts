@@ -5,8 +5,9 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
-import { Chart } from './chartSetup';
+import { Chart, STATIC_CHART_OPTIONS } from './chartSetup';
 import type { ChartSummary, MarkerPoint, XY } from './debugTypes';
+import { fillTextTable } from './dataTable';
 import { MinMaxDownsampler, minMaxDownsample } from './downsample';
 import { flagTitle } from './flagTitles';
 import { formatNumber, formatPercent, toNumber } from './format';
@@ -98,11 +99,8 @@ export class CurveChart {
       type: 'line',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
+        ...STATIC_CHART_OPTIONS,
         normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
         spanGaps: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {},
@@ -403,37 +401,12 @@ export class CurveChart {
   private fillTable(): void {
     const runs = this.lastRuns;
     const compare = runs.length > 1;
-    const table = this.table;
-    table.replaceChildren();
-    const caption = document.createElement('caption');
-    caption.textContent = `${this.def.title} per epoch${runs.some((r) => r.epochs.length > MAX_TABLE_ROWS) ? ` (latest ${MAX_TABLE_ROWS} epochs)` : ''}`;
-    const head = document.createElement('tr');
-    const th = (text: string): HTMLTableCellElement => {
-      const c = document.createElement('th');
-      c.scope = 'col';
-      c.textContent = text;
-      return c;
-    };
-    head.append(th(compare ? 'run' : 'epoch'));
-    if (compare) head.append(th('epoch'));
-    for (const s of this.def.series) head.append(th(s.label));
-    const thead = document.createElement('thead');
-    thead.append(head);
-    const tbody = document.createElement('tbody');
-    for (const run of runs) {
-      for (const e of run.epochs.slice(-MAX_TABLE_ROWS)) {
-        const tr = document.createElement('tr');
-        const cells = compare ? [run.name, String(e.epoch)] : [String(e.epoch)];
-        for (const s of this.def.series) cells.push(this.formatValue(toNumber(e[s.epochField])));
-        for (const text of cells) {
-          const td = document.createElement('td');
-          td.textContent = text;
-          tr.append(td);
-        }
-        tbody.append(tr);
-      }
-    }
-    table.append(caption, thead, tbody);
+    const caption = `${this.def.title} per epoch${runs.some((r) => r.epochs.length > MAX_TABLE_ROWS) ? ` (latest ${MAX_TABLE_ROWS} epochs)` : ''}`;
+    const columns = [...(compare ? ['run', 'epoch'] : ['epoch']), ...this.def.series.map((s) => s.label)];
+    const rows = runs.flatMap((run) =>
+      run.epochs.slice(-MAX_TABLE_ROWS).map((e) => [...(compare ? [run.name, String(e.epoch)] : [String(e.epoch)]), ...this.def.series.map((s) => this.formatValue(toNumber(e[s.epochField])))]),
+    );
+    fillTextTable(this.table, caption, columns, rows);
   }
 
   summary(): ChartSummary {

@@ -8,8 +8,9 @@
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import type { RangeTestSnapshot, WebviewToHost } from '../../src/protocol/webview';
 import { button, progressRing } from '../components';
-import { Chart } from './chartSetup';
+import { Chart, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
 import type { RangeTestSummary, XY } from './debugTypes';
+import { fillTextTable } from './dataTable';
 import { formatNumber } from './format';
 import type { Theme } from './theme';
 
@@ -69,10 +70,7 @@ export class RangeTestView {
       type: 'line',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...STATIC_CHART_OPTIONS,
         scales: {
           // Decades only on the rate axis.
           x: { type: 'logarithmic', title: { display: true, text: 'learning rate' }, ticks: { autoSkip: false, callback: (v) => (isDecade(Number(v)) ? formatNumber(Number(v), 1) : '') } },
@@ -126,11 +124,7 @@ export class RangeTestView {
     line('diverged', snapshot.divergedAt, theme.error, `blew up ${formatNumber(snapshot.divergedAt, 2)}`, 'end');
     const options = this.chart.options;
     options.plugins!.annotation = { annotations };
-    for (const scale of Object.values(options.scales ?? {})) {
-      if (!scale) continue;
-      scale.grid = { ...scale.grid, color: theme.grid };
-      scale.ticks = { ...scale.ticks, color: theme.foreground };
-    }
+    themeScales(this.chart as unknown as Chart, theme);
     // The loss axis stops a little above the curve before the blow-up (as fastai's plot does), so the
     // explosion does not flatten everything else to a line at 0.
     options.scales!.y!.max = lossCeiling(snapshot);
@@ -158,31 +152,16 @@ export class RangeTestView {
   }
 
   private renderTable(snapshot: RangeTestSnapshot): void {
-    this.table.replaceChildren();
-    const caption = document.createElement('caption');
-    caption.textContent = 'Loss per learning rate';
-    const head = document.createElement('tr');
-    for (const text of ['learning rate', 'loss', 'smoothed']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = text;
-      head.append(th);
-    }
-    const thead = document.createElement('thead');
-    thead.append(head);
     const smoothed = new Map(snapshot.smoothed.map((p) => [p.learningRate, p.loss]));
-    const tbody = document.createElement('tbody');
-    for (const p of snapshot.points) {
-      const tr = document.createElement('tr');
-      const s = smoothed.get(p.learningRate);
-      for (const text of [formatNumber(p.learningRate, 3), formatNumber(p.loss), s === undefined ? '—' : formatNumber(s)]) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        tr.append(td);
-      }
-      tbody.append(tr);
-    }
-    this.table.append(caption, thead, tbody);
+    fillTextTable(
+      this.table,
+      'Loss per learning rate',
+      ['learning rate', 'loss', 'smoothed'],
+      snapshot.points.map((p) => {
+        const s = smoothed.get(p.learningRate);
+        return [formatNumber(p.learningRate, 3), formatNumber(p.loss), s === undefined ? '—' : formatNumber(s)];
+      }),
+    );
   }
 
   summary(): RangeTestSummary {
