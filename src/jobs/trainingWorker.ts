@@ -48,21 +48,22 @@ const send = (message: WorkerToHost): void => port.postMessage(message);
 
 let running = false;
 
+/** One job at a time: a second start while one runs is ignored (the host starts one per worker). */
+function runJob(job: () => Promise<void>): void {
+  if (running) return;
+  running = true;
+  void job().finally(() => {
+    running = false;
+  });
+}
+
 port.on('message', (message: HostToWorker) => {
   switch (message.type) {
     case 'run/start':
-      if (running) return;
-      running = true;
-      void train(message).finally(() => {
-        running = false;
-      });
+      runJob(() => train(message));
       return;
     case 'lrFind/start':
-      if (running) return;
-      running = true;
-      void sweep(message).finally(() => {
-        running = false;
-      });
+      runJob(() => sweep(message));
       return;
     case 'run/stop':
       Atomics.store(stopFlag, 0, 1);

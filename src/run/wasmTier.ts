@@ -18,7 +18,7 @@
  * second, never a crash.
  */
 import { setFlagsFromString } from 'node:v8';
-import { compileWasmKernels } from '../engine/wasm/wasmKernels';
+import { compileWasmKernels, wasmSimdAvailable } from '../engine/wasm/wasmKernels';
 
 /** True where changing V8's flags at run time is supported: Node itself, not an embedder of it. */
 export function canSwitchV8Flags(versions: NodeJS.ProcessVersions = process.versions): boolean {
@@ -26,7 +26,7 @@ export function canSwitchV8Flags(versions: NodeJS.ProcessVersions = process.vers
 }
 
 export function compileKernelsOptimized(): boolean {
-  if (!canSwitchV8Flags()) return compileWasmKernels((compile) => compile());
+  if (!canSwitchV8Flags()) return wasmSimdAvailable();
   return compileWasmKernels((compile) => {
     setFlagsFromString('--no-liftoff');
     try {

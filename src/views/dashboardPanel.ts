@@ -99,7 +99,7 @@ export class DashboardPanel extends Disposable {
   showRangeTest(snapshot: RangeTestSnapshot, apply: (retrain: boolean) => Promise<void>): void {
     this.rangeTest = { snapshot, apply };
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Loss Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {}), this.runIds, this.compare);
+    else this.attach(newPanel(true), this.runIds, this.compare);
     this.post({ type: 'rangeTest/didUpdate', rangeTest: snapshot });
   }
 
@@ -121,8 +121,7 @@ export class DashboardPanel extends Disposable {
       this.sendRuns();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Loss Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {});
-    this.attach(panel, ids, compare);
+    this.attach(newPanel(preserveFocus), ids, compare);
   }
 
   /** Asks the webview for PNGs of its charts; resolves with none if it cannot answer in time. */
@@ -270,4 +269,9 @@ export class DashboardPanel extends Disposable {
     this.panel = undefined;
     panel?.dispose();
   }
+}
+
+/** A new dashboard panel beside the editor; `attach` sets its options, HTML and listeners. */
+function newPanel(preserveFocus: boolean): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Loss Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {});
 }
