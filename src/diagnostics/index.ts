@@ -4,5 +4,5 @@ export { computeCalibration, CALIBRATION_BINS } from './calibration';
 export { fitTemperature, scaledProbabilities } from './temperature';
 export { flagTitle, FLAG_TITLES } from './titles';
 export { DIAGNOSTICS_DEFAULTS, validateDiagnosticsOverrides } from './defaults';
-export { learningRateRangeTest, suggestLearningRate, learningRateFlag, LR_RANGE_DEFAULTS, type RangeTestResult, type TrainFunction } from './lrRangeTest';
+export { learningRateRangeTest, suggestLearningRate, learningRateFlag, LR_RANGE_DEFAULTS, type TrainFunction } from './lrRangeTest';
 export type * from './types';

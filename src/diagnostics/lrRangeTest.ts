@@ -22,8 +22,6 @@ import type { ModelJson } from '../engine/modelJson';
 import { fmt, round2 } from './stats';
 import type { Flag, RangePoint, RangeSuggestion, RangeTestResult } from './types';
 
-export type { RangePoint, RangeSuggestion, RangeTestResult } from './types';
-
 export const LR_RANGE_DEFAULTS = {
   minLearningRate: 1e-6,
   maxLearningRate: 10,

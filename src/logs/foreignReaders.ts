@@ -4,7 +4,5 @@ import { hfTrainerStateLogReader } from './hfTrainerStateLog';
 import { kerasCsvLogReader } from './kerasCsvLog';
 import { lightningCsvLogReader } from './lightningCsvLog';
 
-export type { ForeignLogReader } from './trainingLog';
-
 /** Lightning before Keras: both are CSVs with an `epoch` column; only Lightning's has `step`. */
 export const FOREIGN_READERS: readonly ForeignLogReader[] = [hfTrainerStateLogReader, lightningCsvLogReader, kerasCsvLogReader];

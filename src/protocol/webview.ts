@@ -4,7 +4,7 @@
  * (`isWebviewToHost`): the webview can only name runs it was shown (by id), never a path.
  */
 import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
-import type { Calibration, ConfigEdit, Flag, RangePoint } from '../diagnostics/types';
+import type { Calibration, ConfigEdit, Flag, RangePoint, RangeSuggestion } from '../diagnostics/types';
 
 export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
 
@@ -31,19 +31,15 @@ export interface RunSnapshot {
  * stage against its rate, the smoothed curve, and the rates the suggestion read. `id` is opaque: the
  * webview can only ask the host to apply the suggestion of the test it was shown.
  */
-export interface RangeTestSnapshot {
+export interface RangeTestSnapshot extends RangeSuggestion {
   readonly id: string;
   /** The config's name and file, for the heading. */
   readonly name: string;
   readonly file: string;
   readonly state: 'running' | 'completed' | 'stopped' | 'failed';
   readonly stagesPlanned: number;
+  /** Each stage's mean loss at its rate (the suggestion's fields read the smoothed curve). */
   readonly points: readonly RangePoint[];
-  readonly smoothed: readonly RangePoint[];
-  readonly suggested: number | null;
-  readonly minimum: number | null;
-  readonly steepest: number | null;
-  readonly divergedAt: number | null;
   /** The config's learning rate now. */
   readonly current: number;
   /** Once it ended: the verdict for a person (the suggestion, why there is none, or the error). */

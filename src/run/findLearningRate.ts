@@ -9,8 +9,6 @@ import type { LoadedConfig } from '../config/load';
 import { loadDataset } from '../data/load';
 import { learningRateFlag, learningRateRangeTest } from '../diagnostics/lrRangeTest';
 import type { LearningRateSearch, RangePoint } from '../diagnostics/types';
-
-export type { LearningRateSearch } from '../diagnostics/types';
 import { train as trainModel } from '../engine/trainer';
 import { checkConfigAgainstData, resolveConfig } from './runTraining';
 import { compileKernelsOptimized } from './wasmTier';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
 import type { RunRecord } from '../../../src/jobs/runStore';
-import type { LearningRateSearch } from '../../../src/run/findLearningRate';
+import type { LearningRateSearch } from '../../../src/diagnostics/types';
 
 const EXTENSION_ID = 'loss-lens.loss-lens';
 
