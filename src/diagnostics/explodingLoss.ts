@@ -99,7 +99,8 @@ export class ExplodingLossDetector implements Detector {
     if (this.losses.length > 4 * w) this.losses.splice(0, this.losses.length - 4 * w);
     const gw = Math.max(w + 1, Math.round(this.t.gradWindow) + w);
     if (this.gradNorms.length > gw) this.gradNorms.splice(0, this.gradNorms.length - gw);
-    const { loss: chance, known, what: chanceText } = this.chanceBound();
+    const bound = this.chanceBound();
+    const { loss: chance, known } = bound;
     if (s.loss > this.t.extremeChanceFactor * chance) {
       const blownUp = s.loss > this.t.errorChanceFactor * chance;
       this.emit(
@@ -107,7 +108,7 @@ export class ExplodingLossDetector implements Detector {
         blownUp ? 'blown-up-step' : 'extreme-step',
         s.epoch,
         s.step,
-        `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× ${chanceText}: ` +
+        `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× ${this.describeChance(bound)}: ` +
           `the correct class's logit trails the largest by about ${fmt(s.loss)} units. This comes from unscaled inputs or a learning rate far too high; such a step can also kill ReLU units for good. ` +
           `Try standardized inputs, a learning rate ${fmt(this.t.learningRateFactor)}× lower, or gradient clipping.`,
         { onsetEpoch: s.epoch, onsetStep: s.step, batch: s.batch, loss: s.loss, ...(known ? { chanceLoss: chance, ratioToChance: s.loss / chance } : { chanceLoss: null, assumedChanceLoss: chance }) },
@@ -161,13 +162,21 @@ export class ExplodingLossDetector implements Detector {
     return chanceLevel(this.env.ctx, this.seenClasses);
   }
 
-  /** ln C, or (the number of classes unknown) the bound `unknownClassesBound` stands for; and how to say it. */
-  private chanceBound(): { readonly loss: number; readonly known: boolean; readonly what: string } {
+  /** ln C, or (the number of classes unknown) the bound `unknownClassesBound` stands for. Per step: no text here. */
+  private chanceBound(): { readonly loss: number; readonly known: boolean } {
     const chance = this.chance();
-    if (chance !== undefined) return { loss: chance, known: true, what: `the ${fmt(chance)} of guessing uniformly (ln ${Math.round(Math.exp(chance))})` };
-    const classes = Math.max(2, Math.round(this.t.unknownClassesBound));
-    const loss = Math.log(classes);
-    return { loss, known: false, what: `the ${fmt(loss)} of guessing uniformly among ${classes.toLocaleString('en-US')} classes (this log does not say how many classes there are; fewer only make it worse)` };
+    return chance !== undefined ? { loss: chance, known: true } : { loss: Math.log(this.assumedClasses()), known: false };
+  }
+
+  private assumedClasses(): number {
+    return Math.max(2, Math.round(this.t.unknownClassesBound));
+  }
+
+  /** How a message names that level (only built when a flag is raised). */
+  private describeChance(bound: { readonly loss: number; readonly known: boolean }): string {
+    return bound.known
+      ? `the ${fmt(bound.loss)} of guessing uniformly (ln ${Math.round(Math.exp(bound.loss))})`
+      : `the ${fmt(bound.loss)} of guessing uniformly among ${this.assumedClasses().toLocaleString('en-US')} classes (this log does not say how many classes there are; fewer only make it worse)`;
   }
 
   private fixes(extraClip?: number): Fix[] {
@@ -253,9 +262,9 @@ export class ExplodingLossDetector implements Detector {
         now.epoch,
         s?.step,
         diverged
-          ? `Exploding loss: the ${levelName} climbed to ${fmt(level)} ${at}, ${fmt(level / bound.loss, 2)}× ${bound.what}, after having been as low as ${fmt(this.bestLevel)}. ` +
+          ? `Exploding loss: the ${levelName} climbed to ${fmt(level)} ${at}, ${fmt(level / bound.loss, 2)}× ${this.describeChance(bound)}, after having been as low as ${fmt(this.bestLevel)}. ` +
             `The model is now confidently wrong: the learning rate is too high for this loss surface. A rate ${fmt(t.learningRateFactor)}× lower is where the range test (Smith 2017) usually finds stable training.`
-          : `The ${levelName} is ${fmt(level)} ${at}, ${fmt(level / bound.loss, 2)}× ${bound.what}: the model starts out confidently wrong. ` +
+          : `The ${levelName} is ${fmt(level)} ${at}, ${fmt(level / bound.loss, 2)}× ${this.describeChance(bound)}: the model starts out confidently wrong. ` +
             `This usually means unscaled inputs (standardize them) or a learning rate that overshoots from the first steps.`,
         {
           onsetEpoch: recent[0]!.epoch,
