@@ -13,7 +13,7 @@ import {
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import annotationPlugin from 'chartjs-plugin-annotation';
+import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
 import type { Theme } from './theme';
 
 /**
@@ -75,6 +75,31 @@ export function themeScales(chart: Chart, theme: Theme): void {
     scale.grid = { ...scale.grid, color: theme.grid };
     scale.ticks = { ...scale.ticks, color: theme.foreground };
   }
+}
+
+/**
+ * A vertical marker line at `x` on the x scale with a label in the line's colour (best epoch,
+ * flags, the range test's rates); `yAdjust` moves the label to stack labels that would overlap.
+ */
+export function markerLine(x: number, color: string, text: string, theme: Theme, label: { position: 'start' | 'center' | 'end'; dash: number[]; display?: boolean; yAdjust?: number }): AnnotationOptions {
+  return {
+    type: 'line',
+    scaleID: 'x',
+    value: x,
+    borderColor: color,
+    borderWidth: theme.lineWidth === 3 ? 2 : 1.5,
+    borderDash: label.dash,
+    label: {
+      display: label.display ?? true,
+      content: text,
+      position: label.position,
+      yAdjust: label.yAdjust ?? 0,
+      color: theme.background,
+      backgroundColor: color,
+      font: { size: 11 },
+      padding: 3,
+    },
+  };
 }
 
 export { Chart };

@@ -5,7 +5,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
-import { Chart, STATIC_CHART_OPTIONS } from './chartSetup';
+import { Chart, markerLine, STATIC_CHART_OPTIONS } from './chartSetup';
 import type { ChartSummary, MarkerPoint, XY } from './debugTypes';
 import { fillTextTable } from './dataTable';
 import { MinMaxDownsampler, minMaxDownsample } from './downsample';
@@ -351,24 +351,7 @@ export class CurveChart {
       if (!canShow(x)) return;
       // Flag labels stack up from the bottom; in a comparison each run's best/onset labels get their own row.
       const stack = position === 'end' ? (showLabel && labelled ? flagLabels++ : 0) : -runIndex;
-      out[id] = {
-        type: 'line',
-        scaleID: 'x',
-        value: x,
-        borderColor: color,
-        borderWidth: theme.lineWidth === 3 ? 2 : 1.5,
-        borderDash: dash,
-        label: {
-          display: labelled && showLabel,
-          content: text,
-          position,
-          yAdjust: -22 * stack,
-          color: theme.background,
-          backgroundColor: color,
-          font: { size: 11 },
-          padding: 3,
-        },
-      };
+      out[id] = markerLine(x, color, text, theme, { position, dash, display: labelled && showLabel, yAdjust: -22 * stack });
     };
     const who = compare ? `${run.name}: ` : '';
     const best = bestEpoch(run);

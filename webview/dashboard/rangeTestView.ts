@@ -8,7 +8,7 @@
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import type { RangeTestSnapshot, WebviewToHost } from '../../src/protocol/webview';
 import { button, progressRing } from '../components';
-import { Chart, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
+import { Chart, markerLine, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
 import type { RangeTestSummary, XY } from './debugTypes';
 import { fillTextTable } from './dataTable';
 import { formatNumber } from './format';
@@ -109,15 +109,7 @@ export class RangeTestView {
     const annotations: Record<string, AnnotationOptions> = {};
     const line = (id: string, x: number | null, color: string, text: string, position: 'start' | 'center' | 'end'): void => {
       if (x === null || !(x > 0)) return;
-      annotations[id] = {
-        type: 'line',
-        scaleID: 'x',
-        value: x,
-        borderColor: color,
-        borderWidth: theme.lineWidth === 3 ? 2 : 1.5,
-        borderDash: id === 'suggested' ? [] : [4, 4],
-        label: { display: true, content: text, position, color: theme.background, backgroundColor: color, font: { size: 11 }, padding: 3 },
-      };
+      annotations[id] = markerLine(x, color, text, theme, { position, dash: id === 'suggested' ? [] : [4, 4] });
     };
     line('suggested', snapshot.suggested, theme.best, `suggested ${formatNumber(snapshot.suggested, 2)}`, 'start');
     line('current', snapshot.current, theme.muted, `now ${formatNumber(snapshot.current, 2)}`, 'center');
