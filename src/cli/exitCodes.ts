@@ -1,5 +1,5 @@
 /** Exit statuses of `loss-lens` (contract §2), plus the shell convention for an interrupt. */
-import type { Flag, Severity } from '../diagnostics/types';
+import { type Flag, severityRank } from '../model';
 
 export const EXIT = {
   ok: 0,
@@ -13,12 +13,10 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
 export const FAIL_ON_LEVELS = ['warning', 'error'] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
 /** Whether any flag is at `level` or worse. */
 export function failsOn(flags: readonly Flag[], level: FailOn | undefined): boolean {
-  return level !== undefined && flags.some((f) => (RANK[f.severity] ?? 0) >= RANK[level]);
+  return level !== undefined && flags.some((f) => severityRank(f.severity) >= severityRank(level));
 }

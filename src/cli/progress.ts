@@ -2,7 +2,7 @@
  * Training progress for a person. On a terminal: one line rewritten in place (epoch, losses,
  * accuracy, ETA); elsewhere (CI logs, pipes): one plain line per epoch, which logs keep readable.
  */
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 
 export interface ProgressSink {
   readonly isTTY?: boolean;

@@ -1,6 +1,5 @@
 /** The readable diagnostics summary printed after a run (or by `diagnose`). */
-import type { DiagnosticsReport, Flag } from '../diagnostics/types';
-import { flagTitle } from '../diagnostics/titles';
+import { type DiagnosticsReport, type Flag, flagTitle } from '../model';
 import { temperatureAtSearchBound } from '../diagnostics/temperature';
 
 const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };

@@ -4,7 +4,7 @@
  * learning-rate suggestion.
  */
 import * as vscode from 'vscode';
-import type { ConfigEdit } from '../diagnostics/types';
+import type { ConfigEdit } from '../model';
 import { fixReplacement } from '../editor/jsoncEdits';
 import { toWorkspaceEdit } from '../editor/configCodeActions';
 

@@ -2,10 +2,10 @@
  * What `lossLens.exportRun` writes, as pure functions: the epoch metrics as CSV (one row per
  * epoch, the contract's metric names as columns) and the run as one JSON document.
  */
-import type { EpochMetrics } from '../engine/events';
+import { EPOCH_RECORD_KEYS, type EpochMetrics } from '../model';
 import type { RunRecord } from '../jobs/runStore';
 
-export const METRIC_COLUMNS = ['epoch', 'trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy', 'learningRate', 'gradNorm', 'timeMs'] as const satisfies readonly (keyof EpochMetrics)[];
+export const METRIC_COLUMNS = EPOCH_RECORD_KEYS;
 
 /** A number as pandas/R/spreadsheets read it back: full precision, NaN/inf spelled out. */
 export function csvNumber(v: number): string {

@@ -4,8 +4,7 @@
  * `SchemaNode`; chosen over ajv because ajv reports instance paths, not text ranges, and its messages
  * ("must be <= 1") do not say what the user wrote.
  */
-import type { JsonNode } from './jsonc';
-import { getNodeValue } from './jsonc';
+import { getNodeValue, type JsonNode } from './jsonc';
 import { closeMatch, nearest } from './levenshtein';
 import type { ConfigProblem, KeyPath } from './problems';
 import { allKeyPaths, type JsonType, type SchemaNode } from './schema';

@@ -12,9 +12,8 @@
  * - `temperature` fitted on these same outputs (see temperature.ts), `eceAfterTemperature` the ECE
  *   of the rescaled probabilities (in-sample: it shows how much a single T explains).
  */
-import type { SplitOutputs } from '../engine/events';
+import type { Calibration, CalibrationBin, SplitOutputs } from '../model';
 import { fitTemperature, scaledProbabilities, temperatureAtSearchBound } from './temperature';
-import type { Calibration, CalibrationBin } from './types';
 
 /** Guo et al. 2017, "On Calibration of Modern Neural Networks", §2: M = 15 bins. */
 export const CALIBRATION_BINS = 15;

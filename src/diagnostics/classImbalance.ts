@@ -6,10 +6,10 @@
  * ones the model gets wrong. Fix: `loss.classWeights: "balanced"` (w_c = n / (C · n_c), as
  * scikit-learn's compute_class_weight).
  */
-import type { SplitOutputs } from '../engine/events';
+import type { Fix, Severity, SplitOutputs } from '../model';
 import { fmt, pct } from './stats';
 import { resolveThresholds } from './thresholds';
-import type { Detector, DetectorEnv, EpochInput, Fix, Severity } from './types';
+import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const CLASS_IMBALANCE_DEFAULTS = {
   /** Largest / smallest class count. 3:1 is where imbalance usually starts to bias an unweighted loss (He & Garcia 2009 treat 1:100 as severe; 3:1 is a conservative first sign). */

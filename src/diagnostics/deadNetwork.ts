@@ -13,7 +13,7 @@
  * weak-signal tables (e.g. a noisy binary target whose best loss is a few % under H(p)) the
  * symmetric tolerance alone called a learning, overfitting network dead.
  */
-import type { StepStats } from '../engine/events';
+import type { StepStats } from '../model';
 import { clipGradients, compact, leakyRelu, lowerLearningRate, standardizeInputs } from './fixes';
 import { priorLevel } from './runContext';
 import { fmt, mean, median, pct, robustSigma } from './stats';

@@ -6,7 +6,7 @@
  * Raised when a layer stays at or above `deadFraction` for `epochs` consecutive epochs: `info`
  * (a net that still learns often has spare units), a `warning` from `warningFraction`. ReLU only.
  */
-import type { StepStats } from '../engine/events';
+import type { StepStats } from '../model';
 import { compact, leakyRelu, lowerLearningRate } from './fixes';
 import { pct } from './stats';
 import { resolveThresholds } from './thresholds';

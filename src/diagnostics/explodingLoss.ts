@@ -13,12 +13,12 @@
  *   median of the previous `gradWindow` steps (or of the run's first `gradWindow`, if larger).
  * With no step events (a log that only has epochs) the same checks run on the epoch training loss.
  */
-import { recorded, type EpochMetrics, type StepStats } from '../engine/events';
+import { type EpochMetrics, type Fix, recorded, type Severity, type StepStats } from '../model';
 import { clipGradients, compact, lowerLearningRate, standardizeInputs } from './fixes';
 import { chanceLevel } from './runContext';
 import { fmt, median } from './stats';
 import { resolveThresholds } from './thresholds';
-import type { Detector, DetectorEnv, EpochInput, Fix, Severity } from './types';
+import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const EXPLODING_LOSS_DEFAULTS = {
   /** fastai `lr_find`: stop when the smoothed loss exceeds 4× the best smoothed loss. */

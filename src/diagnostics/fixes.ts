@@ -2,7 +2,8 @@
  * The quick fixes detectors offer: config edits with dotted paths, built from the run's config
  * (contract §1 defaults when the config is unknown, e.g. for a foreign log).
  */
-import type { RunContext, Fix } from './types';
+import type { RunContext } from './types';
+import type { Fix } from '../model';
 import { fmt, round2 } from './stats';
 
 /** Contract §1 defaults, used when the run's config is unknown. */

@@ -20,7 +20,8 @@ import type { EncodedDataset } from '../data/dataset';
 import type { TrainingListener, TrainingSummary } from '../engine/events';
 import type { ModelJson } from '../engine/modelJson';
 import { fmt, round2 } from './stats';
-import type { Flag, RangePoint, RangeSuggestion, RangeTestResult } from './types';
+import type { Flag } from '../model';
+import type { RangePoint, RangeSuggestion, RangeTestResult } from './types';
 
 export const LR_RANGE_DEFAULTS = {
   minLearningRate: 1e-6,

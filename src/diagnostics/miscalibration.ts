@@ -17,14 +17,14 @@
  * final model is judged again: a live flag it no longer supports is resolved (kept as `info`).
  * Quiet on broken runs (exploded, dead) and on runs that never learned (plateau).
  */
-import type { EpochMetrics, SplitOutputs } from '../engine/events';
+import { type Calibration, type EpochMetrics, type Fix, type Severity, severityRank, type SplitOutputs } from '../model';
 import { calibrationOfProbabilities, computeCalibration } from './calibration';
 import { calibrationSignificance, type CalibrationSignificance } from './calibrationTest';
 import { compact, earlyStopping } from './fixes';
 import { brokenRun } from './runContext';
 import { fmt, pct, round2 } from './stats';
 import { resolveThresholds } from './thresholds';
-import type { Calibration, Detector, DetectorEnv, EpochInput, Fix, Severity } from './types';
+import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const MISCALIBRATION_DEFAULTS = {
   /** Flag when a perfectly calibrated model would show an ECE this large less often than this. */
@@ -199,8 +199,7 @@ export class MiscalibrationDetector implements Detector {
   }
 
   private emit(a: Assessment, severity: Severity, onsetEpoch: number, when: 'live' | 'final', refresh = false): void {
-    const rank = { info: 0, warning: 1, error: 2 } as const;
-    if (this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return;
+    if (this.raisedSeverity !== null && severityRank(severity) <= severityRank(this.raisedSeverity)) return;
     this.raisedSeverity = severity;
     const c = a.calibration;
     const smoothing = this.labelSmoothing();

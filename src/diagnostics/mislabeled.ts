@@ -15,10 +15,10 @@
  * `score` is -AUM (higher is more suspicious); `suggested` is the class with the highest mean logit
  * other than the label.
  */
-import type { SplitOutputs } from '../engine/events';
+import type { SplitOutputs, SuspectedMislabeled } from '../model';
 import { fmt, median } from './stats';
 import { resolveThresholds } from './thresholds';
-import type { Detector, DetectorEnv, EpochInput, SuspectedMislabeled } from './types';
+import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const MISLABELED_DEFAULTS = {
   /** Rows with AUM below this (logit units) are suspects... */

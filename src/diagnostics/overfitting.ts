@@ -18,12 +18,12 @@
  * Guo et al. 2017 (Fig. 3): validation loss (NLL) can rise while validation accuracy still improves
  * ("confidence overfitting"): the net grows overconfident on the rows it gets wrong. Said explicitly.
  */
-import type { EpochMetrics } from '../engine/events';
+import { type EpochMetrics, type Severity, severityRank } from '../model';
 import { compact, earlyStopping, fewerUnits, moreDropout, moreL2, stopAtEpoch } from './fixes';
 import { brokenRun } from './runContext';
 import { curveNoise, fmt, mean, median, pct } from './stats';
 import { resolveThresholds } from './thresholds';
-import type { Detector, DetectorEnv, EpochInput, Severity } from './types';
+import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const OVERFITTING_DEFAULTS = {
   /** Prechelt 1998 GL_α; he studies α = 1..5. 5 = "GL5". */
@@ -127,9 +127,8 @@ export class OverfittingDetector implements Detector {
     const protectedRun = es !== undefined && es !== false && es.restoreBest;
     const large = gl >= t.errorGeneralizationLoss;
     const severity: Severity = protectedRun ? (large ? 'warning' : 'info') : large ? 'error' : 'warning';
-    const rank = { info: 0, warning: 1, error: 2 } as const;
-    if (!final && this.raisedSeverity !== null && rank[severity] <= rank[this.raisedSeverity]) return true;
-    if (this.raisedSeverity === null || rank[severity] > rank[this.raisedSeverity]) this.raisedSeverity = severity;
+    if (!final && this.raisedSeverity !== null && severityRank(severity) <= severityRank(this.raisedSeverity)) return true;
+    if (this.raisedSeverity === null || severityRank(severity) > severityRank(this.raisedSeverity)) this.raisedSeverity = severity;
 
     const accAtBest = best.valAccuracy;
     const accNow = mean(strip.map((p) => p.valAccuracy));

@@ -9,12 +9,12 @@
  * Quiet when an explosion or a dead network already explains a stuck loss; resolved in the report
  * when the run climbs out of it later.
  */
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics, Fix } from '../model';
 import { raiseLearningRate } from './fixes';
 import { brokenRun, chanceLevel, priorLevel } from './runContext';
 import { fmt, pct } from './stats';
 import { resolveThresholds } from './thresholds';
-import type { Detector, DetectorEnv, EpochInput, Fix } from './types';
+import type { Detector, DetectorEnv, EpochInput } from './types';
 
 export const PLATEAU_DEFAULTS = {
   /** Epochs before "no progress" is judged. */

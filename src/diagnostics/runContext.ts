@@ -1,5 +1,5 @@
 /** What detectors derive from the run context, with graceful gaps for foreign logs. */
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 import type { DetectorEnv, RunContext } from './types';
 import { chanceLoss, priorEntropy } from './stats';
 

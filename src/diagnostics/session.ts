@@ -7,7 +7,7 @@
  * Works live (worker, CLI) and on logs read from disk, where events may carry only EpochMetrics
  * (and steps only {loss, gradNorm}): every detector degrades to what the events hold.
  */
-import type { EpochMetrics, SplitOutputs, StepStats } from '../engine/events';
+import { type Calibration, type DiagnosticsReport, type EpochMetrics, type Flag, type FlagKind, severityRank, type SplitOutputs, type StepStats } from '../model';
 import { computeCalibration } from './calibration';
 import { ClassImbalanceDetector } from './classImbalance';
 import { DeadNetworkDetector } from './deadNetwork';
@@ -19,9 +19,7 @@ import { OscillationDetector } from './oscillation';
 import { OverfittingDetector } from './overfitting';
 import { PlateauDetector } from './plateau';
 import { detectorEnabled } from './thresholds';
-import type { Calibration, Detector, DetectorEnv, DiagnosticsReport, EpochInput, Flag, FlagKind, RunContext, Severity } from './types';
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+import type { Detector, DetectorEnv, EpochInput, RunContext } from './types';
 
 /** A step from a foreign log may hold only loss and gradNorm; the rest defaults to "unknown". */
 export type PartialStep = Pick<StepStats, 'step' | 'loss'> & Partial<StepStats>;
@@ -123,7 +121,7 @@ export class DiagnosticsSession {
   /** Rewrites a flag to describe the end state (report only, no onFlag); see DetectorEnv.refresh. */
   private refresh(flag: Flag): void {
     const previous = this.byKind.get(flag.kind);
-    if (!previous || SEVERITY_RANK[flag.severity] > SEVERITY_RANK[previous.severity]) {
+    if (!previous || severityRank(flag.severity) > severityRank(previous.severity)) {
       this.raise(flag);
       return;
     }
@@ -140,7 +138,7 @@ export class DiagnosticsSession {
 
   private raise(flag: Flag): void {
     const previous = this.byKind.get(flag.kind);
-    if (previous && SEVERITY_RANK[flag.severity] <= SEVERITY_RANK[previous.severity]) return;
+    if (previous && severityRank(flag.severity) <= severityRank(previous.severity)) return;
     // An escalation keeps the epoch (and step) of the first raise: that is when the evidence was
     // first enough (contract §3), so epoch - onsetEpoch stays the detection delay. The escalation's
     // own time and the first severity go into the evidence.

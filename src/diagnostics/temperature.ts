@@ -4,7 +4,7 @@
  * model, T < 1 sharpens an underconfident one; accuracy never changes (argmax is unchanged).
  * For a sigmoid output the single logit (of the SECOND class) is scaled: p = σ(z / T).
  */
-import type { SplitOutputs } from '../engine/events';
+import type { SplitOutputs } from '../model';
 
 /** The search range of T. Beyond it the data would be (nearly) separable and NLL keeps falling. */
 export const TEMPERATURE_MIN = 0.05;

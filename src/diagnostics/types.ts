@@ -1,85 +1,9 @@
 /**
- * Flags and the diagnostics report, in the shape `../shared/docs/contract.md` §3 fixes, plus a
- * machine-readable `fix` the editor offers as a quick fix.
+ * How detectors are wired: what they know about a run, what they consume and how they raise flags
+ * (the flags themselves are the run model's: src/model/flags.ts). Also the range test's plain data.
  */
-import type { EpochEvent, StepStats } from '../engine/events';
-
-export type Severity = 'info' | 'warning' | 'error';
-
-export type FlagKind =
-  | 'overfitting'
-  | 'exploding-loss'
-  | 'miscalibration'
-  | 'dead-network'
-  | 'dead-units'
-  | 'plateau'
-  | 'oscillation'
-  | 'class-imbalance'
-  | 'mislabeled-rows'
-  | 'learning-rate';
-
-/** One config edit: `path` is a dotted key path into the config (e.g. "optimizer.learningRate"). */
-export interface ConfigEdit {
-  readonly path: string;
-  readonly value: unknown;
-}
-
-export interface Fix {
-  /** A short imperative label for the button / code action, e.g. "Lower the learning rate to 3e-4". */
-  readonly title: string;
-  readonly edits: readonly ConfigEdit[];
-}
-
-export interface Flag {
-  readonly kind: FlagKind;
-  readonly severity: Severity;
-  /** The epoch at which the evidence became enough (1-based). */
-  readonly epoch: number;
-  /** The global step at which it was raised, for per-step detectors. */
-  readonly step?: number;
-  readonly message: string;
-  readonly evidence: Readonly<Record<string, unknown>>;
-  /** Alternatives, best first. */
-  readonly fix?: readonly Fix[];
-}
-
-export interface CalibrationBin {
-  readonly lower: number;
-  readonly upper: number;
-  readonly count: number;
-  readonly accuracy: number;
-  readonly confidence: number;
-}
-
-export interface Calibration {
-  readonly ece: number;
-  readonly mce: number;
-  readonly brier: number;
-  readonly bins: readonly CalibrationBin[];
-  readonly temperature: number;
-  readonly eceAfterTemperature: number;
-  /**
-   * True when `temperature` is the edge of its search range (0.05 or 20), not an estimate: the
-   * validation set is too small or too cleanly separated to fit it. Do not apply it.
-   */
-  readonly temperatureAtBound?: boolean;
-  /** Optional: the other figures after temperature scaling (the dashboard shows them when present). */
-  readonly mceAfterTemperature?: number;
-  readonly brierAfterTemperature?: number;
-}
-
-export interface SuspectedMislabeled {
-  readonly row: number;
-  readonly label: string;
-  readonly suggested: string;
-  readonly score: number;
-}
-
-export interface DiagnosticsReport {
-  readonly flags: readonly Flag[];
-  readonly calibration: Calibration | null;
-  readonly suspectedMislabeled: readonly SuspectedMislabeled[];
-}
+import type { EpochEvent } from '../engine/events';
+import type { Flag, FlagKind, SplitOutputs, StepStats } from '../model';
 
 /** What detectors know about the run beyond its events. Any field may be missing for foreign logs. */
 export interface RunContext {
@@ -99,7 +23,7 @@ export interface Detector {
   onStep?(stats: StepStats): void;
   onEpoch?(event: EpochEvent | { readonly metrics: EpochEvent['metrics'] }): void;
   /** Called once after the last event, with the final (or restored best) model's validation outputs when known. */
-  finish?(finalValidation?: import('../engine/events').SplitOutputs): void;
+  finish?(finalValidation?: SplitOutputs): void;
 }
 
 /** An epoch as detectors receive it: a live EpochEvent, or only the metrics (logs read from disk). */

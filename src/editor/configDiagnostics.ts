@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { validateConfigText } from '../config/validate';
 import type { ConfigProblem } from '../config/problems';
-import type { Flag } from '../diagnostics/types';
-import { flagTitle } from '../diagnostics/titles';
+import { type Flag, flagTitle } from '../model';
 import { flagAnchor } from './flagKeys';
 import { flagLine } from '../views/statusText';
 

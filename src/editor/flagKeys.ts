@@ -2,7 +2,7 @@
  * Which config key a flag is about, so the editor can put it on that key in the Problems panel
  * (and the quick fix next to it). Pure.
  */
-import type { Flag, FlagKind } from '../diagnostics/types';
+import type { Flag, FlagKind } from '../model';
 import { keyRangeOf, toJsonPath, type KeyRange } from './jsoncEdits';
 
 /**

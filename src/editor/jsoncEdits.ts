@@ -4,7 +4,7 @@
  * (jsonc-parser's ES module build: its UMD `main` hides `require`s esbuild cannot bundle.)
  */
 import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath } from 'jsonc-parser/lib/esm/main.js';
-import type { ConfigEdit } from '../diagnostics/types';
+import type { ConfigEdit } from '../model';
 
 /** One replacement of `length` characters at `offset` by `content`. */
 export interface TextReplacement {

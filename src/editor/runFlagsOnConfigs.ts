@@ -8,7 +8,7 @@ import type { ConfigDiagnostics } from './configDiagnostics';
 import { toDisposable, type IDisposable } from '../dispose';
 
 export function linkRunFlagsToConfigs(store: RunStore, diagnostics: ConfigDiagnostics): IDisposable {
-  const show = (run: { id: string; configPath: string | undefined; origin: string; flags: readonly import('../diagnostics/types').Flag[] }): void => {
+  const show = (run: { id: string; configPath: string | undefined; origin: string; flags: readonly import('../model').Flag[] }): void => {
     if (run.origin !== 'live' || !run.configPath) return;
     const uri = vscode.Uri.file(run.configPath);
     diagnostics.setRunFlags(uri, run.id, run.flags);

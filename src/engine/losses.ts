@@ -8,8 +8,7 @@
  * `evaluate` accumulates the numerator and denominator separately so a split evaluated in chunks
  * gets exactly the whole-split loss.
  */
-import type { FloatBuffer } from './activations';
-import { logistic } from './activations';
+import { type FloatBuffer, logistic } from './activations';
 
 export interface Criterion {
   readonly output: 'softmax' | 'sigmoid';

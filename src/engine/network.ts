@@ -12,10 +12,8 @@
  *   da_{l-1} = dZ_l · W_l    (gemmNN)      dZ_{l-1} = da_{l-1} ⊙ mask_{l-1} ⊙ f'(z_{l-1})
  */
 import type { ActivationName } from '../config/types';
-import type { Activation } from './activations';
-import { activationByName } from './activations';
-import type { ActivationCode, Arena, Kernels } from './kernels';
-import { activationCode } from './kernels';
+import { type Activation, activationByName } from './activations';
+import { activationCode, type ActivationCode, type Arena, type Kernels } from './kernels';
 import type { Rng } from '../rng';
 
 export interface NetworkShape {

@@ -4,7 +4,7 @@
  */
 import type { OutputKind } from '../config/types';
 import type { Split } from '../data/dataset';
-import type { SplitOutputs } from './events';
+import type { SplitOutputs } from '../model';
 import type { Criterion } from './losses';
 import type { Network } from './network';
 

@@ -4,7 +4,7 @@
  * It returns the step's stats object, which detectors read directly (the ConvNetJS Trainer.train
  * habit); that object is the only allocation of a step.
  */
-import type { StepStats } from './events';
+import type { StepStats } from '../model';
 import type { Criterion } from './losses';
 import type { Network } from './network';
 import type { Optimizer } from './optimizers';

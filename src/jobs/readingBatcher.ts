@@ -6,7 +6,7 @@
  * the steps are then cut into that many equal buckets and each bucket keeps its highest-loss step
  * (a non-finite loss counts as highest), so loss spikes and NaN/Inf survive thinning.
  */
-import type { EpochMetrics, StepStats } from '../engine/events';
+import type { EpochMetrics, StepStats } from '../model';
 
 /** 50 ms between batches = at most 20 updates a second, above which a loss readout only flickers. */
 export const MIN_BATCH_INTERVAL_MS = 50;

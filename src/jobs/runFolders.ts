@@ -10,8 +10,7 @@ import { parseMetricsJsonl } from '../run/metricsJsonl';
 import { RUN_FILES } from '../run/runFolderWriter';
 import { splitCsvLine } from '../run/readRunFolder';
 import { folderSafeName, runTimestamp } from '../run/runDir';
-import type { StepStats } from '../engine/events';
-import type { DiagnosticsReport } from '../diagnostics/types';
+import type { DiagnosticsReport, StepStats } from '../model';
 
 /** The default of the `lossLens.runsFolder` setting, the CLI's default too (contract §2). */
 export const DEFAULT_RUNS_FOLDER = '.losslens/runs';

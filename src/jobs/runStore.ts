@@ -5,9 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Disposable, Emitter } from '../dispose';
-import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
-import type { Calibration, DiagnosticsReport, Flag } from '../diagnostics/types';
-import type { RunSnapshot, RunState } from '../protocol/webview';
+import type { Calibration, DiagnosticsReport, EpochMetrics, Flag, RunState, StepStats, StopReason } from '../model';
+import type { RunSnapshot } from '../protocol/webview';
 
 export interface RunRecord {
   readonly id: string;

@@ -4,8 +4,7 @@
  */
 import { Emitter } from '../dispose';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
-import type { DiagnosticsReport } from '../diagnostics/types';
-import type { StopReason } from '../engine/events';
+import type { DiagnosticsReport, StopReason } from '../model';
 import { WorkerJob, type JobFailure } from './workerJob';
 
 export { STOP_GRACE_MS, WORKER_HEAP_LIMIT_MB, type TrainingWorkerData } from './workerJob';

@@ -16,7 +16,7 @@ import type { TrainingWorkerData } from './workerJob';
 import { ReadingBatcher } from './readingBatcher';
 import { runTraining } from '../run/runTraining';
 import { findLearningRate } from '../run/findLearningRate';
-import type { Calibration } from '../diagnostics/types';
+import type { Calibration } from '../model';
 import { ConfigError } from '../config/errors';
 import { DataError } from '../data/dataset';
 

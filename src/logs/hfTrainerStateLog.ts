@@ -7,7 +7,7 @@
  */
 import { LogError } from './errors';
 import { epochMetrics, type ForeignLogReader, type LogStep, type TrainingLog } from './trainingLog';
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 
 type Entry = Readonly<Record<string, unknown>>;
 

@@ -8,7 +8,7 @@
  */
 import { findColumn, metricValue, parseCsvTable } from './csvTable';
 import { epochMetrics, type ForeignLogReader, type LogStep, type TrainingLog } from './trainingLog';
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 import { epochLookup } from './epochMarks';
 
 const STEP_LOSS = ['train_loss_step', 'train_loss', 'loss', 'training_loss'];

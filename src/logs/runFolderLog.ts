@@ -1,7 +1,7 @@
 /** Reads a Loss Lens run folder or a bare metrics.jsonl as a TrainingLog. */
 import { readFileSync } from 'node:fs';
 import type { LossLensConfig } from '../config/types';
-import type { SplitOutputs } from '../engine/events';
+import type { SplitOutputs } from '../model';
 import { parseMetricsJsonl } from '../run/metricsJsonl';
 import { readRunFolder, type PredictionsTable } from '../run/readRunFolder';
 import type { TrainingLog } from './trainingLog';

@@ -33,7 +33,7 @@ import { LogError } from './errors';
 import { readTfRecords } from './tfRecord';
 import { epochMetrics, type LogStep, type TrainingLog } from './trainingLog';
 import { epochLookup, uniformStepsPerEpoch, type EpochMark } from './epochMarks';
-import type { EpochMetricName } from '../engine/events';
+import type { EpochMetricName } from '../model';
 
 export const TENSORBOARD_FORMAT = 'TensorBoard event files';
 

@@ -2,9 +2,8 @@
  * A training log read from disk, in one shape whatever wrote it, so the same detectors run on it.
  * Foreign logs have only some metrics: a missing one is NaN (detectors treat it as unknown).
  */
-import type { EpochMetricName, EpochMetrics, SplitOutputs } from '../engine/events';
+import { EPOCH_METRIC_NAMES, type EpochMetricName, type EpochMetrics, type SplitOutputs, type StepRecord } from '../model';
 import type { LossLensConfig } from '../config/types';
-import type { StepRecord } from '../run/records';
 
 export interface TrainingLog {
   /** What the file was read as, e.g. "loss-lens run folder", "Keras CSVLogger". */
@@ -28,8 +27,6 @@ export interface LogStep extends StepRecord {
   readonly gradNormUnknown?: true;
 }
 
-const METRIC_NAMES: readonly EpochMetricName[] = ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy', 'learningRate', 'gradNorm', 'timeMs'];
-
 /**
  * An epoch record from a log. A metric given as a number (NaN included: the log wrote "nan") was
  * recorded; one missing or `undefined` (an empty cell, an absent column) was not, and is listed in
@@ -38,7 +35,7 @@ const METRIC_NAMES: readonly EpochMetricName[] = ['trainLoss', 'valLoss', 'train
 export function epochMetrics(epoch: number, known: Partial<Record<EpochMetricName, number | undefined>>): EpochMetrics {
   const values: Record<EpochMetricName, number> = { trainLoss: NaN, valLoss: NaN, trainAccuracy: NaN, valAccuracy: NaN, learningRate: NaN, gradNorm: NaN, timeMs: NaN };
   const unrecorded: EpochMetricName[] = [];
-  for (const name of METRIC_NAMES) {
+  for (const name of EPOCH_METRIC_NAMES) {
     const v = known[name];
     if (v === undefined) unrecorded.push(name);
     else values[name] = v;

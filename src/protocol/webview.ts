@@ -3,10 +3,8 @@
  * sends nothing before that. Everything the webview sends is validated by the host
  * (`isWebviewToHost`): the webview can only name runs it was shown (by id), never a path.
  */
-import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
-import type { Calibration, ConfigEdit, Flag, RangePoint, RangeSuggestion } from '../diagnostics/types';
-
-export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
+import type { Calibration, ConfigEdit, EpochMetrics, Flag, RunState, StepStats, StopReason } from '../model';
+import type { RangePoint, RangeSuggestion } from '../diagnostics/types';
 
 /** A run as the dashboard shows it. `id` is opaque to the webview (the host maps it to a folder). */
 export interface RunSnapshot {

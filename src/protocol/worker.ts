@@ -3,8 +3,8 @@
  * keyed by `type`: `noun/verb` for commands, `noun/didVerb` for notifications.
  */
 import type { LossLensConfig } from '../config/types';
-import type { EpochMetrics, StepStats, StopReason } from '../engine/events';
-import type { Calibration, DiagnosticsReport, Flag, LearningRateSearch, RangePoint } from '../diagnostics/types';
+import type { Calibration, DiagnosticsReport, EpochMetrics, Flag, StepStats, StopReason } from '../model';
+import type { LearningRateSearch, RangePoint } from '../diagnostics/types';
 
 /** Host -> worker. */
 export type HostToWorker =

@@ -4,7 +4,7 @@
  * to what it is given. A run folder's predictions.csv gives the final calibration.
  */
 import { DiagnosticsSession } from '../diagnostics/session';
-import type { DiagnosticsReport } from '../diagnostics/types';
+import type { DiagnosticsReport } from '../model';
 import { readTrainingLog } from '../logs/readLog';
 import type { LogStep, TrainingLog } from '../logs/trainingLog';
 

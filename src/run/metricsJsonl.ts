@@ -4,8 +4,8 @@
  * naming the line, since that is corruption rather than a write in progress.
  */
 import { LogError } from '../logs/errors';
-import type { EpochMetrics } from '../engine/events';
-import { toRecord, type StepRecord } from './records';
+import type { EpochMetrics, StepRecord } from '../model';
+import { toRecord } from './records';
 
 export interface MetricsLog {
   readonly epochs: EpochMetrics[];

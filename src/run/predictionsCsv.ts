@@ -3,7 +3,7 @@
  * `p:<class>` column per class. Probabilities use 9 significant digits — enough to round-trip a
  * float32 exactly (FLT_DECIMAL_DIG = 9), above the contract's minimum of 7.
  */
-import type { SplitOutputs } from '../engine/events';
+import type { SplitOutputs } from '../model';
 
 export const PROBABILITY_DIGITS = 9;
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { DiagnosticsReport } from '../diagnostics/types';
+import type { DiagnosticsReport } from '../model';
 import { parseModelJson, type ModelJson } from '../engine/modelJson';
 import { LogError } from '../logs/errors';
 import { parseMetricsJsonl, type MetricsLog } from './metricsJsonl';

@@ -3,24 +3,20 @@
  * order; step records are {step, epoch, loss, gradNorm}. JSON has no NaN or Infinity, so a
  * non-finite value is written as null (and read back as NaN, so detectors still see it as non-finite).
  */
-import type { EpochMetrics, StepStats } from '../engine/events';
+import { EPOCH_RECORD_KEYS, STEP_RECORD_KEYS, type EpochMetrics, type StepRecord } from '../model';
 
-export const EPOCH_KEYS = ['epoch', 'trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy', 'learningRate', 'gradNorm', 'timeMs'] as const;
-export const STEP_KEYS = ['step', 'epoch', 'loss', 'gradNorm'] as const;
-
-export type StepRecord = Pick<StepStats, (typeof STEP_KEYS)[number]>;
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function epochLine(m: EpochMetrics): string {
   const record: Record<string, number | null> = {};
-  for (const key of EPOCH_KEYS) record[key] = finiteOrNull(m[key]);
+  for (const key of EPOCH_RECORD_KEYS) record[key] = finiteOrNull(m[key]);
   return JSON.stringify(record);
 }
 
 export function stepLine(s: StepRecord): string {
   const record: Record<string, number | null> = {};
-  for (const key of STEP_KEYS) record[key] = finiteOrNull(s[key]);
+  for (const key of STEP_RECORD_KEYS) record[key] = finiteOrNull(s[key]);
   return JSON.stringify(record);
 }
 
@@ -37,7 +33,7 @@ export function toRecord(value: unknown): MetricsRecord {
     return { kind: 'step', step: { step: o.step, epoch: num(o.epoch), loss: num(o.loss), gradNorm: num(o.gradNorm) } };
   }
   if (typeof o.epoch === 'number' && ('trainLoss' in o || 'valLoss' in o)) {
-    const metrics = Object.fromEntries(EPOCH_KEYS.map((k) => [k, num(o[k])])) as unknown as EpochMetrics;
+    const metrics = Object.fromEntries(EPOCH_RECORD_KEYS.map((k) => [k, num(o[k])])) as unknown as EpochMetrics;
     return { kind: 'epoch', metrics };
   }
   return { kind: 'other' };

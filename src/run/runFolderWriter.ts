@@ -7,11 +7,10 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LossLensConfig } from '../config/types';
-import type { DiagnosticsReport } from '../diagnostics/types';
-import type { EpochMetrics, SplitOutputs } from '../engine/events';
+import type { DiagnosticsReport, EpochMetrics, SplitOutputs, StepRecord } from '../model';
 import type { ModelJson } from '../engine/modelJson';
 import { predictionsCsv } from './predictionsCsv';
-import { epochLine, stepLine, type StepRecord } from './records';
+import { epochLine, stepLine } from './records';
 
 export const RUN_FILES = {
   config: 'config.json',

@@ -7,8 +7,7 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { LoadedConfig } from '../config/load';
-import type { DiagnosticsReport, Flag } from '../diagnostics/types';
-import type { EpochMetrics, StopReason } from '../engine/events';
+import type { DiagnosticsReport, EpochMetrics, Flag, StopReason } from '../model';
 import { describeError, isBadInput } from './badInput';
 import { runTraining, type RunStartInfo } from './runTraining';
 

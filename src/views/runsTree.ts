@@ -8,10 +8,9 @@ import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { Throttle } from '../jobs/readingBatcher';
 import type { RunRecord, RunStore } from '../jobs/runStore';
-import type { Flag } from '../diagnostics/types';
-import { flagTitle } from '../diagnostics/titles';
+import { type Flag, flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../commands/commandIds';
-import { flagLine, formatLoss, runStateLabel, worstSeverity } from './statusText';
+import { flagLine, formatLoss, runStateLabel } from './statusText';
 import { SEVERITY_ICONS } from './severityIcons';
 
 export const RUNS_VIEW_ID = 'lossLens.runs';

@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { Throttle } from '../jobs/readingBatcher';
 import type { RunRecord, RunStore } from '../jobs/runStore';
-import { flagTitle } from '../diagnostics/titles';
+import { flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../commands/commandIds';
-import { flagLine, formatLoss, runStateLabel, statusBackground, statusText, worstSeverity } from './statusText';
+import { flagLine, formatLoss, runStateLabel, statusBackground, statusText } from './statusText';
 
 /** The readout redraws at most 10 times a second: the eye reads a number no faster. */
 const REDRAW_INTERVAL_MS = 100;

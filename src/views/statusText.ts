@@ -2,9 +2,7 @@
  * The status bar's words, as pure functions (unit-tested without an editor). Status-bar UX
  * guidelines: short text, one icon; details go to the tooltip.
  */
-import type { EpochMetrics } from '../engine/events';
-import type { Severity } from '../diagnostics/types';
-import type { RunState } from '../protocol/webview';
+import type { EpochMetrics, RunState, Severity } from '../model';
 
 /**
  * A change smaller than this fraction of the previous value shows as flat (→): epoch-to-epoch noise
@@ -65,14 +63,6 @@ export function statusBackground(worst: Severity | undefined, state: RunState): 
   if (state === 'failed' || worst === 'error') return 'error';
   if (worst === 'warning') return 'warning';
   return undefined;
-}
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
-
-export function worstSeverity(severities: Iterable<Severity>): Severity | undefined {
-  let worst: Severity | undefined;
-  for (const s of severities) if (worst === undefined || SEVERITY_RANK[s] > SEVERITY_RANK[worst]) worst = s;
-  return worst;
 }
 
 /** How a run's end reads in lists: "diverged" or "early-stopped" say more than "completed". */

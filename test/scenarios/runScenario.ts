@@ -10,8 +10,8 @@ import { setBundledDatasetsDir } from '../../src/data/bundled';
 import type { EncodedDataset } from '../../src/data/dataset';
 import { loadDataset } from '../../src/data/load';
 import { DiagnosticsSession } from '../../src/diagnostics/session';
-import type { DiagnosticsReport, Flag } from '../../src/diagnostics/types';
-import type { EpochMetrics, SplitOutputs, TrainingSummary } from '../../src/engine/events';
+import type { DiagnosticsReport, EpochMetrics, Flag, SplitOutputs } from '../../src/model';
+import type { TrainingSummary } from '../../src/engine/events';
 import { Rng } from '../../src/rng';
 import { train } from '../../src/engine/trainer';
 

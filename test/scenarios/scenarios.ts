@@ -6,7 +6,7 @@
  * sample of training labels and measure the suspects' precision and recall.
  * Sizes are small (few epochs, small nets): the suite runs in CI on 2 cores.
  */
-import type { FlagKind } from '../../src/diagnostics/types';
+import type { FlagKind } from '../../src/model';
 import { priorEntropy } from '../../src/diagnostics/stats';
 import type { ScenarioRun, ScenarioSetup } from './runScenario';
 

@@ -3,8 +3,7 @@
  * like 1/sqrt(t) with minibatch noise, validation loss with a U shape whose minimum is at a known
  * epoch (classic overfitting), a couple of non-finite step losses, and a calibration with 15 bins.
  */
-import type { Calibration, Flag } from '../../src/diagnostics/types';
-import type { EpochMetrics, StepStats } from '../../src/engine/events';
+import type { Calibration, EpochMetrics, Flag, StepStats } from '../../src/model';
 import type { RunSnapshot } from '../../src/protocol/webview';
 
 export { noise as rng } from '../unit/helpers/noise';

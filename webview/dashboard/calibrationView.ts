@@ -4,13 +4,12 @@
  * figures before and after temperature scaling (Guo et al. 2017, "On Calibration of Modern Neural
  * Networks": 15 equal-width bins of top-label confidence).
  */
-import type { Calibration } from '../../src/diagnostics/types';
+import type { Calibration } from '../../src/model';
 import { Chart, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
 import type { BinPoint, CalibrationSummary } from './debugTypes';
 import { fillTextTable } from './dataTable';
 import { formatNumber, formatPercent } from './format';
-import type { Theme } from './theme';
-import { withAlpha } from './theme';
+import { type Theme, withAlpha } from './theme';
 
 
 export class CalibrationView {

@@ -1,13 +1,9 @@
 /**
- * Flag names and severity order for the dashboard. The names come from the one table the host, the
- * CLI and the sidebar use (src/diagnostics/titles.ts, pure and listed in webview/tsconfig.json), so
- * a flag is called the same everywhere a person meets it.
+ * Flag names and severity labels for the dashboard. The names and the severity order come from the
+ * one vocabulary the host, the CLI and the sidebar use, so a flag is called the same everywhere.
  */
-import type { Severity } from '../../src/diagnostics/types';
+import type { Severity } from '../../src/model';
 
-export { FLAG_TITLES, flagTitle } from '../../src/diagnostics/titles';
-
-/** Errors first, then warnings, then information. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+export { FLAG_TITLES, flagTitle, severityRank } from '../../src/model';
 
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = { error: 'Error', warning: 'Warning', info: 'Info' };

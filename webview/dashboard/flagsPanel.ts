@@ -3,10 +3,10 @@
  * says the problem began), the plain-language message, the evidence, and each fix as a button.
  * A fix button asks the host to apply the config edit (`fix/apply`); the second variant also trains again.
  */
-import type { Flag } from '../../src/diagnostics/types';
+import type { Flag } from '../../src/model';
 import type { WebviewToHost } from '../../src/protocol/webview';
 import { badge, button } from '../components';
-import { SEVERITY_LABEL, SEVERITY_RANK, flagTitle } from './flagTitles';
+import { SEVERITY_LABEL, flagTitle, severityRank } from './flagTitles';
 import { formatEvidence, humanizeKey } from './format';
 import type { RunModel } from './store';
 
@@ -48,7 +48,7 @@ export class FlagsPanel {
       this.list.append(li);
       return;
     }
-    const order = flags.map((flag, index) => ({ flag, index })).sort((a, b) => SEVERITY_RANK[a.flag.severity] - SEVERITY_RANK[b.flag.severity] || a.flag.epoch - b.flag.epoch);
+    const order = flags.map((flag, index) => ({ flag, index })).sort((a, b) => severityRank(b.flag.severity) - severityRank(a.flag.severity) || a.flag.epoch - b.flag.epoch);
     for (const { flag, index } of order) this.list.append(this.item(run, flag, index));
   }
 

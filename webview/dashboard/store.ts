@@ -3,9 +3,8 @@
  * growable typed columns (one per quantity, plus the three x positions) so that 100,000 steps cost a
  * few megabytes and appending a batch touches only the new tail.
  */
-import type { EpochMetrics, StepStats } from '../../src/engine/events';
-import type { Calibration, Flag } from '../../src/diagnostics/types';
-import type { RunSnapshot, RunState } from '../../src/protocol/webview';
+import type { Calibration, EpochMetrics, Flag, RunState, StepStats } from '../../src/model';
+import type { RunSnapshot } from '../../src/protocol/webview';
 import { toNumber } from './format';
 
 /** A growable Float64Array. */

@@ -4,8 +4,7 @@ import { parseArgs, UsageError } from '../../../src/cli/args';
 import { ProgressReporter, formatDuration } from '../../../src/cli/progress';
 import { failsOn } from '../../../src/cli/exitCodes';
 import { formatDiagnostics } from '../../../src/cli/summary';
-import type { EpochMetrics } from '../../../src/engine/events';
-import type { Flag } from '../../../src/diagnostics/types';
+import type { EpochMetrics, Flag } from '../../../src/model';
 
 const m = (epoch: number): EpochMetrics => ({ epoch, trainLoss: 0.5, valLoss: NaN, trainAccuracy: 0.75, valAccuracy: 0.5, learningRate: 0.001, gradNorm: 1, timeMs: 3 });
 

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticsSession } from '../../../src/diagnostics/session';
-import type { Flag } from '../../../src/diagnostics/types';
+import type { Flag } from '../../../src/model';
 import { config, metrics, noise, sigmoidOutputs, softmaxOutputs, step } from './helpers';
 
 const classes = ['a', 'b', 'c'];

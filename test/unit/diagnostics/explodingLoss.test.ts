@@ -1,8 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticsSession } from '../../../src/diagnostics/session';
-import type { Flag } from '../../../src/diagnostics/types';
-import type { StepStats } from '../../../src/engine/events';
+import type { Flag, StepStats } from '../../../src/model';
 import { metrics, noise, step } from './helpers';
 
 function run(steps: StepStats[], classes = 3): Flag[] {

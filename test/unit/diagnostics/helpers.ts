@@ -1,5 +1,5 @@
 /** Builders for constructed event streams (not a test file: imported by the tests). */
-import type { EpochMetrics, SplitOutputs, StepStats } from '../../../src/engine/events';
+import type { EpochMetrics, SplitOutputs, StepStats } from '../../../src/model';
 
 export function softmaxOutputs(logits: number[][], labels: number[]): SplitOutputs {
   const rows = logits.length;

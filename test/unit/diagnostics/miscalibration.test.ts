@@ -1,8 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticsSession } from '../../../src/diagnostics/session';
-import type { Flag } from '../../../src/diagnostics/types';
-import type { SplitOutputs } from '../../../src/engine/events';
+import type { Flag, SplitOutputs } from '../../../src/model';
 import { config, metrics, noise, softmaxOutputs } from './helpers';
 
 /** 400 rows, 3 classes: the model's logits put `margin` on its pick; labels agree with the pick with probability `hit`. */

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticsSession } from '../../../src/diagnostics/session';
-import type { Flag } from '../../../src/diagnostics/types';
+import type { Flag } from '../../../src/model';
 import { config, metrics, noise } from './helpers';
 
 function run(series: { train: number; val: number; acc?: number }[]): Flag[] {

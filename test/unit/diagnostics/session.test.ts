@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { DiagnosticsSession } from '../../../src/diagnostics/session';
 import { DIAGNOSTICS_DEFAULTS, validateDiagnosticsOverrides } from '../../../src/diagnostics/defaults';
 import { resolveThresholds } from '../../../src/diagnostics/thresholds';
-import { FLAG_TITLES, flagTitle } from '../../../src/diagnostics/titles';
+import { type Flag, FLAG_TITLES, flagTitle } from '../../../src/model';
 import { fmt, round2 } from '../../../src/diagnostics/stats';
-import type { Flag } from '../../../src/diagnostics/types';
 import { config, metrics, softmaxOutputs } from './helpers';
 
 describe('DiagnosticsSession', () => {

@@ -8,8 +8,7 @@ import { describe, test } from 'node:test';
 import type { ActivationName } from '../../../src/config/types';
 import { activationByName, ACTIVATION_NAMES } from '../../../src/engine/activations';
 import { jsKernels } from '../../../src/engine/jsKernels';
-import type { Criterion } from '../../../src/engine/losses';
-import { SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from '../../../src/engine/losses';
+import { type Criterion, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from '../../../src/engine/losses';
 import { Network, networkFootprint } from '../../../src/engine/network';
 import { Rng } from '../../../src/rng';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { ClassWeightsConfig, OptimizerType } from '../../../src/config/types';
-import type { EpochMetrics, StepStats } from '../../../src/engine/events';
+import type { EpochMetrics, StepStats } from '../../../src/model';
 import { jsKernels } from '../../../src/engine/jsKernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import { parseModelJson } from '../../../src/engine/modelJson';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EpochEvent, StepStats } from '../../../src/engine/events';
+import type { EpochEvent } from '../../../src/engine/events';
+import type { StepStats } from '../../../src/model';
 import { TrainingInputError } from '../../../src/engine/errors';
 import { parseModelJson, predict } from '../../../src/engine/modelJson';
 import { train } from '../../../src/engine/trainer';

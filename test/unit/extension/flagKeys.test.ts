@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { flagAnchor, flagKeyPaths, FLAG_KEYS } from '../../../src/editor/flagKeys';
-import type { Flag, FlagKind } from '../../../src/diagnostics/types';
+import type { Flag, FlagKind } from '../../../src/model';
 
 const flag = (kind: FlagKind, fixPaths: string[] = []): Flag => ({
   kind,

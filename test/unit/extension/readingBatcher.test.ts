@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReadingBatcher, Throttle, thinSteps, MIN_BATCH_INTERVAL_MS, type ReadingBatch } from '../../../src/jobs/readingBatcher';
-import type { EpochMetrics, StepStats } from '../../../src/engine/events';
+import type { EpochMetrics, StepStats } from '../../../src/model';
 
 const step = (i: number, loss = 1 / i): StepStats => ({ step: i, epoch: 1, batch: i - 1, loss, gradNorm: 1, layerGradNorms: [1], deadFractions: [0], learningRate: 0.01, timeMs: 0.1 });
 const epoch = (e: number): EpochMetrics => ({ epoch: e, trainLoss: 1 / e, valLoss: 1 / e, trainAccuracy: 0.5, valAccuracy: 0.5, learningRate: 0.01, gradNorm: 1, timeMs: 10 });

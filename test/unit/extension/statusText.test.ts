@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { flagLine, formatLoss, runStateLabel, statusBackground, statusText, trendOf, worstSeverity } from '../../../src/views/statusText';
-import type { EpochMetrics } from '../../../src/engine/events';
+import { flagLine, formatLoss, runStateLabel, statusBackground, statusText, trendOf } from '../../../src/views/statusText';
+import { type EpochMetrics, worstSeverity } from '../../../src/model';
 
 const epoch = (e: number, trainLoss: number, valLoss: number): EpochMetrics => ({ epoch: e, trainLoss, valLoss, trainAccuracy: 0.9, valAccuracy: 0.8, learningRate: 0.001, gradNorm: 1, timeMs: 5 });
 

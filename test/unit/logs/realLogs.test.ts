@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { readTrainingLog } from '../../../src/logs/readLog';
 import type { TrainingLog } from '../../../src/logs/trainingLog';
 import { diagnoseTrainingLog } from '../../../src/run/diagnoseLog';
-import type { EpochMetricName } from '../../../src/engine/events';
+import type { EpochMetricName } from '../../../src/model';
 
 const FIX = 'test/fixtures/logs-real';
 const CLI = path.resolve('out/cli.js');

@@ -8,7 +8,7 @@ import { readRunFolder, parsePredictionsCsv } from '../../../src/run/readRunFold
 import { parseMetricsJsonl } from '../../../src/run/metricsJsonl';
 import { predictionsCsv, csvField } from '../../../src/run/predictionsCsv';
 import { createDefaultRunDir, runTimestamp, folderSafeName } from '../../../src/run/runDir';
-import type { EpochMetrics, SplitOutputs } from '../../../src/engine/events';
+import type { EpochMetrics, SplitOutputs } from '../../../src/model';
 
 const made: string[] = [];
 const tmp = (): string => {

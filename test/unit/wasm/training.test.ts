@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LossLensConfig } from '../../../src/config/types';
-import type { EpochMetrics } from '../../../src/engine/events';
+import type { EpochMetrics } from '../../../src/model';
 import { jsKernels } from '../../../src/engine/jsKernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import { train } from '../../../src/engine/trainer';

@@ -1,0 +1,7 @@
+/** The run model: readings, flags, calibration, run states and the vocabularies every layer shares. */
+export * from './readings';
+export * from './flags';
+export * from './calibration';
+export * from './runState';
+export * from './outputKind';
+export * from './inputError';

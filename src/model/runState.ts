@@ -1,0 +1,7 @@
+/** How a run stands and how it ended. */
+
+/** Why the trainer's loop ended. */
+export type StopReason = 'completed' | 'early-stopped' | 'stopped' | 'diverged';
+
+/** A run as the views show it. */
+export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
