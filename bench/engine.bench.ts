@@ -1,6 +1,6 @@
 /**
  * One benchmark child for the Loss Lens engine: `node out/bench/engine.bench.js <W1|W2> <wasm|js> <seconds>`.
- * Trains the workload through the real `train()` (Adam, ReLU, softmax cross-entropy, shuffling, per-step
+ * Trains the workload through the real `trainConfig()` (Adam, ReLU, softmax cross-entropy, shuffling, per-step
  * statistics: exactly what a user's run does) and times forward passes in eval mode; prints one JSON line.
  *
  * Training samples/s per epoch: `wall` = the epoch's wall clock (everything the user waits for; the
@@ -12,7 +12,7 @@ import type { EncodedDataset } from '../src/data/dataset';
 import { jsKernels } from '../src/engine/jsKernels';
 import type { Kernels } from '../src/engine/kernels';
 import { Network, networkFootprint } from '../src/engine/network';
-import { train } from '../src/engine/trainer';
+import { trainConfig } from '../test/unit/helpers/config';
 import { createWasmKernels } from '../src/engine/wasm/wasmKernels';
 import { compileKernelsOptimized } from '../src/run/wasmTier';
 import { INFERENCE_BATCH, median, syntheticData, WORKLOADS, type Workload } from './workloads';
@@ -82,7 +82,7 @@ function benchTraining(w: Workload): Rates & { steps: number; epochs: number; ro
   const full = dataset(w, w.trainRows);
   const probeRows = Math.min(w.trainRows, 8 * w.batch);
   const probeStart = performance.now();
-  train(config(w, 2), dataset(w, probeRows), {}, { kernels });
+  trainConfig(config(w, 2), dataset(w, probeRows), {}, { kernels });
   const stepMs = (performance.now() - probeStart) / (2 * (probeRows / w.batch));
   const epochs = 7;
   const batches = Math.max(4, Math.min(w.trainRows / w.batch, Math.round((seconds * 1000) / epochs / stepMs)));
@@ -92,7 +92,7 @@ function benchTraining(w: Workload): Rates & { steps: number; epochs: number; ro
   const cpu: number[] = [];
   const steps: number[] = [];
   let [lastWall, lastCpu] = [performance.now(), cpuSeconds()];
-  train(config(w, epochs), data, {
+  trainConfig(config(w, epochs), data, {
     onEpoch(e) {
       const [nowWall, nowCpu] = [performance.now(), cpuSeconds()];
       wall.push(rows / ((nowWall - lastWall) / 1000));

@@ -1,16 +1,20 @@
-import { formatProblem, type ConfigProblem, type KeyPath } from './problems';
+import { InputError } from '../model';
+import { formatKeyPath, formatProblem, type ConfigProblem, type KeyPath } from './problems';
 
 /**
  * A config that cannot be used. The message names the file and the key path, one line per problem:
  * `<file>: <key.path>: <what is wrong>[ (did you mean "x"?)]`. The CLI prints it as is (exit 2).
  */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
+  declare readonly file: string;
+
   constructor(
-    readonly file: string,
+    file: string,
     readonly problems: readonly ConfigProblem[],
     text?: string,
   ) {
-    super(problems.map((p) => formatProblem(file, p, text)).join('\n'));
+    const first = problems[0];
+    super(problems.map((p) => formatProblem(file, p, text)).join('\n'), { file, ...(first && first.path.length ? { key: formatKeyPath(first.path) } : {}) });
     this.name = 'ConfigError';
   }
 

@@ -9,6 +9,7 @@ import { BUNDLED_CLASS_COUNTS, BUNDLED_DATASETS, SYNTHETIC_DATASETS, isBundledDa
 import { closeMatch } from './levenshtein';
 import type { ConfigProblem, KeyPath } from './problems';
 import type { LossLensConfig } from './types';
+import { labelSmoothingProblem, outputProblem } from '../model';
 import { DIAGNOSTICS_DEFAULTS, validateDiagnosticsOverrides } from '../diagnostics/defaults';
 
 export interface SemanticOptions {
@@ -85,18 +86,13 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
     report('warning', 'has no effect without hidden layers', ['model', 'dropout']);
   }
   const knownClasses = data.source !== undefined && isBundledDataset(data.source) ? BUNDLED_CLASS_COUNTS[data.source] : undefined;
-  if (config.model.output === 'sigmoid' && knownClasses !== undefined && knownClasses > 2) {
-    report('error', `"sigmoid" is for two classes; "${data.source}" has ${knownClasses} (use "softmax" or "auto")`, ['model', 'output']);
+  // The output rule needs the class count: known here for bundled datasets; for a CSV the run checks it once the data is read.
+  if (knownClasses !== undefined) {
+    const outputIssue = outputProblem(config.model.output, knownClasses);
+    if (outputIssue) report('error', outputIssue.replace('the data has', `"${data.source}" has`), ['model', 'output']);
   }
-
-  // Loss: label smoothing is defined for softmax cross-entropy only (PyTorch CrossEntropyLoss).
-  if (config.loss.labelSmoothing > 0) {
-    if (config.model.output === 'sigmoid') {
-      report('error', 'applies to softmax outputs only; model.output is "sigmoid"', ['loss', 'labelSmoothing']);
-    } else if (config.model.output === 'auto' && knownClasses === 2) {
-      report('error', `applies to softmax outputs only; "${data.source}" has two classes, so model.output "auto" means sigmoid (set model.output to "softmax")`, ['loss', 'labelSmoothing']);
-    }
-  }
+  const smoothingIssue = config.model.output === 'sigmoid' ? labelSmoothingProblem(config.loss.labelSmoothing, 'sigmoid', 2) : knownClasses !== undefined ? labelSmoothingProblem(config.loss.labelSmoothing, config.model.output, knownClasses) : undefined;
+  if (smoothingIssue) report('error', smoothingIssue, ['loss', 'labelSmoothing']);
 
   // Optimizer keys that the chosen type would silently ignore.
   const type = config.optimizer.type;

@@ -1,12 +1,16 @@
 /**
  * The training config of a `*.losslens.json` file, with every default filled in.
- * Mirrors `src/config/losslens.schema.json` and `../shared/docs/contract.md` §1; readonly on purpose:
- * a resolved config is a value, never mutated after validation.
+ * Mirrors `src/config/losslens.schema.json` and docs/config.md; readonly on purpose: a resolved
+ * config is a value, never mutated after validation. Where a section is what the engine takes
+ * (the optimizer, early stopping, class weights), its type is the engine's.
  */
-export type ActivationName = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'gelu' | 'linear';
-export type OutputKind = 'softmax' | 'sigmoid';
+import type { ActivationName } from '../engine/activations';
+import type { ClassWeightsSpec } from '../engine/classWeights';
+import type { EarlyStoppingSpec, OptimizerSpec } from '../engine/spec';
+import type { OutputSetting } from '../model';
+
 export type MissingPolicy = 'error' | 'drop' | 'impute';
-export type OptimizerType = 'sgd' | 'adam' | 'adamw';
+export type OptimizerType = OptimizerSpec['type'];
 
 export interface SyntheticOptions {
   readonly samples: number;
@@ -32,40 +36,26 @@ export interface ModelConfig {
   readonly hidden: readonly number[];
   readonly activation: ActivationName;
   readonly dropout: number;
-  readonly output: OutputKind | 'auto';
+  readonly output: OutputSetting;
   /** "he" | "xavier" | a path to a model.json (relative to the config's folder). */
   readonly init: string;
 }
 
-export type ClassWeightsConfig = 'none' | 'balanced' | Readonly<Record<string, number>>;
+export type ClassWeightsConfig = ClassWeightsSpec;
 
 export interface LossConfig {
   readonly labelSmoothing: number;
   readonly classWeights: ClassWeightsConfig;
 }
 
-export interface OptimizerConfig {
-  readonly type: OptimizerType;
-  readonly learningRate: number;
-  /** SGD only, PyTorch form v = m*v + g. */
-  readonly momentum: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  /** AdamW decoupled weight decay (PyTorch default 0.01); 0 for sgd/adam. */
-  readonly weightDecay: number;
-}
+export type OptimizerConfig = OptimizerSpec;
 
 export interface RegularizationConfig {
   readonly l1: number;
   readonly l2: number;
 }
 
-export interface EarlyStoppingConfig {
-  readonly patience: number;
-  readonly minDelta: number;
-  readonly restoreBest: boolean;
-}
+export type EarlyStoppingConfig = EarlyStoppingSpec;
 
 export interface TrainingConfig {
   readonly epochs: number;

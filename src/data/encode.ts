@@ -10,7 +10,8 @@
  * statistics are taken, as in sklearn's Pipeline([SimpleImputer(), StandardScaler()]).
  */
 import { spreadsheetRow, type Column } from './columns';
-import { DataError, type ColumnEncoding } from './dataset';
+import { DataError } from './dataset';
+import type { ColumnEncoding } from '../engine/trainingData';
 import { compareText, parseNumber } from './values';
 
 export function isMissingAt(column: Column, row: number): boolean {

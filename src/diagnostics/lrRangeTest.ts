@@ -15,10 +15,10 @@
  * the steepest-descent rate is reported too. Smoothing: exponential moving average with β = 0.98 and
  * bias correction, as fastai does; the sweep stops once the smoothed loss exceeds 4× its best.
  */
-import type { LossLensConfig } from '../config/types';
-import type { EncodedDataset } from '../data/dataset';
 import type { TrainingListener, TrainingSummary } from '../engine/events';
 import type { ModelJson } from '../engine/modelJson';
+import type { TrainingSpec } from '../engine/spec';
+import type { TrainingData } from '../engine/trainingData';
 import { fmt, round2 } from './stats';
 import type { Flag } from '../model';
 import type { RangePoint, RangeSuggestion, RangeTestResult } from './types';
@@ -87,17 +87,10 @@ export function suggestLearningRate(points: readonly RangePoint[], options: Part
   };
 }
 
-export type TrainFunction = (
-  config: LossLensConfig,
-  data: EncodedDataset,
-  listener: TrainingListener,
-  options: { shouldStop?: () => boolean; initialModel?: ModelJson },
-) => TrainingSummary;
+/** The engine's `train`, passed in so this file needs no engine runtime. */
+export type TrainFunction = (spec: TrainingSpec, data: TrainingData, listener: TrainingListener, options: { shouldStop?: () => boolean }) => TrainingSummary;
 
-/**
- * Runs the sweep with the engine's `train` (passed in, so this file needs no engine runtime).
- * `config` is the run's resolved config; its optimizer type, model and data settings are kept.
- */
+/** What the sweep reports as it goes, and how it is stopped. */
 export interface RangeTestHooks {
   /** Read between steps: true ends the sweep early (what was measured is kept and read). */
   readonly shouldStop?: () => boolean;
@@ -105,9 +98,10 @@ export interface RangeTestHooks {
   readonly onPoint?: (point: RangePoint, stage: number, stages: number) => void;
 }
 
+/** Runs the sweep on the run's spec: its optimizer type, network and data settings are kept. */
 export function learningRateRangeTest(
-  config: LossLensConfig,
-  data: EncodedDataset,
+  spec: TrainingSpec,
+  data: TrainingData,
   train: TrainFunction,
   options: Partial<typeof LR_RANGE_DEFAULTS> = {},
   hooks: RangeTestHooks = {},
@@ -121,20 +115,21 @@ export function learningRateRangeTest(
   let model: ModelJson | undefined;
   for (let stage = 0; stage < stages; stage++) {
     const learningRate = o.minLearningRate * Math.pow(ratio, stage);
-    const stageConfig: LossLensConfig = {
-      ...config,
-      seed: config.seed + stage,
-      optimizer: { ...config.optimizer, learningRate },
-      training: { ...config.training, epochs: Math.max(1, Math.ceil((o.stepsPerStage * config.training.batchSize) / Math.max(1, data.train.rows)) + 1), earlyStopping: false },
+    const stageSpec: TrainingSpec = {
+      ...spec,
+      seed: spec.seed + stage,
+      optimizer: { ...spec.optimizer, learningRate },
+      epochs: Math.max(1, Math.ceil((o.stepsPerStage * spec.batchSize) / Math.max(1, data.train.rows)) + 1),
+      earlyStopping: false,
+      ...(model ? { init: { model, file: 'the previous stage of the range test' } } : {}),
     };
     let steps = 0;
     const losses: number[] = [];
-    const summary = train(stageConfig, data, { onStep: (s) => void losses.push(s.loss) }, {
+    const summary = train(stageSpec, data, { onStep: (s) => void losses.push(s.loss) }, {
       shouldStop: () => {
         if (stopRequested()) stopped = true;
         return stopped || steps++ >= o.stepsPerStage;
       },
-      ...(model ? { initialModel: model } : {}),
     });
     model = summary.model;
     // A stage cut short by a stop request measured too little to read.

@@ -17,7 +17,7 @@
  * final model is judged again: a live flag it no longer supports is resolved (kept as `info`).
  * Quiet on broken runs (exploded, dead) and on runs that never learned (plateau).
  */
-import { type Calibration, type EpochMetrics, type Fix, type Severity, severityRank, type SplitOutputs } from '../model';
+import { type Calibration, type EpochMetrics, type Fix, outputKindFor, type Severity, severityRank, type SplitOutputs } from '../model';
 import { calibrationOfProbabilities, computeCalibration } from './calibration';
 import { calibrationSignificance, type CalibrationSignificance } from './calibrationTest';
 import { compact, earlyStopping } from './fixes';
@@ -277,9 +277,10 @@ function allFinite(a: Float32Array): boolean {
   return true;
 }
 
-/** Label smoothing applies to softmax outputs only (contract §1); "auto" is sigmoid for two classes. */
+/** Whether the run's output is a softmax (label smoothing applies to softmax only). */
 function softmaxOutput(ctx: DetectorEnv['ctx']): boolean {
   const output = ctx.config?.model.output;
-  const classes = ctx.classes?.length ?? ctx.trainClassCounts?.length;
-  return output === 'softmax' || (output === 'auto' && classes !== undefined && classes > 2);
+  // Unknown classes: "auto" is not known to be a softmax.
+  const classes = ctx.classes?.length ?? ctx.trainClassCounts?.length ?? 2;
+  return output !== undefined && outputKindFor(output, classes) === 'softmax';
 }

@@ -4,7 +4,9 @@
  * multiplies an upstream gradient by f'(z), reading z (kept from the forward pass).
  * Derivatives at kinks follow PyTorch's autograd so gradients match torch exactly.
  */
-import type { ActivationName } from '../config/types';
+
+/** The hidden-layer activations a config may name (`model.activation`). */
+export type ActivationName = 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'gelu' | 'linear';
 import { erfc } from './erf';
 
 /** Any float buffer: the engine runs float32; gradient-check tests run the same code in float64. */

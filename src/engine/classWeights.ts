@@ -1,8 +1,8 @@
-/**
- * Per-class loss weights from `loss.classWeights` (contract §1).
- */
-import type { ClassWeightsConfig } from '../config/types';
+/** Per-class loss weights (`loss.classWeights`, docs/config.md), PyTorch weighted-mean semantics. */
 import { TrainingInputError } from './errors';
+
+/** "none", "balanced", or class name -> weight. */
+export type ClassWeightsSpec = 'none' | 'balanced' | Readonly<Record<string, number>>;
 
 /**
  * - "none": null (every weight 1).
@@ -11,7 +11,7 @@ import { TrainingInputError } from './errors';
  *   set gets weight 1: no training row carries it, and it keeps the smoothing term finite.
  * - an object: class name -> weight; unlisted classes weigh 1; an unknown name is an error.
  */
-export function resolveClassWeights(setting: ClassWeightsConfig, classes: readonly string[], trainLabels: Int32Array, trainRows: number): Float64Array | null {
+export function resolveClassWeights(setting: ClassWeightsSpec, classes: readonly string[], trainLabels: Int32Array, trainRows: number): Float64Array | null {
   if (setting === 'none') return null;
   const weights = new Float64Array(classes.length).fill(1);
   if (setting === 'balanced') {

@@ -4,7 +4,7 @@
  * The best epoch's parameters are kept in a snapshot so they can be restored at the end.
  * Without early stopping the tracker still remembers the best epoch (minDelta 0, never stops).
  */
-import type { EarlyStoppingConfig } from '../config/types';
+import type { EarlyStoppingSpec } from './spec';
 
 export class EarlyStopping {
   bestLoss = Infinity;
@@ -12,7 +12,7 @@ export class EarlyStopping {
   private epochsWithoutImprovement = 0;
 
   constructor(
-    private readonly config: EarlyStoppingConfig | false,
+    private readonly config: EarlyStoppingSpec | false,
     /** Where the best epoch's parameters are copied (same length as the parameter block). */
     private readonly snapshot: Float32Array,
   ) {}

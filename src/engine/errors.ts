@@ -3,15 +3,12 @@
  * weights naming an unknown class, a sigmoid output on a non-binary task). The CLI reports these
  * as bad input (exit 2) with the message alone: it names the file and the key or the mismatch.
  */
-export class TrainingInputError extends Error {
-  constructor(
-    message: string,
-    /** The file at fault, as the user wrote it (a config or a model.json). */
-    readonly file?: string,
-    /** The dotted config key at fault, e.g. `loss.classWeights`. */
-    readonly key?: string,
-  ) {
-    super(message);
+import { InputError } from '../model';
+
+export class TrainingInputError extends InputError {
+  /** `file`: the file at fault as the user wrote it (a config or a model.json); `key`: the dotted config key, e.g. `loss.classWeights`. */
+  constructor(message: string, file?: string, key?: string) {
+    super(message, { ...(file !== undefined ? { file } : {}), ...(key !== undefined ? { key } : {}) });
     this.name = 'TrainingInputError';
   }
 }

@@ -11,7 +11,7 @@
  *
  * Layouts are batch-major and row-major; dense weights are [out][in] like torch.nn.Linear.
  */
-import type { ActivationName } from '../config/types';
+import type { ActivationName } from './activations';
 
 export interface Arena {
   /** The whole arena; carve views with `subarray`. Length in floats. */

@@ -1,5 +1,5 @@
 /**
- * The contract's model.json (§3): a trained MLP as plain JSON, in torch.nn.Linear's layout
+ * model.json (docs/run-folder.md): a trained MLP as plain JSON, in torch.nn.Linear's layout
  * (each weight is [out][in]). The trainer writes it; `model.init` reads it back; `predict` runs it.
  *
  * {"format": "loss-lens-model/1", "inputSize", "classes", "output",
@@ -8,11 +8,11 @@
  * A hidden layer's `activation` is its activation function; the last layer's is the output kind
  * ("softmax" or "sigmoid"), which says how its logits become probabilities.
  */
-import type { ActivationName, OutputKind } from '../config/types';
-import type { Preprocessing } from '../data/dataset';
-import { ACTIVATION_NAMES, activationByName, logistic } from './activations';
+import type { OutputKind } from '../model';
+import { ACTIVATION_NAMES, activationByName, logistic, type ActivationName } from './activations';
 import { TrainingInputError } from './errors';
 import type { Network } from './network';
+import type { Preprocessing } from './trainingData';
 
 export const MODEL_FORMAT = 'loss-lens-model/1';
 

@@ -11,8 +11,7 @@
  *   dW_l = dZ_lᵀ · a_{l-1}   (gemmTN)      db_l = Σ_rows dZ_l
  *   da_{l-1} = dZ_l · W_l    (gemmNN)      dZ_{l-1} = da_{l-1} ⊙ mask_{l-1} ⊙ f'(z_{l-1})
  */
-import type { ActivationName } from '../config/types';
-import { type Activation, activationByName } from './activations';
+import { type Activation, type ActivationName, activationByName } from './activations';
 import { activationCode, type ActivationCode, type Arena, type Kernels } from './kernels';
 import type { Rng } from '../rng';
 

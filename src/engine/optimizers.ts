@@ -2,7 +2,7 @@
  * Optimizers over the network's one flat parameter block, with PyTorch's update rules so runs match
  * torch step for step. Each `step()` reads the gradients in place and updates the parameters in place.
  */
-import type { OptimizerConfig } from '../config/types';
+import type { OptimizerSpec } from './spec';
 import type { Arena, Kernels } from './kernels';
 
 export abstract class Optimizer {
@@ -30,9 +30,14 @@ export abstract class Optimizer {
 export class Sgd extends Optimizer {
   private readonly velocity: Float32Array | null;
 
-  constructor(params: Float32Array, grads: Float32Array, learningRate: number, private readonly momentum: number, private readonly weightDecay: number, arena: Arena) {
-    super(params, grads, learningRate);
-    this.velocity = momentum !== 0 ? arena.take(params.length) : null;
+  private readonly momentum: number;
+  private readonly weightDecay: number;
+
+  constructor(params: Float32Array, grads: Float32Array, hyper: { readonly learningRate: number; readonly momentum: number; readonly weightDecay: number }, arena: Arena) {
+    super(params, grads, hyper.learningRate);
+    this.momentum = hyper.momentum;
+    this.weightDecay = hyper.weightDecay;
+    this.velocity = hyper.momentum !== 0 ? arena.take(params.length) : null;
   }
 
   protected override update(t: number): void {
@@ -53,9 +58,20 @@ export class Sgd extends Optimizer {
   }
 }
 
+/** Adam's hyper-parameters (PyTorch names); `coupledDecay` is Adam's weight_decay (L2), `decoupledDecay` AdamW's. */
+export interface AdamHyperparameters {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly coupledDecay: number;
+  readonly decoupledDecay: number;
+}
+
 /**
- * torch.optim.Adam (Kingma & Ba 2015, with PyTorch's bias-correction order): weight_decay is
- * COUPLED (added to the gradient, i.e. L2). Runs in one pass through `kernels.adam`.
+ * torch.optim.Adam (Kingma & Ba 2015, with PyTorch's bias-correction order); with `decoupledDecay`
+ * it is torch.optim.AdamW (Loshchilov & Hutter 2019: p *= 1 - lr·λ before the Adam update, on every
+ * parameter, biases too, as AdamW(model.parameters()) does). Runs in one pass through `kernels.adam`.
  */
 export class Adam extends Optimizer {
   private readonly m: Float32Array;
@@ -64,50 +80,36 @@ export class Adam extends Optimizer {
   constructor(
     params: Float32Array,
     grads: Float32Array,
-    learningRate: number,
-    private readonly beta1: number,
-    private readonly beta2: number,
-    private readonly epsilon: number,
-    private readonly coupledDecay: number,
-    private readonly decoupledDecay: number,
+    private readonly hyper: AdamHyperparameters,
     private readonly kernels: Kernels,
     arena: Arena,
   ) {
-    super(params, grads, learningRate);
+    super(params, grads, hyper.learningRate);
     this.m = arena.take(params.length);
     this.v = arena.take(params.length);
   }
 
   protected override update(t: number): void {
-    this.kernels.adam(this.params, this.grads, this.m, this.v, this.params.length, this.learningRate,
-      this.beta1, this.beta2, this.epsilon, t, this.coupledDecay, this.decoupledDecay);
-  }
-}
-
-/**
- * torch.optim.AdamW (Loshchilov & Hutter 2019): DECOUPLED weight decay p *= 1 - lr·λ before the
- * Adam update, on every parameter (biases too, as AdamW(model.parameters()) does).
- */
-export class AdamW extends Adam {
-  constructor(params: Float32Array, grads: Float32Array, config: OptimizerConfig, kernels: Kernels, arena: Arena) {
-    super(params, grads, config.learningRate, config.beta1, config.beta2, config.epsilon, 0, config.weightDecay, kernels, arena);
+    const h = this.hyper;
+    this.kernels.adam(this.params, this.grads, this.m, this.v, this.params.length, h.learningRate, h.beta1, h.beta2, h.epsilon, t, h.coupledDecay, h.decoupledDecay);
   }
 }
 
 /** Arena floats an optimizer's state needs for `count` parameters. */
-export function optimizerFootprint(config: OptimizerConfig, count: number): number {
+export function optimizerFootprint(spec: OptimizerSpec, count: number): number {
   const padded = Math.ceil(count / 4) * 4;
-  if (config.type === 'sgd') return config.momentum !== 0 ? padded : 0;
+  if (spec.type === 'sgd') return spec.momentum !== 0 ? padded : 0;
   return 2 * padded;
 }
 
-export function createOptimizer(config: OptimizerConfig, params: Float32Array, grads: Float32Array, kernels: Kernels, arena: Arena): Optimizer {
-  switch (config.type) {
+export function createOptimizer(spec: OptimizerSpec, params: Float32Array, grads: Float32Array, kernels: Kernels, arena: Arena): Optimizer {
+  const { learningRate, beta1, beta2, epsilon, weightDecay } = spec;
+  switch (spec.type) {
     case 'sgd':
-      return new Sgd(params, grads, config.learningRate, config.momentum, config.weightDecay, arena);
+      return new Sgd(params, grads, { learningRate, momentum: spec.momentum, weightDecay }, arena);
     case 'adam':
-      return new Adam(params, grads, config.learningRate, config.beta1, config.beta2, config.epsilon, config.weightDecay, 0, kernels, arena);
+      return new Adam(params, grads, { learningRate, beta1, beta2, epsilon, coupledDecay: weightDecay, decoupledDecay: 0 }, kernels, arena);
     case 'adamw':
-      return new AdamW(params, grads, config, kernels, arena);
+      return new Adam(params, grads, { learningRate, beta1, beta2, epsilon, coupledDecay: 0, decoupledDecay: weightDecay }, kernels, arena);
   }
 }

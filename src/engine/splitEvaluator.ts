@@ -2,9 +2,8 @@
  * Whole-split evaluation in eval mode (no dropout): the criterion over every row (the reported
  * validation loss, without the L1/L2 penalty), accuracy, and the outputs events carry.
  */
-import type { OutputKind } from '../config/types';
-import type { Split } from '../data/dataset';
-import type { SplitOutputs } from '../model';
+import type { OutputKind, SplitOutputs } from '../model';
+import type { Split } from './trainingData';
 import type { Criterion } from './losses';
 import type { Network } from './network';
 

@@ -1,5 +1,5 @@
 /**
- * The training loop: `train(config, data, listener, options)` runs synchronously (in the worker
+ * The training loop: `train(spec, data, listener, options)` runs synchronously (in the worker
  * thread or the CLI), emits a StepStats per optimizer step and an EpochEvent per epoch, and returns
  * a TrainingSummary with the final (or restored best) model.
  *
@@ -11,21 +11,21 @@
  * (completed, early-stopped, stopped or diverged), so predictions and model.json come from them.
  * Epoch events carry freshly allocated outputs: receivers may keep them.
  */
-import type { LossLensConfig, OutputKind } from '../config/types';
-import type { EncodedDataset, Split } from '../data/dataset';
+import { outputKindFor, outputProblem, type EpochMetrics, type OutputKind, type SplitOutputs, type StopReason } from '../model';
 import { resolveClassWeights } from './classWeights';
 import { EarlyStopping } from './earlyStopping';
 import { TrainingInputError } from './errors';
-import type { EpochMetrics, SplitOutputs, StopReason } from '../model';
 import type { TrainingListener, TrainingSummary } from './events';
 import { initializeWeights, loadWeights } from './init';
 import type { Kernels } from './kernels';
 import { type Criterion, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from './losses';
-import { checkModelFits, modelFromNetwork, type ModelJson } from './modelJson';
-import { Network, networkFootprint, parameterCount } from './network';
+import { checkModelFits, modelFromNetwork } from './modelJson';
+import { Network, networkFootprint, parameterCount, type NetworkShape } from './network';
 import { createOptimizer, optimizerFootprint } from './optimizers';
 import { Rng } from '../rng';
+import type { TrainingSpec } from './spec';
 import { SplitEvaluator } from './splitEvaluator';
+import type { Split, TrainingData } from './trainingData';
 import { TrainingStep } from './trainingStep';
 import { createKernels } from './wasm';
 
@@ -36,175 +36,201 @@ export interface TrainOptions {
   readonly recordTrainOutputs?: boolean;
   /** The numeric kernels (default: `createKernels()`, WebAssembly SIMD where available, else `jsKernels`). */
   readonly kernels?: Kernels;
-  /** Initial weights (the parsed file `model.init` names) instead of He/Xavier initialisation. */
-  readonly initialModel?: ModelJson;
 }
 
 /**
  * Rows per forward pass when evaluating a whole split, at least: batch buffers are
  * max(batch, this) rows tall. 256 made W1's arena (batch 32) 2.4x what training needs, against
- * issue #3's peak-memory goal of 2x; 32 keeps evaluation out of per-row calls for tiny batches.
+ * the peak-memory goal of 2x; 32 keeps evaluation out of per-row calls for tiny batches.
  */
 const EVALUATION_CHUNK_ROWS = 32;
 
-/** "auto" is sigmoid for two classes, softmax otherwise (contract §1). */
-export function resolveOutput(setting: OutputKind | 'auto', classCount: number): OutputKind {
-  if (setting === 'auto') return classCount === 2 ? 'sigmoid' : 'softmax';
-  if (setting === 'sigmoid' && classCount !== 2) {
-    throw new TrainingInputError(`model.output "sigmoid" needs a binary task, but the data has ${classCount} classes; use "softmax" or "auto"`, undefined, 'model.output');
-  }
-  return setting;
+/** The output kind this spec gives on this many classes; a sigmoid on a non-binary task is bad input. */
+export function resolveOutput(spec: TrainingSpec['network'], classCount: number): OutputKind {
+  const problem = outputProblem(spec.output, classCount);
+  if (problem) throw new TrainingInputError(`model.output ${problem}`, undefined, 'model.output');
+  return outputKindFor(spec.output, classCount);
 }
 
-export function train(config: LossLensConfig, data: EncodedDataset, listener: TrainingListener, options: TrainOptions = {}): TrainingSummary {
-  const kernels = options.kernels ?? createKernels();
-  const classCount = data.classes.length;
-  const inputSize = data.featureNames.length;
-  const output = resolveOutput(config.model.output, classCount);
-  const outputs = output === 'sigmoid' ? 1 : classCount;
-  const trainRows = data.train.rows;
-  checkSplit(data.train, inputSize, classCount, 'training');
-  checkSplit(data.validation, inputSize, classCount, 'validation');
-  if (trainRows === 0) throw new TrainingInputError('the training split has no rows', undefined, 'data');
-  const batchSize = Math.max(1, Math.min(config.training.batchSize, trainRows));
-  if (!(config.model.dropout >= 0 && config.model.dropout < 1)) {
-    throw new TrainingInputError(`model.dropout must be in [0, 1), got ${config.model.dropout}`, undefined, 'model.dropout');
-  }
+/** Everything one run trains with, built once before the first step. */
+interface Session {
+  readonly spec: TrainingSpec;
+  readonly data: TrainingData;
+  readonly output: OutputKind;
+  readonly network: Network;
+  readonly stepper: TrainingStep;
+  readonly evaluator: SplitEvaluator;
+  readonly stopping: EarlyStopping;
+  readonly shuffleRng: Rng;
+  readonly order: Int32Array;
+  readonly labels: Int32Array;
+  readonly batchSize: number;
+  readonly stepsPerEpoch: number;
+}
 
-  const shape = {
-    inputSize,
-    hidden: config.model.hidden,
-    outputs,
-    activation: config.model.activation,
-    dropout: config.model.dropout,
-    maxRows: Math.max(batchSize, EVALUATION_CHUNK_ROWS),
-  };
-  const paramCount = parameterCount(shape);
-  const arena = kernels.createArena(networkFootprint(shape) + optimizerFootprint(config.optimizer, paramCount) + paramCount + 64);
-  const network = new Network(kernels, arena, shape);
-  const rng = Rng.forRun(config.seed);
-  const initRng = rng.stream('init');
-  const shuffleRng = rng.stream('shuffle');
-  const dropoutRng = rng.stream('dropout');
+/** One epoch as it ended: its event when any step ran, and whether it diverged or was stopped. */
+interface EpochOutcome {
+  readonly metrics: EpochMetrics | null;
+  readonly validation: SplitOutputs | null;
+  readonly diverged: boolean;
+  readonly stopped: boolean;
+  /** Optimizer steps taken. */
+  readonly steps: number;
+}
 
-  const init = config.model.init;
-  if (options.initialModel !== undefined) {
-    const file = init === 'he' || init === 'xavier' ? 'the initial model' : init;
-    checkModelFits(options.initialModel, { inputSize, hidden: config.model.hidden, activation: config.model.activation, output, classes: data.classes }, file);
-    loadWeights(network, options.initialModel);
-  } else if (init === 'he' || init === 'xavier') {
-    initializeWeights(network, init, initRng);
-  } else {
-    throw new TrainingInputError(`model.init names "${init}", but that model file was not loaded (pass it as initialModel)`, undefined, 'model.init');
-  }
-
-  const optimizer = createOptimizer(config.optimizer, network.params, network.grads, kernels, arena);
-  const weights = resolveClassWeights(config.loss.classWeights, data.classes, data.train.y, trainRows);
-  const criterion: Criterion = output === 'sigmoid'
-    ? new SigmoidBinaryCrossEntropy(weights)
-    : new SoftmaxCrossEntropy(classCount, config.loss.labelSmoothing, weights);
-  const stopping = new EarlyStopping(config.training.earlyStopping, arena.take(paramCount));
-  const evaluator = new SplitEvaluator(network, criterion, output, classCount);
-
-  const learningRate = config.optimizer.learningRate;
-  const trainingStep = new TrainingStep(network, criterion, optimizer, dropoutRng, {
-    l1: config.regularization.l1,
-    l2: config.regularization.l2,
-    gradientClip: config.training.gradientClip,
-    learningRate,
-  });
-  const order = new Int32Array(trainRows);
-  for (let i = 0; i < trainRows; i++) order[i] = i;
-  const labels = new Int32Array(shape.maxRows);
-  const stepsPerEpoch = Math.ceil(trainRows / batchSize);
-
+export function train(spec: TrainingSpec, data: TrainingData, listener: TrainingListener, options: TrainOptions = {}): TrainingSummary {
+  const session = prepare(spec, data, options.kernels ?? createKernels());
   let reason: StopReason = 'completed';
   let step = 0;
   let epochsRecorded = 0;
   let lastValidation: SplitOutputs | null = null;
-
-  for (let epoch = 1; epoch <= config.training.epochs; epoch++) {
-    if (config.data.shuffle) shuffleRng.shuffle(order);
-    let lossSum = 0;
-    let normSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let stepsTaken = 0;
-    let timeMs = 0;
-    let diverged = false;
-    let stopped = false;
-
-    for (let batch = 0; batch < stepsPerEpoch; batch++) {
-      if (options.shouldStop?.() === true) {
-        stopped = true;
-        break;
-      }
-      const start = batch * batchSize;
-      const rows = Math.min(batchSize, trainRows - start);
-      gatherRows(data.train, order, start, rows, network.input, labels, inputSize);
-
-      const stats = trainingStep.run(rows, labels, ++step, epoch, batch);
-      stepsTaken++;
-      timeMs += stats.timeMs;
-      lossSum += stats.loss;
-      normSum += stats.gradNorm;
-      correct += trainingStep.correct;
-      seen += rows;
-      listener.onStep?.(stats);
-      if (!network.parametersFinite()) {
-        diverged = true;
-        break;
-      }
-    }
-
-    // A stop before this epoch's first step leaves nothing to record; a partial epoch is recorded
-    // with what its steps measured.
-    if (stepsTaken === 0) {
-      if (stopped) reason = 'stopped';
+  for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+    const outcome = runEpoch(session, epoch, step, listener, options);
+    step += outcome.steps;
+    // A stop before this epoch's first step leaves nothing to record.
+    if (!outcome.metrics) {
+      if (outcome.stopped) reason = 'stopped';
       break;
     }
-    const validation = evaluator.evaluate(data.validation);
-    lastValidation = validation.outputs;
-    const metrics: EpochMetrics = {
-      epoch,
-      trainLoss: lossSum / stepsTaken,
-      valLoss: validation.loss,
-      trainAccuracy: correct / seen,
-      valAccuracy: validation.accuracy,
-      learningRate,
-      gradNorm: normSum / stepsTaken,
-      timeMs,
-    };
-    const trainOutputs = options.recordTrainOutputs === true ? evaluator.evaluate(data.train).outputs : undefined;
-    listener.onEpoch?.(trainOutputs === undefined ? { metrics, validation: validation.outputs } : { metrics, validation: validation.outputs, train: trainOutputs });
     epochsRecorded = epoch;
+    lastValidation = outcome.validation;
     // Without validation rows there is no validation loss to stop on (it would be NaN forever).
-    const stopEarly = data.validation.rows > 0 && stopping.update(epoch, validation.loss, network.params);
-    if (diverged) {
-      reason = 'diverged';
-      break;
-    }
-    if (stopped) {
-      reason = 'stopped';
-      break;
-    }
-    if (stopEarly) {
-      reason = 'early-stopped';
+    const stopEarly = data.validation.rows > 0 && session.stopping.update(epoch, outcome.metrics.valLoss, session.network.params);
+    if (outcome.diverged || outcome.stopped || stopEarly) {
+      reason = outcome.diverged ? 'diverged' : outcome.stopped ? 'stopped' : 'early-stopped';
       break;
     }
   }
-
-  const restoredBest = stopping.restore(network.params, epochsRecorded);
-  const finalValidation = restoredBest || lastValidation === null ? evaluator.evaluate(data.validation).outputs : lastValidation;
+  const restoredBest = session.stopping.restore(session.network.params, epochsRecorded);
+  const finalValidation = restoredBest || lastValidation === null ? session.evaluator.evaluate(data.validation).outputs : lastValidation;
   return {
     reason,
     epochs: epochsRecorded,
     steps: step,
-    bestEpoch: stopping.bestEpoch,
+    bestEpoch: session.stopping.bestEpoch,
     restoredBest,
     finalValidation,
-    model: modelFromNetwork(network, data.classes, output, data.preprocessing),
+    model: modelFromNetwork(session.network, data.classes, session.output, data.preprocessing),
   };
+}
+
+/** Builds the network (initialised or loaded), the optimizer, the criterion and the loop's buffers. */
+function prepare(spec: TrainingSpec, data: TrainingData, kernels: Kernels): Session {
+  const classCount = data.classes.length;
+  const inputSize = data.featureNames.length;
+  const output = resolveOutput(spec.network, classCount);
+  const trainRows = data.train.rows;
+  checkSplit(data.train, inputSize, classCount, 'training');
+  checkSplit(data.validation, inputSize, classCount, 'validation');
+  if (trainRows === 0) throw new TrainingInputError('the training split has no rows', undefined, 'data');
+  const batchSize = Math.max(1, Math.min(spec.batchSize, trainRows));
+  if (!(spec.network.dropout >= 0 && spec.network.dropout < 1)) {
+    throw new TrainingInputError(`model.dropout must be in [0, 1), got ${spec.network.dropout}`, undefined, 'model.dropout');
+  }
+  const shape: NetworkShape = {
+    inputSize,
+    hidden: spec.network.hidden,
+    outputs: output === 'sigmoid' ? 1 : classCount,
+    activation: spec.network.activation,
+    dropout: spec.network.dropout,
+    maxRows: Math.max(batchSize, EVALUATION_CHUNK_ROWS),
+  };
+  const paramCount = parameterCount(shape);
+  const arena = kernels.createArena(networkFootprint(shape) + optimizerFootprint(spec.optimizer, paramCount) + paramCount + 64);
+  const network = new Network(kernels, arena, shape);
+  const rng = Rng.forRun(spec.seed);
+  initialise(network, spec, { inputSize, output, classes: data.classes }, rng.stream('init'));
+
+  const optimizer = createOptimizer(spec.optimizer, network.params, network.grads, kernels, arena);
+  const weights = resolveClassWeights(spec.loss.classWeights, data.classes, data.train.y, trainRows);
+  const criterion: Criterion = output === 'sigmoid' ? new SigmoidBinaryCrossEntropy(weights) : new SoftmaxCrossEntropy(classCount, spec.loss.labelSmoothing, weights);
+  const stepper = new TrainingStep(network, criterion, optimizer, rng.stream('dropout'), {
+    l1: spec.penalty.l1,
+    l2: spec.penalty.l2,
+    gradientClip: spec.gradientClip,
+    learningRate: spec.optimizer.learningRate,
+  });
+  const order = new Int32Array(trainRows);
+  for (let i = 0; i < trainRows; i++) order[i] = i;
+  return {
+    spec,
+    data,
+    output,
+    network,
+    stepper,
+    evaluator: new SplitEvaluator(network, criterion, output, classCount),
+    stopping: new EarlyStopping(spec.earlyStopping, arena.take(paramCount)),
+    shuffleRng: rng.stream('shuffle'),
+    order,
+    labels: new Int32Array(shape.maxRows),
+    batchSize,
+    stepsPerEpoch: Math.ceil(trainRows / batchSize),
+  };
+}
+
+/** He/Xavier initialisation from the run's 'init' stream, or the weights of a model.json checked against the shape. */
+function initialise(network: Network, spec: TrainingSpec, fit: { inputSize: number; output: OutputKind; classes: readonly string[] }, initRng: Rng): void {
+  if (spec.init === 'he' || spec.init === 'xavier') {
+    initializeWeights(network, spec.init, initRng);
+    return;
+  }
+  checkModelFits(spec.init.model, { ...fit, hidden: spec.network.hidden, activation: spec.network.activation }, spec.init.file);
+  loadWeights(network, spec.init.model);
+}
+
+/**
+ * One epoch: batches in order (or reshuffled from the run's 'shuffle' stream), one PyTorch training
+ * step each, then validation with the weights at its end. A partial epoch (stopped or diverged) is
+ * recorded with what its steps measured.
+ */
+function runEpoch(s: Session, epoch: number, firstStep: number, listener: TrainingListener, options: TrainOptions): EpochOutcome {
+  const { data, network, stepper, batchSize } = s;
+  if (s.spec.shuffle) s.shuffleRng.shuffle(s.order);
+  const inputSize = data.featureNames.length;
+  let lossSum = 0;
+  let normSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let stepsTaken = 0;
+  let timeMs = 0;
+  let diverged = false;
+  let stopped = false;
+  for (let batch = 0; batch < s.stepsPerEpoch; batch++) {
+    if (options.shouldStop?.() === true) {
+      stopped = true;
+      break;
+    }
+    const start = batch * batchSize;
+    const rows = Math.min(batchSize, data.train.rows - start);
+    gatherRows(data.train, s.order, start, rows, network.input, s.labels, inputSize);
+    const stats = stepper.run(rows, s.labels, firstStep + stepsTaken + 1, epoch, batch);
+    stepsTaken++;
+    timeMs += stats.timeMs;
+    lossSum += stats.loss;
+    normSum += stats.gradNorm;
+    correct += stepper.correct;
+    seen += rows;
+    listener.onStep?.(stats);
+    if (!network.parametersFinite()) {
+      diverged = true;
+      break;
+    }
+  }
+  if (stepsTaken === 0) return { metrics: null, validation: null, diverged, stopped, steps: 0 };
+  const validation = s.evaluator.evaluate(data.validation);
+  const metrics: EpochMetrics = {
+    epoch,
+    trainLoss: lossSum / stepsTaken,
+    valLoss: validation.loss,
+    trainAccuracy: correct / seen,
+    valAccuracy: validation.accuracy,
+    learningRate: s.spec.optimizer.learningRate,
+    gradNorm: normSum / stepsTaken,
+    timeMs,
+  };
+  const trainOutputs = options.recordTrainOutputs === true ? s.evaluator.evaluate(data.train).outputs : undefined;
+  listener.onEpoch?.(trainOutputs === undefined ? { metrics, validation: validation.outputs } : { metrics, validation: validation.outputs, train: trainOutputs });
+  return { metrics, validation: validation.outputs, diverged, stopped, steps: stepsTaken };
 }
 
 function checkSplit(split: Split, inputSize: number, classCount: number, name: string): void {

@@ -5,6 +5,7 @@
  * lr-find` and the editor's "Find Learning Rate" (which runs it in the training worker).
  */
 import type { LossLensConfig } from '../config/types';
+import { trainingSpec } from '../config/trainingSpec';
 import type { LoadedConfig } from '../config/load';
 import { loadDataset } from '../data/load';
 import { learningRateFlag, learningRateRangeTest } from '../diagnostics/lrRangeTest';
@@ -33,6 +34,6 @@ export async function findLearningRate(options: FindLearningRateOptions): Promis
   options.onStart?.({ name: loaded.config.name, trainRows: data.train.rows, classes: data.classes });
   const current = loaded.config.optimizer.learningRate;
   const hooks = { ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}), ...(options.onPoint ? { onPoint: options.onPoint } : {}) };
-  const result = learningRateRangeTest(loaded.config, data, trainModel, {}, hooks);
+  const result = learningRateRangeTest(trainingSpec(loaded.config), data, trainModel, {}, hooks);
   return { name: loaded.config.name, classes: data.classes, trainRows: data.train.rows, current, result, flag: learningRateFlag(result, current) };
 }

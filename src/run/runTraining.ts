@@ -11,6 +11,8 @@ import { ConfigError } from '../config/errors';
 import { loadConfigFile, type LoadedConfig } from '../config/load';
 import { closeMatch } from '../config/levenshtein';
 import type { LossLensConfig } from '../config/types';
+import { trainingSpec } from '../config/trainingSpec';
+import { labelSmoothingProblem, outputProblem } from '../model';
 import { loadDataset } from '../data/load';
 import { compileKernelsOptimized } from './wasmTier';
 import type { EncodedDataset } from '../data/dataset';
@@ -90,13 +92,10 @@ export function checkConfigAgainstData(file: string, config: LossLensConfig, cla
       }
     }
   }
-  if (config.model.output === 'sigmoid' && classes.length !== 2) {
-    throw ConfigError.at(file, ['model', 'output'], `"sigmoid" is for two classes; the data has ${classes.length} (use "softmax" or "auto")`);
-  }
-  const sigmoid = config.model.output === 'sigmoid' || (config.model.output === 'auto' && classes.length === 2);
-  if (sigmoid && config.loss.labelSmoothing > 0) {
-    throw ConfigError.at(file, ['loss', 'labelSmoothing'], 'applies to softmax outputs only; this binary task uses a sigmoid output (set model.output to "softmax")');
-  }
+  const outputIssue = outputProblem(config.model.output, classes.length);
+  if (outputIssue) throw ConfigError.at(file, ['model', 'output'], outputIssue);
+  const smoothingIssue = labelSmoothingProblem(config.loss.labelSmoothing, config.model.output, classes.length);
+  if (smoothingIssue) throw ConfigError.at(file, ['loss', 'labelSmoothing'], smoothingIssue);
 }
 
 /** Training needs rows on both sides: a validation split of 0 rows would make every val metric NaN. */
@@ -166,7 +165,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
     const session = new DiagnosticsSession({ classes: data.classes, config, trainClassCounts: classCounts(data), stepsPerEpoch }, options.onFlag);
     const stepRecords = options.stepRecords ?? true;
     const summary = train(
-      config,
+      trainingSpec(config, initialModel),
       data,
       {
         onStep: (step) => {
@@ -180,7 +179,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
           options.onEpoch?.(event, session.calibration());
         },
       },
-      { recordTrainOutputs: true, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}), ...(initialModel ? { initialModel } : {}) },
+      { recordTrainOutputs: true, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) },
     );
     const diagnostics = session.finish(summary.finalValidation);
     writer.writeDiagnostics(diagnostics);

@@ -13,7 +13,7 @@ import { DiagnosticsSession } from '../../src/diagnostics/session';
 import type { DiagnosticsReport, EpochMetrics, Flag, SplitOutputs } from '../../src/model';
 import type { TrainingSummary } from '../../src/engine/events';
 import { Rng } from '../../src/rng';
-import { train } from '../../src/engine/trainer';
+import { trainConfig } from '../unit/helpers/config';
 
 export interface StepRecord {
   readonly step: number;
@@ -79,7 +79,7 @@ export async function runScenario(setup: ScenarioSetup): Promise<ScenarioRun> {
     },
     (f) => live.push(f),
   );
-  const summary = train(
+  const summary = trainConfig(
     config,
     data,
     {

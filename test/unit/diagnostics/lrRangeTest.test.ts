@@ -5,7 +5,9 @@ import { fillDefaults } from '../../../src/config/defaults';
 import { setBundledDatasetsDir } from '../../../src/data/bundled';
 import { loadDataset } from '../../../src/data/load';
 import { learningRateFlag, learningRateRangeTest, suggestLearningRate } from '../../../src/diagnostics/lrRangeTest';
+import { trainingSpec } from '../../../src/config/trainingSpec';
 import { train } from '../../../src/engine/trainer';
+import { trainConfig } from '../helpers/config';
 
 describe('learning-rate range test (Smith 2017)', () => {
   test('reads a constructed curve: minimum / 10, steepest point, divergence', () => {
@@ -31,14 +33,14 @@ describe('learning-rate range test (Smith 2017)', () => {
     setBundledDatasetsDir(path.join(process.cwd(), 'media', 'datasets'));
     const config = fillDefaults({ data: { source: 'iris' }, optimizer: { type: 'sgd', learningRate: 0.001 } }, 'lr.losslens.json');
     const data = await loadDataset(config, process.cwd());
-    const r = learningRateRangeTest(config, data, train, { minLearningRate: 1e-4, maxLearningRate: 100, stages: 25 });
+    const r = learningRateRangeTest(trainingSpec(config), data, train, { minLearningRate: 1e-4, maxLearningRate: 100, stages: 25 });
     assert.ok(r.points.length >= 10);
     assert.ok(r.suggested !== null && r.suggested >= 1e-4 && r.suggested <= 1, `suggested ${r.suggested}`);
     if (r.divergedAt !== null) assert.ok(r.suggested! <= r.divergedAt / 5);
     // The suggestion must train: 10 epochs at it beat 10 epochs at the sweep's smallest rate.
     const lossAt = (learningRate: number) => {
       let last = NaN;
-      train({ ...config, optimizer: { ...config.optimizer, learningRate }, training: { ...config.training, epochs: 10, earlyStopping: false } }, data, { onEpoch: (e) => void (last = e.metrics.valLoss) });
+      trainConfig({ ...config, optimizer: { ...config.optimizer, learningRate }, training: { ...config.training, epochs: 10, earlyStopping: false } }, data, { onEpoch: (e) => void (last = e.metrics.valLoss) });
       return last;
     };
     assert.ok(lossAt(r.suggested!) < lossAt(1e-4), 'the suggested rate learns faster than the smallest');
@@ -50,7 +52,7 @@ describe('learning-rate range test (Smith 2017)', () => {
     const data = await loadDataset(config, process.cwd());
     const options = { minLearningRate: 1e-4, maxLearningRate: 100, stages: 25 };
     const seen: { learningRate: number; stage: number; stages: number }[] = [];
-    const full = learningRateRangeTest(config, data, train, options, { onPoint: (p, stage, stages) => void seen.push({ learningRate: p.learningRate, stage, stages }) });
+    const full = learningRateRangeTest(trainingSpec(config), data, train, options, { onPoint: (p, stage, stages) => void seen.push({ learningRate: p.learningRate, stage, stages }) });
     assert.equal(full.stopped, false);
     assert.deepEqual(
       seen.map((p) => p.learningRate),
@@ -64,7 +66,7 @@ describe('learning-rate range test (Smith 2017)', () => {
     // Stop once 6 stages are in: the sweep ends there and reads nothing into the truncated curve
     // (its lowest point is only where it stopped).
     let measured = 0;
-    const cut = learningRateRangeTest(config, data, train, options, { onPoint: () => void measured++, shouldStop: () => measured >= 6 });
+    const cut = learningRateRangeTest(trainingSpec(config), data, train, options, { onPoint: () => void measured++, shouldStop: () => measured >= 6 });
     assert.equal(cut.stopped, true);
     assert.equal(cut.points.length, 6);
     assert.deepEqual(cut.points, full.points.slice(0, 6), 'the same stages as the full sweep, up to the stop');

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ActivationName } from '../../../src/config/types';
-import { activationByName, ACTIVATION_NAMES } from '../../../src/engine/activations';
+import { ACTIVATION_NAMES, activationByName, type ActivationName } from '../../../src/engine/activations';
 import { jsKernels } from '../../../src/engine/jsKernels';
 import { type Criterion, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from '../../../src/engine/losses';
 import { Network, networkFootprint } from '../../../src/engine/network';

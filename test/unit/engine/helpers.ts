@@ -3,7 +3,8 @@
  * directly (the engine tests do not depend on the data layer's loader).
  */
 import { readFileSync } from 'node:fs';
-import type { EncodedDataset, Split } from '../../../src/data/dataset';
+import type { EncodedDataset } from '../../../src/data/dataset';
+import type { Split } from '../../../src/engine/trainingData';
 
 export { DEFAULT_CONFIG, config } from '../helpers/config';
 

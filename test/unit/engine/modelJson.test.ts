@@ -6,7 +6,7 @@ import { jsKernels } from '../../../src/engine/jsKernels';
 import { type ModelJson, parseModelJson, predict } from '../../../src/engine/modelJson';
 import { Network, networkFootprint } from '../../../src/engine/network';
 import { Rng } from '../../../src/rng';
-import { train } from '../../../src/engine/trainer';
+import { trainConfig } from '../helpers/config';
 import { config, dataset, split } from './helpers';
 
 const MODEL: ModelJson = {
@@ -56,26 +56,26 @@ describe('model.json', () => {
 
   test('a trained model round-trips through JSON text and starts a new run where it stopped', () => {
     const data = dataset(2, ['a', 'b'], split([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]), split([[0.5, 0.5]], [1]));
-    const first = train(config({ model: { hidden: [3] }, training: { epochs: 2, earlyStopping: false } }), data, {});
+    const first = trainConfig(config({ model: { hidden: [3] }, training: { epochs: 2, earlyStopping: false } }), data, {});
     const text = JSON.stringify(first.model);
     const reloaded = parseModelJson(text, 'model.json');
     assert.deepEqual(reloaded, JSON.parse(text));
     // Zero epochs of training from the loaded model reproduce the same validation outputs.
-    const second = train(config({ model: { hidden: [3], init: 'model.json' }, training: { epochs: 0 } }), data, {}, { initialModel: reloaded });
+    const second = trainConfig(config({ model: { hidden: [3], init: 'model.json' }, training: { epochs: 0 } }), data, {}, { initialModel: reloaded });
     assert.deepEqual(second.model.layers, first.model.layers);
     assert.deepEqual(second.finalValidation.probabilities, first.finalValidation.probabilities);
   });
 
   test('an initial model that does not fit the architecture names the file and the mismatch', () => {
     const data = dataset(2, ['no', 'yes', 'maybe'], split([[0, 1]], [0]), split([[1, 0]], [1]));
-    const run = (patch: Parameters<typeof config>[0]): unknown => train(config({ ...patch, model: { init: 'start/model.json', ...patch.model } }), data, {}, { initialModel: MODEL });
+    const run = (patch: Parameters<typeof config>[0]): unknown => trainConfig(config({ ...patch, model: { init: 'start/model.json', ...patch.model } }), data, {}, { initialModel: MODEL });
     assert.doesNotThrow(() => run({ model: { hidden: [2], activation: 'relu' } }));
     assert.throws(() => run({ model: { hidden: [2], activation: 'tanh' } }), /start\/model\.json does not fit the configured model: layers\[0\] uses "relu", model\.activation is "tanh"/);
     assert.throws(() => run({ model: { hidden: [2, 2] } }), /hidden layers are \[2\], model\.hidden is \[2, 2\]/);
     const other = dataset(3, ['no', 'yes', 'maybe'], split([[0, 1, 2]], [0]), split([[1, 0, 2]], [1]));
-    assert.throws(() => train(config({ model: { hidden: [2], init: 'start/model.json' } }), other, {}, { initialModel: MODEL }), /it takes 2 inputs, the data has 3 features/);
+    assert.throws(() => trainConfig(config({ model: { hidden: [2], init: 'start/model.json' } }), other, {}, { initialModel: MODEL }), /it takes 2 inputs, the data has 3 features/);
     const renamed = dataset(2, ['maybe', 'no', 'yes'], split([[0, 1]], [0]), split([[1, 0]], [1]));
-    assert.throws(() => train(config({ model: { hidden: [2], init: 'start/model.json' } }), renamed, {}, { initialModel: MODEL }), /its classes are \[no, yes, maybe\], the data's are \[maybe, no, yes\]/);
+    assert.throws(() => trainConfig(config({ model: { hidden: [2], init: 'start/model.json' } }), renamed, {}, { initialModel: MODEL }), /its classes are \[no, yes, maybe\], the data's are \[maybe, no, yes\]/);
   });
 });
 

@@ -13,7 +13,7 @@ import type { EpochMetrics, StepStats } from '../../../src/model';
 import { jsKernels } from '../../../src/engine/jsKernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import { parseModelJson } from '../../../src/engine/modelJson';
-import { train } from '../../../src/engine/trainer';
+import { trainConfig } from '../helpers/config';
 import { createKernels } from '../../../src/engine/wasm';
 import { config, dataset, split } from './helpers';
 
@@ -72,7 +72,7 @@ describe('parity with PyTorch 1.13', () => {
       const initialModel = parseModelJson(JSON.stringify(fixture.initialModel), `${file}#initialModel`);
       const steps: StepStats[] = [];
       const epochs: EpochMetrics[] = [];
-      const summary = train(cfg, data, { onStep: (s) => steps.push(s), onEpoch: (e) => epochs.push(e.metrics) }, { initialModel, kernels });
+      const summary = trainConfig(cfg, data, { onStep: (s) => steps.push(s), onEpoch: (e) => epochs.push(e.metrics) }, { initialModel, kernels });
 
       assert.equal(steps.length, fixture.steps.length);
       fixture.steps.forEach((expected, i) => {

@@ -4,7 +4,7 @@ import type { EpochEvent } from '../../../src/engine/events';
 import type { StepStats } from '../../../src/model';
 import { TrainingInputError } from '../../../src/engine/errors';
 import { parseModelJson, predict } from '../../../src/engine/modelJson';
-import { train } from '../../../src/engine/trainer';
+import { trainConfig } from '../helpers/config';
 import { config, dataset, realDataset, split } from './helpers';
 
 function record(): { steps: StepStats[]; epochs: EpochEvent[]; listener: { onStep(s: StepStats): void; onEpoch(e: EpochEvent): void } } {
@@ -24,7 +24,7 @@ describe('train', () => {
   test('learns wine (3 classes, softmax) to at least 95% validation accuracy', () => {
     const data = realDataset('wine');
     const r = record();
-    const summary = train(config({ model: { hidden: [16] }, optimizer: { learningRate: 0.01 }, training: { epochs: 40, batchSize: 16, earlyStopping: false } }), data, r.listener);
+    const summary = trainConfig(config({ model: { hidden: [16] }, optimizer: { learningRate: 0.01 }, training: { epochs: 40, batchSize: 16, earlyStopping: false } }), data, r.listener);
     assert.equal(summary.reason, 'completed');
     assert.equal(summary.epochs, 40);
     const last = r.epochs[r.epochs.length - 1]!.metrics;
@@ -35,7 +35,7 @@ describe('train', () => {
   test('learns breast cancer (binary, sigmoid output) to at least 95% validation accuracy', () => {
     const data = realDataset('breast-cancer-wisconsin');
     const r = record();
-    const summary = train(config({ model: { hidden: [16] }, optimizer: { learningRate: 0.005 }, training: { epochs: 15, earlyStopping: false } }), data, r.listener);
+    const summary = trainConfig(config({ model: { hidden: [16] }, optimizer: { learningRate: 0.005 }, training: { epochs: 15, earlyStopping: false } }), data, r.listener);
     assert.equal(summary.finalValidation.output, 'sigmoid');
     assert.equal(summary.model.layers[1]!.weight.length, 1);
     assert.ok(r.epochs[r.epochs.length - 1]!.metrics.valAccuracy >= 0.95);
@@ -46,21 +46,21 @@ describe('train', () => {
     const cfg = config({ seed: 7, model: { hidden: [8, 8], dropout: 0.3 }, optimizer: { learningRate: 0.01 }, training: { epochs: 5, batchSize: 10 } });
     const a = record();
     const b = record();
-    train(cfg, data, a.listener);
-    train(cfg, data, b.listener);
+    trainConfig(cfg, data, a.listener);
+    trainConfig(cfg, data, b.listener);
     const strip = (s: StepStats): unknown => ({ ...s, timeMs: 0 });
     assert.deepEqual(a.steps.map(strip), b.steps.map(strip));
     assert.deepEqual(a.epochs.map((e) => ({ ...e.metrics, timeMs: 0 })), b.epochs.map((e) => ({ ...e.metrics, timeMs: 0 })));
     assert.deepEqual(a.epochs.at(-1)!.validation.probabilities, b.epochs.at(-1)!.validation.probabilities);
     const c = record();
-    train(config({ ...cfg, seed: 8 }), data, c.listener);
+    trainConfig(config({ ...cfg, seed: 8 }), data, c.listener);
     assert.notDeepEqual(a.steps.map(strip), c.steps.map(strip));
   });
 
   test('emits the contract metrics: step counts, partial last batch, epoch means', () => {
     const data = realDataset('iris'); // 120 training rows
     const r = record();
-    const summary = train(config({ training: { epochs: 2, batchSize: 50, earlyStopping: false }, data: { shuffle: false } }), data, r.listener);
+    const summary = trainConfig(config({ training: { epochs: 2, batchSize: 50, earlyStopping: false }, data: { shuffle: false } }), data, r.listener);
     assert.equal(r.steps.length, 6); // 50 + 50 + 20 per epoch
     assert.deepEqual(r.steps.map((s) => [s.step, s.epoch, s.batch]), [[1, 1, 0], [2, 1, 1], [3, 1, 2], [4, 2, 0], [5, 2, 1], [6, 2, 2]]);
     const first = r.epochs[0]!.metrics;
@@ -82,7 +82,7 @@ describe('train', () => {
     const data = realDataset('iris');
     const r = record();
     let calls = 0;
-    const summary = train(config({ training: { epochs: 10, batchSize: 50, earlyStopping: false } }), data, r.listener, { shouldStop: () => ++calls > 4 });
+    const summary = trainConfig(config({ training: { epochs: 10, batchSize: 50, earlyStopping: false } }), data, r.listener, { shouldStop: () => ++calls > 4 });
     assert.equal(summary.reason, 'stopped');
     assert.equal(r.steps.length, 4);
     assert.equal(r.epochs.length, 2); // the second epoch is recorded with the one step it took
@@ -93,7 +93,7 @@ describe('train', () => {
     const data = realDataset('iris');
     const r = record();
     // A huge learning rate makes the validation loss worsen quickly.
-    const summary = train(config({ optimizer: { type: 'sgd', learningRate: 5 }, training: { epochs: 100, earlyStopping: { patience: 3, minDelta: 0, restoreBest: true } } }), data, r.listener);
+    const summary = trainConfig(config({ optimizer: { type: 'sgd', learningRate: 5 }, training: { epochs: 100, earlyStopping: { patience: 3, minDelta: 0, restoreBest: true } } }), data, r.listener);
     const losses = r.epochs.map((e) => e.metrics.valLoss);
     const best = summary.bestEpoch!;
     assert.ok(['early-stopped', 'diverged'].includes(summary.reason));
@@ -107,7 +107,7 @@ describe('train', () => {
   test('stops as diverged when parameters become non-finite, after recording that epoch', () => {
     const data = realDataset('iris');
     const r = record();
-    const summary = train(config({ model: { activation: 'linear', hidden: [8] }, optimizer: { type: 'sgd', learningRate: 1e30 }, training: { epochs: 20, earlyStopping: false } }), data, r.listener);
+    const summary = trainConfig(config({ model: { activation: 'linear', hidden: [8] }, optimizer: { type: 'sgd', learningRate: 1e30 }, training: { epochs: 20, earlyStopping: false } }), data, r.listener);
     assert.equal(summary.reason, 'diverged');
     assert.equal(summary.epochs, r.epochs.length);
     assert.ok(!Number.isFinite(r.epochs.at(-1)!.metrics.valLoss));
@@ -115,11 +115,11 @@ describe('train', () => {
 
   test('bad input is a TrainingInputError naming the key', () => {
     const data = realDataset('iris');
-    assert.throws(() => train(config({ model: { output: 'sigmoid' } }), data, {}), (e: unknown) => e instanceof TrainingInputError && e.key === 'model.output');
-    assert.throws(() => train(config({ loss: { classWeights: { virginia: 2 } } }), data, {}), (e: unknown) => e instanceof TrainingInputError && /virginia/.test(e.message) && /virginica/.test(e.message));
+    assert.throws(() => trainConfig(config({ model: { output: 'sigmoid' } }), data, {}), (e: unknown) => e instanceof TrainingInputError && e.key === 'model.output');
+    assert.throws(() => trainConfig(config({ loss: { classWeights: { virginia: 2 } } }), data, {}), (e: unknown) => e instanceof TrainingInputError && /virginia/.test(e.message) && /virginica/.test(e.message));
     const tiny = dataset(2, ['a', 'b'], split([[0, 1]], [0]), split([[1, 0]], [1]));
-    const other = train(config({ model: { hidden: [3] }, training: { epochs: 1 } }), tiny, {}).model;
-    assert.throws(() => train(config({ model: { hidden: [4], init: 'start.json' } }), tiny, {}, { initialModel: other }), /start\.json.*hidden layers are \[3\], model\.hidden is \[4\]/);
+    const other = trainConfig(config({ model: { hidden: [3] }, training: { epochs: 1 } }), tiny, {}).model;
+    assert.throws(() => trainConfig(config({ model: { hidden: [4], init: 'start.json' } }), tiny, {}, { initialModel: other }), /start\.json.*hidden layers are \[3\], model\.hidden is \[4\]/);
   });
 });
 
@@ -137,14 +137,14 @@ describe('train: per-step readings and options', () => {
         { weight: Array.from({ length: 3 }, (_, i) => [1, 1, 1, 1, i]), bias: [0, 0, 0], activation: 'softmax' as const },
       ],
     };
-    train(config({ model: { hidden: [5], init: 'dead.json' }, training: { epochs: 1, earlyStopping: false } }), data, r.listener, { initialModel });
+    trainConfig(config({ model: { hidden: [5], init: 'dead.json' }, training: { epochs: 1, earlyStopping: false } }), data, r.listener, { initialModel });
     for (const s of r.steps) assert.equal(s.deadFractions[0], 0.8);
   });
 
   test('recordTrainOutputs emits eval-mode outputs for the training rows in order', () => {
     const data = realDataset('iris');
     const events: EpochEvent[] = [];
-    train(config({ model: { dropout: 0.5 }, training: { epochs: 2, earlyStopping: false } }), data, { onEpoch: (e) => events.push(e) }, { recordTrainOutputs: true });
+    trainConfig(config({ model: { dropout: 0.5 }, training: { epochs: 2, earlyStopping: false } }), data, { onEpoch: (e) => events.push(e) }, { recordTrainOutputs: true });
     const t = events[1]!.train!;
     assert.equal(t.rows, data.train.rows);
     assert.deepEqual(t.labels, data.train.y);
@@ -157,7 +157,7 @@ describe('train: per-step readings and options', () => {
 
   test('sigmoid outputs: one logit per row, probabilities [1-p, p] of the second class', () => {
     const data = realDataset('breast-cancer-wisconsin');
-    const summary = train(config({ training: { epochs: 1 } }), data, {});
+    const summary = trainConfig(config({ training: { epochs: 1 } }), data, {});
     const v = summary.finalValidation;
     assert.equal(v.logits.length, v.rows);
     for (let i = 0; i < v.rows; i++) {
@@ -170,9 +170,9 @@ describe('train: per-step readings and options', () => {
   test('dropout is training-only: validation loss is computed without it', () => {
     const data = realDataset('iris');
     const withDropout = record();
-    train(config({ model: { dropout: 0.5 }, optimizer: { learningRate: 0 }, training: { epochs: 1 } }), data, withDropout.listener);
+    trainConfig(config({ model: { dropout: 0.5 }, optimizer: { learningRate: 0 }, training: { epochs: 1 } }), data, withDropout.listener);
     const without = record();
-    train(config({ model: { dropout: 0 }, optimizer: { learningRate: 0 }, training: { epochs: 1 } }), data, without.listener);
+    trainConfig(config({ model: { dropout: 0 }, optimizer: { learningRate: 0 }, training: { epochs: 1 } }), data, without.listener);
     // Same seed, same init, no learning: eval-mode validation is identical; training losses differ.
     assert.equal(withDropout.epochs[0]!.metrics.valLoss, without.epochs[0]!.metrics.valLoss);
     assert.notEqual(withDropout.epochs[0]!.metrics.trainLoss, without.epochs[0]!.metrics.trainLoss);
@@ -180,9 +180,9 @@ describe('train: per-step readings and options', () => {
 
   test('gradient clipping bounds the update: SGD moves the weights by at most lr·maxNorm per step', () => {
     const data = realDataset('wine');
-    const start = train(config({ optimizer: { type: 'sgd', learningRate: 1 }, training: { epochs: 0 } }), data, {}).model;
+    const start = trainConfig(config({ optimizer: { type: 'sgd', learningRate: 1 }, training: { epochs: 0 } }), data, {}).model;
     const r = record();
-    const after = train(config({ model: { init: 'start.json' }, optimizer: { type: 'sgd', learningRate: 1 }, training: { epochs: 1, batchSize: 200, gradientClip: 0.25 } }), data, r.listener, { initialModel: start }).model;
+    const after = trainConfig(config({ model: { init: 'start.json' }, optimizer: { type: 'sgd', learningRate: 1 }, training: { epochs: 1, batchSize: 200, gradientClip: 0.25 } }), data, r.listener, { initialModel: start }).model;
     assert.ok(r.steps[0]!.gradNorm > 0.25, 'the pre-clip norm is reported');
     let squared = 0;
     after.layers.forEach((layer, l) => {
@@ -197,7 +197,7 @@ test('without validation rows training runs all epochs (NaN validation loss neve
   const data = realDataset('iris');
   const noValidation = { ...data, validation: split([], []) };
   const r = record();
-  const summary = train(config({ training: { epochs: 12, earlyStopping: { patience: 2, minDelta: 0, restoreBest: true } } }), noValidation, r.listener);
+  const summary = trainConfig(config({ training: { epochs: 12, earlyStopping: { patience: 2, minDelta: 0, restoreBest: true } } }), noValidation, r.listener);
   assert.equal(summary.reason, 'completed');
   assert.equal(summary.epochs, 12);
   assert.ok(Number.isNaN(r.epochs[0]!.metrics.valLoss));
@@ -209,8 +209,8 @@ test('reported losses exclude the L1/L2 penalty (which still shapes the gradient
   const plain = record();
   const penalised = record();
   const base = { model: { hidden: [8] }, data: { shuffle: false }, training: { epochs: 1, batchSize: 200, earlyStopping: false as const } };
-  train(config({ ...base, optimizer: { learningRate: 0 } }), data, plain.listener);
-  train(config({ ...base, optimizer: { learningRate: 0 }, regularization: { l1: 0.5, l2: 0.5 } }), data, penalised.listener);
+  trainConfig(config({ ...base, optimizer: { learningRate: 0 } }), data, plain.listener);
+  trainConfig(config({ ...base, optimizer: { learningRate: 0 }, regularization: { l1: 0.5, l2: 0.5 } }), data, penalised.listener);
   assert.equal(penalised.steps[0]!.loss, plain.steps[0]!.loss);
   assert.equal(penalised.epochs[0]!.metrics.valLoss, plain.epochs[0]!.metrics.valLoss);
   assert.ok(penalised.steps[0]!.gradNorm > plain.steps[0]!.gradNorm);
@@ -220,7 +220,7 @@ test('shuffle reshuffles the batches every epoch; shuffle false keeps row order'
   const data = realDataset('iris');
   const lossesPerEpoch = (shuffle: boolean): number[][] => {
     const r = record();
-    train(config({ data: { shuffle }, optimizer: { learningRate: 0 }, training: { epochs: 3, batchSize: 16, earlyStopping: false } }), data, r.listener);
+    trainConfig(config({ data: { shuffle }, optimizer: { learningRate: 0 }, training: { epochs: 3, batchSize: 16, earlyStopping: false } }), data, r.listener);
     return [1, 2, 3].map((e) => r.steps.filter((s) => s.epoch === e).map((s) => s.loss));
   };
   // With a zero learning rate the weights never change, so a batch's loss depends only on its rows.

@@ -1,8 +1,13 @@
 /**
- * The contract's §1 defaults as a resolved config, for tests of the core that should not depend on
+ * The config defaults (docs/config.md) as a resolved config, for tests of the core that should not depend on
  * the config layer (test/unit/config/validate.test.ts checks that the validator fills exactly these).
  */
 import type { DataConfig, LossLensConfig } from '../../../src/config/types';
+import { trainingSpec } from '../../../src/config/trainingSpec';
+import type { TrainingListener, TrainingSummary } from '../../../src/engine/events';
+import type { ModelJson } from '../../../src/engine/modelJson';
+import { train, type TrainOptions } from '../../../src/engine/trainer';
+import type { TrainingData } from '../../../src/engine/trainingData';
 
 export type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -37,4 +42,10 @@ function merge(base: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) out[k] = merge(out[k], v);
   return out;
+}
+
+/** Trains a resolved config, as the run layer does (the engine takes a spec, not a config). */
+export function trainConfig(config: LossLensConfig, data: TrainingData, listener: TrainingListener, options: TrainOptions & { readonly initialModel?: ModelJson } = {}): TrainingSummary {
+  const { initialModel, ...rest } = options;
+  return train(trainingSpec(config, initialModel), data, listener, rest);
 }

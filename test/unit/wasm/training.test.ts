@@ -4,7 +4,7 @@ import type { LossLensConfig } from '../../../src/config/types';
 import type { EpochMetrics } from '../../../src/model';
 import { jsKernels } from '../../../src/engine/jsKernels';
 import type { Kernels } from '../../../src/engine/kernels';
-import { train } from '../../../src/engine/trainer';
+import { trainConfig } from '../helpers/config';
 import { createKernels, createWasmKernels, wasmSimdAvailable } from '../../../src/engine/wasm';
 import { config, realDataset } from '../engine/helpers';
 
@@ -20,7 +20,7 @@ function run(cfg: LossLensConfig, kernels: Kernels) {
   const data = realDataset('digits');
   const epochs: EpochMetrics[] = [];
   const losses: number[] = [];
-  const summary = train(cfg, data, { onEpoch: (e) => epochs.push(e.metrics), onStep: (s) => losses.push(s.loss) }, { kernels });
+  const summary = trainConfig(cfg, data, { onEpoch: (e) => epochs.push(e.metrics), onStep: (s) => losses.push(s.loss) }, { kernels });
   return { epochs, losses, summary };
 }
 
