@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Module from 'node:module';
-import { RunStore } from '../src/jobs/runStore';
-import { RunController } from '../src/jobs/runController';
+import { RunStore } from '../src/store/runStore';
+import { RunController } from '../src/store/runController';
 import { validateConfigText } from '../src/config/validate';
 import { statusText, worstSeverity } from '../src/views/statusText';
 

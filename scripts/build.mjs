@@ -38,7 +38,7 @@ function walk(dir, match) {
 
 const targets = [
   { ...node, entryPoints: present({ extension: 'src/extension.ts' }), outdir: 'out', external: ['vscode'] },
-  { ...node, entryPoints: present({ worker: 'src/jobs/trainingWorker.ts' }), outdir: 'out' },
+  { ...node, entryPoints: present({ worker: 'src/worker/trainingWorker.ts' }), outdir: 'out' },
   { ...node, entryPoints: present({ cli: 'src/cli.ts' }), outdir: 'out' },
   {
     ...node,

@@ -4,9 +4,10 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { RunStore } from './jobs/runStore';
-import { RunController } from './jobs/runController';
-import { loadRunFolders, resolveRunsFolder, DEFAULT_RUNS_FOLDER } from './jobs/runFolders';
+import { RunStore } from './store/runStore';
+import { RunController } from './store/runController';
+import { loadRunFolders } from './store/pastRuns';
+import { resolveRunsFolder, DEFAULT_RUNS_FOLDER } from './runFolder';
 import { ConfigDiagnostics } from './editor/configDiagnostics';
 import { ConfigCodeActions } from './editor/configCodeActions';
 import { linkRunFlagsToConfigs } from './editor/runFlagsOnConfigs';

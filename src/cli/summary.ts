@@ -1,5 +1,5 @@
 /** The readable diagnostics summary printed after a run (or by `diagnose`). */
-import { type DiagnosticsReport, type Flag, flagTitle } from '../model';
+import { type DiagnosticsReport, type Flag, flagTitle, severityRank } from '../model';
 import { temperatureAtSearchBound } from '../diagnostics/temperature';
 
 const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
@@ -32,8 +32,7 @@ const BOUND_NOTE = ' (T is at the edge of its search range: the validation set i
 
 export function formatDiagnostics(report: DiagnosticsReport): string {
   const out: string[] = [];
-  const order = { error: 0, warning: 1, info: 2 } as Record<string, number>;
-  const flags = [...report.flags].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3) || a.epoch - b.epoch);
+  const flags = [...report.flags].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.epoch - b.epoch);
   out.push(flags.length ? `Diagnostics: ${flags.length} flag${flags.length === 1 ? '' : 's'}` : 'Diagnostics: no problems found');
   for (const flag of flags) out.push(formatFlag(flag));
   const c = report.calibration;

@@ -8,7 +8,7 @@ import type { ApplyFixArgs } from '../editor/configCodeActions';
 import { editConfigFile } from './editConfig';
 import { configUriOfRun } from './runConfig';
 import { trainConfig } from './train';
-import type { RunRecord } from '../jobs/runStore';
+import type { RunRecord } from '../store/runStore';
 import type { Services } from './services';
 
 export async function applyFixCommand(s: Services, args: ApplyFixArgs): Promise<RunRecord | undefined> {

@@ -3,7 +3,7 @@
  * epoch, the contract's metric names as columns) and the run as one JSON document.
  */
 import { EPOCH_RECORD_KEYS, type EpochMetrics } from '../model';
-import type { RunRecord } from '../jobs/runStore';
+import type { RunRecord } from '../store/runStore';
 
 export const METRIC_COLUMNS = EPOCH_RECORD_KEYS;
 

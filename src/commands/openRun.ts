@@ -1,14 +1,15 @@
 /**
  * `lossLens.openRun`: shows a run folder (written by the extension or by `loss-lens train`) in the
  * dashboard, or another trainer's log (Keras CSVLogger, Lightning metrics.csv, Hugging Face
- * trainer_state.json, TensorBoard event files, a bare metrics.jsonl) read and diagnosed exactly as `loss-lens diagnose` does.
+ * trainer_state.json, TensorBoard event files, a bare metrics.jsonl), read through the same run
+ * source as `loss-lens diagnose`, so both report the same flags.
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
-import { loadRunFolder } from '../jobs/runFolders';
-import { newRunRecord, type RunRecord } from '../jobs/runStore';
-import { diagnosePath } from '../run/diagnoseLog';
+import { existsSync } from 'node:fs';
+import { applyReading, newRunRecord, type RunRecord } from '../store/runStore';
+import { endOf, readAll } from '../sources/runSource';
+import { runFolderOf, sourceFor } from '../sources/sourceFor';
 import { requireTrust } from './trust';
 import type { Services } from './services';
 
@@ -27,42 +28,22 @@ export async function openRunCommand(s: Services, arg?: unknown): Promise<RunRec
     target = picked?.[0]?.fsPath;
   }
   if (!target) return undefined;
-  let dir = target;
-  try {
-    if (!(await stat(target)).isDirectory() && path.basename(target) === 'metrics.jsonl') dir = path.dirname(target);
-  } catch {
+  if (!existsSync(target)) {
     void vscode.window.showErrorMessage(`Loss Lens: ${target} does not exist.`);
     return undefined;
   }
-  const run = (await loadRunFolder(dir)) ?? readForeignLog(target);
-  if (!run) return undefined;
+  // The same source `loss-lens diagnose` reads: a run folder, or another trainer's log.
+  const source = sourceFor(target);
+  const readings = await readAll(source);
+  const end = endOf(readings);
+  if (end?.state === 'failed' && end.failure.badInput) {
+    void vscode.window.showErrorMessage(`Loss Lens: ${end.failure.message}`);
+    return undefined;
+  }
+  const dir = runFolderOf(target) ?? path.resolve(target);
+  const run = newRunRecord({ dir, origin: source.origin, name: path.basename(dir), startedAt: Date.now() });
+  for (const reading of readings) applyReading(run, reading);
   s.store.add(run);
   s.dashboard.show([run.id], false);
   return run;
-}
-
-/** Another trainer's log as a run: the same detectors as `loss-lens diagnose`. Errors name the file. */
-function readForeignLog(file: string): RunRecord | undefined {
-  try {
-    const { log, diagnostics } = diagnosePath(file);
-    const startedAt = Date.now();
-    return newRunRecord({
-      dir: path.resolve(file),
-      origin: 'log',
-      name: `${path.basename(file)} (${log.format})`,
-      state: 'completed',
-      startedAt,
-      endedAt: startedAt,
-      classes: log.classes ?? [],
-      epochsPlanned: log.epochs.length,
-      epochs: [...log.epochs],
-      steps: log.steps.map((st) => ({ ...st, batch: 0, layerGradNorms: [], deadFractions: [], learningRate: NaN, timeMs: NaN })),
-      flags: [...diagnostics.flags],
-      calibration: diagnostics.calibration,
-      diagnostics,
-    });
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Loss Lens: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  }
 }

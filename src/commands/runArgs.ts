@@ -4,7 +4,7 @@
  * These turn any of those into runs.
  */
 import * as vscode from 'vscode';
-import type { RunRecord } from '../jobs/runStore';
+import type { RunRecord } from '../store/runStore';
 import type { Services } from './services';
 
 /** The runs an argument names; none when it names nothing. */

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import type { RunRecord } from '../jobs/runStore';
+import type { RunRecord } from '../store/runStore';
 import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
 import { runsFromArgs } from './runArgs';
 import type { Services } from './services';

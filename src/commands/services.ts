@@ -1,7 +1,7 @@
 /** What the command handlers work with: the pieces `activate` wires together. */
 import type * as vscode from 'vscode';
-import type { RunStore } from '../jobs/runStore';
-import type { RunController } from '../jobs/runController';
+import type { RunStore } from '../store/runStore';
+import type { RunController } from '../store/runController';
 import type { DashboardPanel } from '../views/dashboardPanel';
 import type { ConfigDiagnostics } from '../editor/configDiagnostics';
 import type { RunsTree } from '../views/runsTree';

@@ -8,10 +8,12 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { validateConfigText } from '../config/validate';
-import { formatProblem } from '../config/problems';
-import type { RunRecord } from '../jobs/runStore';
+import { ConfigError } from '../config/errors';
+import { keyRangeOf, toJsonPath } from '../editor/jsoncEdits';
+import { describeFailure, type Failure } from '../model';
+import type { RunRecord } from '../store/runStore';
 import type { LossLensConfig } from '../config/types';
-import { createRunDir, resolveRunsFolder } from '../jobs/runFolders';
+import { createRunDir, resolveRunsFolder, RunFolderError } from '../runFolder';
 import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
 import { EXAMPLE_DATASETS } from './configTemplate';
 import { createExampleConfig } from './newConfig';
@@ -89,16 +91,34 @@ export async function validConfigOf(s: Services, uri: vscode.Uri): Promise<LossL
   if (!validation.config || errors.length) {
     const doc = await vscode.workspace.openTextDocument(uri);
     s.diagnostics.refresh(doc);
-    const first = errors[0];
-    void vscode.window
-      .showErrorMessage(`Loss Lens: ${path.basename(configPath)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}${first ? `: ${formatProblem(path.basename(configPath), first, text)}` : ''}`, 'Show Problems')
-      .then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      });
+    // The message the CLI prints for the same config (describeFailure), with the count in front.
+    const failure = describeFailure(new ConfigError(configPath, errors, text));
+    const count = `${path.basename(configPath)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}`;
+    void vscode.window.showErrorMessage(`Loss Lens: ${count}: ${failure.message}`, 'Show Problems').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    });
     await vscode.window.showTextDocument(doc, { preview: false });
     return undefined;
   }
   return validation.config;
+}
+
+/** A failed run or a bad input, as the CLI would word it; bad input offers to open the config at the key. */
+function showFailure(failure: Failure, configUri: vscode.Uri, prefix?: string): void {
+  log()?.error(`${prefix ?? 'failed'}: ${failure.message}`);
+  void vscode.window.showErrorMessage(`Loss Lens: ${prefix ? `${prefix}: ` : ''}${failure.message}`, ...(failure.badInput ? ['Open Config'] : [])).then((choice) => {
+    if (choice) void openConfigAt(configUri, failure.key);
+  });
+}
+
+/** Opens the config with the cursor on `key` (a dotted path) when it is in the file. */
+async function openConfigAt(uri: vscode.Uri, key: string | undefined): Promise<void> {
+  const editor = await vscode.window.showTextDocument(uri, { preview: false });
+  if (!key) return;
+  const range = keyRangeOf(editor.document.getText(), toJsonPath(key));
+  const start = editor.document.positionAt(range.offset);
+  editor.selection = new vscode.Selection(start, editor.document.positionAt(range.offset + range.length));
+  editor.revealRange(new vscode.Range(start, start));
 }
 
 export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOptions = {}): Promise<RunRecord | undefined> {
@@ -123,23 +143,15 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
   const setting = vscode.workspace.getConfiguration('lossLens', uri).get<string>('runsFolder');
   let runDir: string;
   try {
-    runDir = await createRunDir(resolveRunsFolder(setting, workspaceFolder, configPath), config.name);
+    runDir = createRunDir(resolveRunsFolder(setting, workspaceFolder, configPath), config.name);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Loss Lens: cannot create the run folder: ${(err as Error).message}`);
+    showFailure(describeFailure(RunFolderError.cannotCreate(resolveRunsFolder(setting, workspaceFolder, configPath), err)), uri);
     return undefined;
   }
   s.diagnostics.clearRunFlags(uri);
-  const run = s.controller.start({
-    configPath,
-    config,
-    runDir,
-    workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-  });
-  void s.controller.whenDone(run.id).then((outcome) => {
-    if (outcome?.state !== 'failed') return;
-    void vscode.window.showErrorMessage(`Loss Lens: "${run.name}" failed: ${outcome.error}`, ...(outcome.badInput ? ['Open Config'] : [])).then((choice) => {
-      if (choice) void vscode.window.showTextDocument(uri);
-    });
+  const run = s.controller.start({ configPath, config, runDir });
+  void s.controller.whenDone(run.id).then((end) => {
+    if (end?.state === 'failed') showFailure(end.failure, uri, `"${run.name}" failed`);
   });
   const openDashboard = options.openDashboard ?? vscode.workspace.getConfiguration('lossLens', uri).get<boolean>('dashboard.openOnTrain', true);
   if (openDashboard) s.dashboard.show([run.id], false, true);

@@ -81,3 +81,43 @@ export function leakyRelu(ctx: RunContext): Fix | null {
 export function compact<T>(items: readonly (T | null | undefined)[]): T[] {
   return items.filter((x): x is T => x !== null && x !== undefined);
 }
+
+/**
+ * Every config key a detector's fix may edit, with the values it may take. A fix read back from a
+ * run folder's diagnostics.json is untrusted (anyone can write that file): it is kept only when each
+ * of its edits is one of these, so a fix can never point `data.source` or `model.init` at a file.
+ */
+export const FIXABLE_KEYS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  'optimizer.learningRate': (v) => positive(v),
+  'optimizer.type': (v) => v === 'sgd' || v === 'adam' || v === 'adamw',
+  'training.gradientClip': (v) => positive(v),
+  'training.epochs': (v) => positiveInteger(v),
+  'training.batchSize': (v) => positiveInteger(v),
+  'training.earlyStopping': (v) => v === false || (isObject(v) && positiveInteger(v['patience']) && typeof v['minDelta'] === 'number' && typeof v['restoreBest'] === 'boolean' && Object.keys(v).length === 3),
+  'data.standardize': (v) => v === true,
+  'model.dropout': (v) => typeof v === 'number' && v >= 0 && v < 1,
+  'model.hidden': (v) => Array.isArray(v) && v.length <= 16 && v.every(positiveInteger),
+  'model.activation': (v) => v === 'leaky-relu' || v === 'relu' || v === 'tanh' || v === 'gelu',
+  'loss.labelSmoothing': (v) => typeof v === 'number' && v >= 0 && v < 1,
+  'loss.classWeights': (v) => v === 'balanced' || v === 'none',
+  'regularization.l2': (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const positiveInteger = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** A fix from an untrusted source, if every edit is a fixable key with an allowed value (see FIXABLE_KEYS). */
+export function checkedFix(raw: unknown): Fix | undefined {
+  if (!isObject(raw) || typeof raw['title'] !== 'string' || !Array.isArray(raw['edits']) || raw['edits'].length === 0) return undefined;
+  const edits = raw['edits'] as unknown[];
+  for (const edit of edits) {
+    if (!isObject(edit) || typeof edit['path'] !== 'string') return undefined;
+    const allowed = FIXABLE_KEYS[edit['path']];
+    if (!allowed || !allowed(edit['value'])) return undefined;
+  }
+  return { title: raw['title'].slice(0, MAX_FIX_TITLE), edits: edits.map((e) => ({ path: (e as Record<string, string>)['path']!, value: (e as Record<string, unknown>)['value'] })) };
+}
+
+/** Longer titles are cut: a button label, never a page of text from a file. */
+const MAX_FIX_TITLE = 200;

@@ -20,8 +20,7 @@ import type { ModelJson } from '../engine/modelJson';
 import type { TrainingSpec } from '../engine/spec';
 import type { TrainingData } from '../engine/trainingData';
 import { fmt, round2 } from './stats';
-import type { Flag } from '../model';
-import type { RangePoint, RangeSuggestion, RangeTestResult } from './types';
+import type { Flag, RangePoint, RangeSuggestion, RangeTestResult } from '../model';
 
 export const LR_RANGE_DEFAULTS = {
   minLearningRate: 1e-6,

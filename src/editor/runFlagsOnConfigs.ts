@@ -3,7 +3,7 @@
  * set when the run ends (replacing the previous run's).
  */
 import * as vscode from 'vscode';
-import type { RunStore } from '../jobs/runStore';
+import type { RunStore } from '../store/runStore';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { toDisposable, type IDisposable } from '../dispose';
 

@@ -1,5 +1,5 @@
-/** A small CSV table for metric logs (no newlines inside fields): header + rows of strings. */
-import { splitCsvLine } from '../run/readRunFolder';
+/** A small CSV table for metric logs: header + rows of strings, tokenized by csv-parse (RFC 4180). */
+import { parse } from 'csv-parse/sync';
 import { LogError } from './errors';
 
 export interface CsvTable {
@@ -7,19 +7,31 @@ export interface CsvTable {
   readonly rows: readonly (readonly string[])[];
 }
 
+type Parsed = { record: string[]; info: { lines: number } };
+
 export function parseCsvTable(text: string, file: string): CsvTable {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
+  let parsed: Parsed[];
+  try {
+    parsed = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as Parsed[];
+  } catch (e) {
+    // An unclosed quote at the very end is a line still being written: read what came before it.
+    const line = (e as { lines?: number }).lines;
+    if (line === undefined) throw new LogError(`not a CSV file (${(e as Error).message})`, file);
+    const lines = text.split(/\r?\n/);
+    const before = lines.slice(0, Math.max(1, line - 1)).join('\n');
+    if (before.length === text.length) throw new LogError(`not a CSV file (${(e as Error).message})`, file, line);
+    return parseCsvTable(before, file);
+  }
+  const header = (parsed[0]?.record ?? []).map((h) => h.trim());
   const rows: string[][] = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (!lines[i]!.trim()) continue;
-    const fields = splitCsvLine(lines[i]!);
+  for (let i = 1; i < parsed.length; i++) {
+    const { record, info } = parsed[i]!;
     // The last line of a log that is still being written may be cut short: skip it.
-    if (fields.length !== header.length) {
-      if (i === lines.length - 1 || lines.slice(i + 1).every((l) => !l.trim())) break;
-      throw new LogError(`expected ${header.length} fields as in the header, found ${fields.length}`, file, i + 1);
+    if (record.length !== header.length) {
+      if (i === parsed.length - 1) break;
+      throw new LogError(`expected ${header.length} fields as in the header, found ${record.length}`, file, info.lines);
     }
-    rows.push(fields);
+    rows.push(record);
   }
   return { header, rows };
 }

@@ -1,11 +1,11 @@
 /**
- * Picks the reader for a path `loss-lens diagnose` (or the extension's "Open Run") is given: a run
- * folder, a metrics.jsonl, or another trainer's log, by file name and then by content.
+ * Picks the reader for another trainer's log (or a bare metrics.jsonl), by file name and then by
+ * content. Run folders are not logs: sources/sourceFor.ts sends them to the run-folder reader.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LogError } from './errors';
-import { readMetricsJsonlLog, readRunFolderLog } from './runFolderLog';
+import { parseMetricsJsonl, PARTIAL_LAST_LINE_NOTE } from '../runFolder';
 import type { TrainingLog } from './trainingLog';
 import { FOREIGN_READERS } from './foreignReaders';
 import { folderSplit, isEventFileName, readTensorBoardLog } from './tensorboardLog';
@@ -36,16 +36,12 @@ const readEventFiles = (files: readonly string[], source: string): TrainingLog =
 export function readTrainingLog(file: string): TrainingLog {
   if (!existsSync(file)) throw new LogError('no such file or folder', file);
   if (statSync(file).isDirectory()) {
-    if (existsSync(path.join(file, 'metrics.jsonl'))) return readRunFolderLog(file);
     const known = ['trainer_state.json', 'metrics.csv'].map((n) => path.join(file, n)).find((p) => existsSync(p));
     if (known) return readTrainingLog(known);
     const events = eventFilesIn(file);
     if (events.length) return readEventFiles(events, file);
     throw new LogError('not a run folder (no metrics.jsonl) and no known log inside (trainer_state.json, metrics.csv, TensorBoard events.out.tfevents.* files)', file);
   }
-  // A metrics.jsonl inside a run folder is read with its folder: config and predictions give the
-  // detectors the classes (chance level) and the final calibration.
-  if (path.basename(file) === 'metrics.jsonl' && existsSync(path.join(path.dirname(file), 'config.json'))) return readRunFolderLog(path.dirname(file));
   if (file.endsWith('.jsonl')) return readMetricsJsonlLog(file);
   if (isEventFileName(path.basename(file))) return readEventFiles([file], file);
   const text = readFileSync(file, 'utf8');
@@ -56,4 +52,10 @@ export function readTrainingLog(file: string): TrainingLog {
     'not a log loss-lens can read: expected a run folder, a metrics.jsonl, a Keras CSVLogger .csv, a Lightning metrics.csv, a Hugging Face trainer_state.json or TensorBoard event files (events.out.tfevents.* or their folder)',
     file,
   );
+}
+
+/** A metrics.jsonl without its run folder (copied out, or written by another tool in the same format). */
+export function readMetricsJsonlLog(file: string): TrainingLog {
+  const metrics = parseMetricsJsonl(readFileSync(file, 'utf8'), file);
+  return { format: 'loss-lens metrics.jsonl', file, epochs: metrics.epochs, steps: metrics.steps, notes: metrics.partialLastLine ? [PARTIAL_LAST_LINE_NOTE] : [] };
 }

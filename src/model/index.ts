@@ -5,3 +5,5 @@ export * from './calibration';
 export * from './runState';
 export * from './outputKind';
 export * from './inputError';
+export * from './stream';
+export * from './rangeTest';

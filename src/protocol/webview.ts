@@ -3,8 +3,7 @@
  * sends nothing before that. Everything the webview sends is validated by the host
  * (`isWebviewToHost`): the webview can only name runs it was shown (by id), never a path.
  */
-import type { Calibration, ConfigEdit, EpochMetrics, Flag, RunState, StepStats, StopReason } from '../model';
-import type { RangePoint, RangeSuggestion } from '../diagnostics/types';
+import type { Calibration, ConfigEdit, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, StepStats, StopReason } from '../model';
 
 /** A run as the dashboard shows it. `id` is opaque to the webview (the host maps it to a folder). */
 export interface RunSnapshot {

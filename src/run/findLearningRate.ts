@@ -9,7 +9,7 @@ import { trainingSpec } from '../config/trainingSpec';
 import type { LoadedConfig } from '../config/load';
 import { loadDataset } from '../data/load';
 import { learningRateFlag, learningRateRangeTest } from '../diagnostics/lrRangeTest';
-import type { LearningRateSearch, RangePoint } from '../diagnostics/types';
+import type { LearningRateSearch, RangePoint } from '../model';
 import { train as trainModel } from '../engine/trainer';
 import { checkConfigAgainstData, resolveConfig } from './runTraining';
 import { compileKernelsOptimized } from './wasmTier';

@@ -12,18 +12,15 @@ import { loadConfigFile, type LoadedConfig } from '../config/load';
 import { closeMatch } from '../config/levenshtein';
 import type { LossLensConfig } from '../config/types';
 import { trainingSpec } from '../config/trainingSpec';
-import { labelSmoothingProblem, outputProblem } from '../model';
+import { type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type StepStats, type StopReason } from '../model';
 import { loadDataset } from '../data/load';
 import { compileKernelsOptimized } from './wasmTier';
 import type { EncodedDataset } from '../data/dataset';
 import { DiagnosticsSession } from '../diagnostics/session';
-import type { Calibration, DiagnosticsReport, Flag, StepStats, StopReason } from '../model';
 import type { EpochEvent, TrainingSummary } from '../engine/events';
 import { parseModelJson, type ModelJson } from '../engine/modelJson';
 import { train } from '../engine/trainer';
-import { createDefaultRunDir } from './runDir';
-import { RunFolderWriter } from './runFolderWriter';
-import { RunFolderError } from './errors';
+import { createRunDir, DEFAULT_RUNS_FOLDER, RunFolderError, RunFolderWriter } from '../runFolder';
 
 export interface RunStartInfo {
   readonly runDir: string;
@@ -44,8 +41,10 @@ export interface RunTrainingOptions {
   /** An already validated config (the editor validated it); otherwise `configPath` is loaded. */
   readonly config?: LossLensConfig;
   readonly loaded?: LoadedConfig;
-  /** Default: `.losslens/runs/<time>-<name>/` beside the config. */
+  /** The run folder to write; without it a new `<runsFolder>/<time>-<name>/` is made once the data has loaded. */
   readonly runDir?: string;
+  /** Where a new run folder goes (default: `.losslens/runs` beside the config). */
+  readonly runsFolder?: string;
   /** Polled between steps; true stops the run (the folder is still finished). */
   readonly shouldStop?: () => boolean;
   readonly onStart?: (info: RunStartInfo) => void;
@@ -142,11 +141,12 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
 
   let runDir: string;
   let writer: RunFolderWriter;
+  const runsFolder = options.runsFolder ?? path.join(loaded.dir, DEFAULT_RUNS_FOLDER);
   try {
-    runDir = options.runDir ?? createDefaultRunDir(loaded.dir, config.name, options.now?.());
+    runDir = options.runDir ?? createRunDir(runsFolder, config.name, options.now?.());
     writer = new RunFolderWriter(runDir);
   } catch (e) {
-    throw new RunFolderError(options.runDir ?? path.join(loaded.dir, '.losslens', 'runs'), e);
+    throw RunFolderError.cannotCreate(options.runDir ?? runsFolder, e);
   }
   try {
     writer.writeConfig(config);

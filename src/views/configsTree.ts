@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { Disposable } from '../dispose';
-import { Throttle } from '../jobs/readingBatcher';
-import type { RunStore } from '../jobs/runStore';
+import { Throttle } from './throttle';
+import type { RunStore } from '../store/runStore';
 import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
 import { runStateLabel } from './statusText';
 

@@ -10,7 +10,7 @@ import { dashboardHtml, makeNonce } from './webviewHtml';
 import { parseDashboardState, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
 import { gateDashboardMessage } from './dashboardMessages';
 import { log } from './log';
-import { toSnapshot, type RunStore } from '../jobs/runStore';
+import { toSnapshot, type RunStore } from '../store/runStore';
 
 export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
 /** An export the webview does not answer within this time is written without images. */

@@ -4,7 +4,7 @@
  * malformed dashboard message). Free of state beyond the channel, so every piece can log.
  */
 import * as vscode from 'vscode';
-import type { RunStore } from '../jobs/runStore';
+import type { RunStore } from '../store/runStore';
 import type { IDisposable } from '../dispose';
 import { runStateLabel } from './statusText';
 

@@ -1,7 +1,7 @@
 /** Keeps the `lossLens.running` context key true while any run trains (menus show Stop then). */
 import * as vscode from 'vscode';
 import { RUNNING_CONTEXT_KEY } from '../commands/commandIds';
-import type { RunStore } from '../jobs/runStore';
+import type { RunStore } from '../store/runStore';
 import type { IDisposable } from '../dispose';
 
 export function trackRunningContext(store: RunStore): IDisposable {

@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import { Throttle } from '../jobs/readingBatcher';
-import type { RunRecord, RunStore } from '../jobs/runStore';
+import { Throttle } from './throttle';
+import type { RunRecord, RunStore } from '../store/runStore';
 import { type Flag, flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../commands/commandIds';
 import { flagLine, formatLoss, runStateLabel } from './statusText';

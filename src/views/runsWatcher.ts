@@ -9,9 +9,9 @@ import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Disposable } from '../dispose';
-import { Throttle } from '../jobs/readingBatcher';
-import { runIdOf, type RunStore } from '../jobs/runStore';
-import { DEFAULT_RUNS_FOLDER } from '../jobs/runFolders';
+import { Throttle } from './throttle';
+import { runIdOf, type RunStore } from '../store/runStore';
+import { DEFAULT_RUNS_FOLDER } from '../runFolder';
 
 /** Several runs finishing together reload once. */
 const RELOAD_INTERVAL_MS = 1000;

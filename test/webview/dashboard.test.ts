@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { loadRunFolder } from '../../src/jobs/runFolders';
-import { toSnapshot } from '../../src/jobs/runStore';
+import { loadRunFolder } from '../../src/store/pastRuns';
+import { toSnapshot } from '../../src/store/runStore';
 import { parseWebviewToHost, type RangeTestSnapshot } from '../../src/protocol/webview';
 import { suggestLearningRate } from '../../src/diagnostics/lrRangeTest';
-import { parseMetricsJsonl } from '../../src/run/metricsJsonl';
+import { parseMetricsJsonl } from '../../src/runFolder';
 import type { ChartSummary, MarkerPoint } from '../../webview/dashboard/debugTypes';
 import { explodingFlag, overfittingFlag, postBigRun, referenceSmoothing, snapshot, syntheticCalibration, syntheticRun } from './fixtures';
 import { startHarness, type DashboardPage, type Harness, type PageGlobals } from './harness';

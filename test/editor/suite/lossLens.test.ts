@@ -8,8 +8,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
-import type { RunRecord } from '../../../src/jobs/runStore';
-import type { LearningRateSearch } from '../../../src/diagnostics/types';
+import type { RunRecord } from '../../../src/store/runStore';
+import type { LearningRateSearch } from '../../../src/model';
 
 const EXTENSION_ID = 'loss-lens.loss-lens';
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readRunFolder, type RunFolder } from '../../../src/run/readRunFolder';
+import { readRunFolder, type RunFolder } from '../../../src/runFolder';
 
 const CLI = path.resolve('out/cli.js');
 const made: string[] = [];

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvNumber, metricsCsv, runJson } from '../../../src/commands/exportFiles';
-import { newRunRecord } from '../../../src/jobs/runStore';
+import { newRunRecord } from '../../../src/store/runStore';
 
 describe('export files', () => {
   const epochs = [

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { RunController } from '../../../src/jobs/runController';
-import { RunStore } from '../../../src/jobs/runStore';
-import type { RangeTestProgress } from '../../../src/jobs/rangeTestJob';
+import { RunController } from '../../../src/store/runController';
+import { RunStore } from '../../../src/store/runStore';
+import type { RangeTestProgress } from '../../../src/worker/rangeTestJob';
 import { validateConfigText } from '../../../src/config/validate';
 import type { LossLensConfig } from '../../../src/config/types';
 

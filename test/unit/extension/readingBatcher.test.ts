@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReadingBatcher, Throttle, thinSteps, MIN_BATCH_INTERVAL_MS, type ReadingBatch } from '../../../src/jobs/readingBatcher';
+import { ReadingBatcher, thinSteps, MIN_BATCH_INTERVAL_MS, type ReadingBatch } from '../../../src/worker/readingBatcher';
+import { Throttle } from '../../../src/views/throttle';
 import type { EpochMetrics, StepStats } from '../../../src/model';
 
 const step = (i: number, loss = 1 / i): StepStats => ({ step: i, epoch: 1, batch: i - 1, loss, gradNorm: 1, layerGradNorms: [1], deadFractions: [0], learningRate: 0.01, timeMs: 0.1 });

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRunDir, loadRunFolder, loadRunFolders, resolveRunsFolder, runFolderTime } from '../../../src/jobs/runFolders';
-import { runIdOf } from '../../../src/jobs/runStore';
+import { createRunDir, resolveRunsFolder, runFolderTime } from '../../../src/runFolder';
+import { loadRunFolder, loadRunFolders } from '../../../src/store/pastRuns';
+import { runIdOf } from '../../../src/store/runStore';
 
 describe('run folders', () => {
   test('the runs folder resolves against the workspace folder, or beside the config outside one', () => {
@@ -17,8 +18,8 @@ describe('run folders', () => {
   test('two runs started in the same second get distinct folders', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'losslens-rf-'));
     const at = new Date(2026, 10, 22, 21, 56, 0);
-    const a = await createRunDir(root, 'my run', at);
-    const b = await createRunDir(root, 'my run', at);
+    const a = createRunDir(root, 'my run', at);
+    const b = createRunDir(root, 'my run', at);
     assert.equal(path.basename(a), '20261122-215600-my-run');
     assert.equal(path.basename(b), '20261122-215600-my-run-2');
     assert.equal(runFolderTime(path.basename(a)), at.getTime());

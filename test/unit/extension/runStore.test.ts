@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRunRecord, RunStore, runIdOf, toSnapshot } from '../../../src/jobs/runStore';
+import { newRunRecord, RunStore, runIdOf, toSnapshot } from '../../../src/store/runStore';
 import type { Flag } from '../../../src/model';
 
 const flag = (kind: Flag['kind'], severity: Flag['severity']): Flag => ({ kind, severity, epoch: 2, message: `${kind} ${severity}`, evidence: {} });

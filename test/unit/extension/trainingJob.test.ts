@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TrainingJob, type ProgressBatch, type StartInfo } from '../../../src/jobs/trainingJob';
-import { RunController } from '../../../src/jobs/runController';
-import { RunStore } from '../../../src/jobs/runStore';
-import { loadRunFolder } from '../../../src/jobs/runFolders';
+import { TrainingJob, type ProgressBatch, type StartInfo } from '../../../src/worker/trainingJob';
+import { RunController } from '../../../src/store/runController';
+import { RunStore } from '../../../src/store/runStore';
+import { loadRunFolder } from '../../../src/store/pastRuns';
 import { validateConfigText } from '../../../src/config/validate';
 import type { LossLensConfig } from '../../../src/config/types';
 
@@ -41,7 +41,7 @@ describe('TrainingJob with the real worker', () => {
   test('a run completes: start info, batched progress with every epoch, a complete run folder', async () => {
     const { configPath, config: cfg } = config('{ "data": { "source": "iris" }, "model": { "hidden": [8] }, "optimizer": { "learningRate": 0.01 }, "training": { "epochs": 12, "batchSize": 16, "earlyStopping": false } }');
     const runDir = path.join(dir, 'complete');
-    const job = new TrainingJob(WORKER, { type: 'run/start', configPath, config: cfg, runDir, workspaceRoots: [dir] });
+    const job = new TrainingJob(WORKER, { type: 'run/start', configPath, config: cfg, runDir });
     let start: StartInfo | undefined;
     const batches: ProgressBatch[] = [];
     job.onDidStart((s) => (start = s));
@@ -80,7 +80,7 @@ describe('TrainingJob with the real worker', () => {
     // One long epoch (batch size 1 on digits, a wide network): the stop lands inside it.
     const { configPath, config: cfg } = config('{ "data": { "source": "digits" }, "model": { "hidden": [256, 256] }, "training": { "epochs": 3, "batchSize": 1, "earlyStopping": false } }');
     const runDir = path.join(dir, 'stopped');
-    const job = new TrainingJob(WORKER, { type: 'run/start', configPath, config: cfg, runDir, workspaceRoots: [dir] });
+    const job = new TrainingJob(WORKER, { type: 'run/start', configPath, config: cfg, runDir });
     let stepsPerEpoch = 0;
     let received = 0;
     job.onDidStart((s) => (stepsPerEpoch = s.stepsPerEpoch));
@@ -104,7 +104,7 @@ describe('TrainingJob with the real worker', () => {
   test('a worker that throws marks the run failed with its message; the host carries on', async () => {
     const crash = path.join(dir, 'crash.js');
     writeFileSync(crash, "require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom in the worker'); });");
-    const job = new TrainingJob(crash, { type: 'run/start', configPath: 'x', config: {} as LossLensConfig, runDir: path.join(dir, 'crash'), workspaceRoots: [] });
+    const job = new TrainingJob(crash, { type: 'run/start', configPath: 'x', config: {} as LossLensConfig, runDir: path.join(dir, 'crash') });
     const outcome = await job.done;
     assert.equal(outcome.state, 'failed');
     assert.match(outcome.state === 'failed' ? outcome.error : '', /boom in the worker/);
@@ -113,7 +113,7 @@ describe('TrainingJob with the real worker', () => {
   test('a worker that exits without a word marks the run failed with its exit code', async () => {
     const exiter = path.join(dir, 'exit.js');
     writeFileSync(exiter, "require('node:worker_threads').parentPort.on('message', () => process.exit(7));");
-    const outcome = await new TrainingJob(exiter, { type: 'run/start', configPath: 'x', config: {} as LossLensConfig, runDir: path.join(dir, 'exit'), workspaceRoots: [] }).done;
+    const outcome = await new TrainingJob(exiter, { type: 'run/start', configPath: 'x', config: {} as LossLensConfig, runDir: path.join(dir, 'exit') }).done;
     assert.equal(outcome.state, 'failed');
     assert.match(outcome.state === 'failed' ? outcome.error : '', /exit code 7/);
   });
@@ -121,7 +121,7 @@ describe('TrainingJob with the real worker', () => {
   test('bad input fails the run with a message naming the file, flagged as bad input', async () => {
     const { configPath, config: cfg } = config('{ "data": { "source": "iris" } }');
     const broken: LossLensConfig = { ...cfg, data: { ...cfg.data, source: 'no-such-file.csv' } };
-    const outcome = await new TrainingJob(WORKER, { type: 'run/start', configPath, config: broken, runDir: path.join(dir, 'bad'), workspaceRoots: [dir] }).done;
+    const outcome = await new TrainingJob(WORKER, { type: 'run/start', configPath, config: broken, runDir: path.join(dir, 'bad') }).done;
     assert.equal(outcome.state, 'failed');
     assert.ok(outcome.state === 'failed' && outcome.badInput, JSON.stringify(outcome));
     assert.match(outcome.state === 'failed' ? outcome.error : '', /no-such-file\.csv/);
@@ -131,7 +131,7 @@ describe('TrainingJob with the real worker', () => {
     const store = new RunStore();
     const controller = new RunController(WORKER, store);
     const { configPath, config: cfg } = config('{ "data": { "source": "moons" }, "model": { "hidden": [4] }, "training": { "epochs": 3 } }');
-    const run = controller.start({ configPath, config: cfg, runDir: path.join(dir, 'controller'), workspaceRoots: [dir] });
+    const run = controller.start({ configPath, config: cfg, runDir: path.join(dir, 'controller') });
     assert.deepEqual(
       controller.liveRunsOf(configPath).map((r) => r.id),
       [run.id],
@@ -152,7 +152,7 @@ describe('TrainingJob with the real worker', () => {
     const controller = new RunController(WORKER, store);
     const { configPath, config: cfg } = config('{ "data": { "source": "digits" }, "model": { "hidden": [64] }, "training": { "epochs": 200, "batchSize": 4, "earlyStopping": false } }');
     const runDir = path.join(dir, 'deactivate');
-    const run = controller.start({ configPath, config: cfg, runDir, workspaceRoots: [dir] });
+    const run = controller.start({ configPath, config: cfg, runDir });
     await new Promise<void>((resolve) => store.onDidProgress(() => resolve()));
     await controller.stopAllAndWait(30_000);
     assert.equal(store.get(run.id)?.state, 'stopped');

@@ -5,7 +5,7 @@ import { readTrainingLog } from '../../../src/logs/readLog';
 import { kerasCsvLogReader } from '../../../src/logs/kerasCsvLog';
 import { lightningCsvLogReader } from '../../../src/logs/lightningCsvLog';
 import { hfTrainerStateLogReader } from '../../../src/logs/hfTrainerStateLog';
-import { diagnoseTrainingLog } from '../../../src/run/diagnoseLog';
+import { diagnoseTrainingLog } from '../../../src/sources/logJudge';
 
 const FIX = 'test/fixtures/logs';
 

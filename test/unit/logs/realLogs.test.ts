@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTrainingLog } from '../../../src/logs/readLog';
 import type { TrainingLog } from '../../../src/logs/trainingLog';
-import { diagnoseTrainingLog } from '../../../src/run/diagnoseLog';
+import { diagnoseTrainingLog } from '../../../src/sources/logJudge';
 import type { EpochMetricName } from '../../../src/model';
 
 const FIX = 'test/fixtures/logs-real';

@@ -8,7 +8,7 @@ import { readTrainingLog } from '../../../src/logs/readLog';
 import { kerasCsvLogReader } from '../../../src/logs/kerasCsvLog';
 import { crc32c, maskedCrc32c, readTfRecords } from '../../../src/logs/tfRecord';
 import { readTensorBoardLog, tagRole } from '../../../src/logs/tensorboardLog';
-import { diagnoseTrainingLog } from '../../../src/run/diagnoseLog';
+import { diagnoseTrainingLog } from '../../../src/sources/logJudge';
 
 // The writer side, independent of the reader: its own protobuf descriptor (field ids from
 // tensorflow's event.proto / summary.proto / tensor.proto, snake_case as there, plus fields the

@@ -3,11 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { RunFolderWriter } from '../../../src/run/runFolderWriter';
-import { readRunFolder, parsePredictionsCsv } from '../../../src/run/readRunFolder';
-import { parseMetricsJsonl } from '../../../src/run/metricsJsonl';
-import { predictionsCsv, csvField } from '../../../src/run/predictionsCsv';
-import { createDefaultRunDir, runTimestamp, folderSafeName } from '../../../src/run/runDir';
+import { createRunDir, csvField, DEFAULT_RUNS_FOLDER, folderSafeName, parseMetricsJsonl, parsePredictionsCsv, predictionsCsv, readRunFolder, RunFolderWriter, runTimestamp } from '../../../src/runFolder';
 import type { EpochMetrics, SplitOutputs } from '../../../src/model';
 
 const made: string[] = [];
@@ -124,8 +120,8 @@ describe('run folder files', () => {
     const root = tmp();
     const at = new Date(2026, 10, 22, 21, 48, 0);
     assert.equal(runTimestamp(at), '20261122-214800');
-    const a = createDefaultRunDir(root, 'iris', at);
-    const b = createDefaultRunDir(root, 'iris', at);
+    const a = createRunDir(path.join(root, DEFAULT_RUNS_FOLDER), 'iris', at);
+    const b = createRunDir(path.join(root, DEFAULT_RUNS_FOLDER), 'iris', at);
     assert.equal(a, path.join(root, '.losslens', 'runs', '20261122-214800-iris'));
     assert.equal(b, `${a}-2`);
     assert.equal(folderSafeName('a/b: c?'), 'a-b-c');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTraining, checkConfigAgainstData, type RunStartInfo } from '../../../src/run/runTraining';
-import { readRunFolder } from '../../../src/run/readRunFolder';
+import { readRunFolder } from '../../../src/runFolder';
 import { validateConfigText } from '../../../src/config/validate';
 import { ConfigError } from '../../../src/config/errors';
 import type { LossLensConfig } from '../../../src/config/types';

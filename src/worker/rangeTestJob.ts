@@ -4,7 +4,7 @@
  */
 import { Emitter } from '../dispose';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
-import type { LearningRateSearch } from '../diagnostics/types';
+import type { LearningRateSearch } from '../model';
 import { WorkerJob, type JobFailure } from './workerJob';
 
 export type RangeTestRequest = Extract<HostToWorker, { type: 'lrFind/start' }>;

@@ -1,10 +1,9 @@
 /**
- * The lines of metrics.jsonl (contract §3). Epoch records carry exactly the contract's keys in its
- * order; step records are {step, epoch, loss, gradNorm}. JSON has no NaN or Infinity, so a
+ * The lines of metrics.jsonl (docs/run-folder.md). Epoch records carry exactly the documented keys
+ * in their order; step records are {step, epoch, loss, gradNorm}. JSON has no NaN or Infinity, so a
  * non-finite value is written as null (and read back as NaN, so detectors still see it as non-finite).
  */
 import { EPOCH_RECORD_KEYS, STEP_RECORD_KEYS, type EpochMetrics, type StepRecord } from '../model';
-
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -23,7 +22,7 @@ export function stepLine(s: StepRecord): string {
 /** A parsed metrics.jsonl line: an epoch record, a step record, or neither (ignored). */
 export type MetricsRecord = { readonly kind: 'epoch'; readonly metrics: EpochMetrics } | { readonly kind: 'step'; readonly step: StepRecord } | { readonly kind: 'other' };
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : v === null ? NaN : Number.NaN);
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 
 /** Classifies one parsed line: a step record has `step`; an epoch record has `epoch` and a loss. */
 export function toRecord(value: unknown): MetricsRecord {

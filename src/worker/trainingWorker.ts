@@ -1,12 +1,10 @@
 /**
- * The training worker's entry (built to out/worker.js). It runs one job: a training run with the
- * same `runTraining` the CLI uses, so the run folder it writes is the CLI's, relaying readings to the
- * host batched (`ReadingBatcher`: at most ~20 messages a second). Stop requests arrive through the
- * SharedArrayBuffer flag in `workerData` (read between steps) or, between runs, as `run/stop`. Or a
- * learning-rate range test (`findLearningRate`, as `loss-lens lr-find`), one message per stage.
- *
- * Errors are answered with `run/didFail`, never thrown to the host: bad input (config, data) is a
- * message naming the file and key or row; anything else is the error's message.
+ * The training worker's entry (built to out/worker.js), the one the editor and the CLI both start.
+ * It runs one job: a training run (`runTraining`), relaying readings batched (`ReadingBatcher`: at
+ * most ~20 messages a second), or a learning-rate range test (`findLearningRate`), one message per
+ * stage. Stop requests arrive through the SharedArrayBuffer flag in `workerData` (read between
+ * steps) or, between jobs, as `run/stop`. Errors are answered with `job/didFail` (describeFailure:
+ * bad input names the file and key or row), never thrown to the host.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readlinkSync } from 'node:fs';
@@ -16,9 +14,7 @@ import type { TrainingWorkerData } from './workerJob';
 import { ReadingBatcher } from './readingBatcher';
 import { runTraining } from '../run/runTraining';
 import { findLearningRate } from '../run/findLearningRate';
-import type { Calibration } from '../model';
-import { ConfigError } from '../config/errors';
-import { DataError } from '../data/dataset';
+import { describeFailure, type Calibration } from '../model';
 
 const port = parentPort;
 if (!port) throw new Error('trainingWorker.ts runs only as a worker thread');
@@ -85,17 +81,21 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
     const result = await runTraining({
       configPath: request.configPath,
       config: request.config,
-      runDir: request.runDir,
+      ...(request.runDir !== undefined ? { runDir: request.runDir } : {}),
+      ...(request.runsFolder !== undefined ? { runsFolder: request.runsFolder } : {}),
       shouldStop,
       onStart: (info) =>
         send({
           type: 'run/didStart',
-          runDir: request.runDir,
+          name: info.config.name,
+          runDir: info.runDir,
           classes: info.classes,
+          features: info.featureNames.length,
           trainRows: info.trainRows,
           validationRows: info.validationRows,
           epochs: info.epochs,
           stepsPerEpoch: info.stepsPerEpoch,
+          notes: info.notes,
         }),
       onStep: (step) => batcher.addStep({ ...step, layerGradNorms: [...step.layerGradNorms], deadFractions: [...step.deadFractions] }),
       onEpoch: (event, live) => {
@@ -110,7 +110,8 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
       },
     });
     batcher.flush();
-    send({ type: 'run/didFinish', reason: result.reason, diagnostics: result.diagnostics });
+    const { epochs, bestEpoch, restoredBest } = result.summary;
+    send({ type: 'run/didFinish', reason: result.reason, diagnostics: result.diagnostics, summary: { epochs, bestEpoch, restoredBest } });
   } catch (err) {
     batcher.flush();
     fail(err);
@@ -133,6 +134,7 @@ async function sweep(request: Extract<HostToWorker, { type: 'lrFind/start' }>): 
 }
 
 function fail(err: unknown): void {
-  const badInput = err instanceof ConfigError || err instanceof DataError;
-  send({ type: 'run/didFail', message: err instanceof Error ? err.message : String(err), badInput });
+  const failure = describeFailure(err);
+  // A bug's stack travels along for the log (the CLI prints it with LOSSLENS_DEBUG); the user reads the message.
+  send({ type: 'job/didFail', failure, ...(!failure.badInput && err instanceof Error && err.stack ? { stack: err.stack } : {}) });
 }

@@ -1,7 +1,7 @@
 /**
  * One job on its own `worker_threads` Worker (out/worker.js), relaying the typed messages of
- * `src/protocol/worker.ts`: the lifecycle every job shares. Subclasses read their own messages.
- * Free of `vscode`, so the benchmark and the unit tests drive it in plain Node as the extension does.
+ * `src/protocol/worker.ts`: the lifecycle every job shares, for the editor and the CLI alike.
+ * Subclasses read their own messages. Free of `vscode`.
  *
  * Stopping: the host sets a SharedArrayBuffer flag with Atomics. The engine's `shouldStop` reads it
  * between steps, so a stop lands mid-epoch even while the worker's event loop is blocked inside the
@@ -10,18 +10,27 @@
  * STOP_GRACE_MS it is terminated; the run folder keeps what was flushed.
  *
  * Failure: an uncaught error in the worker, a worker exit before its final message, or running out
- * of its memory limit all end the job as `failed` with a message; none of them can take the
- * extension host down, because they only arrive here as events.
+ * of its memory limit all end the job as `failed`; none of them can take the host down, because
+ * they only arrive here as events.
  */
 import { Worker } from 'node:worker_threads';
 import { Disposable } from '../dispose';
+import type { Failure, InputLocation } from '../model';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
 
-/** How any job fails: `badInput` when the message names a file and key or row (config, data). */
+/** How any job fails: `badInput` when the message names a file and key or row (config, data; `where` says which). */
 export interface JobFailure {
   readonly state: 'failed';
   readonly error: string;
   readonly badInput: boolean;
+  readonly where?: InputLocation;
+  /** A bug's stack trace from the worker, for logs (never shown as the message). */
+  readonly stack?: string;
+}
+
+/** The failure a job reports, as the run model's Failure. */
+export function failureOf(outcome: JobFailure): Failure {
+  return { message: outcome.error, badInput: outcome.badInput, ...outcome.where };
 }
 
 /** The data handed to the worker at construction (`workerData`). */
@@ -37,6 +46,8 @@ export const STOP_GRACE_MS = 5_000;
  * growing the extension host's process until the OS kills the editor's extensions with it.
  */
 export const WORKER_HEAP_LIMIT_MB = 2048;
+
+const bug = (message: string): JobFailure => ({ state: 'failed', error: message, badInput: false });
 
 export abstract class WorkerJob<TOutcome extends { readonly state: string }> extends Disposable {
   private readonly worker: Worker;
@@ -60,12 +71,12 @@ export abstract class WorkerJob<TOutcome extends { readonly state: string }> ext
       stdin: false,
     });
     this.worker.on('message', (raw: WorkerToHost) => this.onMessage(raw));
-    this.worker.on('error', (err: Error) => this.end({ state: 'failed', error: describeWorkerError(err), badInput: false }));
-    this.worker.on('messageerror', (err: Error) => this.end({ state: 'failed', error: `A message from the training worker could not be read: ${err.message}`, badInput: false }));
+    this.worker.on('error', (err: Error) => this.end(bug(describeWorkerError(err))));
+    this.worker.on('messageerror', (err: Error) => this.end(bug(`A message from the training worker could not be read: ${err.message}`)));
     this.worker.on('exit', (code: number) => {
       if (this.outcome) return;
       if (this.stopRequested) this.end(this.stoppedOutcome());
-      else this.end({ state: 'failed', error: `The training worker exited unexpectedly (exit code ${code}).`, badInput: false });
+      else this.end(bug(`The training worker exited unexpectedly (exit code ${code}).`));
     });
     this.post(request);
   }
@@ -83,6 +94,12 @@ export abstract class WorkerJob<TOutcome extends { readonly state: string }> ext
     this.stopTimer = setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS);
   }
 
+  /** Ends the worker at once (a second Ctrl-C): metrics.jsonl keeps the epochs already flushed. */
+  kill(): Promise<void> {
+    this.stopRequested = true;
+    return this.worker.terminate().then(() => undefined);
+  }
+
   /** The job's own messages (a failure is handled here). */
   protected abstract handle(message: WorkerToHost): void;
   /** The outcome when the worker is gone after a stop request, without a final message. */
@@ -92,13 +109,16 @@ export abstract class WorkerJob<TOutcome extends { readonly state: string }> ext
     try {
       this.worker.postMessage(message);
     } catch (err) {
-      this.end({ state: 'failed', error: `Could not reach the training worker: ${(err as Error).message}`, badInput: false });
+      this.end(bug(`Could not reach the training worker: ${(err as Error).message}`));
     }
   }
 
   private onMessage(message: WorkerToHost): void {
     if (this.outcome) return;
-    if (message.type === 'run/didFail') this.end({ state: 'failed', error: message.message, badInput: message.badInput });
+    if (message.type === 'job/didFail') {
+      const { message: error, badInput, ...where } = message.failure;
+      this.end({ state: 'failed', error, badInput, ...(Object.keys(where).length ? { where } : {}), ...(message.stack ? { stack: message.stack } : {}) });
+    }
     else this.handle(message);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Writes one run folder (contract §3) as training goes. metrics.jsonl is appended and written
+ * Writes one run folder (docs/run-folder.md) as training goes. metrics.jsonl is appended and written
  * through to the OS at every epoch (steps are buffered until their epoch ends), so a reader — the
  * dashboard, `loss-lens diagnose`, a crash post-mortem — always sees whole epochs. The final files
  * are written to a temporary name and renamed, so none is ever seen half-written.
@@ -9,21 +9,11 @@ import * as path from 'node:path';
 import type { LossLensConfig } from '../config/types';
 import type { DiagnosticsReport, EpochMetrics, SplitOutputs, StepRecord } from '../model';
 import type { ModelJson } from '../engine/modelJson';
-import { predictionsCsv } from './predictionsCsv';
+import { RUN_FILES } from './layout';
+import { predictionsCsv } from './predictions';
 import { epochLine, stepLine } from './records';
 
-export const RUN_FILES = {
-  config: 'config.json',
-  metrics: 'metrics.jsonl',
-  diagnostics: 'diagnostics.json',
-  predictions: 'predictions.csv',
-  model: 'model.json',
-} as const;
-
-/**
- * JSON with non-finite numbers as null (JSON.stringify already does this for NaN/Infinity inside
- * objects; stated here because the contract requires it of every file).
- */
+/** JSON with non-finite numbers as null (JSON.stringify does this for NaN/Infinity; every file must have it). */
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }

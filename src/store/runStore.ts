@@ -1,11 +1,13 @@
 /**
- * Every run the extension knows about, live or read back from a run folder, keyed by an opaque id
- * (a hash of the folder path: stable across reloads, so a restored dashboard can ask for the same
- * runs, and never a path the webview could abuse). Free of `vscode`.
+ * Every run the extension knows about, whatever its source (trained here, another trainer's log, a
+ * run folder), keyed by an opaque id (a hash of the folder path: stable across reloads, so a
+ * restored dashboard can ask for the same runs, and never a path the webview could abuse). A run's
+ * readings are folded into its record by `applyReading`, the one fold for every source. Free of `vscode`.
  */
 import { createHash } from 'node:crypto';
 import { Disposable, Emitter } from '../dispose';
-import type { Calibration, DiagnosticsReport, EpochMetrics, Flag, RunState, StepStats, StopReason } from '../model';
+import type { Calibration, DiagnosticsReport, EpochMetrics, Flag, RunEnd, RunReading, RunStart, RunState, StepStats, StopReason } from '../model';
+import type { RunSource } from '../sources/runSource';
 import type { RunSnapshot } from '../protocol/webview';
 
 export interface RunRecord {
@@ -69,6 +71,80 @@ export function newRunRecord(init: Partial<RunRecord> & Pick<RunRecord, 'dir' | 
   };
 }
 
+/** Folds a run's start into its record: what the source knows before the first reading. */
+function foldStart(run: RunRecord, info: RunStart): void {
+  if (info.name) run.name = info.name;
+  if (info.startedAt !== undefined) run.startedAt = info.startedAt;
+  run.classes = info.classes;
+  run.epochsPlanned = info.epochs;
+  run.stepsPerEpoch = info.stepsPerEpoch;
+}
+
+function foldProgress(run: RunRecord, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration?: Calibration): void {
+  run.epochs.push(...epochs);
+  run.steps.push(...steps);
+  if (run.steps.length > MAX_STEPS_KEPT) run.steps.splice(0, run.steps.length - MAX_STEPS_KEPT);
+  if (calibration) run.calibration = calibration;
+}
+
+/** An escalated flag replaces the earlier one of its kind (same kind and onset = same finding); returns its index then. */
+function foldFlag(run: RunRecord, flag: Flag): number | undefined {
+  const i = run.flags.findIndex((f) => f.kind === flag.kind);
+  if (i >= 0) run.flags[i] = flag;
+  else run.flags.push(flag);
+  return i >= 0 ? i : undefined;
+}
+
+/** How a run's end shows in its record. */
+export interface RunEnded {
+  readonly state: RunState;
+  readonly reason?: StopReason;
+  readonly diagnostics?: DiagnosticsReport | null;
+  readonly error?: string;
+  readonly endedAt?: number;
+}
+
+export function endedFrom(end: RunEnd): RunEnded {
+  if (end.state === 'failed') return { state: 'failed', error: end.failure.message, ...(end.diagnostics ? { diagnostics: end.diagnostics } : {}), ...(end.endedAt !== undefined ? { endedAt: end.endedAt } : {}) };
+  return { state: end.state, reason: end.reason, diagnostics: end.diagnostics, ...(end.note ? { error: end.note } : {}), ...(end.endedAt !== undefined ? { endedAt: end.endedAt } : {}) };
+}
+
+function foldEnd(run: RunRecord, end: RunEnded): void {
+  run.state = end.state;
+  run.reason = end.reason;
+  run.error = end.error;
+  run.endedAt = end.endedAt ?? Date.now();
+  if (end.diagnostics) {
+    run.diagnostics = end.diagnostics;
+    run.flags = [...end.diagnostics.flags];
+    if (end.diagnostics.calibration) run.calibration = end.diagnostics.calibration;
+  }
+}
+
+/**
+ * The one fold from a source's readings to a run record (the store adds notifications). Returns, for
+ * a flag that escalated an earlier one of its kind, that flag's index.
+ */
+export function applyReading(run: RunRecord, reading: RunReading): number | undefined {
+  switch (reading.type) {
+    case 'run/didStart':
+      foldStart(run, reading);
+      return undefined;
+    case 'run/didProgress':
+      foldProgress(run, reading.steps, reading.epochs, reading.calibration);
+      return undefined;
+    case 'run/didFlag':
+      return foldFlag(run, reading.flag);
+    case 'run/didEnd':
+      foldEnd(run, endedFrom(reading.end));
+      return undefined;
+    default: {
+      const unknown: never = reading;
+      throw new Error(`unknown reading ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 export class RunStore extends Disposable {
   private readonly runs = new Map<string, RunRecord>();
 
@@ -107,6 +183,25 @@ export class RunStore extends Disposable {
     this.changeEmitter.fire(run);
   }
 
+  /** Adds the run and folds its source's readings into it as they come. */
+  follow(run: RunRecord, source: RunSource): void {
+    this.add(run);
+    source.start((reading) => this.apply(run, reading));
+  }
+
+  /** One reading of a run: folded into its record, then announced. */
+  apply(run: RunRecord, reading: RunReading): void {
+    const replacedIndex = applyReading(run, reading);
+    if (reading.type === 'run/didProgress') {
+      const { steps, epochs, calibration } = reading;
+      this.progressEmitter.fire({ run, steps, epochs, ...(calibration ? { calibration } : {}) });
+      return;
+    }
+    if (reading.type === 'run/didFlag') this.flagEmitter.fire({ run, flag: reading.flag, ...(replacedIndex !== undefined ? { replacedIndex } : {}) });
+    if (reading.type === 'run/didEnd') this.stateEmitter.fire(run);
+    this.changeEmitter.fire(run);
+  }
+
   /** Replaces every run read from the runs folders with these, keeping live runs and opened logs. */
   replaceStored(runs: readonly RunRecord[]): void {
     for (const [id, run] of this.runs) if (run.origin === 'folder') this.runs.delete(id);
@@ -114,42 +209,12 @@ export class RunStore extends Disposable {
     this.changeEmitter.fire(undefined);
   }
 
-  started(run: RunRecord, info: { classes: readonly string[]; epochs: number; stepsPerEpoch: number }): void {
-    run.classes = info.classes;
-    run.epochsPlanned = info.epochs;
-    run.stepsPerEpoch = info.stepsPerEpoch;
-    this.changeEmitter.fire(run);
-  }
-
   progress(run: RunRecord, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration?: Calibration): void {
-    run.epochs.push(...epochs);
-    run.steps.push(...steps);
-    if (run.steps.length > MAX_STEPS_KEPT) run.steps.splice(0, run.steps.length - MAX_STEPS_KEPT);
-    if (calibration) run.calibration = calibration;
-    this.progressEmitter.fire({ run, steps, epochs, ...(calibration ? { calibration } : {}) });
+    this.apply(run, { type: 'run/didProgress', steps, epochs, ...(calibration ? { calibration } : {}) });
   }
 
   flag(run: RunRecord, flag: Flag): void {
-    // An escalated flag replaces the earlier one of its kind (same kind and onset = same finding).
-    const i = run.flags.findIndex((f) => f.kind === flag.kind);
-    if (i >= 0) run.flags[i] = flag;
-    else run.flags.push(flag);
-    this.flagEmitter.fire({ run, flag, ...(i >= 0 ? { replacedIndex: i } : {}) });
-    this.changeEmitter.fire(run);
-  }
-
-  ended(run: RunRecord, end: { state: RunState; reason?: StopReason; diagnostics?: DiagnosticsReport | null; error?: string }): void {
-    run.state = end.state;
-    run.reason = end.reason;
-    run.error = end.error;
-    run.endedAt = Date.now();
-    if (end.diagnostics) {
-      run.diagnostics = end.diagnostics;
-      run.flags = [...end.diagnostics.flags];
-      if (end.diagnostics.calibration) run.calibration = end.diagnostics.calibration;
-    }
-    this.stateEmitter.fire(run);
-    this.changeEmitter.fire(run);
+    this.apply(run, { type: 'run/didFlag', flag });
   }
 }
 

@@ -3,7 +3,7 @@
  * a last line that does not parse is ignored (and reported), while a bad line before it is an error
  * naming the line, since that is corruption rather than a write in progress.
  */
-import { LogError } from '../logs/errors';
+import { RunFolderError } from './errors';
 import type { EpochMetrics, StepRecord } from '../model';
 import { toRecord } from './records';
 
@@ -33,7 +33,7 @@ export function parseMetricsJsonl(text: string, file: string): MetricsLog {
         partialLastLine = true;
         break;
       }
-      throw new LogError('not a JSON object (metrics.jsonl has one JSON object per line)', file, i + 1);
+      throw new RunFolderError('not a JSON object (metrics.jsonl has one JSON object per line)', file, i + 1);
     }
     const record = toRecord(value);
     if (record.kind === 'epoch') epochs.push(record.metrics);

@@ -1,24 +1,25 @@
 /**
- * Starts and stops training runs: one `TrainingJob` (one worker) per run, its events folded into
- * the `RunStore`; and learning-rate range tests, one `RangeTestJob` (one worker) each. Free of `vscode`: questions to the user (stop the first run?) are the command's.
+ * Starts and stops training runs: one `TrainerSource` (one worker) per run, its readings folded into
+ * the `RunStore`; and learning-rate range tests, one `RangeTestJob` (one worker) each. Free of
+ * `vscode`: questions to the user (stop the first run?) are the command's.
  */
 import path from 'node:path';
 import { Disposable } from '../dispose';
 import type { LossLensConfig } from '../config/types';
-import { TrainingJob, type JobOutcome } from './trainingJob';
-import { RangeTestJob } from './rangeTestJob';
+import type { RunEnd } from '../model';
+import { TrainerSource } from '../sources/trainerSource';
+import { RangeTestJob } from '../worker/rangeTestJob';
 import { newRunRecord, type RunRecord, type RunStore } from './runStore';
 
 export interface StartRunOptions {
   readonly configPath: string;
   readonly config: LossLensConfig;
   readonly runDir: string;
-  readonly workspaceRoots: readonly string[];
 }
 
 export class RunController extends Disposable {
-  private readonly jobs = new Map<string, TrainingJob>();
-  private readonly outcomes = new Map<string, Promise<JobOutcome>>();
+  private readonly jobs = new Map<string, TrainerSource>();
+  private readonly outcomes = new Map<string, Promise<RunEnd>>();
   /** Learning-rate range tests: not runs (no run folder, no record), but workers to stop on exit. */
   private readonly rangeTests = new Set<RangeTestJob>();
 
@@ -41,19 +42,19 @@ export class RunController extends Disposable {
 
   start(options: StartRunOptions): RunRecord {
     const run = newRunRecord({ dir: options.runDir, name: options.config.name, origin: 'live', configPath: options.configPath, epochsPlanned: options.config.training.epochs });
+    const source = new TrainerSource(this.workerPath, { type: 'run/start', ...options });
+    this.jobs.set(run.id, source);
     this.store.add(run);
-    const job = new TrainingJob(this.workerPath, { type: 'run/start', ...options });
-    this.jobs.set(run.id, job);
-    job.onDidStart((info) => this.store.started(run, info));
-    job.onDidProgress((batch) => this.store.progress(run, batch.steps, batch.epochs, batch.calibration));
-    job.onDidFlag((flag) => this.store.flag(run, flag));
-    const done = job.done.then((outcome) => {
-      this.jobs.delete(run.id);
-      job.dispose();
-      if (outcome.state === 'failed') this.store.ended(run, { state: 'failed', error: outcome.error });
-      else this.store.ended(run, { state: outcome.state, reason: outcome.reason, diagnostics: outcome.diagnostics });
-      return outcome;
-    });
+    const done = new Promise<RunEnd>((resolve) =>
+      source.start((reading) => {
+        if (reading.type === 'run/didEnd') {
+          this.jobs.delete(run.id);
+          source.dispose();
+        }
+        this.store.apply(run, reading);
+        if (reading.type === 'run/didEnd') resolve(reading.end);
+      }),
+    );
     this.outcomes.set(run.id, done);
     return run;
   }
@@ -70,7 +71,7 @@ export class RunController extends Disposable {
   }
 
   /** Resolves when the run has ended and the store holds its final state. */
-  whenDone(id: string): Promise<JobOutcome | undefined> {
+  whenDone(id: string): Promise<RunEnd | undefined> {
     return this.outcomes.get(id) ?? Promise.resolve(undefined);
   }
 

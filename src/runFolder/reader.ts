@@ -1,0 +1,146 @@
+/**
+ * Reads a run folder back (docs/run-folder.md): the one reader behind the dashboard, the sidebar's
+ * past runs, `loss-lens diagnose` and the tests, synchronous or asynchronous over one parser. Only
+ * metrics.jsonl is required; the other files are absent while a run is going, and a broken one
+ * becomes a note: it never hides the metrics.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { checkedDiagnostics } from '../diagnostics/persisted';
+import { parseModelJson, type ModelJson } from '../engine/modelJson';
+import type { DiagnosticsReport } from '../model';
+import { RunFolderError } from './errors';
+import { RUN_FILES } from './layout';
+import { parseMetricsJsonl, type MetricsLog } from './metricsJsonl';
+import { parsePredictionsCsv, predictionClasses, type PredictionsTable } from './predictions';
+
+export interface RunFolder extends MetricsLog {
+  readonly dir: string;
+  /** config.json as written (every default filled in), if present. */
+  readonly config?: Record<string, unknown>;
+  /** diagnostics.json, present once the run finished; its fixes are checked (diagnostics/persisted.ts). */
+  readonly diagnostics?: DiagnosticsReport;
+  /** predictions.csv's rows (absent when read with `predictions: 'header'`). */
+  readonly predictions?: PredictionsTable;
+  /** The class names, from predictions.csv or model.json. */
+  readonly classes?: readonly string[];
+  readonly model?: ModelJson;
+  /** What the reader wants the user to know: a partial last line, an optional file it could not read. */
+  readonly notes: readonly string[];
+}
+
+export interface ReadRunFolderOptions {
+  /** 'rows' (default) reads predictions.csv whole; 'header' reads only its class names (for lists of many runs). */
+  readonly predictions?: 'rows' | 'header';
+  /** Read model.json (default true). */
+  readonly model?: boolean;
+}
+
+/** The folder's files as text; `predictions` may hold only the header line. */
+interface FolderTexts {
+  readonly metrics: string;
+  readonly config?: string;
+  readonly diagnostics?: string;
+  readonly predictions?: string;
+  readonly model?: string;
+}
+
+export const PARTIAL_LAST_LINE_NOTE = 'the last line of metrics.jsonl was incomplete (the run may still be going) and was skipped';
+/** Enough for predictions.csv's header line with thousands of class names. */
+const HEADER_BYTES = 64 * 1024;
+
+/** The one parser: every file but metrics.jsonl is optional, and an unreadable one becomes a note. */
+function parseRunFolder(dir: string, texts: FolderTexts, options: ReadRunFolderOptions): RunFolder {
+  const file = (name: string): string => path.join(dir, name);
+  const metrics = parseMetricsJsonl(texts.metrics, file(RUN_FILES.metrics));
+  const notes: string[] = metrics.partialLastLine ? [PARTIAL_LAST_LINE_NOTE] : [];
+  const optional = <T>(name: string, text: string | undefined, parse: (text: string, file: string) => T): T | undefined => {
+    if (text === undefined) return undefined;
+    try {
+      return parse(text, file(name));
+    } catch (e) {
+      notes.push(`${name} could not be read and was ignored: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  };
+  const config = optional(RUN_FILES.config, texts.config, (t, f) => jsonObject(t, f));
+  const diagnostics = optional(RUN_FILES.diagnostics, texts.diagnostics, (t, f) => checkedDiagnostics(jsonObject(t, f), f));
+  const model = options.model === false ? undefined : optional(RUN_FILES.model, texts.model, parseModelJson);
+  const header = options.predictions === 'header';
+  const predictions = header ? undefined : optional(RUN_FILES.predictions, texts.predictions, parsePredictionsCsv);
+  const classes = predictions?.classes ?? (header && texts.predictions !== undefined ? predictionClasses(texts.predictions) : undefined) ?? model?.classes;
+  return {
+    dir,
+    ...metrics,
+    ...(config ? { config } : {}),
+    ...(diagnostics ? { diagnostics } : {}),
+    ...(predictions ? { predictions } : {}),
+    ...(classes ? { classes } : {}),
+    ...(model ? { model } : {}),
+    notes,
+  };
+}
+
+function jsonObject(text: string, file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RunFolderError(`not valid JSON (${(e as Error).message})`, file);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RunFolderError('expected a JSON object', file);
+  return value as Record<string, unknown>;
+}
+
+function notARunFolder(dir: string, isFolder: boolean): RunFolderError {
+  return new RunFolderError(isFolder ? `not a run folder (no ${RUN_FILES.metrics})` : 'not a run folder (no such folder)', dir);
+}
+
+export function readRunFolder(dir: string, options: ReadRunFolderOptions = {}): RunFolder {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw notARunFolder(dir, false);
+  const text = (name: string): string | undefined => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : undefined);
+  const metrics = text(RUN_FILES.metrics);
+  if (metrics === undefined) throw notARunFolder(dir, true);
+  const predictions = options.predictions === 'header' ? firstLineSync(path.join(dir, RUN_FILES.predictions)) : text(RUN_FILES.predictions);
+  return parseRunFolder(dir, withDefined({ metrics, config: text(RUN_FILES.config), diagnostics: text(RUN_FILES.diagnostics), predictions, model: options.model === false ? undefined : text(RUN_FILES.model) }), options);
+}
+
+/** As readRunFolder, without blocking the thread (the extension host reads many past runs). */
+export async function readRunFolderAsync(dir: string, options: ReadRunFolderOptions = {}): Promise<RunFolder> {
+  const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) throw notARunFolder(dir, false);
+  const text = (name: string): Promise<string | undefined> => readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+  const metrics = await text(RUN_FILES.metrics);
+  if (metrics === undefined) throw notARunFolder(dir, true);
+  const [config, diagnostics, predictions, model] = await Promise.all([
+    text(RUN_FILES.config),
+    text(RUN_FILES.diagnostics),
+    options.predictions === 'header' ? firstLine(path.join(dir, RUN_FILES.predictions)) : text(RUN_FILES.predictions),
+    options.model === false ? undefined : text(RUN_FILES.model),
+  ]);
+  return parseRunFolder(dir, withDefined({ metrics, config, diagnostics, predictions, model }), options);
+}
+
+function withDefined(texts: { metrics: string } & Record<string, string | undefined>): FolderTexts {
+  return Object.fromEntries(Object.entries(texts).filter(([, v]) => v !== undefined)) as unknown as FolderTexts;
+}
+
+function firstLineSync(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  return readFileSync(file, 'utf8').slice(0, HEADER_BYTES).split(/\r?\n/)[0];
+}
+
+async function firstLine(file: string): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0];
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}

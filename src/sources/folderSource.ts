@@ -1,0 +1,82 @@
+/**
+ * A run folder on disk as a run source (docs/run-folder.md). A finished folder's diagnostics.json is
+ * the run's own judgment, made live with what only the trainer saw (every epoch's model outputs), so
+ * its flags are shown as they were recorded (their fixes checked: diagnostics/persisted.ts). A folder
+ * without it (a run cut short) is judged now by the same detectors, from metrics.jsonl and predictions.csv.
+ * `loss-lens diagnose` on a folder and "Open Run" on it read this same source, so they agree.
+ */
+import * as path from 'node:path';
+import type { RunReading, StepStats } from '../model';
+import { predictionsToOutputs, readRunFolderAsync, runFolderTime, RUN_FILES, type ReadRunFolderOptions, type RunFolder } from '../runFolder';
+import type { LossLensConfig } from '../config/types';
+import { validateConfigText } from '../config/validate';
+import { LogJudge } from './logJudge';
+import type { ReadingSink, RunSource } from './runSource';
+import { stepFromRecord } from './steps';
+
+export const RUN_FOLDER_FORMAT = 'loss-lens run folder';
+export const UNFINISHED_NOTE = 'The run ended before it finished (stopped, or the editor closed).';
+
+export class FolderSource implements RunSource {
+  readonly origin = 'folder' as const;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: ReadRunFolderOptions = {},
+  ) {}
+
+  start(sink: ReadingSink): void {
+    readRunFolderAsync(this.dir, this.options).then(
+      (folder) => folderReadings(folder).forEach(sink),
+      (error: unknown) => sink({ type: 'run/didEnd', end: { state: 'failed', failure: { message: error instanceof Error ? error.message : String(error), badInput: true, file: this.dir } } }),
+    );
+  }
+
+  stop(): void {}
+  dispose(): void {}
+}
+
+/** config.json as a config the detectors can read, or undefined when it is not a valid one (hand-edited, or from another version). */
+function judgedConfig(folder: RunFolder): LossLensConfig | undefined {
+  if (!folder.config) return undefined;
+  return validateConfigText(JSON.stringify(folder.config), path.join(folder.dir, RUN_FILES.config), { fileExists: () => true }).config;
+}
+
+/** A folder's readings, in the order a live run gave them. */
+export function folderReadings(folder: RunFolder): RunReading[] {
+  const config = folder.config as Partial<LossLensConfig> | undefined;
+  const steps: StepStats[] = folder.steps.map(stepFromRecord);
+  const readings: RunReading[] = [];
+  const startedAt = runFolderTime(path.basename(folder.dir));
+  readings.push({
+    type: 'run/didStart',
+    name: typeof config?.name === 'string' ? config.name : path.basename(folder.dir),
+    runDir: folder.dir,
+    classes: folder.classes ?? [],
+    epochs: typeof config?.training?.epochs === 'number' ? config.training.epochs : folder.epochs.length,
+    stepsPerEpoch: 0,
+    notes: folder.notes,
+    format: RUN_FOLDER_FORMAT,
+    files: Object.values(RUN_FILES).map((f) => path.join(folder.dir, f)),
+    ...(startedAt !== undefined ? { startedAt } : {}),
+  });
+  readings.push({ type: 'run/didProgress', steps, epochs: folder.epochs });
+  if (folder.diagnostics) {
+    for (const flag of folder.diagnostics.flags) readings.push({ type: 'run/didFlag', flag });
+    readings.push({ type: 'run/didEnd', end: { state: 'completed', reason: 'completed', diagnostics: folder.diagnostics, ...(startedAt !== undefined ? { endedAt: startedAt } : {}) } });
+    return readings;
+  }
+  const judged = judgedConfig(folder);
+  const judge = new LogJudge({ ...(folder.classes ? { classes: folder.classes } : {}), ...(judged ? { config: judged } : {}) }, (flag) => readings.push({ type: 'run/didFlag', flag }));
+  judge.push(folder.epochs, folder.steps);
+  const finalValidation = folder.predictions ? predictionsToOutputs(folder.predictions) : undefined;
+  const diagnostics = judge.finish(finalValidation);
+  const endedAt = startedAt !== undefined ? { endedAt: startedAt } : {};
+  readings.push({
+    type: 'run/didEnd',
+    end: folder.epochs.length
+      ? { state: 'stopped', reason: 'stopped', diagnostics, note: UNFINISHED_NOTE, ...endedAt }
+      : { state: 'failed', failure: { message: 'The run ended before its first epoch.', badInput: false }, diagnostics, ...endedAt },
+  });
+  return readings;
+}
