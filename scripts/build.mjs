@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { watPlugin } from './esbuild-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+/** `--outdir DIR` builds elsewhere than out/ (the test that checks the production bundle uses it). */
+const outRoot = argv.includes('--outdir') ? argv[argv.indexOf('--outdir') + 1] : 'out';
 const production = args.has('--production');
 const watch = args.has('--watch');
 const withTests = args.has('--tests') || (!production && !args.has('--no-tests'));
@@ -37,16 +40,19 @@ function walk(dir, match) {
 }
 
 const targets = [
-  { ...node, entryPoints: present({ extension: 'src/extension.ts' }), outdir: 'out', external: ['vscode'] },
-  { ...node, entryPoints: present({ worker: 'src/worker/trainingWorker.ts' }), outdir: 'out' },
-  { ...node, entryPoints: present({ cli: 'src/cli.ts' }), outdir: 'out' },
+  { ...node, entryPoints: present({ extension: 'src/extension.ts' }), outdir: outRoot, external: ['vscode'] },
+  { ...node, entryPoints: present({ worker: 'src/worker/trainingWorker.ts' }), outdir: outRoot },
+  { ...node, entryPoints: present({ cli: 'src/cli.ts' }), outdir: outRoot },
   {
     ...node,
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
     entryPoints: present({ dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' }),
-    outdir: 'out/webview',
+    outdir: path.join(outRoot, 'webview'),
+    // The read-only test hook (window.__lossLensDebug) exists in development and test builds only;
+    // the packaged extension (--production) carries none.
+    define: { LOSSLENS_TEST_HOOKS: production ? 'false' : 'true' },
     loader: { '.css': 'css', '.ttf': 'file' },
   },
 ];
@@ -59,8 +65,8 @@ if (withTests) {
   const webviewTests = only(walk('test/webview', /\.test\.ts$/));
   const editor = walk('test/editor', /\.ts$/);
   const entry = (files) => Object.fromEntries(files.map((f) => [f.replace(/\.ts$/, ''), f]));
-  targets.push({ ...node, entryPoints: entry([...unit, ...webviewTests]), outdir: 'out', external: ['playwright-core', '@tensorflow/*', 'mocha'] });
-  if (editor.length) targets.push({ ...node, entryPoints: entry(editor), outdir: 'out', external: ['vscode', 'mocha'] });
+  targets.push({ ...node, entryPoints: entry([...unit, ...webviewTests]), outdir: outRoot, external: ['playwright-core', '@tensorflow/*', 'mocha'] });
+  if (editor.length) targets.push({ ...node, entryPoints: entry(editor), outdir: outRoot, external: ['vscode', 'mocha'] });
 }
 
 const live = targets.filter((t) => Object.keys(t.entryPoints).length > 0);

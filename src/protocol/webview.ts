@@ -1,9 +1,17 @@
 /**
- * Host <-> dashboard webview messages. The webview posts `webview/didBecomeReady` first; the host
- * sends nothing before that. Everything the webview sends is validated by the host
- * (`isWebviewToHost`): the webview can only name runs it was shown (by id), never a path.
+ * Host <-> dashboard webview messages, and every type the webview draws from: the webview imports
+ * only webview/ and this folder. The webview posts `webview/didBecomeReady` first; the host sends
+ * nothing before that. Everything the webview sends is validated by the host (`parseWebviewToHost`):
+ * the webview can only name runs it was shown (by id), never a path.
  */
-import type { Calibration, ConfigEdit, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, StepStats, StopReason } from '../model';
+import type { Calibration, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, StepStats, StopReason } from '../model';
+
+// The run model's readings, flags and their vocabulary, as the wire carries them.
+export type { Calibration, CalibrationBin, ConfigEdit, EpochMetrics, Fix, Flag, FlagKind, RangePoint, RunState, Severity, StepStats, StopReason } from '../model';
+export { FLAG_TITLES, flagTitle, severityRank } from '../model';
+
+/** The default of `lossLens.chart.smoothing` (package.json declares the same): TensorBoard's debiased EMA weight. */
+export const DEFAULT_SMOOTHING = 0.6;
 
 /** A run as the dashboard shows it. `id` is opaque to the webview (the host maps it to a folder). */
 export interface RunSnapshot {
@@ -55,11 +63,14 @@ export type HostToWebview =
    * is a position in that same list.
    */
   | { readonly type: 'run/didFlag'; readonly runId: string; readonly flag: Flag; readonly index?: number }
-  /** Host -> webview: a run changed state (finished, stopped, failed). */
-  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string }
+  /**
+   * Host -> webview: a run changed state (finished, stopped, failed). Its final flags and calibration
+   * come along: the end of a run may refine them (diagnostics.json).
+   */
+  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string; readonly flags: readonly Flag[]; readonly calibration: Calibration | null }
   /** Host -> webview: user preferences that affect drawing. */
   | { readonly type: 'settings/didChange'; readonly smoothing: number }
-  /** Host -> webview: render the charts to images for export (answered by `export/didRender`). */
+  /** Host -> webview: a request to render the charts to images; answered by `export/didRender` with the same `requestId`. */
   | { readonly type: 'export/render'; readonly requestId: string }
   /** Host -> webview: show (or update, stage by stage) a learning-rate range test; null removes it. */
   | { readonly type: 'rangeTest/didUpdate'; readonly rangeTest: RangeTestSnapshot | null };
@@ -78,10 +89,9 @@ export type WebviewToHost =
   | { readonly type: 'rangeTest/apply'; readonly id: string; readonly retrain: boolean }
   /** Webview -> host: the user closed the range test. */
   | { readonly type: 'rangeTest/close'; readonly id: string }
-  /** Webview -> host: the charts as images, answering `export/render`. */
+  /** Webview -> host: the response to `export/render` (same `requestId`): the charts as images. */
   | { readonly type: 'export/didRender'; readonly requestId: string; readonly images: readonly { readonly name: string; readonly pngDataUrl: string }[] };
 
-export type { ConfigEdit };
 
 /**
  * What the dashboard keeps with `setState` (its own prefs and a copy of the runs' epochs ride along,

@@ -7,15 +7,15 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { dashboardHtml, makeNonce } from './webviewHtml';
-import { parseDashboardState, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
+import { DEFAULT_SMOOTHING, parseDashboardState, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
 import { gateDashboardMessage } from './dashboardMessages';
+import { PendingRequests, Readiness } from './pendingRequests';
 import { log } from './log';
 import { toSnapshot, type RunStore } from '../store/runStore';
 
 export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
 /** An export the webview does not answer within this time is written without images. */
 const EXPORT_TIMEOUT_MS = 15_000;
-const DEFAULT_SMOOTHING = 0.6;
 
 export type ExportedImage = Extract<WebviewToHost, { type: 'export/didRender' }>['images'][number];
 
@@ -29,11 +29,10 @@ export interface DashboardActions {
 export class DashboardPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
-  private ready = false;
+  private readonly ready = new Readiness();
   private runIds: string[] = [];
   private compare = false;
-  private readonly exports = new Map<string, (images: readonly ExportedImage[]) => void>();
-  private exportCounter = 0;
+  private readonly exports = new PendingRequests<readonly ExportedImage[]>('export');
   /** The range test shown (one at a time), and what applying its suggestion does. */
   private rangeTest: { snapshot: RangeTestSnapshot; apply: (retrain: boolean) => Promise<void> } | undefined;
 
@@ -65,10 +64,9 @@ export class DashboardPanel extends Disposable {
     this._register(store.onDidProgress(({ run, steps, epochs, calibration }) => this.postFor(run.id, { type: 'run/didProgress', runId: run.id, steps, epochs, ...(calibration ? { calibration } : {}) })));
     this._register(store.onDidFlag(({ run, flag, replacedIndex }) => this.postFor(run.id, { type: 'run/didFlag', runId: run.id, flag, ...(replacedIndex !== undefined ? { index: replacedIndex } : {}) })));
     this._register(
-      store.onDidChangeState((run) => {
-        // The final diagnostics may add or refine flags: re-send the whole run set.
-        if (this.runIds.includes(run.id)) this.sendRuns();
-      }),
+      store.onDidChangeState((run) =>
+        this.postFor(run.id, { type: 'run/didChangeState', runId: run.id, state: run.state, ...(run.reason ? { reason: run.reason } : {}), ...(run.error ? { error: run.error } : {}), flags: run.flags, calibration: run.calibration }),
+      ),
     );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -84,7 +82,7 @@ export class DashboardPanel extends Disposable {
   }
 
   get isReady(): boolean {
-    return this.ready;
+    return this.ready.isSet;
   }
 
   /** The range test the dashboard shows, if any (for tests). */
@@ -127,21 +125,11 @@ export class DashboardPanel extends Disposable {
   /** Asks the webview for PNGs of its charts; resolves with none if it cannot answer in time. */
   async renderImages(runId: string): Promise<readonly ExportedImage[]> {
     if (!this.panel || !this.runIds.includes(runId)) this.show([runId], false, true);
-    const deadline = Date.now() + EXPORT_TIMEOUT_MS;
-    while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (!this.ready) return [];
-    const requestId = `export-${++this.exportCounter}`;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.exports.delete(requestId);
-        resolve([]);
-      }, Math.max(0, deadline - Date.now()));
-      this.exports.set(requestId, (images) => {
-        clearTimeout(timer);
-        resolve(images);
-      });
-      this.post({ type: 'export/render', requestId });
-    });
+    const started = Date.now();
+    if (!(await this.ready.wait(EXPORT_TIMEOUT_MS))) return [];
+    const { requestId, answer } = this.exports.open(Math.max(0, EXPORT_TIMEOUT_MS - (Date.now() - started)));
+    this.post({ type: 'export/render', requestId });
+    return (await answer) ?? [];
   }
 
   private attach(panel: vscode.WebviewPanel, runIds: string[], compare: boolean): void {
@@ -149,7 +137,7 @@ export class DashboardPanel extends Disposable {
     this.panel = panel;
     this.runIds = runIds;
     this.compare = compare;
-    this.ready = false;
+    this.ready.clear();
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'out', 'webview');
     const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media');
     // Only the built dashboard assets are reachable from the webview (not media/, not the workspace).
@@ -168,15 +156,14 @@ export class DashboardPanel extends Disposable {
       panel.onDidDispose(() => {
         if (this.panel === panel) {
           this.panel = undefined;
-          this.ready = false;
+          this.ready.clear();
           this.runIds = [];
-          for (const resolve of this.exports.values()) resolve([]);
-          this.exports.clear();
+          this.exports.cancelAll();
         }
       }),
       // A hidden webview is torn down; it posts didBecomeReady again when shown.
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) this.ready.clear();
       }),
     );
   }
@@ -194,7 +181,7 @@ export class DashboardPanel extends Disposable {
     const { message } = gate;
     switch (message.type) {
       case 'webview/didBecomeReady':
-        this.ready = true;
+        this.ready.set();
         this.sendSettings();
         this.sendRuns();
         if (this.rangeTest) this.post({ type: 'rangeTest/didUpdate', rangeTest: this.rangeTest.snapshot });
@@ -221,12 +208,9 @@ export class DashboardPanel extends Disposable {
         this.rangeTest = undefined;
         this.post({ type: 'rangeTest/didUpdate', rangeTest: null });
         return;
-      case 'export/didRender': {
-        const resolve = this.exports.get(message.requestId);
-        this.exports.delete(message.requestId);
-        resolve?.(message.images);
+      case 'export/didRender':
+        this.exports.settle(message.requestId, message.images);
         return;
-      }
       default: {
         const unknown: never = message;
         log()?.warn(`unhandled dashboard message ${JSON.stringify(unknown)}`);
@@ -258,7 +242,7 @@ export class DashboardPanel extends Disposable {
   }
 
   private post(message: HostToWebview): void {
-    if (!this.panel || !this.ready) return;
+    if (!this.panel || !this.ready.isSet) return;
     void this.panel.webview.postMessage(message);
   }
 

@@ -132,7 +132,7 @@ export class Dashboard {
         this.store.flag(message.runId, message.flag, message.index);
         break;
       case 'run/didChangeState':
-        this.store.changeState(message.runId, message.state, message.reason, message.error);
+        this.store.changeState(message.runId, message.state, message.reason, message.error, message.flags, message.calibration);
         break;
       case 'settings/didChange':
         if (!Number.isFinite(message.smoothing)) return;

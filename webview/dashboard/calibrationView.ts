@@ -4,7 +4,7 @@
  * figures before and after temperature scaling (Guo et al. 2017, "On Calibration of Modern Neural
  * Networks": 15 equal-width bins of top-label confidence).
  */
-import type { Calibration } from '../../src/model';
+import type { Calibration } from '../../src/protocol/webview';
 import { Chart, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
 import type { BinPoint, CalibrationSummary } from './debugTypes';
 import { fillTextTable } from './dataTable';

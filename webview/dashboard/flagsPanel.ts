@@ -3,8 +3,7 @@
  * says the problem began), the plain-language message, the evidence, and each fix as a button.
  * A fix button asks the host to apply the config edit (`fix/apply`); the second variant also trains again.
  */
-import type { Flag } from '../../src/model';
-import type { WebviewToHost } from '../../src/protocol/webview';
+import type { Flag, WebviewToHost } from '../../src/protocol/webview';
 import { badge, button } from '../components';
 import { SEVERITY_LABEL, flagTitle, severityRank } from './flagTitles';
 import { formatEvidence, humanizeKey } from './format';

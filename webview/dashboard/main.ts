@@ -9,10 +9,13 @@ import './dashboard.css';
 
 declare global {
   interface Window {
-    /** Read-only hook for the real-browser tests and the benchmark. */
+    /** Read-only hook for the real-browser tests and the benchmark (development and test builds only). */
     readonly __lossLensDebug?: DashboardDebug;
   }
 }
+
+/** Set by the build (scripts/build.mjs): false in the packaged extension. */
+declare const LOSSLENS_TEST_HOOKS: boolean;
 
 function start(): void {
   registerComponents();
@@ -25,7 +28,7 @@ function start(): void {
     if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
     dashboard.handle(message);
   });
-  Object.defineProperty(window, '__lossLensDebug', { value: Object.freeze(dashboard.debug()), writable: false, configurable: false });
+  if (LOSSLENS_TEST_HOOKS) Object.defineProperty(window, '__lossLensDebug', { value: Object.freeze(dashboard.debug()), writable: false, configurable: false });
   // Handshake: the host sends nothing until this arrives.
   api.postMessage({ type: 'webview/didBecomeReady' });
 }

@@ -1,5 +1,5 @@
 /** Which quantities each curve chart shows, and where each comes from (epoch records or step readings). */
-import type { EpochMetrics } from '../../src/model';
+import type { EpochMetrics } from '../../src/protocol/webview';
 
 export type MetricChartId = 'loss' | 'accuracy' | 'grad-norm' | 'learning-rate';
 export type EpochField = Exclude<keyof EpochMetrics, 'epoch' | 'timeMs' | 'unrecorded'>;

@@ -11,7 +11,7 @@
  */
 
 /** The default weight, TensorBoard's. */
-export const DEFAULT_SMOOTHING = 0.6;
+export { DEFAULT_SMOOTHING } from '../../src/protocol/webview';
 /** Weights are clamped below 1: w = 1 would freeze the average at its first value. */
 export const MAX_SMOOTHING = 0.999;
 

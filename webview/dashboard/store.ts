@@ -3,8 +3,7 @@
  * growable typed columns (one per quantity, plus the three x positions) so that 100,000 steps cost a
  * few megabytes and appending a batch touches only the new tail.
  */
-import type { Calibration, EpochMetrics, Flag, RunState, StepStats } from '../../src/model';
-import type { RunSnapshot } from '../../src/protocol/webview';
+import type { Calibration, EpochMetrics, Flag, RunSnapshot, RunState, StepStats } from '../../src/protocol/webview';
 import { toNumber } from './format';
 
 /** A growable Float64Array. */
@@ -221,12 +220,15 @@ export class RunStore {
     return true;
   }
 
-  changeState(runId: string, state: RunState, reason: RunSnapshot['reason'], error: string | undefined): boolean {
+  /** A run ended: its state, and its final flags and calibration (the end may refine them). */
+  changeState(runId: string, state: RunState, reason: RunSnapshot['reason'], error: string | undefined, flags: readonly Flag[], calibration: Calibration | null): boolean {
     const run = this.get(runId);
     if (!run) return false;
     run.state = state;
     run.reason = reason;
     run.error = error;
+    run.flags.splice(0, run.flags.length, ...flags);
+    if (calibration) run.calibration = calibration;
     run.revision++;
     this.version++;
     return true;
