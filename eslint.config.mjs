@@ -2,6 +2,7 @@
 // bugs in an extension (a floating promise swallows its rejection). Deliberate fire-and-forget is
 // written `void promise`. Unused names are left to tsc (noUnusedLocals / noUnusedParameters).
 import tseslint from 'typescript-eslint';
+import { boundaryConfigs, functionLengthConfig } from './scripts/lint/boundaries.mjs';
 
 /** Files covered by a tsconfig (root: src, test, scripts; webview/tsconfig.json: webview). */
 const TYPED = ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'webview/**/*.ts'];
@@ -18,7 +19,7 @@ const sharedRules = {
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '.losslens/**', '.bench/**', 'coverage/**', '**/*.d.ts'],
+    ignores: ['test/fixtures/lint/**', 'out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '.losslens/**', '.bench/**', 'coverage/**', '**/*.d.ts'],
   },
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts', '**/*.cts'] })),
   {
@@ -53,4 +54,7 @@ export default tseslint.config(
     files: ['bin/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },
+  // The architecture's never-rules (README "Developing"): layers, the pure core, the webview's fence.
+  ...boundaryConfigs(),
+  functionLengthConfig(),
 );

@@ -78,8 +78,8 @@ const LAYERS = {
     return { passed, failed, detail: `2 projects, ${errors.length} type errors`, unit: 'projects' };
   },
 
-  /** eslint (flat config): one check, failed by any error. */
-  lint() {
+  /** eslint (flat config): one check, failed by any error; then one check per never-rule fixture (test/fixtures/lint). */
+  async lint() {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'loss-lens-lint-'));
     const report = path.join(dir, 'eslint.json');
     const r = run(bin('eslint'), ['.', '--format', 'json', '--output-file', report], { quiet: true });
@@ -101,8 +101,13 @@ const LAYERS = {
         console.log(`  ${path.relative(root, file.filePath)}:${m.line ?? 0}:${m.column ?? 0} ${m.severity === 2 ? 'error' : 'warning'} ${m.message} (${m.ruleId ?? 'parse'})`);
       }
     }
-    const detail = `${results.length} files, ${errors} errors, ${warnings} warnings`;
-    return errors || r.status !== 0 ? { passed: 0, failed: 1, detail, unit: 'check' } : { passed: 1, failed: 0, detail, unit: 'check' };
+    const lintOk = !errors && r.status === 0;
+    const { checkLintFixtures } = await import('./lint/checkFixtures.mjs');
+    const fixtures = await checkLintFixtures(root);
+    for (const f of fixtures) console.log(`  ${f.ok ? 'ok' : 'FAILED'} never-rule fixture ${f.file}: ${f.detail}`);
+    const broken = fixtures.filter((f) => !f.ok).length;
+    const detail = `${results.length} files, ${errors} errors, ${warnings} warnings; ${fixtures.length - broken}/${fixtures.length} never-rule fixtures reported`;
+    return { passed: (lintOk ? 1 : 0) + fixtures.length - broken, failed: (lintOk ? 0 : 1) + broken, detail, unit: 'checks' };
   },
 
   unit: () => bundledNodeTests('unit'),

@@ -16,6 +16,9 @@ import { editConfigFile } from './editConfig';
 import { resolveConfigUri, trainConfig, validConfigOf } from './train';
 import { requireTrust } from './trust';
 import type { Services } from './services';
+import { showFailure } from './showFailure';
+import { failureOf } from '../worker/workerJob';
+import type { RangeTestJob, RangeTestOutcome } from '../worker/rangeTestJob';
 
 /** For programmatic use (tests). */
 export interface FindLearningRateOptions {
@@ -49,29 +52,13 @@ export async function findLearningRateCommand(s: Services, arg?: unknown, option
   };
   if (options.openDashboard ?? true) s.dashboard.showRangeTest(live(), apply);
 
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Loss Lens: learning-rate range test on "${config.name}"`, cancellable: true },
-    async (progress, token) => {
-      const cancel = token.onCancellationRequested(() => job.stop());
-      const stages = job.onDidProgress(({ point, stage, stages: planned }) => {
-        points.push(point);
-        s.dashboard.updateRangeTest(live());
-        progress.report({ increment: 100 / planned, message: `rate ${fmt(point.learningRate)}: loss ${fmt(point.loss, 4)} (${stage + 1}/${planned})` });
-      });
-      try {
-        return await job.done;
-      } finally {
-        cancel.dispose();
-        stages.dispose();
-      }
-    },
-  );
+  const outcome = await sweepWithProgress(job, config.name, (point) => {
+    points.push(point);
+    s.dashboard.updateRangeTest(live());
+  });
   if (outcome.state === 'failed') {
-    log()?.error(`learning-rate range test on ${file} failed: ${outcome.error}`);
     s.dashboard.updateRangeTest({ ...live(), state: 'failed', message: outcome.error });
-    void vscode.window.showErrorMessage(`Loss Lens: the learning-rate range test on ${file} failed: ${outcome.error}`, ...(outcome.badInput ? ['Open Config'] : [])).then((choice) => {
-      if (choice) void vscode.window.showTextDocument(uri);
-    });
+    showFailure(failureOf(outcome), uri, `the learning-rate range test on ${file} failed`);
     return undefined;
   }
   const search = outcome.search;
@@ -110,6 +97,25 @@ export async function findLearningRateCommand(s: Services, arg?: unknown, option
     if (choice === title || choice === trainToo) await apply(choice === trainToo);
   });
   return search;
+}
+
+/** Runs the sweep under a cancellable progress notification that names each measured stage. */
+function sweepWithProgress(job: RangeTestJob, name: string, onPoint: (point: RangePoint) => void): Promise<RangeTestOutcome> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Loss Lens: learning-rate range test on "${name}"`, cancellable: true }, async (progress, token) => {
+      const cancel = token.onCancellationRequested(() => job.stop());
+      const stages = job.onDidProgress(({ point, stage, stages: planned }) => {
+        onPoint(point);
+        progress.report({ increment: 100 / planned, message: `rate ${fmt(point.learningRate)}: loss ${fmt(point.loss, 4)} (${stage + 1}/${planned})` });
+      });
+      try {
+        return await job.done;
+      } finally {
+        cancel.dispose();
+        stages.dispose();
+      }
+    }),
+  );
 }
 
 /** The measured sweep, one line per stage, with the suggestion marked: the curve a person checks. */

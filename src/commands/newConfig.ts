@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS, type ExampleDataset, type TaskKind } from './configTemplate';
+import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS, type ExampleDataset, type TaskKind } from '../config/template';
 import { readCsvHeader } from '../data/csvRecords';
 
 /** Presets for programmatic use (tests); any missing answer is asked. */

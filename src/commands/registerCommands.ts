@@ -3,7 +3,7 @@
  * command declared without a handler (or a handler for an unknown id) does not compile.
  */
 import * as vscode from 'vscode';
-import { CommandIds, type CommandId } from './commandIds';
+import { CommandIds, type CommandId } from '../protocol/commands';
 import type { Services } from './services';
 import { trainCommand } from './train';
 import { stopCommand } from './stop';

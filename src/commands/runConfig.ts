@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { RunRecord } from '../store/runStore';
-import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
+import { CONFIG_FILE_SUFFIX } from '../config/defaults';
 import { runsFromArgs } from './runArgs';
 import type { Services } from './services';
 

@@ -9,13 +9,13 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { validateConfigText } from '../config/validate';
 import { ConfigError } from '../config/errors';
-import { keyRangeOf, toJsonPath } from '../editor/jsoncEdits';
-import { describeFailure, type Failure } from '../model';
+import { describeFailure } from '../model';
+import { showFailure } from './showFailure';
 import type { RunRecord } from '../store/runStore';
 import type { LossLensConfig } from '../config/types';
 import { createRunDir, resolveRunsFolder, RunFolderError } from '../runFolder';
-import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
-import { EXAMPLE_DATASETS } from './configTemplate';
+import { CONFIG_FILE_SUFFIX } from '../config/defaults';
+import { EXAMPLE_DATASETS } from '../config/template';
 import { createExampleConfig } from './newConfig';
 import { requireTrust } from './trust';
 import type { Services } from './services';
@@ -101,24 +101,6 @@ export async function validConfigOf(s: Services, uri: vscode.Uri): Promise<LossL
     return undefined;
   }
   return validation.config;
-}
-
-/** A failed run or a bad input, as the CLI would word it; bad input offers to open the config at the key. */
-function showFailure(failure: Failure, configUri: vscode.Uri, prefix?: string): void {
-  log()?.error(`${prefix ?? 'failed'}: ${failure.message}`);
-  void vscode.window.showErrorMessage(`Loss Lens: ${prefix ? `${prefix}: ` : ''}${failure.message}`, ...(failure.badInput ? ['Open Config'] : [])).then((choice) => {
-    if (choice) void openConfigAt(configUri, failure.key);
-  });
-}
-
-/** Opens the config with the cursor on `key` (a dotted path) when it is in the file. */
-async function openConfigAt(uri: vscode.Uri, key: string | undefined): Promise<void> {
-  const editor = await vscode.window.showTextDocument(uri, { preview: false });
-  if (!key) return;
-  const range = keyRangeOf(editor.document.getText(), toJsonPath(key));
-  const start = editor.document.positionAt(range.offset);
-  editor.selection = new vscode.Selection(start, editor.document.positionAt(range.offset + range.length));
-  editor.revealRange(new vscode.Range(start, start));
 }
 
 export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOptions = {}): Promise<RunRecord | undefined> {

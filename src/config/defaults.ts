@@ -10,6 +10,8 @@ import { CONFIG_SCHEMA, type SchemaNode } from './schema';
 /** torch.optim.AdamW's default weight_decay. */
 export const ADAMW_DEFAULT_WEIGHT_DECAY = 0.01;
 
+/** A training config is a `*.losslens.json` file (the editor also reads `*.losslens.jsonc`). */
+export const CONFIG_FILE_SUFFIX = '.losslens.json';
 const CONFIG_SUFFIX = /\.losslens\.jsonc?$/i;
 
 /** "configs/digits-baseline.losslens.json" -> "digits-baseline". */

@@ -7,6 +7,7 @@
 import type { ActivationName } from '../engine/activations';
 import type { ClassWeightsSpec } from '../engine/classWeights';
 import type { EarlyStoppingSpec, OptimizerSpec } from '../engine/spec';
+import type { DiagnosticsOverrides } from '../diagnostics/thresholds';
 import type { OutputSetting } from '../model';
 
 export type MissingPolicy = 'error' | 'drop' | 'impute';
@@ -64,8 +65,6 @@ export interface TrainingConfig {
   readonly earlyStopping: EarlyStoppingConfig | false;
 }
 
-/** Threshold overrides by detector; keys are the detectors' named defaults. */
-export type DiagnosticsOverrides = Readonly<Record<string, Readonly<Record<string, number | boolean>>>>;
 
 export interface LossLensConfig {
   readonly name: string;

@@ -5,22 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { BUNDLED_DATASET_TABLE } from '../config/datasets';
 import { DataError } from './dataset';
 
-/** Bundled dataset name -> its target column (the last column of each file, so the default works too). */
-export const BUNDLED_DATASETS: Readonly<Record<string, string>> = Object.freeze({
-  iris: 'label',
-  wine: 'label',
-  'breast-cancer-wisconsin': 'label',
-  digits: 'label',
-  'credit-g': 'class',
-  diabetes: 'class',
-  glass: 'Type',
-});
-
-export function isBundledDataset(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(BUNDLED_DATASETS, name);
-}
+/** Bundled dataset name -> its target column (from the one table in config/datasets.ts). */
+export const BUNDLED_DATASETS: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(Object.entries(BUNDLED_DATASET_TABLE).map(([name, d]) => [name, d.target])));
 
 const DATASETS_SUBDIR = path.join('media', 'datasets');
 let overrideDir: string | undefined;

@@ -11,12 +11,13 @@ import path from 'node:path';
 import type { LossLensConfig } from '../config/types';
 import { Rng } from '../rng';
 import { assembleFromFiles, assembleFromSource } from './assemble';
-import { bundledDatasetPath, isBundledDataset } from './bundled';
+import { isBundledDataset, isSyntheticDataset } from '../config/datasets';
+import { bundledDatasetPath } from './bundled';
 import { resolveTargetName } from './classes';
 import { readColumnTable, type ColumnTable } from './columns';
 import type { CsvSource } from './csvRecords';
 import { DataError, type EncodedDataset } from './dataset';
-import { isSyntheticDataset, syntheticTable } from './synthetic';
+import { syntheticTable } from './synthetic';
 
 export async function loadDataset(config: LossLensConfig, configDir: string): Promise<EncodedDataset> {
   const data = config.data;

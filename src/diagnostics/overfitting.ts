@@ -53,6 +53,23 @@ interface EpochPoint {
   readonly valAccuracy: number;
 }
 
+/** What `evaluate` measured on the curve, for the flag that reports it. */
+interface Judgement {
+  readonly best: EpochPoint;
+  readonly now: EpochPoint;
+  readonly strip: readonly EpochPoint[];
+  readonly k: number;
+  readonly gl: number;
+  readonly stripVal: number;
+  readonly noise: number;
+  readonly noiseRatio: number;
+  readonly progress: number;
+  readonly pq: number;
+  readonly fired: readonly Criterion[];
+  readonly severity: Severity;
+  readonly protectedRun: boolean;
+}
+
 export class OverfittingDetector implements Detector {
   readonly kind = 'overfitting' as const;
   private readonly t: typeof OVERFITTING_DEFAULTS;
@@ -130,6 +147,14 @@ export class OverfittingDetector implements Detector {
     if (!final && this.raisedSeverity !== null && severityRank(severity) <= severityRank(this.raisedSeverity)) return true;
     if (this.raisedSeverity === null || severityRank(severity) > severityRank(this.raisedSeverity)) this.raisedSeverity = severity;
 
+    this.emit({ best, now, strip, k, gl, stripVal, noise, noiseRatio, progress, pq, fired, severity, protectedRun }, final);
+    return true;
+  }
+
+  /** The flag for a judged curve: its message, evidence and fixes. */
+  private emit(j: Judgement, final: boolean): void {
+    const { best, now, strip, k, gl, stripVal, noise, noiseRatio, progress, pq, fired, severity, protectedRun } = j;
+    const t = this.t;
     const accAtBest = best.valAccuracy;
     const accNow = mean(strip.map((p) => p.valAccuracy));
     const accuracyKnown = Number.isFinite(accAtBest) && Number.isFinite(accNow);
@@ -179,7 +204,6 @@ export class OverfittingDetector implements Detector {
       },
       fix: compact([stopAtEpoch(best.epoch), earlyStopping(ctx), moreL2(ctx), moreDropout(ctx), fewerUnits(ctx)]),
     });
-    return true;
   }
 
   /** UP_s on strip medians: each of the last s strips ends higher than the one before. */

@@ -5,7 +5,8 @@
  * flag kind users see in diagnostics.json ("exploding-loss"); the camelCase form ("explodingLoss")
  * is accepted too. `enabled: false` switches a detector off.
  */
-import type { DiagnosticsOverrides } from '../config/types';
+/** Threshold overrides by detector (a config's `diagnostics` section); keys are the detectors' named defaults. */
+export type DiagnosticsOverrides = Readonly<Record<string, Readonly<Record<string, number | boolean>>>>;
 
 export type ThresholdValues = Readonly<Record<string, number | boolean>>;
 

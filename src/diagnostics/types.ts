@@ -4,11 +4,12 @@
  */
 import type { EpochEvent } from '../engine/events';
 import type { Flag, FlagKind, SplitOutputs, StepStats } from '../model';
+import type { RunSettings } from './runSettings';
 
 /** What detectors know about the run beyond its events. Any field may be missing for foreign logs. */
 export interface RunContext {
   readonly classes?: readonly string[];
-  readonly config?: import('../config/types').LossLensConfig;
+  readonly config?: RunSettings;
   /** Training-set class counts, in class order. */
   readonly trainClassCounts?: readonly number[];
   readonly stepsPerEpoch?: number;

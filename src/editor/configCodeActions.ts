@@ -6,9 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import { CommandIds } from '../commands/commandIds';
+import { CommandIds } from '../protocol/commands';
 import { fixReplacement, suggestionReplacement, type TextReplacement } from './jsoncEdits';
-import { CONFIG_FILE_SUFFIX, type ConfigDiagnostics } from './configDiagnostics';
+import { CONFIG_FILE_SUFFIX } from '../config/defaults';
+import type { ConfigDiagnostics } from './configDiagnostics';
 
 /** Arguments of the internal `lossLens.applyFix` command (from a code action or the dashboard). */
 export interface ApplyFixArgs {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
+import { CONFIG_FILE_SUFFIX } from '../config/defaults';
 import { validateConfigText } from '../config/validate';
 import type { ConfigProblem } from '../config/problems';
 import { type Flag, flagTitle } from '../model';
@@ -12,7 +13,6 @@ import { flagAnchor } from './flagKeys';
 import { flagLine } from '../views/statusText';
 
 export const DIAGNOSTIC_SOURCE = 'Loss Lens';
-export const CONFIG_FILE_SUFFIX = '.losslens.json';
 const DEFAULT_DELAY_MS = 250;
 
 export const isConfigDocument = (doc: vscode.TextDocument): boolean => doc.uri.scheme === 'file' && doc.fileName.endsWith(CONFIG_FILE_SUFFIX);

@@ -183,12 +183,8 @@ function kerasStepsPerEpoch(series: ReadonlyMap<string, Series>, valLoss: Series
   return uniformStepsPerEpoch(ends.map((step, i) => ({ step, epoch: epochs[i]! + (zeroBased ? 1 : 0) })));
 }
 
-/**
- * Reads a TensorBoard run from its event files (pass them sorted by name: the name holds the
- * creation time, so a resumed run's later values win). `source` is what the user opened.
- */
-export function readTensorBoardLog(files: readonly EventFile[], source: string): TrainingLog {
-  const notes: string[] = [];
+/** Every scalar of the run's event files by role and tag (a later file's value for a step wins), and the `epoch` marks. */
+function collectSeries(files: readonly EventFile[], notes: string[]): { series: Map<string, Series>; ignored: Set<string>; epochMarks: EpochMark[] } {
   const series = new Map<string, Series>();
   const ignored = new Set<string>();
   const epochMarks: EpochMark[] = [];
@@ -212,6 +208,16 @@ export function readTensorBoardLog(files: readonly EventFile[], source: string):
       entry.points.set(s.step, s);
     }
   }
+  return { series, ignored, epochMarks };
+}
+
+/**
+ * Reads a TensorBoard run from its event files (pass them sorted by name: the name holds the
+ * creation time, so a resumed run's later values win). `source` is what the user opened.
+ */
+export function readTensorBoardLog(files: readonly EventFile[], source: string): TrainingLog {
+  const notes: string[] = [];
+  const { series, ignored, epochMarks } = collectSeries(files, notes);
   const sorted = (s: Series): TbScalar[] => [...s.points.values()].sort((a, b) => a.step - b.step);
   const pick = (split: Split, kind: Kind, perStep: boolean): Series | undefined =>
     [...series.values()]

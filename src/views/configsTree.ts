@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Disposable } from '../dispose';
 import { Throttle } from './throttle';
 import type { RunStore } from '../store/runStore';
-import { CONFIG_FILE_SUFFIX } from '../editor/configDiagnostics';
+import { CONFIG_FILE_SUFFIX } from '../config/defaults';
 import { runStateLabel } from './statusText';
 
 export const CONFIGS_VIEW_ID = 'lossLens.configs';

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import { CommandIds } from '../commands/commandIds';
-import { EXAMPLE_DATASETS, type ExampleDataset } from '../commands/configTemplate';
+import { CommandIds } from '../protocol/commands';
+import { EXAMPLE_DATASETS, type ExampleDataset } from '../config/template';
 
 export const EXAMPLES_VIEW_ID = 'lossLens.examples';
 

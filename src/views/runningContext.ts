@@ -1,6 +1,6 @@
 /** Keeps the `lossLens.running` context key true while any run trains (menus show Stop then). */
 import * as vscode from 'vscode';
-import { RUNNING_CONTEXT_KEY } from '../commands/commandIds';
+import { RUNNING_CONTEXT_KEY } from '../protocol/commands';
 import type { RunStore } from '../store/runStore';
 import type { IDisposable } from '../dispose';
 

@@ -9,7 +9,7 @@ import { Disposable } from '../dispose';
 import { Throttle } from './throttle';
 import type { RunRecord, RunStore } from '../store/runStore';
 import { type Flag, flagTitle, worstSeverity } from '../model';
-import { CommandIds } from '../commands/commandIds';
+import { CommandIds } from '../protocol/commands';
 import { flagLine, formatLoss, runStateLabel } from './statusText';
 import { SEVERITY_ICONS } from './severityIcons';
 

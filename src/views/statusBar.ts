@@ -9,7 +9,7 @@ import { Disposable } from '../dispose';
 import { Throttle } from './throttle';
 import type { RunRecord, RunStore } from '../store/runStore';
 import { flagTitle, worstSeverity } from '../model';
-import { CommandIds } from '../commands/commandIds';
+import { CommandIds } from '../protocol/commands';
 import { flagLine, formatLoss, runStateLabel, statusBackground, statusText } from './statusText';
 
 /** The readout redraws at most 10 times a second: the eye reads a number no faster. */

@@ -3,6 +3,7 @@
  * shuffled once (as sklearn's generators do by default) so the "file order" is not class by class;
  * then it takes the same split and standardization path as a CSV.
  */
+import type { SyntheticDatasetName } from '../../config/datasets';
 import type { Rng } from '../../rng';
 import type { ColumnTable } from '../columns';
 import { DataError } from '../dataset';
@@ -13,14 +14,11 @@ import type { SyntheticGenerator } from './points';
 import { spiral } from './spiral';
 import { xor } from './xor';
 
-export const SYNTHETIC_GENERATORS: Readonly<Record<string, SyntheticGenerator>> = Object.freeze({ spiral, moons, circles, xor, blobs });
+/** One generator per name of config/datasets.ts (the type checks that none is missing). */
+export const SYNTHETIC_GENERATORS: Readonly<Record<SyntheticDatasetName, SyntheticGenerator>> = Object.freeze({ spiral, moons, circles, xor, blobs });
 
 /** The schema's minimum for data.synthetic.samples: two points per class of a two-class set. */
 export const MIN_SYNTHETIC_SAMPLES = 4;
-
-export function isSyntheticDataset(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(SYNTHETIC_GENERATORS, name);
-}
 
 export function syntheticTable(name: string, samples: number, noise: number, rng: Rng): ColumnTable {
   const file = `${name} (synthetic)`;
@@ -28,7 +26,7 @@ export function syntheticTable(name: string, samples: number, noise: number, rng
     throw new DataError(`data.synthetic.samples must be an integer of at least ${MIN_SYNTHETIC_SAMPLES}, got ${samples}`, file);
   }
   if (!(noise >= 0) || !Number.isFinite(noise)) throw new DataError(`data.synthetic.noise must be a number >= 0, got ${noise}`, file);
-  const points = SYNTHETIC_GENERATORS[name]!(samples, noise, rng);
+  const points = SYNTHETIC_GENERATORS[name as SyntheticDatasetName](samples, noise, rng);
   const order = rng.shuffle(Int32Array.from({ length: samples }, (_, i) => i));
   const x1 = new Float64Array(samples);
   const x2 = new Float64Array(samples);

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
-import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS } from '../../../src/commands/configTemplate';
+import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS } from '../../../src/config/template';
 import { validateConfigText } from '../../../src/config/validate';
 import { BUNDLED_DATASETS, SYNTHETIC_DATASETS } from '../../../src/config/datasets';
 

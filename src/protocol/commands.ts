@@ -1,7 +1,8 @@
 /**
- * Every command id in one place (contract §4 for the public ones). The palette titles are in
- * package.json under the category "Loss Lens"; the handlers are in `registerCommands.ts`, keyed
- * by these entries, so an id without a handler does not compile.
+ * The commands channel: every command id in one place (docs/extension.md for the public ones), for
+ * the palette, menus, tree items and quick fixes. The palette titles are in package.json under the
+ * category "Loss Lens"; the handlers are in commands/registerCommands.ts, keyed by these entries,
+ * so an id without a handler does not compile.
  */
 export const CommandIds = {
   /** Train the active `*.losslens.json`, a given one, or one picked (or a bundled example). */
