@@ -1,8 +1,8 @@
 /**
- * The command line of `loss-lens` (contract §2). Hand-written rather than util.parseArgs so every
+ * The command line of `loss-lens` (docs/cli.md). Hand-written rather than util.parseArgs so every
  * mistake gets a message that says what to type instead (exit 2).
  */
-import { closeMatch } from '../config/levenshtein';
+import { closeMatch } from '../text/closeMatch';
 import { FAIL_ON_LEVELS, type FailOn } from './exitCodes';
 
 export type Command =

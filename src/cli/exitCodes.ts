@@ -1,4 +1,4 @@
-/** Exit statuses of `loss-lens` (contract §2), plus the shell convention for an interrupt. */
+/** Exit statuses of `loss-lens` (docs/cli.md), plus the shell convention for an interrupt. */
 import { type Flag, severityRank } from '../model';
 
 export const EXIT = {

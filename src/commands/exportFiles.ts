@@ -1,6 +1,6 @@
 /**
  * What `lossLens.exportRun` writes, as pure functions: the epoch metrics as CSV (one row per
- * epoch, the contract's metric names as columns) and the run as one JSON document.
+ * epoch, metrics.jsonl's names as columns) and the run as one JSON document.
  */
 import { EPOCH_RECORD_KEYS, type EpochMetrics } from '../model';
 import type { RunRecord } from '../store/runStore';
@@ -20,7 +20,7 @@ export function metricsCsv(epochs: readonly EpochMetrics[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** JSON has no NaN/Infinity: written as null, as metrics.jsonl does (contract §3). */
+/** JSON has no NaN/Infinity: written as null, as metrics.jsonl does (docs/run-folder.md). */
 const finiteOrNull = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
 /** The run as one JSON document: identity, state, metrics, flags, calibration, diagnostics. */

@@ -1,6 +1,6 @@
 /**
  * The `*.losslens.json` a run trained. Live runs know it; a run read back from its folder is matched
- * to the workspace config with its name (the name defaults to the file name, contract §1).
+ * to the workspace config with its name (the name defaults to the file name, docs/config.md).
  */
 import * as vscode from 'vscode';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Fills every default of contract §1 into a schema-valid config value. The defaults live in the
+ * Fills every default of docs/config.md into a schema-valid config value. The defaults live in the
  * schema (`default`), so the editor's hover shows the same values the CLI uses; the two that depend
  * on other keys are filled here: `name` (the file name without .losslens.json) and
  * `optimizer.weightDecay` (PyTorch's AdamW default 0.01 for adamw, else 0).

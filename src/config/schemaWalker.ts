@@ -5,7 +5,7 @@
  * ("must be <= 1") do not say what the user wrote.
  */
 import { getNodeValue, type JsonNode } from './jsonc';
-import { closeMatch, nearest } from './levenshtein';
+import { closeMatch, nearest } from '../text/closeMatch';
 import type { ConfigProblem, KeyPath } from './problems';
 import { allKeyPaths, type JsonType, type SchemaNode } from './schema';
 

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { findNodeAtLocation, type JsonNode } from './jsonc';
 import { BUNDLED_CLASS_COUNTS, BUNDLED_DATASETS, SYNTHETIC_DATASETS, isBundledDataset, isSyntheticDataset } from './datasets';
-import { closeMatch } from './levenshtein';
+import { closeMatch } from '../text/closeMatch';
 import type { ConfigProblem, KeyPath } from './problems';
 import type { LossLensConfig } from './types';
 import { labelSmoothingProblem, outputProblem } from '../model';

@@ -1,10 +1,10 @@
 /**
- * Target resolution and class order (contract §1): classes are ordered numerically when every
+ * Target resolution and class order (docs/config.md): classes are ordered numerically when every
  * label is a number, else lexicographically.
  */
 import type { Column, ColumnTable } from './columns';
 import { DataError } from './dataset';
-import { nearestName } from './nearest';
+import { closeMatch } from '../text/closeMatch';
 import { compareText, parseNumber } from './values';
 
 /** The index of the target column: `target` if given (it must exist), else the last column. */
@@ -24,7 +24,7 @@ export function resolveTargetName(names: readonly string[], target: string | und
   if (target === undefined) return names.length - 1;
   const index = names.indexOf(target);
   if (index >= 0) return index;
-  const suggestion = nearestName(target, names);
+  const suggestion = closeMatch(target, names);
   throw new DataError(
     `${file}: the target column "${target}" (data.target) does not exist.` +
       (suggestion !== undefined ? ` Did you mean "${suggestion}"?` : '') +
@@ -54,7 +54,7 @@ export function asTextCodes(column: Column): { codes: Int32Array; dictionary: re
   return { codes, dictionary };
 }
 
-/** Sorts class names by the contract: numerically if all are numbers (ties by text), else by text. */
+/** Sorts class names as docs/config.md says: numerically if all are numbers (ties by text), else by text. */
 export function orderClasses(labels: Iterable<string>): string[] {
   const unique = [...new Set(labels)];
   const numbers = unique.map((l) => parseNumber(l));

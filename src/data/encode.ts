@@ -3,7 +3,7 @@
  * - numeric: z = (v - mean) / std with the training mean and population std (ddof = 0, as
  *   sklearn's StandardScaler); a constant column gets std 1 (sklearn's scale_ rule), so it maps to 0.
  *   Without standardization mean = 0 and std = 1 are recorded, so (v - mean) / std is always right.
- * - categorical: one-hot over the training categories sorted by text (contract §1); a category
+ * - categorical: one-hot over the training categories sorted by text (docs/config.md); a category
  *   never seen in training encodes as all zeros and is counted for a note.
  * With `missing: "impute"`, a numeric gap takes the training mean and a categorical one the most
  * frequent training value (ties: the first by text). Imputation happens before the standardization

@@ -69,7 +69,7 @@ export function unusableCategorical(column: Column, rows: Int32Array): string | 
  * A text column that is numbers but for a few values ("unknown", "n/a", "12 kg") was most likely
  * meant to be numeric. At most this many distinct non-numbers, against at least
  * NUMERIC_MAJORITY of its distinct values being numbers, earns the column a note saying where the
- * first one is; the column itself stays categorical (contract: numeric only if every value is).
+ * first one is; the column itself stays categorical (numeric only if every value is).
  */
 const FEW_NON_NUMBERS = 5;
 const NUMERIC_MAJORITY = 0.8;

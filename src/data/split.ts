@@ -4,7 +4,7 @@
 import type { Rng } from '../rng';
 
 export interface SplitIndices {
-  /** Positions (into the labels given) of the training rows, ascending: the file's order (contract §3). */
+  /** Positions (into the labels given) of the training rows, ascending: the file's order (docs/run-folder.md). */
   readonly train: Int32Array;
   /** Positions of the validation rows, ascending: validation rows also keep the file's order. */
   readonly validation: Int32Array;

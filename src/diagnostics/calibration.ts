@@ -1,5 +1,5 @@
 /**
- * Calibration of a classifier's validation outputs, as contract §3 defines `calibration`:
+ * Calibration of a classifier's validation outputs, as docs/run-folder.md defines `calibration`:
  *
  * - Top-label confidence: c_i = max_k p_ik; the prediction is that argmax (first index on ties);
  *   for a sigmoid output p = [1 - p1, p1], so c_i = max(p1, 1 - p1).
@@ -111,7 +111,7 @@ export function calibrationOfProbabilities(probabilities: ArrayLike<number>, lab
   return { top, bins, ece: expectedCalibrationError(bins), mce: maxCalibrationError(bins), brier: brierScore(probabilities, labels, rows, classes) };
 }
 
-/** The contract's `calibration` object for one split's outputs, temperature scaling included. */
+/** diagnostics.json's `calibration` object (docs/run-folder.md) for one split's outputs, temperature scaling included. */
 export function computeCalibration(outputs: SplitOutputs): Calibration {
   const { rows, classes, labels } = outputs;
   const base = calibrationOfProbabilities(outputs.probabilities, labels, rows, classes);

@@ -1,12 +1,12 @@
 /**
  * The quick fixes detectors offer: config edits with dotted paths, built from the run's config
- * (contract §1 defaults when the config is unknown, e.g. for a foreign log).
+ * (the defaults of docs/config.md when the config is unknown, e.g. for a foreign log).
  */
 import type { RunContext } from './types';
 import type { Fix } from '../model';
 import { fmt, round2 } from './stats';
 
-/** Contract §1 defaults, used when the run's config is unknown. */
+/** The defaults of docs/config.md, used when the run's config is unknown. */
 const DEFAULT_LEARNING_RATE = 0.001;
 const DEFAULT_HIDDEN: readonly number[] = [32];
 
@@ -39,7 +39,7 @@ export function stopAtEpoch(epoch: number): Fix {
   return { title: `Train for ${epoch} epochs (where validation loss was lowest)`, edits: [{ path: 'training.epochs', value: epoch }] };
 }
 
-/** Patience 5: half the contract default, because here we already know the run overfits. */
+/** Patience 5: half the default (docs/config.md), because here we already know the run overfits. */
 export const SUGGESTED_PATIENCE = 5;
 
 export function earlyStopping(ctx: RunContext): Fix | null {

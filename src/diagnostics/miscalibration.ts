@@ -1,7 +1,7 @@
 /**
  * Miscalibration: the model's confidence does not match how often it is right. Every epoch with
  * validation outputs (live) and at the end on the final model:
- * - the contract's calibration (ECE over 15 bins, MCE, Brier, bins, temperature T, ECE after T);
+ * - diagnostics.json's calibration (ECE over 15 bins, MCE, Brier, bins, temperature T, ECE after T);
  * - a significance test: consistency resampling (calibrationTest.ts) gives the p-value of this ECE
  *   under a perfectly calibrated model with these confidences on this many rows. Flag only when
  *   p < `significance` AND ECE ≥ `minEce` (beyond noise AND big enough to matter);

@@ -2,7 +2,7 @@
  * One run's diagnostics: wires the detectors (one per file), feeds them the engine's events as they
  * come, and keeps one flag per kind. A detector raises a kind once; raising the same kind again
  * with a higher severity escalates it (warning -> error), which `onFlag` sees as a new flag with the
- * same kind (its `epoch` stays that of the first raise; `evidence.escalatedEpoch` says when). `finish()` returns the contract's diagnostics.json content.
+ * same kind (its `epoch` stays that of the first raise; `evidence.escalatedEpoch` says when). `finish()` returns diagnostics.json's content (docs/run-folder.md).
  *
  * Works live (worker, CLI) and on logs read from disk, where events may carry only EpochMetrics
  * (and steps only {loss, gradNorm}): every detector degrades to what the events hold.
@@ -140,7 +140,7 @@ export class DiagnosticsSession {
     const previous = this.byKind.get(flag.kind);
     if (previous && severityRank(flag.severity) <= severityRank(previous.severity)) return;
     // An escalation keeps the epoch (and step) of the first raise: that is when the evidence was
-    // first enough (contract §3), so epoch - onsetEpoch stays the detection delay. The escalation's
+    // first enough (docs/run-folder.md), so epoch - onsetEpoch stays the detection delay. The escalation's
     // own time and the first severity go into the evidence.
     const stored: Flag = previous
       ? {

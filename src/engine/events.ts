@@ -21,7 +21,7 @@ export interface TrainingSummary {
   readonly restoredBest: boolean;
   /** Outputs on the validation split from the final (or restored best) model. */
   readonly finalValidation: SplitOutputs;
-  /** The final (or restored best) model in the contract's model.json format. */
+  /** The final (or restored best) model in model.json's format (docs/run-folder.md). */
   readonly model: ModelJson;
 }
 

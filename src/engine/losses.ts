@@ -125,10 +125,10 @@ export class SoftmaxCrossEntropy implements Criterion {
 }
 
 /**
- * One sigmoid unit whose probability is that of the SECOND class (contract §1), with binary
+ * One sigmoid unit whose probability is that of the SECOND class (docs/config.md), with binary
  * cross-entropy from the logit z, as torch.nn.BCEWithLogitsLoss:
  *   ℓ_i = w_{y_i}·(max(z,0) - z·y + log1p(e^(-|z|)))    (never log(0), for any finite z)
- * and the contract's weighted mean Σ ℓ_i / Σ w_{y_i}. Gradient: ∂ℓ_i/∂z = w_{y_i}·(σ(z) - y).
+ * and PyTorch's weighted mean Σ ℓ_i / Σ w_{y_i}. Gradient: ∂ℓ_i/∂z = w_{y_i}·(σ(z) - y).
  * Label smoothing does not apply (softmax only).
  */
 export class SigmoidBinaryCrossEntropy implements Criterion {

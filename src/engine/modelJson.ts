@@ -130,7 +130,7 @@ export function checkModelFits(model: ModelJson, arch: Architecture, file: strin
   });
 }
 
-/** A network's current weights as the contract's model.json. */
+/** A network's current weights as model.json (docs/run-folder.md). */
 export function modelFromNetwork(network: Network, classes: readonly string[], output: OutputKind, preprocessing: Preprocessing): ModelJson {
   const last = network.layers.length - 1;
   return {

@@ -191,7 +191,7 @@ export class Network {
   }
 
   /**
-   * Adds the contract's penalty gradient to the weight gradients (biases are not penalised):
+   * Adds the L1/L2 penalty's gradient (docs/config.md) to the weight gradients (biases are not penalised):
    * ∂/∂w [l1·Σ|w| + l2·Σw²] = l1·sign(w) + 2·l2·w, with sign(0) = 0 as torch.sign.
    */
   addPenaltyGradient(l1: number, l2: number): void {

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { loadConfigFile, type LoadedConfig } from '../config/load';
-import { closeMatch } from '../config/levenshtein';
+import { closeMatch } from '../text/closeMatch';
 import type { LossLensConfig } from '../config/types';
 import { trainingSpec } from '../config/trainingSpec';
 import { type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type StepStats, type StopReason } from '../model';

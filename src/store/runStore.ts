@@ -218,7 +218,7 @@ export class RunStore extends Disposable {
   }
 }
 
-/** The run as the dashboard receives it (contract: ids only, never paths). */
+/** The run as the dashboard receives it (ids only, never paths). */
 export function toSnapshot(run: RunRecord): RunSnapshot {
   return {
     id: run.id,

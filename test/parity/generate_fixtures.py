@@ -4,7 +4,7 @@
 Each case fixes a small real table (rows of wine.csv or breast-cancer-wisconsin.csv, standardized
 with training statistics in numpy, rounded and cast to float32), initial weights (a model.json) and
 the batch order (row order, like DataLoader(shuffle=False), last partial batch kept), trains a few
-epochs in torch with the semantics the contract names, and records per-step losses and pre-clip
+epochs in torch with the semantics docs/config.md names, and records per-step losses and pre-clip
 global gradient norms, per-epoch metrics and the final weights.
 
 Run with the system python that has torch (1.13):
@@ -21,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATASETS = '/work/shared/datasets'
+DATASETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'media', 'datasets')
 OUT = os.path.join(ROOT, 'test', 'fixtures', 'parity')
 
 torch.set_num_threads(1)
@@ -94,7 +94,7 @@ def model_json(model, classes, output, activation, input_size):
 
 
 def criterion(logits, y, output, n_classes, weights, smoothing):
-    """The contract's criterion: torch CrossEntropyLoss (weight, label_smoothing, mean) for softmax;
+    """The documented criterion (docs/config.md): torch CrossEntropyLoss (weight, label_smoothing, mean) for softmax;
     BCE-with-logits with the weighted mean sum(w_y * l) / sum(w_y) for sigmoid."""
     if output == 'softmax':
         w = None if weights is None else torch.tensor(weights, dtype=torch.float32)

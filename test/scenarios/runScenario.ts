@@ -38,7 +38,7 @@ export interface ScenarioRun {
 }
 
 export interface ScenarioSetup {
-  /** A partial *.losslens.json value; contract defaults fill the rest. */
+  /** A partial *.losslens.json value; the defaults of docs/config.md fill the rest. */
   readonly config: Readonly<Record<string, unknown>>;
   /** Fraction of training rows whose label is flipped to another class (seeded). */
   readonly flipFraction?: number;

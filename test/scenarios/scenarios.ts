@@ -59,7 +59,7 @@ function confidenceGap(r: ScenarioRun): number {
 }
 
 export const SCENARIOS: readonly Scenario[] = [
-  // ---- healthy runs: contract defaults on real data; no warning, no error.
+  // ---- healthy runs: the documented defaults on real data; no warning, no error.
   { name: 'healthy: iris, defaults', expect: 'healthy', setup: { config: { data: { source: 'iris' } } } },
   { name: 'healthy: wine, defaults', expect: 'healthy', setup: { config: { data: { source: 'wine' } } } },
   { name: 'healthy: breast-cancer, defaults, 30 epochs', expect: 'healthy', setup: { config: { data: { source: 'breast-cancer-wisconsin' }, training: { epochs: 30 } } } },

@@ -17,7 +17,7 @@ export function formatPercent(value: number | null | undefined): string {
 }
 
 /**
- * JSON's `null` in metrics stands for a non-finite value (contract §3); readings may carry either.
+ * JSON's `null` in metrics stands for a non-finite value (docs/run-folder.md); readings may carry either.
  * (A missing field is `undefined`: callers that must tell "not recorded" from "NaN" check first.)
  */
 export function toNumber(value: number | null | undefined): number {

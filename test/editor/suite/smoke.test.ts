@@ -1,12 +1,12 @@
 // First contact with the real editor: the extension is found, activates without error, and every
-// command id of the contract (section 4) is registered with a "Loss Lens" palette title.
+// command id of docs/extension.md is registered with a "Loss Lens" palette title.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 /** publisher.name from package.json. */
 const EXTENSION_ID = 'loss-lens.loss-lens';
 
-/** The contract's command ids (docs/contract.md, section 4). */
+/** The public command ids (docs/extension.md). */
 const CONTRACT_COMMANDS = [
   'lossLens.train',
   'lossLens.stop',

@@ -1,5 +1,5 @@
 /**
- * The `loss-lens` command as users run it: `node out/cli.js` spawned on fixtures (contract §2).
+ * The `loss-lens` command as users run it: `node out/cli.js` spawned on fixtures (docs/cli.md).
  * Bad input must exit 2 with a message naming the file and key or row, and never a stack trace.
  */
 import { after, describe, test } from 'node:test';

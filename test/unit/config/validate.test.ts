@@ -24,7 +24,7 @@ function only(text: string, path: string, options = anyFile): { problem: ConfigP
   return { problem, underlined: text.slice(problem.offset, problem.offset + problem.length) };
 }
 
-describe('defaults (contract §1)', () => {
+describe('defaults (docs/config.md)', () => {
   test('a config with only data gets every default, exactly', () => {
     const { config, problems } = validateConfigText('{ "data": { "source": "digits" } }', FILE, anyFile);
     assert.deepEqual(problems, []);

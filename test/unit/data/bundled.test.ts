@@ -7,7 +7,7 @@ import { loadDataset } from '../../../src/data/load';
 import { configFor } from './configFor';
 import { withFiles } from './testKit';
 
-/** rows, input columns, encoded features, classes: from /work/shared/datasets/README.md. */
+/** rows, input columns, encoded features, classes: from media/datasets/PROVENANCE.md. */
 const EXPECTED: Record<string, { rows: number; columns: number; features: number; classes: number; categorical: number }> = {
   iris: { rows: 150, columns: 4, features: 4, classes: 3, categorical: 0 },
   wine: { rows: 178, columns: 13, features: 13, classes: 3, categorical: 0 },

@@ -1,5 +1,5 @@
 /**
- * Test helpers for the engine: a full config with the contract's defaults, and datasets built
+ * Test helpers for the engine: a full config with the documented defaults (docs/config.md), and datasets built
  * directly (the engine tests do not depend on the data layer's loader).
  */
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ export function dataset(featureCount: number, classes: readonly string[], train:
  * because the files are sorted by class).
  */
 export function realDataset(name: string, validationEvery = 5): EncodedDataset {
-  const lines = readFileSync(`/work/shared/datasets/${name}.csv`, 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(`media/datasets/${name}.csv`, 'utf8').trim().split(/\r?\n/);
   const header = lines[0]!.split(',');
   const rows = lines.slice(1).map((l) => l.split(','));
   const labelNames = [...new Set(rows.map((r) => r[r.length - 1]!))].sort();

@@ -1,3 +1,4 @@
+/** "Did you mean …?": the nearest valid name to a mistyped one (keys, options, datasets, columns). */
 /** Edit distance (insertions, deletions, substitutions; Levenshtein 1966), two-row dynamic programme. */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
