@@ -6,7 +6,7 @@ import { closeMatch } from '../text/closeMatch';
 import { FAIL_ON_LEVELS, type FailOn } from './exitCodes';
 
 export type Command =
-  | { readonly command: 'train'; readonly config: string; readonly out?: string; readonly json: boolean; readonly failOn?: FailOn }
+  | { readonly command: 'train'; readonly config: string; readonly out?: string; readonly replace?: true; readonly json: boolean; readonly failOn?: FailOn }
   | { readonly command: 'diagnose'; readonly path: string; readonly json: boolean; readonly failOn?: FailOn }
   | { readonly command: 'lr-find'; readonly config: string; readonly json: boolean }
   | { readonly command: 'help' }
@@ -17,7 +17,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  loss-lens train CONFIG [--out DIR] [--json] [--fail-on warning|error]
+  loss-lens train CONFIG [--out DIR] [--json] [--fail-on warning|error] [--replace]
   loss-lens diagnose PATH [--json] [--fail-on warning|error]
   loss-lens lr-find CONFIG [--json]
   loss-lens --help | --version
@@ -33,7 +33,8 @@ Commands:
              no run folder.
 
 Options:
-  --out DIR          Write the run folder here instead.
+  --out DIR          Write the run folder here instead. A folder that holds another run is refused;
+  --replace          with it, that run is moved aside to DIR.previous-<time> first.
   --json             Print the diagnostics as JSON (diagnostics.json) instead of the summary;
                      progress goes to stderr.
   --fail-on LEVEL    Exit 3 when a flag of this severity or worse was raised (for CI).
@@ -41,11 +42,13 @@ Options:
   -v, --version      Show the version.
 
 Exit status: 0 done; 1 unexpected error; 2 bad input (config, data, arguments); 3 --fail-on
-matched; 130 interrupted by Ctrl-C (the run folder keeps what was measured).`;
+matched; 130, 143, 129 stopped by Ctrl-C, SIGTERM or SIGHUP (the run folder is finished with what
+was measured).`;
 
 const COMMANDS = ['train', 'diagnose', 'lr-find'] as const;
 const OPTIONS: Record<string, { readonly value: boolean; readonly commands: readonly string[] }> = {
   '--out': { value: true, commands: ['train'] },
+  '--replace': { value: false, commands: ['train'] },
   '--json': { value: false, commands: ['train', 'diagnose', 'lr-find'] },
   '--fail-on': { value: true, commands: ['train', 'diagnose'] },
 };
@@ -101,7 +104,8 @@ export function parseArgs(argv: readonly string[]): Command {
   const common = { json, ...(failOn ? { failOn } : {}) };
   if (command === 'train') {
     const out = values['--out'];
-    return { command: 'train', config: positional[0]!, ...(typeof out === 'string' ? { out } : {}), ...common };
+    if (values['--replace'] === true && typeof out !== 'string') throw new UsageError('--replace goes with --out DIR (a new run folder never holds another run)');
+    return { command: 'train', config: positional[0]!, ...(typeof out === 'string' ? { out } : {}), ...(values['--replace'] === true ? { replace: true as const } : {}), ...common };
   }
   if (command === 'lr-find') return { command: 'lr-find', config: positional[0]!, json };
   return { command: 'diagnose', path: positional[0]!, ...common };

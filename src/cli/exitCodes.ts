@@ -13,6 +13,13 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/**
+ * The signals a run ends on as on Ctrl-C (the folder finished with what was measured): what CI
+ * timeouts and `docker stop` (SIGTERM) and a closed terminal (SIGHUP) send. Each exits 128 + its number.
+ */
+export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
 export const FAIL_ON_LEVELS = ['warning', 'error'] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 

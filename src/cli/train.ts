@@ -8,7 +8,7 @@ import { loadConfigFile } from '../config/load';
 import { flagTitle, type EpochMetrics, type RunEnd } from '../model';
 import { TrainerSource } from '../sources/trainerSource';
 import type { Command } from './args';
-import { EXIT, failsOn } from './exitCodes';
+import { EXIT, failsOn, STOP_SIGNALS, type StopSignal } from './exitCodes';
 import { CommandFailure } from './failure';
 import { err, printReport } from './output';
 import { ProgressReporter } from './progress';
@@ -29,18 +29,20 @@ export async function train(command: Extract<Command, { command: 'train' }>): Pr
   const progress = new ProgressReporter(process.stderr);
   const epochs = new Map<number, EpochMetrics>();
   let runDir = command.out ?? '';
-  const source = new TrainerSource(workerPath(), { type: 'run/start', configPath: loaded.path, config: loaded.config, ...(command.out ? { runDir: command.out } : {}) });
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.note('Stopping after this step (Ctrl-C again to quit at once)...');
+  const source = new TrainerSource(workerPath(), { type: 'run/start', configPath: loaded.path, config: loaded.config, ...(command.out ? { runDir: command.out } : {}), ...(command.replace ? { replace: true } : {}) });
+  // The first stop signal stops between steps and finishes the folder; a second one quits at once.
+  let stoppedBy: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    if (stoppedBy === undefined) {
+      stoppedBy = signal;
+      progress.note(signal === 'SIGINT' ? 'Stopping after this step (Ctrl-C again to quit at once)...' : `${signal}: stopping after this step...`);
       source.stop();
     } else {
-      void source.kill().then(() => process.exit(EXIT.interrupted));
+      void source.kill().then(() => process.exit(STOP_SIGNALS[signal]));
     }
   };
-  process.on('SIGINT', onSigint);
+  const listeners = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, listener] of listeners) process.on(signal, listener);
   try {
     const end = await new Promise<RunEnd>((resolve) =>
       source.start((reading) => {
@@ -74,7 +76,8 @@ export async function train(command: Extract<Command, { command: 'train' }>): Pr
     const summary = end.summary;
     const finished = summary?.epochs ?? epochs.size;
     const restored = summary !== undefined && summary.bestEpoch !== null && summary.restoredBest;
-    err(`Run ${REASONS[end.reason] ?? end.reason} after ${finished} epoch${finished === 1 ? '' : 's'}${restored ? `; weights of the best epoch ${summary.bestEpoch} restored` : ''}.`);
+    const how = end.reason === 'stopped' && stoppedBy && stoppedBy !== 'SIGINT' ? `stopped by ${stoppedBy}` : (REASONS[end.reason] ?? end.reason);
+    err(`Run ${how} after ${finished} epoch${finished === 1 ? '' : 's'}${restored ? `; weights of the best epoch ${summary.bestEpoch} restored` : ''}.`);
     // The saved model is the restored best epoch's when early stopping restored it, else the last.
     const final = restored ? epochs.get(summary.bestEpoch!) : [...epochs.values()].at(-1);
     if (final) err(`Final model (epoch ${final.epoch}): val loss ${final.valLoss.toFixed(4)}, val accuracy ${(100 * final.valAccuracy).toFixed(1)}%`);
@@ -82,11 +85,11 @@ export async function train(command: Extract<Command, { command: 'train' }>): Pr
     if (!command.json) err('');
     const diagnostics = end.diagnostics ?? { flags: [], calibration: null, suspectedMislabeled: [] };
     printReport(diagnostics, command.json);
-    if (interrupts > 0) return EXIT.interrupted;
+    if (stoppedBy !== undefined) return STOP_SIGNALS[stoppedBy];
     return failsOn(diagnostics.flags, command.failOn) ? EXIT.flagged : EXIT.ok;
   } finally {
     progress.end();
-    process.off('SIGINT', onSigint);
+    for (const [signal, listener] of listeners) process.off(signal, listener);
     source.dispose();
   }
 }

@@ -3,5 +3,5 @@
 /** Why the trainer's loop ended. */
 export type StopReason = 'completed' | 'early-stopped' | 'stopped' | 'diverged';
 
-/** A run as the views show it. */
-export type RunState = 'running' | 'completed' | 'stopped' | 'failed';
+/** A run as the views show it; `interrupted`: cut off by a crash or a closed editor, with what it reached. */
+export type RunState = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';

@@ -39,8 +39,12 @@ export interface TrainingOutcomeSummary {
 }
 
 export type RunEnd =
-  /** The run ended by itself (`reason` says how: completed, early-stopped, diverged) or was stopped. */
-  | { readonly state: 'completed' | 'stopped'; readonly reason: StopReason; readonly diagnostics: DiagnosticsReport | null; readonly summary?: TrainingOutcomeSummary; readonly note?: string; readonly endedAt?: number }
+  /**
+   * The run ended by itself (`reason` says how: completed, early-stopped, diverged), was stopped, or
+   * was interrupted (a crash, a closed editor). `running`: the source stops reading while the run
+   * goes on elsewhere (a snapshot of a folder another process still writes).
+   */
+  | { readonly state: 'completed' | 'stopped' | 'interrupted' | 'running'; readonly reason: StopReason; readonly diagnostics: DiagnosticsReport | null; readonly summary?: TrainingOutcomeSummary; readonly note?: string; readonly endedAt?: number }
   /** The run could not go on; `failure` says why and, for bad input, where. */
   | { readonly state: 'failed'; readonly failure: Failure; readonly diagnostics?: DiagnosticsReport | null; readonly endedAt?: number; /** A bug's stack trace, for logs. */ readonly stack?: string };
 

@@ -12,7 +12,7 @@ import { loadConfigFile, type LoadedConfig } from '../config/load';
 import { closeMatch } from '../text/closeMatch';
 import type { LossLensConfig } from '../config/types';
 import { trainingSpec } from '../config/trainingSpec';
-import { type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type StepStats, type StopReason } from '../model';
+import { describeFailure, type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type RunState, type StepStats, type StopReason } from '../model';
 import { loadDataset } from '../data/load';
 import { compileKernelsOptimized } from './wasmTier';
 import type { EncodedDataset } from '../data/dataset';
@@ -47,6 +47,10 @@ export interface RunTrainingOptions {
   readonly runsFolder?: string;
   /** Polled between steps; true stops the run (the folder is still finished). */
   readonly shouldStop?: () => boolean;
+  /** Why the run was asked to stop: a `shutdown` (the editor going away) is recorded as interrupted. */
+  readonly stopCause?: () => 'user' | 'shutdown' | undefined;
+  /** A run already in `runDir` is moved aside instead of refused. */
+  readonly replace?: boolean;
   readonly onStart?: (info: RunStartInfo) => void;
   readonly onStep?: (step: StepStats) => void;
   /** With the diagnostics session's live validation calibration of this epoch (computed once, here). */
@@ -138,55 +142,74 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunResul
   const initialModel = await readInitialModel(loaded);
   // config.json says what was actually used: the default target is resolved to a column name.
   const config: LossLensConfig = { ...loaded.config, data: { ...loaded.config.data, target: loaded.config.data.target ?? data.preprocessing.target } };
+  const writer = openRunFolder(options, loaded, config);
+  try {
+    const result = trainInto(writer, config, data, initialModel, options);
+    writer.close(finalState(result.reason, options.stopCause?.()));
+    return result;
+  } catch (error) {
+    writer.close({ state: 'failed', note: describeFailure(error).message });
+    throw error;
+  }
+}
 
-  let runDir: string;
-  let writer: RunFolderWriter;
+/** The run folder, made once the data has loaded (bad data leaves none behind) and claimed for this run. */
+function openRunFolder(options: RunTrainingOptions, loaded: LoadedConfig, config: LossLensConfig): RunFolderWriter {
   const runsFolder = options.runsFolder ?? path.join(loaded.dir, DEFAULT_RUNS_FOLDER);
-  try {
-    runDir = options.runDir ?? createRunDir(runsFolder, config.name, options.now?.());
-    writer = new RunFolderWriter(runDir);
-  } catch (e) {
-    throw RunFolderError.cannotCreate(options.runDir ?? runsFolder, e);
+  let runDir = options.runDir;
+  if (runDir === undefined) {
+    try {
+      runDir = createRunDir(runsFolder, config.name, options.now?.());
+    } catch (e) {
+      throw RunFolderError.cannotCreate(runsFolder, e);
+    }
   }
-  try {
-    writer.writeConfig(config);
-    const stepsPerEpoch = Math.ceil(data.train.rows / config.training.batchSize);
-    options.onStart?.({
-      runDir,
-      config,
-      classes: data.classes,
-      featureNames: data.featureNames,
-      trainRows: data.train.rows,
-      validationRows: data.validation.rows,
-      epochs: config.training.epochs,
-      stepsPerEpoch,
-      notes: data.notes,
-    });
-    const session = new DiagnosticsSession({ classes: data.classes, config, trainClassCounts: classCounts(data), stepsPerEpoch }, options.onFlag);
-    const stepRecords = options.stepRecords ?? true;
-    const summary = train(
-      trainingSpec(config, initialModel),
-      data,
-      {
-        onStep: (step) => {
-          if (stepRecords) writer.step(step);
-          session.onStep(step);
-          options.onStep?.(step);
-        },
-        onEpoch: (event) => {
-          writer.epoch(event.metrics);
-          session.onEpoch(event);
-          options.onEpoch?.(event, session.calibration());
-        },
+  return new RunFolderWriter(runDir, { epochsPlanned: config.training.epochs, ...(options.replace ? { replace: true } : {}), ...(options.now ? { now: options.now } : {}) });
+}
+
+/** How a run that ended without an error is recorded: a stop because the editor went away is an interruption. */
+function finalState(reason: StopReason, cause: 'user' | 'shutdown' | undefined): { state: RunState; reason: StopReason; note?: string } {
+  if (reason !== 'stopped') return { state: 'completed', reason };
+  return cause === 'shutdown' ? { state: 'interrupted', reason, note: 'The editor closed or reloaded while the run trained.' } : { state: 'stopped', reason };
+}
+
+function trainInto(writer: RunFolderWriter, config: LossLensConfig, data: EncodedDataset, initialModel: ModelJson | undefined, options: RunTrainingOptions): RunResult {
+  const runDir = writer.dir;
+  writer.writeConfig(config);
+  const stepsPerEpoch = Math.ceil(data.train.rows / config.training.batchSize);
+  options.onStart?.({
+    runDir,
+    config,
+    classes: data.classes,
+    featureNames: data.featureNames,
+    trainRows: data.train.rows,
+    validationRows: data.validation.rows,
+    epochs: config.training.epochs,
+    stepsPerEpoch,
+    notes: data.notes,
+  });
+  const session = new DiagnosticsSession({ classes: data.classes, config, trainClassCounts: classCounts(data), stepsPerEpoch }, options.onFlag);
+  const stepRecords = options.stepRecords ?? true;
+  const summary = train(
+    trainingSpec(config, initialModel),
+    data,
+    {
+      onStep: (step) => {
+        if (stepRecords) writer.step(step);
+        session.onStep(step);
+        options.onStep?.(step);
       },
-      { recordTrainOutputs: true, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) },
-    );
-    const diagnostics = session.finish(summary.finalValidation);
-    writer.writeDiagnostics(diagnostics);
-    writer.writePredictions(data.classes, summary.finalValidation);
-    writer.writeModel(summary.model);
-    return { runDir, reason: summary.reason, summary, diagnostics, config, classes: data.classes };
-  } finally {
-    writer.close();
-  }
+      onEpoch: (event) => {
+        writer.epoch(event.metrics);
+        session.onEpoch(event);
+        options.onEpoch?.(event, session.calibration());
+      },
+    },
+    { recordTrainOutputs: true, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) },
+  );
+  const diagnostics = session.finish(summary.finalValidation);
+  writer.writeDiagnostics(diagnostics);
+  writer.writePredictions(data.classes, summary.finalValidation);
+  writer.writeModel(summary.model);
+  return { runDir, reason: summary.reason, summary, diagnostics, config, classes: data.classes };
 }

@@ -13,6 +13,10 @@ export const RUN_FILES = {
   diagnostics: 'diagnostics.json',
   predictions: 'predictions.csv',
   model: 'model.json',
+  /** How the run stands: running, or how it ended (status.ts). */
+  status: 'status.json',
+  /** Held while a process writes the folder (status.ts). */
+  lock: 'run.lock',
 } as const;
 
 /** The default runs folder, relative to the config's folder (CLI) or workspace folder (editor). */

@@ -9,11 +9,12 @@ import { open, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { checkedDiagnostics } from '../diagnostics/persisted';
 import { parseModelJson, type ModelJson } from '../engine/modelJson';
-import type { DiagnosticsReport } from '../model';
+import type { DiagnosticsReport, RunState } from '../model';
 import { RunFolderError } from './errors';
 import { RUN_FILES } from './layout';
 import { parseMetricsJsonl, type MetricsLog } from './metricsJsonl';
 import { parsePredictionsCsv, predictionClasses, type PredictionsTable } from './predictions';
+import { effectiveState, parseLock, parseStatus, type RunLock, type RunStatus } from './status';
 
 export interface RunFolder extends MetricsLog {
   readonly dir: string;
@@ -26,6 +27,11 @@ export interface RunFolder extends MetricsLog {
   /** The class names, from predictions.csv or model.json. */
   readonly classes?: readonly string[];
   readonly model?: ModelJson;
+  /** How the run stands: status.json, believed "running" only while its writer lives (status.ts). */
+  readonly status?: RunStatus;
+  readonly state?: RunState;
+  /** The writer holding the folder, if one does. */
+  readonly lock?: RunLock;
   /** What the reader wants the user to know: a partial last line, an optional file it could not read. */
   readonly notes: readonly string[];
 }
@@ -40,6 +46,8 @@ export interface ReadRunFolderOptions {
 /** The folder's files as text; `predictions` may hold only the header line. */
 interface FolderTexts {
   readonly metrics: string;
+  readonly status?: string;
+  readonly lock?: string;
   readonly config?: string;
   readonly diagnostics?: string;
   readonly predictions?: string;
@@ -70,6 +78,9 @@ function parseRunFolder(dir: string, texts: FolderTexts, options: ReadRunFolderO
   const header = options.predictions === 'header';
   const predictions = header ? undefined : optional(RUN_FILES.predictions, texts.predictions, parsePredictionsCsv);
   const classes = predictions?.classes ?? (header && texts.predictions !== undefined ? predictionClasses(texts.predictions) : undefined) ?? model?.classes;
+  const status = optional(RUN_FILES.status, texts.status, (t, f) => parseStatus(jsonObject(t, f)));
+  const lock = texts.lock !== undefined ? parseLock(texts.lock) : undefined;
+  const state = effectiveState(status, lock);
   return {
     dir,
     ...metrics,
@@ -78,6 +89,9 @@ function parseRunFolder(dir: string, texts: FolderTexts, options: ReadRunFolderO
     ...(predictions ? { predictions } : {}),
     ...(classes ? { classes } : {}),
     ...(model ? { model } : {}),
+    ...(status ? { status } : {}),
+    ...(state ? { state } : {}),
+    ...(lock ? { lock } : {}),
     notes,
   };
 }
@@ -103,7 +117,7 @@ export function readRunFolder(dir: string, options: ReadRunFolderOptions = {}): 
   const metrics = text(RUN_FILES.metrics);
   if (metrics === undefined) throw notARunFolder(dir, true);
   const predictions = options.predictions === 'header' ? firstLineSync(path.join(dir, RUN_FILES.predictions)) : text(RUN_FILES.predictions);
-  return parseRunFolder(dir, withDefined({ metrics, config: text(RUN_FILES.config), diagnostics: text(RUN_FILES.diagnostics), predictions, model: options.model === false ? undefined : text(RUN_FILES.model) }), options);
+  return parseRunFolder(dir, withDefined({ metrics, config: text(RUN_FILES.config), diagnostics: text(RUN_FILES.diagnostics), predictions, model: options.model === false ? undefined : text(RUN_FILES.model), status: text(RUN_FILES.status), lock: text(RUN_FILES.lock) }), options);
 }
 
 /** As readRunFolder, without blocking the thread (the extension host reads many past runs). */
@@ -113,13 +127,15 @@ export async function readRunFolderAsync(dir: string, options: ReadRunFolderOpti
   const text = (name: string): Promise<string | undefined> => readFile(path.join(dir, name), 'utf8').catch(() => undefined);
   const metrics = await text(RUN_FILES.metrics);
   if (metrics === undefined) throw notARunFolder(dir, true);
-  const [config, diagnostics, predictions, model] = await Promise.all([
+  const [config, diagnostics, predictions, model, status, lock] = await Promise.all([
     text(RUN_FILES.config),
     text(RUN_FILES.diagnostics),
     options.predictions === 'header' ? firstLine(path.join(dir, RUN_FILES.predictions)) : text(RUN_FILES.predictions),
     options.model === false ? undefined : text(RUN_FILES.model),
+    text(RUN_FILES.status),
+    text(RUN_FILES.lock),
   ]);
-  return parseRunFolder(dir, withDefined({ metrics, config, diagnostics, predictions, model }), options);
+  return parseRunFolder(dir, withDefined({ metrics, config, diagnostics, predictions, model, status, lock }), options);
 }
 
 function withDefined(texts: { metrics: string } & Record<string, string | undefined>): FolderTexts {

@@ -6,7 +6,7 @@
  * `loss-lens diagnose` on a folder and "Open Run" on it read this same source, so they agree.
  */
 import * as path from 'node:path';
-import type { RunReading, StepStats } from '../model';
+import type { DiagnosticsReport, RunEnd, RunReading, StepStats } from '../model';
 import { predictionsToOutputs, readRunFolderAsync, runFolderTime, RUN_FILES, type ReadRunFolderOptions, type RunFolder } from '../runFolder';
 import type { LossLensConfig } from '../config/types';
 import { validateConfigText } from '../config/validate';
@@ -16,6 +16,7 @@ import { stepFromRecord } from './steps';
 
 export const RUN_FOLDER_FORMAT = 'loss-lens run folder';
 export const UNFINISHED_NOTE = 'The run ended before it finished (stopped, or the editor closed).';
+export const INTERRUPTED_NOTE = 'The run was cut off (the process ended or the editor closed) before it finished.';
 
 export class FolderSource implements RunSource {
   readonly origin = 'folder' as const;
@@ -57,26 +58,38 @@ export function folderReadings(folder: RunFolder): RunReading[] {
     stepsPerEpoch: 0,
     notes: folder.notes,
     format: RUN_FOLDER_FORMAT,
-    files: Object.values(RUN_FILES).map((f) => path.join(folder.dir, f)),
+    files: [RUN_FILES.config, RUN_FILES.metrics, RUN_FILES.diagnostics, RUN_FILES.predictions, RUN_FILES.model, RUN_FILES.status].map((f) => path.join(folder.dir, f)),
     ...(startedAt !== undefined ? { startedAt } : {}),
   });
   readings.push({ type: 'run/didProgress', steps, epochs: folder.epochs });
-  if (folder.diagnostics) {
+  const endedAt = endTime(folder, startedAt);
+  if (folder.diagnostics && folder.state !== 'running') {
     for (const flag of folder.diagnostics.flags) readings.push({ type: 'run/didFlag', flag });
-    readings.push({ type: 'run/didEnd', end: { state: 'completed', reason: 'completed', diagnostics: folder.diagnostics, ...(startedAt !== undefined ? { endedAt: startedAt } : {}) } });
+    const state = folder.state === 'stopped' || folder.state === 'interrupted' ? folder.state : 'completed';
+    const note = folder.status?.note;
+    readings.push({ type: 'run/didEnd', end: { state, reason: folder.status?.reason ?? (state === 'completed' ? 'completed' : 'stopped'), diagnostics: folder.diagnostics, ...(note ? { note } : {}), ...endedAt } });
     return readings;
   }
   const judged = judgedConfig(folder);
   const judge = new LogJudge({ ...(folder.classes ? { classes: folder.classes } : {}), ...(judged ? { config: judged } : {}) }, (flag) => readings.push({ type: 'run/didFlag', flag }));
   judge.push(folder.epochs, folder.steps);
-  const finalValidation = folder.predictions ? predictionsToOutputs(folder.predictions) : undefined;
-  const diagnostics = judge.finish(finalValidation);
-  const endedAt = startedAt !== undefined ? { endedAt: startedAt } : {};
-  readings.push({
-    type: 'run/didEnd',
-    end: folder.epochs.length
-      ? { state: 'stopped', reason: 'stopped', diagnostics, note: UNFINISHED_NOTE, ...endedAt }
-      : { state: 'failed', failure: { message: 'The run ended before its first epoch.', badInput: false }, diagnostics, ...endedAt },
-  });
+  const diagnostics = judge.finish(folder.predictions ? predictionsToOutputs(folder.predictions) : undefined);
+  readings.push({ type: 'run/didEnd', end: unfinishedEnd(folder, diagnostics, endedAt) });
   return readings;
+}
+
+/** When a folder's run ended: status.json says, else the folder's name (older folders). */
+function endTime(folder: RunFolder, startedAt: number | undefined): { endedAt?: number } {
+  const ended = folder.status?.endedAt !== undefined ? Date.parse(folder.status.endedAt) : startedAt;
+  return ended !== undefined && Number.isFinite(ended) ? { endedAt: ended } : {};
+}
+
+/** The end of a run that left no diagnostics.json: still being written, cut off, failed, or (older folders) unfinished. */
+function unfinishedEnd(folder: RunFolder, diagnostics: DiagnosticsReport, endedAt: { endedAt?: number }): RunEnd {
+  const { state, lock, status } = folder;
+  if (state === 'running') return { state: 'running', reason: 'stopped', diagnostics, note: `still being written${lock ? ` by process ${lock.pid} on ${lock.host}` : ''}` };
+  if (state === 'failed') return { state: 'failed', failure: { message: status?.note ?? 'The run failed.', badInput: false }, diagnostics, ...endedAt };
+  if (state === 'interrupted') return { state: 'interrupted', reason: 'stopped', diagnostics, note: status?.note ?? INTERRUPTED_NOTE, ...endedAt };
+  if (!folder.epochs.length) return { state: 'failed', failure: { message: 'The run ended before its first epoch.', badInput: false }, diagnostics, ...endedAt };
+  return { state: 'stopped', reason: 'stopped', diagnostics, note: UNFINISHED_NOTE, ...endedAt };
 }

@@ -1,7 +1,7 @@
 /** The bundled trainer as a run source: one TrainingJob (one worker), its messages relayed as readings. */
 import type { RunEnd } from '../model';
 import { TrainingJob, type JobOutcome, type StartRequest } from '../worker/trainingJob';
-import { failureOf } from '../worker/workerJob';
+import { failureOf, type StopCause } from '../worker/workerJob';
 import type { ReadingSink, RunSource } from './runSource';
 
 export class TrainerSource implements RunSource {
@@ -24,9 +24,9 @@ export class TrainerSource implements RunSource {
     if (this.stopRequested) job.stop();
   }
 
-  stop(): void {
+  stop(cause: StopCause = 'user'): void {
     this.stopRequested = true;
-    this.job?.stop();
+    this.job?.stop(cause);
   }
 
   /** Ends the worker at once (a second Ctrl-C); the folder keeps the epochs already flushed. */

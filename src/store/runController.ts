@@ -9,6 +9,7 @@ import type { LossLensConfig } from '../config/types';
 import type { RunEnd } from '../model';
 import { TrainerSource } from '../sources/trainerSource';
 import { RangeTestJob } from '../worker/rangeTestJob';
+import type { StopCause } from '../worker/workerJob';
 import { newRunRecord, type RunRecord, type RunStore } from './runStore';
 
 export interface StartRunOptions {
@@ -82,15 +83,16 @@ export class RunController extends Disposable {
     return true;
   }
 
-  stopAll(): void {
-    for (const job of this.jobs.values()) job.stop();
+  stopAll(cause: StopCause = 'user'): void {
+    for (const job of this.jobs.values()) job.stop(cause);
     for (const job of this.rangeTests) job.stop();
   }
 
   /** Stops every live run and waits (at most `graceMs`) for their run folders to be finished. */
   async stopAllAndWait(graceMs: number): Promise<void> {
     const pending = [...this.jobs.keys()].map((id) => this.whenDone(id));
-    this.stopAll();
+    // The editor is going away: the folders record these runs as interrupted, not stopped by the user.
+    this.stopAll('shutdown');
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);

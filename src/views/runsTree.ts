@@ -23,6 +23,7 @@ const STATE_ICONS: Readonly<Record<RunRecord['state'], vscode.ThemeIcon>> = {
   running: new vscode.ThemeIcon('loading~spin'),
   completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   stopped: new vscode.ThemeIcon('debug-stop'),
+  interrupted: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('testing.iconQueued')),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
 };
 

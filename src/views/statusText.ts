@@ -43,6 +43,7 @@ const ICONS: Readonly<Record<RunState, string>> = {
   running: '$(pulse)',
   completed: '$(pass)',
   stopped: '$(debug-stop)',
+  interrupted: '$(debug-disconnect)',
   failed: '$(error)',
 };
 

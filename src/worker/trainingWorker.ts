@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { HostToWorker, WorkerToHost } from '../protocol/worker';
-import type { TrainingWorkerData } from './workerJob';
+import { stopCauseOf, type StopCause, type TrainingWorkerData } from './workerJob';
 import { ReadingBatcher } from './readingBatcher';
 import { runTraining } from '../run/runTraining';
 import { findLearningRate } from '../run/findLearningRate';
@@ -40,6 +40,7 @@ lowerThisThreadsPriority();
 
 const stopFlag = new Int32Array((workerData as TrainingWorkerData).stopFlag);
 const shouldStop = (): boolean => Atomics.load(stopFlag, 0) !== 0;
+const stopCause = (): StopCause | undefined => stopCauseOf(Atomics.load(stopFlag, 0));
 const send = (message: WorkerToHost): void => port.postMessage(message);
 
 let running = false;
@@ -83,7 +84,9 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
       config: request.config,
       ...(request.runDir !== undefined ? { runDir: request.runDir } : {}),
       ...(request.runsFolder !== undefined ? { runsFolder: request.runsFolder } : {}),
+      ...(request.replace ? { replace: true } : {}),
       shouldStop,
+      stopCause,
       onStart: (info) =>
         send({
           type: 'run/didStart',

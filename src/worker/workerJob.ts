@@ -1,17 +1,9 @@
 /**
- * One job on its own `worker_threads` Worker (out/worker.js), relaying the typed messages of
- * `src/protocol/worker.ts`: the lifecycle every job shares, for the editor and the CLI alike.
- * Subclasses read their own messages. Free of `vscode`.
- *
- * Stopping: the host sets a SharedArrayBuffer flag with Atomics. The engine's `shouldStop` reads it
- * between steps, so a stop lands mid-epoch even while the worker's event loop is blocked inside the
- * synchronous training loop (a posted message would wait for the whole run). A `run/stop` message
- * is posted too, as a fallback for a worker between jobs. If the worker still has not finished after
- * STOP_GRACE_MS it is terminated; the run folder keeps what was flushed.
- *
- * Failure: an uncaught error in the worker, a worker exit before its final message, or running out
- * of its memory limit all end the job as `failed`; none of them can take the host down, because
- * they only arrive here as events.
+ * One job on its own `worker_threads` Worker (out/worker.js): the lifecycle every job shares, for
+ * the editor and the CLI alike. A stop sets a SharedArrayBuffer flag the engine reads between steps
+ * (the worker's event loop is busy inside the training loop), and the worker is terminated if it has
+ * not finished STOP_GRACE_MS later. A crash, an early exit or running out of memory ends the job as
+ * `failed`: they arrive here as events, so none can take the host down. Free of `vscode`.
  */
 import { Worker } from 'node:worker_threads';
 import { Disposable } from '../dispose';
@@ -37,6 +29,14 @@ export function failureOf(outcome: JobFailure): Failure {
 export interface TrainingWorkerData {
   /** Int32Array over this buffer; element 0 becomes 1 when the host asks the job to stop. */
   readonly stopFlag: SharedArrayBuffer;
+}
+
+export type StopCause = 'user' | 'shutdown';
+/** What the shared stop flag holds: 0 = go on, else why to stop (read in the worker by stopCauseOf). */
+export const STOP_FLAG_VALUES: Readonly<Record<StopCause, number>> = { user: 1, shutdown: 2 };
+
+export function stopCauseOf(flag: number): StopCause | undefined {
+  return flag === STOP_FLAG_VALUES.shutdown ? 'shutdown' : flag !== 0 ? 'user' : undefined;
 }
 
 /** A stop normally lands within one step; this bounds a step that never returns. */
@@ -85,11 +85,14 @@ export abstract class WorkerJob<TOutcome extends { readonly state: string }> ext
     return this.outcome !== undefined;
   }
 
-  /** Asks the job to stop between steps; what was measured is kept. */
-  stop(): void {
+  /**
+   * Asks the job to stop between steps; what was measured is kept. `shutdown`: the editor is going
+   * away, and the run folder records the run as interrupted rather than stopped by the user.
+   */
+  stop(cause: StopCause = 'user'): void {
     if (this.outcome || this.stopRequested) return;
     this.stopRequested = true;
-    Atomics.store(this.stopFlag, 0, 1);
+    Atomics.store(this.stopFlag, 0, STOP_FLAG_VALUES[cause]);
     this.post({ type: 'run/stop' });
     this.stopTimer = setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS);
   }
