@@ -115,6 +115,31 @@ const MAX_ID = 200;
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1000;
 
+/**
+ * Bounds on what an export may carry. A chart's PNG is a few hundred kB even at 3x pixel density; a
+ * webview that sends more is not one of ours, and the host never holds more than MAX_EXPORT_BYTES of it.
+ */
+export const MAX_EXPORT_IMAGES = 12;
+export const MAX_EXPORT_IMAGE_CHARS = 4_000_000;
+export const MAX_EXPORT_BYTES = 16_000_000;
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+function parseExportImages(requestId: string, raw: unknown): Extract<WebviewToHost, { type: 'export/didRender' }> | undefined {
+  if (!Array.isArray(raw) || raw.length > MAX_EXPORT_IMAGES) return undefined;
+  const images: { name: string; pngDataUrl: string }[] = [];
+  let total = 0;
+  for (const img of raw as unknown[]) {
+    if (typeof img !== 'object' || img === null) return undefined;
+    const { name, pngDataUrl } = img as Record<string, unknown>;
+    if (typeof name !== 'string' || !/^[\w-]{1,64}$/.test(name)) return undefined;
+    if (typeof pngDataUrl !== 'string' || pngDataUrl.length > MAX_EXPORT_IMAGE_CHARS || !PNG_DATA_URL.test(pngDataUrl)) return undefined;
+    total += pngDataUrl.length;
+    if (total > MAX_EXPORT_BYTES) return undefined;
+    images.push({ name, pngDataUrl });
+  }
+  return { type: 'export/didRender', requestId, images };
+}
+
 /** Validates an untrusted message from a webview; returns it typed, or undefined if malformed. */
 export function parseWebviewToHost(raw: unknown): WebviewToHost | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -133,18 +158,8 @@ export function parseWebviewToHost(raw: unknown): WebviewToHost | undefined {
       return isId(m.id) && typeof m.retrain === 'boolean' ? { type: 'rangeTest/apply', id: m.id, retrain: m.retrain } : undefined;
     case 'rangeTest/close':
       return isId(m.id) ? { type: 'rangeTest/close', id: m.id } : undefined;
-    case 'export/didRender': {
-      if (!isId(m.requestId) || !Array.isArray(m.images) || m.images.length > 20) return undefined;
-      const images: { name: string; pngDataUrl: string }[] = [];
-      for (const img of m.images as unknown[]) {
-        if (typeof img !== 'object' || img === null) return undefined;
-        const { name, pngDataUrl } = img as Record<string, unknown>;
-        if (typeof name !== 'string' || !/^[\w-]{1,64}$/.test(name)) return undefined;
-        if (typeof pngDataUrl !== 'string' || !pngDataUrl.startsWith('data:image/png;base64,') || pngDataUrl.length > 20_000_000) return undefined;
-        images.push({ name, pngDataUrl });
-      }
-      return { type: 'export/didRender', requestId: m.requestId, images };
-    }
+    case 'export/didRender':
+      return isId(m.requestId) ? parseExportImages(m.requestId, m.images) : undefined;
     default:
       return undefined;
   }

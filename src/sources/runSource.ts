@@ -33,3 +33,15 @@ export function endOf(readings: readonly RunReading[]): RunEnd | undefined {
   const last = readings.at(-1);
   return last?.type === 'run/didEnd' ? last.end : undefined;
 }
+
+/** How many epoch and step records a source gave (a log that gave none has nothing to judge). */
+export function countRecords(readings: readonly RunReading[]): { readonly epochs: number; readonly steps: number } {
+  let epochs = 0;
+  let steps = 0;
+  for (const r of readings) {
+    if (r.type !== 'run/didProgress') continue;
+    epochs += r.epochs.length;
+    steps += r.steps.length;
+  }
+  return { epochs, steps };
+}

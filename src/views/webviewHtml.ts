@@ -5,7 +5,8 @@
  * CSP (vscode-extension-samples `webview-sample`): `default-src 'none'`, scripts only with this
  * load's nonce (no inline script, no `unsafe-eval`), styles and fonts only from the extension's
  * own resource origin (`cspSource`) or carrying the nonce, images from that origin or `data:` (the
- * PNG export of the charts is a data URL). Nothing may be fetched or connected to.
+ * PNG export of the charts is a data URL). Nothing may be fetched or connected to; `form-action`
+ * and `base-uri`, which `default-src` does not cover, are 'none' too.
  *
  * The nonce is also published in `<meta property="csp-nonce">`: the toolkit's FAST foundation reads
  * it there to create its one probing <style> element (`canUseFocusVisible`) without `unsafe-inline`.
@@ -56,6 +57,9 @@ export function dashboardCsp(cspSource: string, nonce: string): string {
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
+    // Not covered by default-src: no form may post anywhere, and no <base> may redirect relative URLs.
+    "form-action 'none'",
+    "base-uri 'none'",
   ].join('; ');
 }
 

@@ -31,3 +31,9 @@ test('every script carries the nonce, none is inline, and attribute values are e
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
   assert.throws(() => dashboardHtml({ cspSource: 'x', scriptUri: 'a', styleUri: 'b', nonce: 'short' }), /nonce/);
 });
+
+test('no form may post anywhere and no <base> may redirect relative URLs', () => {
+  const directives = Object.fromEntries(dashboardCsp('https://x.test', 'N0nceN0nceN0nceN0nce').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  assert.deepEqual(directives['form-action'], ["'none'"]);
+  assert.deepEqual(directives['base-uri'], ["'none'"]);
+});

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { gateDashboardMessage } from '../../../src/views/dashboardMessages';
+import { MAX_EXPORT_IMAGE_CHARS, MAX_EXPORT_IMAGES, parseWebviewToHost } from '../../../src/protocol/webview';
 
 describe('dashboard message gate', () => {
   const shown = ['abc123'];
@@ -30,5 +31,18 @@ describe('dashboard message gate', () => {
     assert.equal(gateDashboardMessage(apply, shown).ok, false, 'none shown');
     assert.equal(gateDashboardMessage({ ...apply, retrain: 1 }, shown, 'range-1').ok, false);
     assert.equal(gateDashboardMessage({ type: 'rangeTest/apply', id: '', retrain: false }, shown, '').ok, false);
+  });
+});
+
+describe('export images are bounded', () => {
+  const png = (chars: number): string => `data:image/png;base64,${'A'.repeat(chars)}`;
+  const message = (images: unknown[]): unknown => ({ type: 'export/didRender', requestId: 'r1', images });
+  test('a few chart PNGs pass; too many, too large, too much in all, or not base64 PNG do not', () => {
+    assert.ok(parseWebviewToHost(message([{ name: 'loss', pngDataUrl: png(200_000) }, { name: 'accuracy', pngDataUrl: png(200_000) }])));
+    assert.equal(parseWebviewToHost(message(Array.from({ length: MAX_EXPORT_IMAGES + 1 }, (_, i) => ({ name: `c${i}`, pngDataUrl: png(8) })))), undefined);
+    assert.equal(parseWebviewToHost(message([{ name: 'big', pngDataUrl: png(MAX_EXPORT_IMAGE_CHARS) }])), undefined);
+    assert.equal(parseWebviewToHost(message(Array.from({ length: 5 }, (_, i) => ({ name: `c${i}`, pngDataUrl: png(MAX_EXPORT_IMAGE_CHARS - 100) })))), undefined, 'over MAX_EXPORT_BYTES in all');
+    assert.equal(parseWebviewToHost(message([{ name: 'x', pngDataUrl: 'data:image/png;base64,<script>' }])), undefined);
+    assert.equal(parseWebviewToHost(message([{ name: 'x', pngDataUrl: 'data:image/svg+xml;base64,AAAA' }])), undefined);
   });
 });
