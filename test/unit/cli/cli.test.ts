@@ -2,12 +2,12 @@
  * The `loss-lens` command as users run it: `node out/cli.js` spawned on fixtures (docs/cli.md).
  * Bad input must exit 2 with a message naming the file and key or row, and never a stack trace.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { scratchFolders } from '../helpers/scratch';
 
 const CLI = path.resolve('out/cli.js');
 const FIX = 'test/fixtures/config';
@@ -17,15 +17,7 @@ function cli(args: string[], env: Record<string, string> = {}): { status: number
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const made: string[] = [];
-const tmp = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-cli-'));
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchFolders('losslens-cli-');
 /** A stack trace line as node prints them. */
 const STACK = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
 

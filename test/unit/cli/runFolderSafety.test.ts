@@ -2,25 +2,17 @@
  * Nothing lost, nothing mixed: a run folder is one run's alone, signals finish it, and a full or
  * read-only disk is bad input naming the file. The CLI spawned as users run it (out/cli.js).
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadRunFolder } from '../../../src/store/pastRuns';
+import { scratchFolders } from '../helpers/scratch';
 
 const CLI = path.resolve('out/cli.js');
 const TINY = 'test/fixtures/config/tiny.losslens.json';
-const made: string[] = [];
-const tmp = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-safety-'));
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchFolders('losslens-safety-');
 const STACK = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -1,20 +1,12 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { createRunDir, csvField, DEFAULT_RUNS_FOLDER, folderSafeName, parseMetricsJsonl, parsePredictionsCsv, predictionsCsv, readRunFolder, RunFolderWriter, runTimestamp } from '../../../src/runFolder';
 import type { EpochMetrics, SplitOutputs } from '../../../src/model';
+import { scratchFolders } from '../helpers/scratch';
 
-const made: string[] = [];
-const tmp = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-run-'));
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchFolders('losslens-run-');
 
 const epoch = (n: number, over: Partial<EpochMetrics> = {}): EpochMetrics => ({
   epoch: n, trainLoss: 1 / n, valLoss: 1.1 / n, trainAccuracy: 0.5, valAccuracy: 0.4, learningRate: 0.001, gradNorm: 2, timeMs: 12, ...over,

@@ -1,23 +1,15 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runTraining, checkConfigAgainstData, type RunStartInfo } from '../../../src/run/runTraining';
 import { readRunFolder } from '../../../src/runFolder';
 import { validateConfigText } from '../../../src/config/validate';
 import { ConfigError } from '../../../src/config/errors';
 import type { LossLensConfig } from '../../../src/config/types';
+import { scratchFolders } from '../helpers/scratch';
 
-const made: string[] = [];
-const tmp = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-rt-'));
-  made.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchFolders('losslens-rt-');
 
 function configIn(dir: string, name: string, text: string): string {
   const file = path.join(dir, `${name}.losslens.json`);
