@@ -3,6 +3,7 @@
  * the `RunStore`; and learning-rate range tests, one `RangeTestJob` (one worker) each. Free of
  * `vscode`: questions to the user (stop the first run?) are the command's.
  */
+import { readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { Disposable } from '../dispose';
 import type { LossLensConfig } from '../config/types';
@@ -51,6 +52,8 @@ export class RunController extends Disposable {
         if (reading.type === 'run/didEnd') {
           this.jobs.delete(run.id);
           source.dispose();
+          // The host made the folder before the worker read the data: bad data leaves no empty folder behind.
+          if (reading.end.state === 'failed') removeIfEmpty(run.dir);
         }
         this.store.apply(run, reading);
         if (reading.type === 'run/didEnd') resolve(reading.end);
@@ -104,5 +107,13 @@ export class RunController extends Disposable {
     for (const job of this.rangeTests) job.dispose();
     this.rangeTests.clear();
     super.dispose();
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Gone already, or not ours to remove.
   }
 }

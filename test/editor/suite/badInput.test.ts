@@ -4,7 +4,7 @@
 // names the file and the key, or the row.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
@@ -56,14 +56,16 @@ describe('bad input reads the same in the editor and the CLI', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The other suites share the workspace: leave no bad config behind to show up in their Problems.
+    for (const name of ['same-message-typo.losslens.json', 'same-message-ragged.losslens.json', 'ragged-editor.csv']) rmSync(workspaceFile(name), { force: true });
   });
 
   it('a mistyped key: the same message, naming the file and the key', async () => {
-    const config = workspaceFile('typo.losslens.json');
+    const config = workspaceFile('same-message-typo.losslens.json');
     writeFileSync(config, '{ "data": { "source": "iris" }, "optimizer": { "learnigRate": 0.01 } }\n');
     const cli = cliMessage(config);
     assert.equal(cli.status, 2);
-    assert.match(cli.message, /typo\.losslens\.json: optimizer\.learnigRate/);
+    assert.match(cli.message, /same-message-typo\.losslens\.json: optimizer\.learnigRate/);
     const shown = await capturingErrors(
       () => Promise.resolve(vscode.commands.executeCommand('lossLens.train', vscode.Uri.file(config), { openDashboard: false })),
       () => Promise.resolve(),
@@ -77,7 +79,7 @@ describe('bad input reads the same in the editor and the CLI', function () {
   it('a ragged CSV row: the same message, naming the file and the row', async () => {
     const csv = workspaceFile('ragged-editor.csv');
     writeFileSync(csv, 'a,b,label\n1,2,x\n3,4,y\n5,y\n6,7,x\n');
-    const config = workspaceFile('ragged.losslens.json');
+    const config = workspaceFile('same-message-ragged.losslens.json');
     writeFileSync(config, JSON.stringify({ data: { source: 'ragged-editor.csv' }, training: { epochs: 2 } }));
     const cli = cliMessage(config);
     assert.equal(cli.status, 2);
@@ -94,6 +96,7 @@ describe('bad input reads the same in the editor and the CLI', function () {
       },
     );
     assert.equal(run?.state, 'failed');
+    assert.ok(!existsSync(run.dir), 'a run that failed before its first write leaves no empty run folder');
     assert.ok(
       shown.some((m) => m.includes(cli.message)),
       `the editor showed ${JSON.stringify(shown)}; the CLI said ${JSON.stringify(cli.message)}`,
