@@ -15,22 +15,17 @@
 //                      `suspectedMislabeled`; `clean` is the same split unflipped (natural suspects)
 // Builds first unless LOSSLENS_HELDOUT_NOBUILD=1. Run folders go to $LOSSLENS_HELDOUT_DIR or a
 // temporary folder. LOSSLENS_HELDOUT_ONLY=cars,fair-affairs keeps some tables.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUnless, fmt, median, priorEntropy, readTable as readCsv, serious, shuffle, stratified, trainWithCli, writeTable } from '../cliRuns.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
 const dataDir = path.join(here, 'data');
 const work = process.env.LOSSLENS_HELDOUT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'losslens-heldout-'));
-const cli = path.join(root, 'out', 'cli.js');
 
-if (process.env.LOSSLENS_HELDOUT_NOBUILD !== '1') {
-  const b = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-  if (b.status !== 0) process.exit(b.status ?? 1);
-}
+buildUnless('LOSSLENS_HELDOUT_NOBUILD');
 
 /** Tables: which exploding rate to use (raw features of very different sizes explode sooner). */
 const TABLES = [
@@ -42,88 +37,10 @@ const TABLES = [
   { name: 'randhie-visit', explodeLr: 1 },
 ].filter((t) => !process.env.LOSSLENS_HELDOUT_ONLY || process.env.LOSSLENS_HELDOUT_ONLY.split(',').includes(t.name));
 
-// ---------------------------------------------------------------- small helpers
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function shuffle(a, rnd) {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(d));
-
-function readTable(name) {
-  const lines = fs.readFileSync(path.join(dataDir, `${name}.csv`), 'utf8').trim().split('\n');
-  const header = lines[0];
-  const rows = lines.slice(1).map((l) => {
-    const cells = l.split(',');
-    return { cells, label: cells[cells.length - 1] };
-  });
-  return { header, rows };
-}
-
-function priorEntropy(labels) {
-  const counts = new Map();
-  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  let h = 0;
-  for (const c of counts.values()) h -= (c / labels.length) * Math.log(c / labels.length);
-  return h;
-}
-
-/** Runs the CLI; returns the run folder's metrics, diagnostics and predictions. */
-function train(id, config) {
-  const dir = path.join(work, id);
-  fs.mkdirSync(dir, { recursive: true });
-  const configPath = path.join(dir, `${id}.losslens.json`);
-  fs.writeFileSync(configPath, JSON.stringify({ name: id, ...config }, null, 2));
-  const out = path.join(dir, 'run');
-  fs.rmSync(out, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [cli, 'train', configPath, '--json', '--out', out], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) return { id, crashed: `exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
-  const lines = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const epochs = lines.filter((l) => !('step' in l));
-  const steps = lines.filter((l) => 'step' in l);
-  const diagnostics = JSON.parse(fs.readFileSync(path.join(out, 'diagnostics.json'), 'utf8'));
-  const pred = fs.readFileSync(path.join(out, 'predictions.csv'), 'utf8').trim().split('\n');
-  const classes = pred[0].split(',').slice(1).map((c) => c.replace(/^"?p:/, '').replace(/"$/, ''));
-  let conf = 0;
-  let hits = 0;
-  const perClass = new Map();
-  for (const line of pred.slice(1)) {
-    const cells = line.split(',');
-    const label = cells[0].replace(/^"|"$/g, '');
-    const p = cells.slice(1).map(Number);
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-    conf += p[best];
-    hits += classes[best] === label ? 1 : 0;
-    const c = perClass.get(label) ?? { n: 0, hits: 0 };
-    c.n++;
-    c.hits += classes[best] === label ? 1 : 0;
-    perClass.set(label, c);
-  }
-  const n = pred.length - 1;
-  const recalls = [...perClass.values()].map((c) => c.hits / c.n);
-  const balancedAccuracy = recalls.reduce((a, b) => a + b, 0) / recalls.length;
-  return { id, epochs, steps, diagnostics, flags: diagnostics.flags, confidenceGap: (conf - hits) / n, accuracy: hits / n, balancedAccuracy };
-}
+const readTable = (name) => readCsv(path.join(dataDir, `${name}.csv`));
+const train = (id, config) => trainWithCli(work, id, config);
 
 const flagText = (f) => `${f.kind}${f.kind === 'miscalibration' && f.evidence?.direction ? `(${f.evidence.direction.slice(0, 4)})` : ''}/${f.severity}@${f.epoch}`;
-const serious = (f) => f.severity === 'warning' || f.severity === 'error';
 const firstFlag = (run, kind) => run.flags.find((f) => f.kind === kind);
 
 // ---------------------------------------------------------------- configs
@@ -256,21 +173,14 @@ for (const table of TABLES) {
 
   // 5. mislabeled rows: our own seeded stratified split into explicit files, 5% of training rows flipped.
   {
-    const rnd = mulberry32(12345);
-    const byClass = new Map(classes.map((c) => [c, []]));
-    fileRows.forEach((r, i) => byClass.get(r.label).push(i));
-    const isVal = new Uint8Array(fileRows.length);
-    for (const idx of byClass.values()) {
-      const s = shuffle([...idx], rnd);
-      for (let i = 0; i < Math.round(0.2 * s.length); i++) isVal[s[i]] = 1;
-    }
-    const trainRows = fileRows.filter((_, i) => !isVal[i]);
-    const valRows = fileRows.filter((_, i) => isVal[i]);
+    const { first: valIdx, rest: trainIdx, rnd } = stratified(fileRows, 12345, (n) => Math.round(0.2 * n), classes);
+    const trainRows = trainIdx.map((i) => fileRows[i]);
+    const valRows = valIdx.map((i) => fileRows[i]);
     const flipCount = Math.round(0.05 * trainRows.length);
     const flipped = new Set(shuffle(trainRows.map((_, i) => i), rnd).slice(0, flipCount));
     const dir = path.join(work, `${table.name}-mislabeled-data`);
     fs.mkdirSync(dir, { recursive: true });
-    const writeCsv = (file, rs) => fs.writeFileSync(path.join(dir, file), [header, ...rs.map((r) => r.cells.join(','))].join('\n') + '\n');
+    const writeCsv = (file, rs) => writeTable(path.join(dir, file), header, rs);
     writeCsv('train-clean.csv', trainRows);
     writeCsv('validation.csv', valRows);
     writeCsv('train-flipped.csv', trainRows.map((r, i) => {
