@@ -34,18 +34,16 @@ export function robustSigma(values: readonly number[]): number {
 }
 
 /**
- * The epoch-to-epoch jitter of a curve: the robust spread (1.4826 · MAD) of each point's residual
- * from the median of its 4 neighbours (2 each side). A trend (the loss falling) does not count as
- * noise; single bumps do. Leaving the point out of its own median keeps the estimate from shrinking
- * toward zero (a median of 5 including the point absorbs part of its noise).
+ * The noise of a curve from its second differences x[i+1] - 2x[i] + x[i-1]: a straight trend
+ * (falling or rising) cancels, white noise of spread σ gives differences of spread √6 σ, so
+ * 1.4826 · median|d2| / √6 estimates σ, and the median ignores the few bends of the curve. NaN
+ * below 3 points.
  */
-export function curveNoise(values: readonly number[]): number {
-  if (values.length < 5) return NaN;
-  const residuals: number[] = [];
-  for (let i = 2; i + 2 < values.length; i++) {
-    residuals.push(values[i]! - median([values[i - 2]!, values[i - 1]!, values[i + 1]!, values[i + 2]!]));
-  }
-  return MAD_TO_SIGMA * median(residuals.map(Math.abs));
+export function secondDifferenceNoise(values: readonly number[]): number {
+  if (values.length < 3) return NaN;
+  const d: number[] = [];
+  for (let i = 1; i + 1 < values.length; i++) d.push(Math.abs(values[i + 1]! - 2 * values[i]! + values[i - 1]!));
+  return (MAD_TO_SIGMA * median(d)) / Math.sqrt(6);
 }
 
 /** Chance-level cross-entropy of guessing uniformly over C classes: ln C. */

@@ -22,7 +22,7 @@ function uShape(epochs: number, jitter: number, seed = 1) {
   });
 }
 
-describe('overfitting (Prechelt GL / PQ / UP)', () => {
+describe('overfitting (CUSUM of the rise, in units of the curve noise)', () => {
   test('fires on a U-shaped curve, onset at the validation minimum, not at the first uptick', () => {
     const series = uShape(30, 0.01);
     const flags = run(series);
