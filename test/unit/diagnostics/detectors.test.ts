@@ -116,7 +116,8 @@ describe('plateau and oscillation', () => {
   test('oscillation: a validation loss that alternates by 30% without progress', () => {
     const flags: Flag[] = [];
     const s = new DiagnosticsSession({ classes, config: config({ training: { batchSize: 32 } }) }, (f) => flags.push(f));
-    for (let e = 1; e <= 12; e++) s.onEpoch({ metrics: metrics(e, 0.5 - 0.005 * e, e % 2 ? 0.5 : 0.7) });
+    // The training loss wiggles without net progress, as it does when the rate overshoots.
+    for (let e = 1; e <= 12; e++) s.onEpoch({ metrics: metrics(e, e % 3 ? 0.5 : 0.52, e % 2 ? 0.5 : 0.7) });
     const f = flags.find((x) => x.kind === 'oscillation')!;
     assert.equal(f.epoch, 8);
     assert.equal(f.evidence['curve'], 'validation');
@@ -132,6 +133,17 @@ describe('plateau and oscillation', () => {
     const t = new DiagnosticsSession({ classes }, (f) => flags.push(f));
     for (let e = 1; e <= 20; e++) t.onEpoch({ metrics: metrics(e, 0.4 * (1 + 0.03 * rnd()), 0.45 * (1 + 0.05 * (rnd() - 0.5))) });
     assert.deepEqual(flags.filter((f) => f.kind === 'oscillation'), []);
+  });
+
+  test('no oscillation while the training loss falls steadily (a big net memorizing: the validation wiggle is overfitting)', () => {
+    // The same alternating validation loss, but training loss falling 20% per epoch (zigzags and
+    // all) or nearly monotonically by 1% per epoch.
+    for (const train of [(e: number) => Math.exp(-0.2 * e) * (e % 2 ? 1 : 1.1), (e: number) => 0.5 - 0.005 * e]) {
+      const flags: Flag[] = [];
+      const s = new DiagnosticsSession({ classes }, (f) => flags.push(f));
+      for (let e = 1; e <= 12; e++) s.onEpoch({ metrics: metrics(e, train(e), e % 2 ? 0.5 : 0.7) });
+      assert.deepEqual(flags.filter((f) => f.kind === 'oscillation'), []);
+    }
   });
 });
 
