@@ -9,16 +9,19 @@ function formatValue(v: unknown): string {
   return typeof v === 'number' ? String(Number(v.toPrecision(4))) : JSON.stringify(v);
 }
 
-export function formatFlag(flag: Flag): string {
+/** `indent` shifts a flag that follows from a lead under it (see src/diagnostics/leads.ts). */
+export function formatFlag(flag: Flag, indent = ''): string {
   const at = (epoch: number, step: unknown): string => (typeof step === 'number' ? `epoch ${epoch}, step ${step}` : `epoch ${epoch}`);
   // An escalated flag keeps its first raise; its message speaks of the escalation, so name both.
   const escalated = typeof flag.evidence.escalatedEpoch === 'number' ? `; ${flag.severity} from ${at(flag.evidence.escalatedEpoch, flag.evidence.escalatedStep)}` : '';
   const when = `${at(flag.epoch, flag.step)}${escalated}`;
-  const lines = [`  ${SEVERITY_LABEL[flag.severity] ?? flag.severity} ${flagTitle(flag.kind)} (${when}): ${flag.message}`];
+  const lines = [`${indent ? `${indent}> ` : '  '}${SEVERITY_LABEL[flag.severity] ?? flag.severity} ${flagTitle(flag.kind)} (${when}): ${flag.message}`];
   for (const fix of flag.fix ?? []) {
     const edits = fix.edits.map((e) => `${e.path} = ${formatValue(e.value)}`).join(', ');
-    lines.push(`${INDENT}fix: ${fix.title}${edits ? ` [${edits}]` : ''}`);
+    lines.push(`${indent}${INDENT}fix: ${fix.title}${edits ? ` [${edits}]` : ''}`);
   }
+  const leads = flag.evidence['leads'];
+  if (Array.isArray(leads) && leads.length) lines.push(`${INDENT}leads: ${leads.map((k) => flagTitle(String(k))).join(', ')} (they follow from it: fix this first)`);
   return lines.join('\n');
 }
 
@@ -33,8 +36,13 @@ const BOUND_NOTE = ' (T is at the edge of its search range: the validation set i
 export function formatDiagnostics(report: DiagnosticsReport): string {
   const out: string[] = [];
   const flags = [...report.flags].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.epoch - b.epoch);
+  const ledBy = (f: Flag) => (typeof f.evidence['ledBy'] === 'string' && flags.some((l) => l.kind === f.evidence['ledBy']) ? f.evidence['ledBy'] : null);
   out.push(flags.length ? `Diagnostics: ${flags.length} flag${flags.length === 1 ? '' : 's'}` : 'Diagnostics: no problems found');
-  for (const flag of flags) out.push(formatFlag(flag));
+  // A lead diagnosis first, the flags it explains right under it.
+  for (const flag of flags.filter((f) => ledBy(f) === null)) {
+    out.push(formatFlag(flag));
+    for (const led of flags.filter((f) => ledBy(f) === flag.kind).sort((a, b) => a.epoch - b.epoch)) out.push(formatFlag(led, '    '));
+  }
   const c = report.calibration;
   if (c) {
     out.push(

@@ -3,6 +3,8 @@
  * come, and keeps one flag per kind. A detector raises a kind once; raising the same kind again
  * with a higher severity escalates it (warning -> error), which `onFlag` sees as a new flag with the
  * same kind (its `epoch` stays that of the first raise; `evidence.escalatedEpoch` says when). `finish()` returns diagnostics.json's content (docs/run-folder.md).
+ * Flags leave the session with the lead diagnosis applied (leads.ts): when a cause is raised after
+ * a flag it explains, that flag is sent again through `onFlag`, now pointing to its lead.
  *
  * Works live (worker, CLI) and on logs read from disk, where events may carry only EpochMetrics
  * (and steps only {loss, gradNorm}): every detector degrades to what the events hold.
@@ -18,6 +20,7 @@ import { MislabeledDetector } from './mislabeled';
 import { OscillationDetector } from './oscillation';
 import { OverfittingDetector } from './overfitting';
 import { PlateauDetector } from './plateau';
+import { withLeads } from './leads';
 import { detectorEnabled } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput, RunContext } from './types';
 
@@ -30,6 +33,8 @@ export class DiagnosticsSession {
   private readonly mislabeled: MislabeledDetector | null;
   private readonly byKind = new Map<FlagKind, Flag>();
   private readonly order: FlagKind[] = [];
+  /** The lead each kind was last sent with through onFlag (undefined: none). */
+  private readonly sentLead = new Map<FlagKind, unknown>();
   private lastValidation: SplitOutputs | null = null;
   private liveCalibration: Calibration | null = null;
   private report: DiagnosticsReport | null = null;
@@ -89,8 +94,9 @@ export class DiagnosticsSession {
     return this.liveCalibration;
   }
 
+  /** The flags so far, in raise order, with the lead diagnosis applied. */
   flags(): readonly Flag[] {
-    return this.order.map((k) => this.byKind.get(k)!);
+    return withLeads(this.order.map((k) => this.byKind.get(k)!));
   }
 
   /**
@@ -158,7 +164,15 @@ export class DiagnosticsSession {
       : flag;
     if (!previous) this.order.push(flag.kind);
     this.byKind.set(flag.kind, stored);
-    this.onFlag?.(stored);
+    if (!this.onFlag) return;
+    // This flag as it leaves (perhaps led by an earlier cause), then any earlier flag it now leads.
+    const all = this.flags();
+    for (const f of all) {
+      const lead = f.evidence['ledBy'];
+      if (f.kind !== flag.kind && this.sentLead.get(f.kind) === lead) continue;
+      this.sentLead.set(f.kind, lead);
+      this.onFlag(f);
+    }
   }
 }
 

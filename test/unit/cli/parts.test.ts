@@ -120,6 +120,31 @@ describe('summary', () => {
     assert.match(formatDiagnostics({ flags: [stepped], calibration: null, suspectedMislabeled: [] }), /Exploding loss \(epoch 1, step 5; error from epoch 2, step 19\)/);
   });
 
+  test('a lead diagnosis prints first, the flags it explains right under it', () => {
+    const text = formatDiagnostics({
+      flags: [
+        { kind: 'miscalibration', severity: 'warning', epoch: 7, message: 'Follows from overfitting: overconfident.', evidence: { ledBy: 'overfitting', direction: 'overconfident' }, fix: [{ title: 'Train for 5 epochs', edits: [{ path: 'training.epochs', value: 5 }] }] },
+        { kind: 'class-imbalance', severity: 'warning', epoch: 1, message: 'Imbalanced.', evidence: {} },
+        { kind: 'overfitting', severity: 'error', epoch: 8, message: 'Val loss rising.', evidence: { leads: ['miscalibration'] }, fix: [{ title: 'Train for 5 epochs', edits: [{ path: 'training.epochs', value: 5 }] }] },
+      ],
+      calibration: null,
+      suspectedMislabeled: [],
+    });
+    assert.equal(
+      text,
+      [
+        'Diagnostics: 3 flags',
+        '  ERROR   Overfitting (epoch 8): Val loss rising.',
+        '          fix: Train for 5 epochs [training.epochs = 5]',
+        '          leads: Miscalibration (they follow from it: fix this first)',
+        '    > WARNING Miscalibration (epoch 7): Follows from overfitting: overconfident.',
+        '              fix: Train for 5 epochs [training.epochs = 5]',
+        '  WARNING Class imbalance (epoch 1): Imbalanced.',
+        'Suspected mislabeled training rows: none',
+      ].join('\n'),
+    );
+  });
+
   test('a temperature at the edge of its search range is marked as no estimate', () => {
     const report = (temperature: number) => formatDiagnostics({ flags: [], calibration: { ece: 0.03, mce: 0.4, brier: 0.01, bins: [], temperature, eceAfterTemperature: 0 }, suspectedMislabeled: [] });
     assert.match(report(0.05), /T = 0\.05 would give ECE 0\.000 \(T is at the edge of its search range[^)]*do not apply it\)/);
