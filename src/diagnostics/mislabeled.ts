@@ -11,6 +11,12 @@
  * below `-relativeMargin` × the median positive AUM (see the constant). On noisy tables (diabetes,
  * credit-g: a quarter of the rows are ambiguous) hard rows and flipped rows look alike and
  * precision stays low (~0.2); on cleaner ones it is 0.7-0.95.
+ * Enough evidence: a row is named only when it was already a suspect before the last epochs, over
+ * the first `stablePrefix` of the counted epochs (a stability check of the ranking): the AUM of a
+ * few noisy epochs (a run early-stopped at epoch 9) names rows the network has not sorted out yet,
+ * and those come and go as epochs are added; a flipped row is on the wrong side all along (the
+ * network memorizes it last). The evidence gives the agreement of the two suspect sets (Jaccard)
+ * as the ranking's stability.
  * Needs the training-set outputs every epoch (TrainOptions.recordTrainOutputs); otherwise quiet.
  * `score` is -AUM (higher is more suspicious); `suggested` is the class with the highest mean logit
  * other than the label.
@@ -49,6 +55,12 @@ export const MISLABELED_DEFAULTS = {
    * training accuracy about 0.8) and silences the dead exploding-wine run (0.40, stuck at 0.40).
    */
   minLearnedShare: 0.25,
+  /**
+   * A suspect must also be one over this share of the counted epochs, the first ones (see the
+   * file comment; 1 turns the check off). 2/3: on the scenario suite's flipped-label runs
+   * (bench:diagnostics) see the README for precision, recall and precision@k with and without it.
+   */
+  stablePrefix: 2 / 3,
   /** Rows named in the message (all suspects are listed in suspectedMislabeled). */
   rowsInMessage: 5,
 };
@@ -141,13 +153,14 @@ export class MislabeledDetector implements Detector {
     const out: SuspectedMislabeled[] = [];
     const from = this.firstCountedEpoch();
     const counted = this.margins.length - from;
-    const aums = new Array<number>(this.rows).fill(0);
-    for (let e = from; e < this.margins.length; e++) for (let i = 0; i < this.rows; i++) aums[i]! += this.margins[e]![i]! / counted;
-    const typical = median(aums.filter((a) => a > 0));
-    const limit = Math.min(this.t.maxAum, Number.isFinite(typical) ? -this.t.relativeMargin * typical : this.t.maxAum);
+    const { aums, limit, typical } = this.suspectLimit(from, this.margins.length);
+    const prefixEnd = from + Math.max(1, Math.round(this.t.stablePrefix * counted));
+    const prefix = prefixEnd < this.margins.length ? this.suspectLimit(from, prefixEnd) : null;
+    const earlier = prefix ? new Set(prefix.aums.flatMap((a, i) => (a < prefix.limit ? [i] : []))) : null;
+    const now = new Set(aums.flatMap((a, i) => (a < limit ? [i] : [])));
     for (let i = 0; i < aums.length; i++) {
       const aum = aums[i]!;
-      if (!(aum < limit)) continue;
+      if (!(aum < limit) || (earlier && !earlier.has(i))) continue;
       const y = this.labels![i]!;
       let suggested = y === 0 ? 1 : 0;
       if (this.output === 'softmax') {
@@ -168,13 +181,42 @@ export class MislabeledDetector implements Detector {
         `${out.length} of ${rows} training rows look mislabeled: over ${counted} epochs the model kept preferring another class to the given label ` +
         `(area under the margin below ${fmt(limit)}, Pleiss et al. 2020). Most suspicious: ` +
         shown.map((s) => `row ${s.row} ("${s.label}", looks like "${s.suggested}")`).join(', ') +
-        `. Rows are 0-based in the training set. Check them against the source: relabel or drop the wrong ones. Some may simply be hard or ambiguous examples.`,
-      evidence: { onsetEpoch: 1, suspects: out.length, trainRows: rows, epochs: counted, firstCountedEpoch: from + 1, method: 'area under the margin (Pleiss et al. 2020)', aumThreshold: limit, typicalAum: typical },
+        `.${earlier ? ` Stability of the ranking: ${earlier.size} suspects before the last ${this.margins.length - prefixEnd} epochs, ${now.size} over all (${fmt(100 * jaccard(earlier, now), 2)}% the same rows); only rows in both are named.` : ''} Rows are 0-based in the training set. Check them against the source: relabel or drop the wrong ones. Some may simply be hard or ambiguous examples.`,
+      evidence: {
+        onsetEpoch: 1,
+        suspects: out.length,
+        trainRows: rows,
+        epochs: counted,
+        firstCountedEpoch: from + 1,
+        method: `area under the margin (Pleiss et al. 2020), a suspect over the first ${fmt(100 * this.t.stablePrefix, 2)}% of the epochs too`,
+        aumThreshold: limit,
+        typicalAum: typical,
+        ...(earlier ? { suspectsBeforeLastEpochs: earlier.size, suspectsOverAllEpochs: now.size, rankingStability: jaccard(earlier, now) } : {}),
+      },
     });
+  }
+
+  /**
+   * Each row's AUM over epochs [from, to) and the suspect limit: below `maxAum` and below
+   * -`relativeMargin` × the median positive AUM.
+   */
+  private suspectLimit(from: number, to: number): { readonly aums: number[]; readonly limit: number; readonly typical: number } {
+    const aums = new Array<number>(this.rows).fill(0);
+    for (let e = from; e < to; e++) for (let i = 0; i < this.rows; i++) aums[i]! += this.margins[e]![i]! / (to - from);
+    const typical = median(aums.filter((a) => a > 0));
+    const limit = Math.min(this.t.maxAum, Number.isFinite(typical) ? -this.t.relativeMargin * typical : this.t.maxAum);
+    return { aums, limit, typical };
   }
 
   /** Every suspect, most suspicious first (empty before `finish`). */
   suspected(): readonly SuspectedMislabeled[] {
     return this.suspects;
   }
+}
+
+function jaccard(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
+  let both = 0;
+  for (const x of a) if (b.has(x)) both++;
+  const union = a.size + b.size - both;
+  return union === 0 ? 1 : both / union;
 }

@@ -2,12 +2,17 @@
  * `npm run bench:diagnostics`: figures over the scenario suite, no assertions. For each seed, every
  * scenario runs; printed: detection delay in epochs per detector (raise epoch - onset epoch, on runs
  * whose metrics confirm the phenomenon), false positives (warnings/errors) on healthy runs, flags
- * beyond the expected one on the other runs, and the precision/recall of mislabeled-row suspects.
+ * beyond the expected one on the other runs, and the precision/recall (and precision@k, k = rows
+ * flipped) of mislabeled-row suspects.
  */
 import { runScenario } from './runScenario';
 import { SCENARIOS } from './scenarios';
 
 const seeds = (process.env.LOSSLENS_BENCH_SEEDS ?? '0,1,2').split(',').map(Number);
+/** LOSSLENS_BENCH_ONLY=mislabeled keeps the scenarios whose name holds it. */
+const only = process.env.LOSSLENS_BENCH_ONLY ?? '';
+/** LOSSLENS_BENCH_DIAGNOSTICS='{"mislabeled-rows":{"stablePrefix":1}}' overrides thresholds in every run (A/B on the same runs). */
+const diagnostics = process.env.LOSSLENS_BENCH_DIAGNOSTICS ? (JSON.parse(process.env.LOSSLENS_BENCH_DIAGNOSTICS) as Record<string, unknown>) : undefined;
 
 function summary(values: number[]): string {
   if (values.length === 0) return '-';
@@ -24,12 +29,12 @@ async function main(): Promise<void> {
   const falsePositives: string[] = [];
   const infoOnHealthy: string[] = [];
   const extra: string[] = [];
-  const mislabeled: { name: string; seed: number; precision: number; recall: number; suspects: number; flipped: number }[] = [];
+  const mislabeled: { name: string; seed: number; precision: number; recall: number; atK: number; suspects: number; flipped: number; agreement: unknown }[] = [];
   const started = Date.now();
 
   for (const seed of seeds) {
-    for (const sc of SCENARIOS) {
-      const setup = { ...sc.setup, config: { ...sc.setup.config, seed } };
+    for (const sc of SCENARIOS.filter((x) => x.name.includes(only))) {
+      const setup = { ...sc.setup, config: { ...sc.setup.config, seed, ...(diagnostics ? { diagnostics } : {}) } };
       const t0 = Date.now();
       const run = await runScenario(setup);
       const ms = Date.now() - t0;
@@ -50,7 +55,10 @@ async function main(): Promise<void> {
         const flipped = new Set(run.flipped);
         const s = run.report.suspectedMislabeled;
         const hits = s.filter((x) => flipped.has(x.row)).length;
-        mislabeled.push({ name: sc.name, seed, precision: s.length ? hits / s.length : 0, recall: hits / flipped.size, suspects: s.length, flipped: flipped.size });
+        // precision@k: of the k most suspicious rows (k = rows flipped), the share that were flipped.
+        const atK = s.slice(0, flipped.size).filter((x) => flipped.has(x.row)).length / flipped.size;
+        const agreement = run.report.flags.find((f) => f.kind === 'mislabeled-rows')?.evidence['rankingStability'];
+        mislabeled.push({ name: sc.name, seed, precision: s.length ? hits / s.length : 0, recall: hits / flipped.size, atK, suspects: s.length, flipped: flipped.size, agreement });
         continue;
       }
       const flag = flags.find((f) => f.kind === sc.expect);
@@ -76,7 +84,10 @@ async function main(): Promise<void> {
   console.log(`\nOther warnings/errors on phenomenon runs (not counted as false positives): ${extra.length}`);
   for (const e of extra) console.log(`  ${e}`);
   console.log('\nSuspected mislabeled rows (flipped labels):');
-  for (const m of mislabeled) console.log(`  seed ${m.seed} ${m.name.padEnd(40)} flipped ${m.flipped}, suspects ${m.suspects}, precision ${m.precision.toFixed(2)}, recall ${m.recall.toFixed(2)}`);
+  for (const m of mislabeled) {
+    const agree = typeof m.agreement === 'number' ? `, stability ${m.agreement.toFixed(2)}` : '';
+    console.log(`  seed ${m.seed} ${m.name.padEnd(44)} flipped ${m.flipped}, suspects ${m.suspects}, precision ${m.precision.toFixed(2)}, recall ${m.recall.toFixed(2)}, precision@k ${m.atK.toFixed(2)}${agree}`);
+  }
   if (mislabeled.length) {
     const p = mislabeled.reduce((a, m) => a + m.precision, 0) / mislabeled.length;
     const r = mislabeled.reduce((a, m) => a + m.recall, 0) / mislabeled.length;
