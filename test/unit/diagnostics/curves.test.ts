@@ -53,7 +53,7 @@ describe('recorded curves: overfitting, early and calibrated', () => {
       delays.push(delay);
     });
   }
-  test('median delay over the overfitting curves: at most 5 epochs (Keras patience 5 stops at exactly 5)', () => {
+  test('median delay over these recorded curves: at most 5 epochs (Keras patience 5 stops at exactly 5; the whole bench:timing suite is in the README)', () => {
     const d = [...delays].sort((a, b) => a - b);
     assert.equal(d.length, OVERFIT.length + NOISY.length);
     assert.ok(d[d.length >> 1]! <= 5, `median ${d[d.length >> 1]} of ${d.join(', ')}`);
