@@ -161,7 +161,10 @@ export class OverfittingDetector implements Detector {
   private emit(j: Judgement, final: boolean): void {
     const { best, now, strip, k, gl, stripVal, test, confirmed, progress, severity, protectedRun } = j;
     const t = this.t;
-    const epochsSinceBest = now.epoch - best.epoch;
+    // The detection delay is the first raise's: an escalation or the end-of-run refresh keeps it.
+    const first = this.env.raised('overfitting');
+    const raisedAt = first?.epoch ?? now.epoch;
+    const delay = typeof first?.evidence['delayEpochs'] === 'number' ? first.evidence['delayEpochs'] : now.epoch - best.epoch;
     const accAtBest = best.valAccuracy;
     const accNow = mean(strip.map((p) => p.valAccuracy));
     const accuracyKnown = Number.isFinite(accAtBest) && Number.isFinite(accNow);
@@ -177,7 +180,7 @@ export class OverfittingDetector implements Detector {
         ` (median of the last ${k} epochs ${fmt(gl, 2)}% above the minimum), while training loss went from ${fmt(best.trainLoss)} to ${fmt(now.trainLoss)}.`,
       `Generalization gap (validation − training loss): ${fmt(gapAtBest)} at the best epoch, ${fmt(gapNow)} now.`,
       `Each of the last ${levelEpochs} epochs is ${fmt(test.statistic, 2)}× the curve's epoch-to-epoch noise (${pct(test.noise, 1)}) above the level at the minimum, ` +
-        `past the ${fmt(confirmed ? t.confirmSigmas : t.noiseSigmas)}σ a jittering curve would not reach: ${confirmed ? 'confirmed' : 'first evidence'}, ${epochsSinceBest} epochs after the minimum.`,
+        `past the ${fmt(confirmed ? t.confirmSigmas : t.noiseSigmas)}σ a jittering curve would not reach: ${confirmed ? 'confirmed' : 'first evidence'}. First raised at epoch ${raisedAt}, ${delay} epochs after the minimum.`,
     ];
     if (confidenceOverfitting) {
       parts.push(
@@ -196,7 +199,7 @@ export class OverfittingDetector implements Detector {
       evidence: {
         onsetEpoch: best.epoch,
         bestEpoch: best.epoch,
-        delayEpochs: epochsSinceBest,
+        delayEpochs: delay,
         test: testName,
         criterion: [confirmed ? `CUSUM ${fmt(t.confirmSigmas)}σ` : `CUSUM ${fmt(t.noiseSigmas)}σ`],
         cusum: test.statistic,
