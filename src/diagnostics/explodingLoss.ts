@@ -24,7 +24,7 @@
 import { type EpochMetrics, type Fix, recorded, type Severity, type StepStats } from '../model';
 import { clipGradients, compact, lowerLearningRate, standardizeInputs } from './fixes';
 import { chanceLevel } from './runContext';
-import { fmt, median, quantile } from './stats';
+import { fmt, median, medianOfLast, quantile } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput } from './types';
 
@@ -117,6 +117,9 @@ export class ExplodingLossDetector implements Detector {
   private raisedSeverity: Severity | null = null;
   private raisedReasons = new Set<string>();
   private seenClasses: number | undefined;
+  private earlyMedian: number | undefined;
+  /** Reused by medianOfLast: no allocation per step. */
+  private readonly scratch: number[] = [];
 
   constructor(private readonly env: DetectorEnv) {
     this.t = resolveThresholds('exploding-loss', EXPLODING_LOSS_DEFAULTS, env.ctx.config?.diagnostics);
@@ -155,9 +158,8 @@ export class ExplodingLossDetector implements Detector {
       );
     }
     if (this.losses.length < w) return;
-    const recent = this.losses.slice(-w);
-    const level = median(recent.map((r) => r.loss));
-    this.judge(level, recent, s, w);
+    const level = medianOfLast(this.losses, w, this.scratch, (r) => r.loss);
+    this.judge(level, this.losses.slice(-w), s, w);
     this.bestLevel = Math.min(this.bestLevel, level);
     this.judgeGradients(s, w);
   }
@@ -323,11 +325,13 @@ export class ExplodingLossDetector implements Detector {
     const at = s === undefined ? `at epoch ${now.epoch}` : `at step ${now.step} (epoch ${now.epoch}, batch ${now.batch})`;
     const levelName = s === undefined ? 'training loss' : `loss (median of the last ${w} steps)`;
     // Per step, a rise counts only past the spread of the recent batches (see the file comment);
-    // an epoch mean already averages the batches.
-    const spread = s === undefined ? null : this.spreadBound(this.recentLosses, w);
-    const outOfSpread = s === undefined || this.sawExtremeStep || (spread === null ? !this.mayHaveHeavyBatches() : level > spread);
+    // an epoch mean already averages the batches. The spread costs a sort of the recent batches, so
+    // it is measured only for a level the cheaper tests already single out (linear cost per step).
+    let spread: number | null | undefined;
+    const spreadOf = (): number | null => (spread === undefined ? (spread = s === undefined ? null : this.spreadBound(this.recentLosses, w)) : spread);
+    const outOfSpread = (): boolean => s === undefined || this.sawExtremeStep || (spreadOf() === null ? !this.mayHaveHeavyBatches() : level > spreadOf()!);
 
-    if (level > t.chanceFactor * bound.loss && (s === undefined || this.stepsSeen >= w) && (!this.everBelowChanceLimit || outOfSpread)) {
+    if (level > t.chanceFactor * bound.loss && (s === undefined || this.stepsSeen >= w) && (!this.everBelowChanceLimit || outOfSpread())) {
       const diverged = this.everBelowChanceLimit;
       this.emit(
         diverged ? 'error' : 'warning',
@@ -346,13 +350,14 @@ export class ExplodingLossDetector implements Detector {
           chanceLoss: chance ?? null,
           ...(bound.known ? { ratioToChance: level / bound.loss } : { assumedChanceLoss: bound.loss }),
           bestLevel: Number.isFinite(this.bestLevel) ? this.bestLevel : null,
-          ...(spread !== null ? { spreadBound: spread } : {}),
+          ...(spreadOf() !== null ? { spreadBound: spreadOf() } : {}),
         },
       );
     }
     if (level <= t.chanceFactor * bound.loss) this.everBelowChanceLimit = true;
 
-    if (enough && outOfSpread && Number.isFinite(this.bestLevel) && level > t.spikeFactor * this.bestLevel && level - this.bestLevel > t.spikeMinChance * chanceOrFloor) {
+    if (enough && Number.isFinite(this.bestLevel) && level > t.spikeFactor * this.bestLevel && level - this.bestLevel > t.spikeMinChance * chanceOrFloor && outOfSpread()) {
+      const spreadBound = spreadOf();
       const threshold = t.spikeFactor * this.bestLevel;
       const onset = recent.find((r) => r.loss > threshold) ?? now;
       this.emit(
@@ -361,24 +366,30 @@ export class ExplodingLossDetector implements Detector {
         now.epoch,
         s?.step,
         `Exploding loss: the ${levelName} jumped to ${fmt(level)} ${at}, ${fmt(level / this.bestLevel, 2)}× the best level ${fmt(this.bestLevel)} reached so far ` +
-          `(fastai's lr_find treats 4× as divergence)${spread !== null ? ` and ${fmt(level / (spread / t.spreadFactor), 2)}× the ${fmt(100 * t.spreadQuantile)}th percentile of the ${this.spreadWindow()} batches before` : ''}. It started rising at ${unit} ${s ? onset.step : onset.epoch}. ` +
+          `(fastai's lr_find treats 4× as divergence)${spreadBound !== null ? ` and ${fmt(level / (spreadBound / t.spreadFactor), 2)}× the ${fmt(100 * t.spreadQuantile)}th percentile of the ${this.spreadWindow()} batches before` : ''}. It started rising at ${unit} ${s ? onset.step : onset.epoch}. ` +
           `Try a learning rate ${fmt(t.learningRateFactor)}× lower (a good rate sits about an order of magnitude below the divergence point, Smith 2017) or gradient clipping.`,
-        { onsetEpoch: onset.epoch, onsetStep: s ? onset.step : null, batch: s ? onset.batch : null, level, bestLevel: this.bestLevel, ratio: level / this.bestLevel, chanceLoss: chance ?? null, ...(spread !== null ? { spreadBound: spread } : {}) },
+        { onsetEpoch: onset.epoch, onsetStep: s ? onset.step : null, batch: s ? onset.batch : null, level, bestLevel: this.bestLevel, ratio: level / this.bestLevel, chanceLoss: chance ?? null, ...(spreadBound !== null ? { spreadBound } : {}) },
       );
     }
   }
 
+  /** The median of the run's first `gradWindow` norms, computed once they are all in. */
   private earlyGradMedian(): number {
-    return this.earlyGradNorms.length ? median(this.earlyGradNorms) : 0;
+    if (this.earlyMedian !== undefined) return this.earlyMedian;
+    const value = this.earlyGradNorms.length ? median(this.earlyGradNorms) : 0;
+    if (this.earlyGradNorms.length >= this.t.gradWindow) this.earlyMedian = value;
+    return value;
   }
 
   private judgeGradients(s: StepStats, w: number): void {
     const t = this.t;
     const g = this.gradNorms;
     if (g.length < w + Math.min(20, Math.round(t.gradWindow)) || this.stepsSeen < t.minSteps) return;
-    const level = median(g.slice(-w));
+    const level = medianOfLast(g, w, this.scratch, (v) => v);
     // Against the larger of the recent median and the run's early median: late in training, norms
     // shrink with the loss, and a few hard batches would otherwise look like a 10× blow-up.
+    // The early median is known and cheap: only a level past it needs the recent one (a sort).
+    if (!(level > t.gradFactor * this.earlyGradMedian())) return;
     const baseline = Math.max(median(g.slice(0, -w)), this.earlyGradMedian());
     if (!(baseline > 0) || !(level > t.gradFactor * baseline)) return;
     const spread = this.spreadBound(g, w);

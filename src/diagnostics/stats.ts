@@ -7,6 +7,20 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * The median of the last `n` values of `values` (optionally mapped), sorting a reused `scratch`
+ * array instead of allocating: the per-step detectors call it on every step.
+ */
+export function medianOfLast<T>(values: readonly T[], n: number, scratch: number[], pick: (v: T) => number): number {
+  const count = Math.min(n, values.length);
+  if (count === 0) return NaN;
+  scratch.length = count;
+  for (let i = 0; i < count; i++) scratch[i] = pick(values[values.length - count + i]!);
+  scratch.sort((a, b) => a - b);
+  const mid = count >> 1;
+  return count % 2 ? scratch[mid]! : (scratch[mid - 1]! + scratch[mid]!) / 2;
+}
+
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   let sum = 0;
