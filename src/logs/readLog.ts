@@ -1,61 +1,101 @@
 /**
- * Picks the reader for another trainer's log (or a bare metrics.jsonl), by file name and then by
- * content. Run folders are not logs: sources/sourceFor.ts sends them to the run-folder reader.
+ * Reads a path `loss-lens diagnose` (or the extension's "Open Run") is given, once, whole: a Loss
+ * Lens run folder or metrics.jsonl, or another trainer's log or logs tree (found by discoverRuns.ts
+ * and read by the incremental readers to the end). A folder of several runs reads the one with the
+ * most epochs and names the others in a note, until the callers show every run.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { EpochMetrics } from '../engine/events';
 import { LogError } from './errors';
-import { parseMetricsJsonl, PARTIAL_LAST_LINE_NOTE } from '../runFolder';
-import type { TrainingLog } from './trainingLog';
-import { FOREIGN_READERS } from './foreignReaders';
-import { folderSplit, isEventFileName, readTensorBoardLog } from './tensorboardLog';
+import { readMetricsJsonlLog, readRunFolderLog } from './runFolderLog';
+import type { LogStep, TrainingLog } from './trainingLog';
+import { findLogRunsSync, parserFor, readRunSync, type ReaderOptions } from './logFiles';
+import { NO_MAPPING } from './metricsSidecar';
+import type { DiscoveredRun } from './discoverRuns';
+import { FORMAT_NAMES } from './logParser';
+import type { LogUpdate } from './logUpdate';
+import { epochFromName, parsePredictions } from './predictionsFile';
 
-/**
- * The TensorBoard event files of a run folder: its own, and those in split-named subfolders
- * (Keras's TensorBoard callback writes logs/train/ and logs/validation/). Sorted by path, so a
- * resumed run's later file (its name holds the creation time) is read last.
- */
-function eventFilesIn(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isFile() && isEventFileName(entry.name)) found.push(p);
-    else if (entry.isDirectory() && folderSplit(entry.name)) {
-      for (const sub of readdirSync(p, { withFileTypes: true })) if (sub.isFile() && isEventFileName(sub.name)) found.push(path.join(p, sub.name));
-    }
+/** What was looked for, named when nothing is found. */
+const KNOWN = 'a run folder (metrics.jsonl), a Keras CSVLogger .csv/.log, a Lightning metrics.csv, a Hugging Face trainer_state.json (or its output folder), TensorBoard events.out.tfevents.* files (or their folder), or a JSON-lines metric log';
+
+/** A log that was read and held nothing to diagnose: the caller exits 2 (bad input), never "no problems". */
+export class EmptyLogError extends LogError {
+  constructor(file: string, detail: string) {
+    super(`nothing was read: ${detail}`, file);
+    this.name = 'LogError';
   }
-  return found.sort();
 }
 
-const readEventFiles = (files: readonly string[], source: string): TrainingLog =>
-  readTensorBoardLog(
-    files.map((f) => ({ file: f, bytes: readFileSync(f) })),
-    source,
-  );
+/** The updates of a whole read as one TrainingLog (revised epochs replace the first reading). */
+export function updatesToLog(format: string, file: string, updates: readonly LogUpdate[]): TrainingLog {
+  const epochs = new Map<number, EpochMetrics>();
+  const steps: LogStep[] = [];
+  const notes: string[] = [];
+  for (const u of updates) {
+    for (const e of u.epochs) epochs.set(e.epoch, e);
+    for (const e of u.revised) epochs.set(e.epoch, e);
+    for (const s of u.steps) steps.push(s);
+    notes.push(...u.notes);
+  }
+  return { format, file, epochs: [...epochs.values()].sort((a, b) => a.epoch - b.epoch), steps, notes };
+}
 
-export function readTrainingLog(file: string): TrainingLog {
+function readForeign(target: string, options: ReaderOptions): TrainingLog {
+  const { root, runs } = findLogRunsSync(target);
+  const foreign = runs.filter((r) => r.format !== 'losslens-run');
+  if (!foreign.length) {
+    const folder = runs.find((r) => r.format === 'losslens-run');
+    if (folder) return readRunFolderLog(path.join(root, folder.dir));
+    throw new LogError(`not a log loss-lens can read: expected ${KNOWN}`, target);
+  }
+  const read = foreign.map((run) => {
+    const { update, records } = readRunSync(root, run, options);
+    return { run, log: updatesToLog(FORMAT_NAMES[run.format as keyof typeof FORMAT_NAMES], foreign.length === 1 && run.only ? target : path.join(root, run.dir || run.files[0]!), update), records };
+  });
+  const best = read.reduce((a, b) => (b.log.epochs.length > a.log.epochs.length ? b : a));
+  if (!best.records) throw new EmptyLogError(best.log.file, 'the log is empty (no records in it yet)');
+  if (!best.log.epochs.length && !best.log.steps.length) {
+    throw new EmptyLogError(best.log.file, `no loss, accuracy or learning-rate values in it${best.log.notes.length ? ` (${best.log.notes[0]})` : ''}`);
+  }
+  const others = read.filter((r) => r !== best).map((r) => r.run.name);
+  const notes = [...best.log.notes];
+  if (others.length) notes.unshift(`${read.length} runs found; read "${best.run.name}" (the most epochs); the others: ${others.slice(0, 10).join(', ')}${others.length > 10 ? ', ...' : ''}`);
+  return { ...best.log, notes, ...predictionsOf(root, best.run, notes) };
+}
+
+/** The latest predictions file beside the log, as the final validation outputs. */
+function predictionsOf(root: string, run: DiscoveredRun, notes: string[]): Partial<TrainingLog> {
+  const file = run.predictions[run.predictions.length - 1];
+  if (!file) return {};
+  const abs = path.join(root, file);
+  try {
+    const p = parsePredictions(readFileSync(abs, 'utf8'), abs, epochFromName(path.basename(file)));
+    notes.push(...p.notes);
+    const last = p.groups[p.groups.length - 1];
+    return last ? { classes: p.classes, finalValidation: last.outputs } : {};
+  } catch (e) {
+    // A broken optional file never blocks the log it sits beside.
+    notes.push(`${(e as Error).message}: predictions not used`);
+    return {};
+  }
+}
+
+export function readTrainingLog(file: string, options: ReaderOptions = {}): TrainingLog {
   if (!existsSync(file)) throw new LogError('no such file or folder', file);
-  if (statSync(file).isDirectory()) {
-    const known = ['trainer_state.json', 'metrics.csv'].map((n) => path.join(file, n)).find((p) => existsSync(p));
-    if (known) return readTrainingLog(known);
-    const events = eventFilesIn(file);
-    if (events.length) return readEventFiles(events, file);
-    throw new LogError('not a run folder (no metrics.jsonl) and no known log inside (trainer_state.json, metrics.csv, TensorBoard events.out.tfevents.* files)', file);
-  }
-  if (file.endsWith('.jsonl')) return readMetricsJsonlLog(file);
-  if (isEventFileName(path.basename(file))) return readEventFiles([file], file);
-  const text = readFileSync(file, 'utf8');
-  for (const reader of FOREIGN_READERS) {
-    if (reader.accepts(path.basename(file), text)) return reader.read(text, file);
-  }
-  throw new LogError(
-    'not a log loss-lens can read: expected a run folder, a metrics.jsonl, a Keras CSVLogger .csv, a Lightning metrics.csv, a Hugging Face trainer_state.json or TensorBoard event files (events.out.tfevents.* or their folder)',
-    file,
-  );
+  if (statSync(file).isDirectory() && existsSync(path.join(file, 'metrics.jsonl'))) return readRunFolderLog(file);
+  // A metrics.jsonl inside a run folder is read with its folder: config and predictions give the
+  // detectors the classes (chance level) and the final calibration.
+  if (path.basename(file) === 'metrics.jsonl' && existsSync(path.join(path.dirname(file), 'config.json'))) return readRunFolderLog(path.dirname(file));
+  if (path.basename(file) === 'metrics.jsonl') return readMetricsJsonlLog(file);
+  return readForeign(file, options);
 }
 
-/** A metrics.jsonl without its run folder (copied out, or written by another tool in the same format). */
-export function readMetricsJsonlLog(file: string): TrainingLog {
-  const metrics = parseMetricsJsonl(readFileSync(file, 'utf8'), file);
-  return { format: 'loss-lens metrics.jsonl', file, epochs: metrics.epochs, steps: metrics.steps, notes: metrics.partialLastLine ? [PARTIAL_LAST_LINE_NOTE] : [] };
+/** A log's whole content as one format reads it (a test, a log handed over as text): read to its end. */
+export function readLogBytes(format: Exclude<DiscoveredRun['format'], 'losslens-run'>, bytes: Uint8Array | string, file: string, options: ReaderOptions = {}): TrainingLog {
+  const run: DiscoveredRun = { name: file, dir: '', format, files: [file], predictions: [], only: true };
+  const parser = parserFor(run, options.mapping ?? NO_MAPPING);
+  parser.feed(file, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
+  return updatesToLog(FORMAT_NAMES[format], file, [parser.take(), parser.finish()]);
 }

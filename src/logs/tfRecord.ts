@@ -2,31 +2,24 @@
  * TFRecord framing, as TensorFlow's `io/record_writer.cc` writes it (TensorBoard event files use it):
  *   uint64 LE length | uint32 LE masked_crc32c(length bytes) | data | uint32 LE masked_crc32c(data)
  * with masked_crc(c) = ((c >>> 15) | (c << 17)) + 0xa282ead8 (mod 2^32), CRC-32C being the
- * Castagnoli polynomial (reflected 0x82F63B78), init and final xor 0xFFFFFFFF.
+ * Castagnoli CRC (SheetJS crc-32's crc32c, slicing-by-16).
+ *
+ * Read as a stream, the way TensorBoard's event-file loader resumes at its last offset: bytes are
+ * fed as the file grows, a record cut short at the end waits for the rest, and corruption does not
+ * stop the reading. A record whose data CRC fails is skipped (its length is known); a length whose
+ * CRC fails is resynchronised by scanning for the next offset where a length and its CRC agree.
  */
-import { LogError } from './errors';
+import { buf as crc32cSigned } from 'crc-32/crc32c';
 
-/** The reflected Castagnoli polynomial (RFC 3720 §B.4, the iSCSI CRC). */
-const CASTAGNOLI_REFLECTED = 0x82f63b78;
 /** The constant TensorFlow adds to a rotated CRC (tensorflow/core/lib/hash/crc32c.h, kMaskDelta). */
 const MASK_DELTA = 0xa282ead8;
 const HEADER_BYTES = 12;
 const FOOTER_BYTES = 4;
-
-const TABLE = ((): Uint32Array => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ CASTAGNOLI_REFLECTED : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+/** No scalar event comes near this; a length past it is corruption whose CRC matched by chance. */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 export function crc32c(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crc32cSigned(bytes) >>> 0;
 }
 
 /** TensorFlow stores a rotated CRC so that a CRC of data that itself holds CRCs stays well mixed. */
@@ -35,43 +28,93 @@ export function maskedCrc32c(bytes: Uint8Array): number {
   return (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
 }
 
-export interface TfRecord {
-  /** Byte offset of the record's length field in the file. */
+/** Corruption found and stepped over, with the byte offset of the record in the file. */
+export interface TfRecordDamage {
   readonly offset: number;
-  readonly data: Uint8Array;
+  /** Bytes skipped from `offset` to the next good record (or to the end of what was read). */
+  readonly skipped: number;
+  readonly what: 'data-crc' | 'length-crc';
 }
 
-export interface TfRecords {
-  readonly records: readonly TfRecord[];
-  /** Byte offset of a cut-short last record that was skipped (the file is still being written). */
-  readonly truncatedAt?: number;
-}
+export class TfRecordStream {
+  /** Bytes fed but not consumed yet (a partial record), and the file offset of their first byte. */
+  private tail: Uint8Array = new Uint8Array(0);
+  private tailOffset = 0;
+  private resyncing = false;
 
-/**
- * Splits a TFRecord file into records, checking both CRCs. A wrong CRC is corruption (LogError
- * with the record's byte offset); a last record cut short is a file still being written and is
- * skipped, as the CSV readers skip a partial last line.
- */
-export function readTfRecords(bytes: Uint8Array, file: string): TfRecords {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const records: TfRecord[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    if (bytes.length - at < HEADER_BYTES) return { records, truncatedAt: at };
-    const lengthBytes = bytes.subarray(at, at + 8);
-    if (view.getUint32(at + 8, true) !== maskedCrc32c(lengthBytes)) {
-      throw new LogError(`corrupt TFRecord at byte offset ${at}: the length's CRC-32C does not match`, file);
-    }
-    const high = view.getUint32(at + 4, true);
-    const length = view.getUint32(at, true);
-    const end = at + HEADER_BYTES + length + FOOTER_BYTES;
-    if (high !== 0 || end > bytes.length) return { records, truncatedAt: at };
-    const data = bytes.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length);
-    if (view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrc32c(data)) {
-      throw new LogError(`corrupt TFRecord at byte offset ${at}: the data's CRC-32C does not match`, file);
-    }
-    records.push({ offset: at, data });
-    at = end;
+  /** File offset of the first byte not consumed: where a partial record starts. */
+  get position(): number {
+    return this.tailOffset;
   }
-  return { records };
+
+  /** Bytes waiting for the rest of their record. */
+  get pending(): number {
+    return this.tail.length;
+  }
+
+  /**
+   * Frames the bytes appended to the file, calling `onRecord` for each whole, intact record (its
+   * data is a view into a buffer reused by the next feed: decode it in the callback). Returns the
+   * damage stepped over.
+   */
+  feed(bytes: Uint8Array, onRecord: (data: Uint8Array, offset: number) => void): TfRecordDamage[] {
+    let buf: Uint8Array;
+    if (!this.tail.length) buf = bytes;
+    else {
+      buf = new Uint8Array(this.tail.length + bytes.length);
+      buf.set(this.tail, 0);
+      buf.set(bytes, this.tail.length);
+    }
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const damage: TfRecordDamage[] = [];
+    let at = 0;
+    let damagedAt = -1;
+    const end = buf.length;
+    while (end - at >= HEADER_BYTES) {
+      const length = view.getUint32(at, true);
+      const high = view.getUint32(at + 4, true);
+      const lengthOk = high === 0 && length <= MAX_RECORD_BYTES && view.getUint32(at + 8, true) === maskedCrc32c(buf.subarray(at, at + 8));
+      if (!lengthOk) {
+        // Scan on, a byte at a time, for the next offset whose length and length CRC agree.
+        if (damagedAt < 0) damagedAt = at;
+        this.resyncing = true;
+        at++;
+        continue;
+      }
+      const recordEnd = at + HEADER_BYTES + length + FOOTER_BYTES;
+      if (recordEnd > end) break;
+      const data = buf.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length);
+      if (view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrc32c(data)) {
+        if (this.resyncing) {
+          // A length that agreed with its CRC by chance while scanning: keep scanning.
+          at++;
+          continue;
+        }
+        damage.push({ offset: this.tailOffset + at, skipped: recordEnd - at, what: 'data-crc' });
+        at = recordEnd;
+        continue;
+      }
+      if (damagedAt >= 0) {
+        damage.push({ offset: this.tailOffset + damagedAt, skipped: at - damagedAt, what: 'length-crc' });
+        damagedAt = -1;
+      }
+      this.resyncing = false;
+      onRecord(data, this.tailOffset + at);
+      at = recordEnd;
+    }
+    if (damagedAt >= 0) {
+      // Still scanning at the end of what was read: report the bytes stepped over so far.
+      damage.push({ offset: this.tailOffset + damagedAt, skipped: at - damagedAt, what: 'length-crc' });
+    }
+    this.tail = buf.slice(at);
+    this.tailOffset += at;
+    return damage;
+  }
+
+  /** Forgets everything: the file was rewritten from its start. */
+  reset(): void {
+    this.tail = new Uint8Array(0);
+    this.tailOffset = 0;
+    this.resyncing = false;
+  }
 }

@@ -42,11 +42,3 @@ export function epochMetrics(epoch: number, known: Partial<Record<EpochMetricNam
   }
   return { epoch, ...values, ...(unrecorded.length ? { unrecorded } : {}) };
 }
-
-/** A reader of one other trainer's text log format (see foreignReaders.ts for the order they are tried in). */
-export interface ForeignLogReader {
-  readonly format: string;
-  /** Whether this reader recognizes the file (by name and content). */
-  accepts(baseName: string, text: string): boolean;
-  read(text: string, file: string): TrainingLog;
-}

@@ -1,13 +1,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Root } from 'protobufjs/light';
-import { readTrainingLog } from '../../../src/logs/readLog';
-import { kerasCsvLogReader } from '../../../src/logs/kerasCsvLog';
-import { crc32c, maskedCrc32c, readTfRecords } from '../../../src/logs/tfRecord';
-import { readTensorBoardLog, tagRole } from '../../../src/logs/tensorboardLog';
+import { readLogBytes, readTrainingLog, updatesToLog } from '../../../src/logs/readLog';
+import { crc32c, maskedCrc32c, TfRecordStream } from '../../../src/logs/tfRecord';
+import { TensorBoardParser } from '../../../src/logs/tensorboardParser';
+import { metricRole } from '../../../src/logs/metricNames';
+import type { TrainingLog } from '../../../src/logs/trainingLog';
 import { diagnoseTrainingLog } from '../../../src/sources/logJudge';
 
 // The writer side, independent of the reader: its own protobuf descriptor (field ids from
@@ -67,7 +68,23 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'losslens-tb-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The Keras overfitting fixture, as Keras's TensorBoard callback would have logged it. */
-const kerasCsv = kerasCsvLogReader.read(readFileSync('test/fixtures/logs/keras_overfit.csv', 'utf8'), 'keras_overfit.csv');
+const kerasCsv = readLogBytes('keras-csv', readFileSync('test/fixtures/logs/keras_overfit.csv', 'utf8'), 'keras_overfit.csv');
+
+/** A run's event files read whole by the incremental reader (files relative to the run's folder). */
+function readTensorBoardLog(files: readonly { file: string; bytes: Uint8Array }[], label: string): TrainingLog {
+  const parser = new TensorBoardParser({ label });
+  for (const f of files) parser.feed(f.file, new Uint8Array(0), true);
+  files.forEach((f) => parser.feed(f.file, f.bytes));
+  return updatesToLog('TensorBoard event files', label, [parser.take(), parser.finish()]);
+}
+
+/** The records a stream frames from whole bytes, and the damage it stepped over. */
+function frameAll(bytes: Uint8Array): { offsets: number[]; damage: ReturnType<TfRecordStream['feed']>; pending: number; position: number } {
+  const stream = new TfRecordStream();
+  const offsets: number[] = [];
+  const damage = stream.feed(bytes, (_data, offset) => offsets.push(offset));
+  return { offsets, damage, pending: stream.pending, position: stream.position };
+}
 function writeKerasLayout(dir: string): void {
   mkdirSync(path.join(dir, 'train'), { recursive: true });
   mkdirSync(path.join(dir, 'validation'), { recursive: true });
@@ -94,36 +111,50 @@ describe('TFRecord framing', () => {
     assert.equal(maskedCrc32c(bytes), masked(bytes));
   });
 
-  test('a flipped byte is corruption named with file and byte offset; a cut-short last record is skipped', () => {
-    const records = [header(), event(0, 1, [{ tag: 'loss', simple: 1 }]), event(1, 2, [{ tag: 'loss', simple: 0.5 }])];
+  test('a flipped byte is skipped with its byte offset, the records after it kept; a cut-short last record waits', () => {
+    const records = [header(), event(0, 1, [{ tag: 'loss', simple: 1 }]), event(1, 2, [{ tag: 'loss', simple: 0.5 }]), event(2, 3, [{ tag: 'loss', simple: 0.25 }])];
     const whole = Buffer.concat(records);
-    assert.equal(readTfRecords(whole, 'f').records.length, 3);
+    assert.equal(frameAll(whole).offsets.length, 4);
     const second = records[0]!.length;
+    const third = second + records[1]!.length;
+    // Issue 11/15: a CRC mismatch in the middle is reported with its offset; the good records are kept.
     const dataFlip = Buffer.from(whole);
     dataFlip[second + 14]! ^= 0x01;
-    assert.throws(() => readTfRecords(dataFlip, 'run/events.out.tfevents.1'), (e: Error) => e.name === 'LogError' && e.message === `run/events.out.tfevents.1: corrupt TFRecord at byte offset ${second}: the data's CRC-32C does not match`);
+    const d = frameAll(dataFlip);
+    assert.deepEqual(d.offsets, [0, third, third + records[2]!.length]);
+    assert.deepEqual(d.damage, [{ offset: second, skipped: records[1]!.length, what: 'data-crc' }]);
     const lengthFlip = Buffer.from(whole);
     lengthFlip[second]! ^= 0x01;
-    assert.throws(() => readTfRecords(lengthFlip, 'g'), new RegExp(`^LogError: g: corrupt TFRecord at byte offset ${second}: the length's`));
-    for (const cut of [1, 5, 12, 20, records[2]!.length - 1]) {
-      const partial = whole.subarray(0, whole.length - cut);
-      assert.deepEqual(readTfRecords(partial, 'f').records.length, 2, `cut ${cut}`);
-      assert.equal(readTfRecords(partial, 'f').truncatedAt, second + records[1]!.length);
+    const l = frameAll(lengthFlip);
+    assert.deepEqual(l.offsets, [0, third, third + records[2]!.length], 'resynchronised at the next record');
+    assert.deepEqual(l.damage, [{ offset: second, skipped: records[1]!.length, what: 'length-crc' }]);
+    const last = third + records[2]!.length;
+    for (const cut of [1, 5, 12, 20, records[3]!.length - 1]) {
+      const partial = frameAll(whole.subarray(0, whole.length - cut));
+      assert.equal(partial.offsets.length, 3, `cut ${cut}`);
+      assert.equal(partial.position, last, 'waits at the partial record');
+      assert.equal(partial.pending, records[3]!.length - cut);
+      assert.deepEqual(partial.damage, []);
     }
+    // Fed a byte at a time, the same records come out.
+    const stream = new TfRecordStream();
+    const offsets: number[] = [];
+    for (let i = 0; i < whole.length; i++) stream.feed(whole.subarray(i, i + 1), (_d, o) => offsets.push(o));
+    assert.deepEqual(offsets, [0, second, third, last]);
   });
 });
 
 describe('TensorBoard event files', () => {
   test('tags: what, split and granularity, case-insensitively', () => {
-    assert.deepEqual(tagRole('Loss/train', undefined), { kind: 'loss', split: 'train', perStep: false, words: 2 });
-    assert.deepEqual(tagRole('epoch_loss', 'val'), { kind: 'loss', split: 'val', perStep: false, words: 2 });
-    assert.equal(tagRole('VAL_LOSS', undefined)?.split, 'val');
-    assert.equal(tagRole('Accuracy/Validation', undefined)?.kind, 'acc');
-    assert.equal(tagRole('batch_loss', 'train')?.perStep, true);
-    assert.equal(tagRole('Loss/train_step', undefined)?.perStep, true);
-    assert.equal(tagRole('train_loss_epoch', undefined)?.perStep, false);
-    assert.equal(tagRole('epoch_learning_rate', 'train')?.kind, 'lr');
-    assert.equal(tagRole('epoch_steps_per_second', 'train'), undefined);
+    assert.deepEqual(metricRole('Loss/train'), { metric: 'trainLoss', rank: 2 });
+    assert.deepEqual(metricRole('validation/epoch_loss'), { metric: 'valLoss', granularity: 'epoch', rank: 3 });
+    assert.equal(metricRole('VAL_LOSS')?.metric, 'valLoss');
+    assert.equal(metricRole('Accuracy/Validation')?.metric, 'valAccuracy');
+    assert.equal(metricRole('train/batch_loss')?.granularity, 'step');
+    assert.equal(metricRole('Loss/train_step')?.granularity, 'step');
+    assert.equal(metricRole('train_loss_epoch')?.granularity, 'epoch');
+    assert.equal(metricRole('train/epoch_learning_rate')?.metric, 'learningRate');
+    assert.equal(metricRole('train/epoch_steps_per_second'), undefined);
   });
 
   test('Keras train/ + validation/ layout: the same epochs as its CSVLogger, overfitting flagged at the val-loss minimum', () => {
@@ -139,8 +170,15 @@ describe('TensorBoard event files', () => {
       assert.deepEqual(m.unrecorded, ['gradNorm', 'timeMs']);
     });
     assert.equal(log.steps.length, 0);
-    // The histogram is not a scalar: skipped silently; an unknown scalar is named.
-    assert.ok(log.notes.includes('scalars not used: epoch_steps_per_second'), log.notes.join('\n'));
+    // The histogram is not a scalar: skipped; an unknown scalar is kept by name, to be charted.
+    const parser = new TensorBoardParser({ label: 'keras-logs' });
+    for (const sub of ['train', 'validation']) {
+      const name = readdirSync(path.join(dir, sub))[0]!;
+      parser.feed(`${sub}/${name}`, readFileSync(path.join(dir, sub, name)));
+    }
+    const kept = [...parser.take().scalars, ...parser.finish().scalars].filter((s) => s.name === 'train/epoch_steps_per_second');
+    assert.deepEqual(kept.flatMap((s) => s.y), kerasCsv.epochs.map(() => 40));
+    assert.deepEqual(kept.flatMap((s) => s.x), kerasCsv.epochs.map((e) => e.epoch));
     const flag = diagnoseTrainingLog(log).flags.find((f) => f.kind === 'overfitting');
     assert.ok(flag);
     const minimum = kerasCsv.epochs.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
@@ -186,7 +224,7 @@ describe('TensorBoard event files', () => {
       for (let b = 0; b < 5; b++) parts.push(event(e * 5 + b, (t += 1), [{ tag: 'Loss/train', simple: 2 - e - 0.1 * b }]));
       parts.push(event(e, (t += 1), [{ tag: 'Loss/val', simple: 1.5 }]));
     }
-    const log = readTensorBoardLog([{ file: 'runs/x/events.out.tfevents.1', bytes: Buffer.concat(parts) }], 'runs/x');
+    const log = readTensorBoardLog([{ file: 'events.out.tfevents.1', bytes: Buffer.concat(parts) }], 'runs/x');
     assert.equal(log.steps.length, 20);
     assert.equal(log.epochs.length, 4);
     assert.ok(close(log.epochs[1]!.trainLoss, 1 - 0.2), 'the mean of the epoch\'s step losses');
@@ -210,8 +248,8 @@ describe('TensorBoard event files', () => {
     }
     const log = readTensorBoardLog(
       [
-        { file: 'logs/train/events.out.tfevents.1', bytes: Buffer.concat(train) },
-        { file: 'logs/validation/events.out.tfevents.2', bytes: Buffer.concat(val) },
+        { file: 'train/events.out.tfevents.1', bytes: Buffer.concat(train) },
+        { file: 'validation/events.out.tfevents.2', bytes: Buffer.concat(val) },
       ],
       'logs',
     );
@@ -235,7 +273,7 @@ describe('TensorBoard event files', () => {
       parts.push(event(4 * e + 3, (t += 1), [{ tag: 'val_loss', simple: 0.9 - e / 10 }, { tag: 'val_acc', simple: 0.5 + e / 10 }, { tag: 'epoch', simple: e }]));
       parts.push(event(4 * e + 3, (t += 1), [{ tag: 'train_loss_epoch', simple: 0.8 - e / 10 }, { tag: 'epoch', simple: e }]));
     }
-    const log = readTensorBoardLog([{ file: 'tb/version_0/events.out.tfevents.1', bytes: Buffer.concat(parts) }], 'tb/version_0');
+    const log = readTensorBoardLog([{ file: 'events.out.tfevents.1', bytes: Buffer.concat(parts) }], 'tb/version_0');
     assert.deepEqual(log.epochs.map((m) => m.epoch), [1, 2]);
     assert.ok(close(log.epochs[1]!.trainLoss, 0.7) && close(log.epochs[1]!.valLoss, 0.8) && close(log.epochs[1]!.valAccuracy, 0.6));
     assert.ok(close(log.epochs[0]!.learningRate, 0.01) && close(log.epochs[1]!.learningRate, 0.005));
@@ -248,7 +286,7 @@ describe('TensorBoard event files', () => {
     assert.ok(!log.notes.some((n) => n.includes('epoch')), 'the epoch scalar is used, not reported as unused');
   });
 
-  test('a corrupt record read through readTrainingLog names the file and offset', () => {
+  test('a corrupt record read through readTrainingLog is named with its file and offset, and the rest is read', () => {
     const dir = path.join(tmp, 'corrupt');
     writeKerasLayout(dir);
     const file = path.join(dir, 'validation', 'events.out.tfevents.1700000001.host.123.1.v2');
@@ -256,7 +294,12 @@ describe('TensorBoard event files', () => {
     const offset = header().length;
     bytes[offset + 20]! ^= 0xff;
     writeFileSync(file, bytes);
-    assert.throws(() => readTrainingLog(dir), (e: Error) => e.name === 'LogError' && e.message.startsWith(`${file}: corrupt TFRecord at byte offset ${offset}`));
+    // Issue 15: one flipped byte no longer throws the whole log away.
+    const log = readTrainingLog(dir);
+    assert.ok(log.notes.some((n) => n.startsWith(`corrupt/validation/events.out.tfevents.1700000001.host.123.1.v2: corrupt record at byte offset ${offset}`)), log.notes.join('\n'));
+    assert.equal(log.epochs.length, kerasCsv.epochs.length);
+    assert.ok(Number.isNaN(log.epochs[0]!.valLoss) && log.epochs[0]!.unrecorded?.includes('valLoss'), 'the lost record is not recorded, not a blow-up');
+    assert.ok(close(log.epochs[1]!.valLoss, kerasCsv.epochs[1]!.valLoss));
   });
 
   test('a folder with no log in it names TensorBoard among what it looked for', () => {

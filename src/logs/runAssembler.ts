@@ -1,0 +1,683 @@
+/**
+ * Turns the named points of one run's log (a scalar at a step, a CSV cell, a log_history value),
+ * fed in the order they were written, into the run model's readings: epoch records, step records,
+ * named scalars and segments. Every format reader decodes its bytes into points and hands them here,
+ * so epochs, steps, restarts and metric names mean the same whatever wrote the log.
+ *
+ * Two layouts (the reader says which; TensorBoard's tags tell, see settleLayout):
+ * - marks: every value is at a global step and the log says which epoch each step ran in
+ *   (Lightning's `epoch` column/scalar, from 0; Hugging Face's fractional `epoch`, 1.25 = a quarter
+ *   into epoch 2). A value whose step has no mark yet waits for the next mark (Lightning's
+ *   LearningRateMonitor logs `lr-Adam` at an epoch's first step before anything else of it). A
+ *   training series logged twice in one epoch is per step. An epoch is final when a value of a
+ *   later epoch arrives, or at the end.
+ * - axis: values named per epoch are at the epoch number (from 0 or from 1: Keras's `epoch_*` and
+ *   CSVLogger rows from 0; else from 0 when the first one is at 0); values named per step are at a
+ *   global step and belong to the first epoch written after them (or to step / steps-per-epoch when
+ *   Keras's `evaluation_*_vs_iterations` gives it). A training series whose name does not say
+ *   (PyTorch's `Loss/train`) is per step when it has more than twice the points, reaching more than
+ *   twice as far, as a per-epoch series; per epoch once that is ruled out (held until then). An
+ *   epoch is final once it has every per-epoch series the segment's earlier epochs had, or when a
+ *   later epoch arrives (the first epoch of a segment waits for that), or at the end.
+ * A series (or the marks) whose step goes back restarts the numbering: the segment so far is
+ * finished, and a new one is numbered on from it (logUpdate.ts LogSegment).
+ */
+import type { EpochMetrics } from '../engine/events';
+import { epochMetrics } from './trainingLog';
+import { LOG_METRICS, metricRole, type Granularity, type LogMetric, type MetricOverrides, type MetricRole } from './metricNames';
+import { UpdateBuilder, type LogUpdate } from './logUpdate';
+
+export type MarksKind = 'lightning' | 'huggingface' | 'rows';
+export type Layout =
+  /** TensorBoard: an `epoch` scalar means Lightning, `train/epoch` Hugging Face, else axis. */
+  | { readonly kind: 'detect' }
+  | { readonly kind: 'axis'; readonly epochBase?: 0 | 1; readonly rowIsEpoch?: boolean }
+  | { readonly kind: 'marks'; readonly marks: MarksKind; readonly epochBase?: 0 | 1; readonly stepBase?: 0 | 1 };
+
+export interface AssemblerOptions {
+  readonly layout: Layout;
+  readonly overrides?: MetricOverrides;
+  /** The log to name in notes (its file, or the run's folder). */
+  readonly label: string;
+  /** A restart of the numbering continues the same training (Keras CSVLogger(append=True) over a second fit()). */
+  readonly restartsContinue?: boolean;
+}
+
+/** Hugging Face's end-of-training summary: kept as scalars, never as a metric; `train_runtime` ends the run. */
+const HF_SUMMARY = /(^|\/)(train_loss|train_runtime|train_samples_per_second|train_steps_per_second|total_flos)$/;
+const HF_END = /(^|\/)train_runtime$/;
+const MARK_NAMES = new Set(['epoch', 'train/epoch']);
+/** Where users name series the mapping does not know (metricsSidecar.ts SIDECAR_NAME). */
+const SIDECAR = 'losslens.metrics.json';
+/** Keras's evaluation_<metric>_vs_iterations: the optimizer's iteration count at each evaluation. */
+const ITERATIONS = /_vs_iterations$/;
+/** Layout detection settles on `axis` after this many points or distinct steps without an epoch scalar. */
+const DETECT_POINTS = 512;
+const DETECT_STEPS = 4;
+/** A held series is ruled out as per-step once the per-epoch series it is compared with has this many points. */
+const RULE_OUT_POINTS = 3;
+
+interface Series {
+  readonly name: string;
+  readonly role: MetricRole | undefined;
+  /** undefined: not decided yet (axis layout: held; marks layout: per epoch until seen twice in one). */
+  gran: Granularity | undefined;
+  lastStep: number;
+  count: number;
+  maxStep: number;
+  held?: RawPoint[];
+  /** Marks layout: the epoch of its last point, how many it had there, and that point. */
+  epochOfLast: number;
+  inEpoch: number;
+  prev?: { step: number; value: number };
+}
+
+interface RawPoint {
+  readonly step: number;
+  readonly value: number;
+  readonly order: number;
+}
+interface SeriesPoint extends RawPoint {
+  readonly series: Series;
+}
+
+interface Acc {
+  readonly epoch: number;
+  /** Per-epoch series: the last value. */
+  readonly last: Map<Series, number>;
+  /** Per-step (and undecided) series: sum, count and last value in the epoch. */
+  readonly agg: Map<Series, { sum: number; n: number; last: number }>;
+  emitted: boolean;
+}
+
+interface PendingStep {
+  readonly step: number;
+  readonly epoch: number;
+  loss?: number;
+  grad?: number;
+}
+
+interface Segment {
+  readonly index: number;
+  epochOffset: number | undefined;
+  stepOffset: number | undefined;
+  firstLoggedStep: number | undefined;
+  zeroBased: boolean | undefined;
+  /** Marks layout: runs of one epoch, from (s0, o0) to (s1, o1) in step and writing order. */
+  readonly marks: { s0: number; o0: number; s1: number; o1: number; epoch: number }[];
+  unmarked: SeriesPoint[];
+  /** Axis layout: per-step points waiting for the epoch written after them. */
+  waitingSteps: SeriesPoint[];
+  /** Axis layout: per epoch written, the order of its last per-epoch point (for "the first epoch written after"). */
+  readonly epochEnds: { epoch: number; order: number }[];
+  /** Axis layout: epochs written so far are 1, 2, 3, ... (a step after epoch e is in e + 1). */
+  consecutive: boolean;
+  /** Axis layout: Keras's iteration counts and the validation epochs they pair with (the k-th with the k-th). */
+  readonly iterations: number[];
+  readonly valEpochs: number[];
+  paired: number;
+  stepsPerEpoch: number | undefined | null;
+  readonly accs: Map<number, Acc>;
+  maxEpoch: number;
+  nextEpoch: number | undefined;
+  /** The per-epoch series the emitted epochs had: an epoch with all of them is complete. */
+  readonly expected: Set<Series>;
+  pendingSteps: PendingStep[];
+}
+
+function newSegment(index: number): Segment {
+  return {
+    index,
+    epochOffset: undefined,
+    stepOffset: undefined,
+    firstLoggedStep: undefined,
+    zeroBased: undefined,
+    marks: [],
+    unmarked: [],
+    waitingSteps: [],
+    epochEnds: [],
+    consecutive: true,
+    iterations: [],
+    valEpochs: [],
+    paired: 0,
+    stepsPerEpoch: undefined,
+    accs: new Map(),
+    maxEpoch: -Infinity,
+    nextEpoch: undefined,
+    expected: new Set(),
+    pendingSteps: [],
+  };
+}
+
+export class RunAssembler {
+  private readonly out = new UpdateBuilder();
+  private readonly series = new Map<string, Series>();
+  private layout: Layout;
+  private detectBuffer: { name: string; step: number; value: number; order: number; sub: boolean }[] = [];
+  private readonly detectSteps = new Set<number>();
+  private seg = newSegment(0);
+  /** The highest epoch and step numbers handed out so far: a new segment numbers on from them. */
+  private lastEpochOut = 0;
+  private lastStepOut = 0;
+  private stepShift: number | undefined;
+  private stepLoss: Series | undefined;
+  private stepGrad: Series | undefined;
+  private hasHeld = false;
+  /** Replaying held points: their epochs wait until every held series is decided. */
+  private deciding = false;
+  private finished = false;
+  private readonly noted = new Set<string>();
+
+  constructor(private readonly options: AssemblerOptions) {
+    this.layout = options.layout;
+    this.settleShift();
+  }
+
+  /** Counts records read (events, lines, entries) for the update's `records`. */
+  countRecords(n: number): void {
+    this.out.records += n;
+  }
+
+  setWaiting(waiting: boolean): void {
+    this.out.waiting = waiting;
+  }
+
+  note(text: string): void {
+    this.out.note(text);
+  }
+
+  /** A note given once per key (a file that keeps failing the same way). */
+  noteOnce(key: string, text: string): void {
+    if (this.noted.has(key)) return;
+    this.noted.add(key);
+    this.out.note(text);
+  }
+
+  /** The format's end marker was read. */
+  end(): void {
+    this.out.end();
+  }
+
+  get layoutKind(): Layout['kind'] {
+    return this.layout.kind;
+  }
+
+  /**
+   * A value of series `name` at the log's `step`; `order` increases in writing order (wall time,
+   * line number). `sub`: the series came from a sub-folder of the run (its name starts with the
+   * folder's: `validation/epoch_loss`, `Loss_val/Loss`), so it is never an epoch mark.
+   */
+  point(name: string, step: number, value: number, order: number, sub = false): void {
+    if (this.finished || !Number.isFinite(step)) return;
+    if (this.layout.kind === 'detect') {
+      this.detectBuffer.push({ name, step, value, order, sub });
+      this.detectSteps.add(step);
+      if ((MARK_NAMES.has(name) && !sub) || this.detectBuffer.length >= DETECT_POINTS || this.detectSteps.size > DETECT_STEPS) this.settleLayout();
+      return;
+    }
+    if (this.layout.kind === 'marks' && MARK_NAMES.has(name) && !sub) return this.mark(step, order, value);
+    const s = this.seriesOf(name);
+    if (step < s.lastStep) this.restartFrom(`"${s.name}" went back from step ${s.lastStep} to ${step}`, step);
+    this.seg.firstLoggedStep ??= step;
+    s.lastStep = step;
+    s.count++;
+    if (step > s.maxStep) s.maxStep = step;
+    if (this.layout.kind === 'marks') this.markedPoint(s, { step, value, order });
+    else this.axisPoint(s, { step, value, order });
+  }
+
+  /** The log's epoch at a step, as the log numbers it (Lightning from 0, Hugging Face fractional). */
+  mark(step: number, order: number, logged: number): void {
+    if (this.finished || this.layout.kind !== 'marks' || !Number.isFinite(step) || !Number.isFinite(logged)) return;
+    const epoch = this.markEpoch(logged);
+    const marks = this.seg.marks;
+    const last = marks[marks.length - 1];
+    if (last && (step < last.s1 || (epoch < last.epoch && step <= last.s1))) {
+      this.restartFrom(step < last.s1 ? `the step went back from ${last.s1} to ${step}` : `the epoch went back to ${epoch} at step ${step}`, step);
+      return this.mark(step, order, logged);
+    }
+    this.seg.firstLoggedStep ??= step;
+    if (last && last.epoch === epoch) {
+      last.s1 = step;
+      last.o1 = order;
+    } else marks.push({ s0: step, o0: order, s1: step, o1: order, epoch });
+    this.resolveUnmarked(false);
+  }
+
+  /** The source was rewritten from its start (a file truncated, a CSV written anew). */
+  restart(reason: string, continued: boolean | undefined): void {
+    this.restartFrom(reason, undefined, continued);
+  }
+
+  /** What became known since the last take(). */
+  take(): LogUpdate {
+    if (this.layout.kind === 'axis' && this.layout.rowIsEpoch) this.emitReady(true);
+    this.flushSteps({ completeOnly: true });
+    return this.out.take();
+  }
+
+  /** The log ended (its end marker, an idle timeout, the user stopped following): everything pending becomes final. */
+  finish(): LogUpdate {
+    if (!this.finished) {
+      if (this.layout.kind === 'detect') this.settleLayout();
+      this.finishSegment();
+      this.finished = true;
+      this.noteMissing();
+    }
+    return this.out.take();
+  }
+
+  /** Says what the log lacks for the diagnosis, naming what would have been read. */
+  private noteMissing(): void {
+    const all = [...this.series.values()];
+    if (!all.length) return;
+    const label = this.options.label;
+    if (!all.some((s) => s.role)) {
+      const names = all.map((s) => s.name).slice(0, 8).join(', ');
+      this.out.note(`${label}: no loss, accuracy, learning-rate or gradient-norm series among ${names}${all.length > 8 ? ', ...' : ''}: name them in ${SIDECAR}`);
+    } else if (!all.some((s) => s.role?.metric === 'valLoss')) {
+      this.out.note(`${label}: no validation loss (e.g. val_loss, validation/epoch_loss, Loss/val, eval_loss): overfitting and calibration cannot be judged`);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ layouts
+
+  private settleLayout(): void {
+    const names = new Set(this.detectBuffer.filter((p) => !p.sub).map((p) => p.name));
+    this.layout = names.has('epoch') ? { kind: 'marks', marks: 'lightning' } : names.has('train/epoch') ? { kind: 'marks', marks: 'huggingface' } : { kind: 'axis' };
+    this.settleShift();
+    const buffered = this.detectBuffer;
+    this.detectBuffer = [];
+    for (const p of buffered) this.point(p.name, p.step, p.value, p.order, p.sub);
+  }
+
+  /** Global steps become 1-based: Lightning counts from 0, Hugging Face from 1; other logs say it with their first step. */
+  private settleShift(): void {
+    const l = this.layout;
+    if (l.kind !== 'marks') return;
+    this.stepShift = l.stepBase !== undefined ? 1 - l.stepBase : l.marks === 'lightning' ? 1 : l.marks === 'huggingface' ? 0 : undefined;
+  }
+
+  private markEpoch(logged: number): number {
+    const l = this.layout as Extract<Layout, { kind: 'marks' }>;
+    if (l.marks === 'huggingface') return Math.max(1, Math.ceil(logged - 1e-6));
+    const base = l.epochBase ?? (l.marks === 'lightning' ? 0 : undefined);
+    const zero = base !== undefined ? base === 0 : (this.seg.zeroBased ??= logged === 0);
+    return Math.round(logged) + (zero ? 1 : 0);
+  }
+
+  private seriesOf(name: string): Series {
+    let s = this.series.get(name);
+    if (s) return s;
+    let role = metricRole(name, this.options.overrides);
+    let gran = role?.granularity;
+    const l = this.layout;
+    const val = role?.metric === 'valLoss' || role?.metric === 'valAccuracy';
+    if (l.kind === 'marks' && l.marks === 'huggingface') {
+      if (HF_SUMMARY.test(name) && role?.rank !== -1) role = undefined;
+      // Hugging Face logs training values every logging_steps, evaluations when it evaluates.
+      if (role && gran === undefined) gran = val ? 'epoch' : 'step';
+    } else if (l.kind === 'axis' && l.rowIsEpoch) gran = 'epoch';
+    else if (role && gran === undefined && val) gran = 'epoch';
+    else if (!role && l.kind === 'axis') gran = /(^|[/_])epoch(_|$)/i.test(name) ? 'epoch' : 'step';
+    s = { name, role, gran, lastStep: -Infinity, count: 0, maxStep: -Infinity, epochOfLast: NaN, inEpoch: 0 };
+    if (l.kind === 'axis' && role && gran === undefined) {
+      s.held = [];
+      this.hasHeld = true;
+    }
+    this.series.set(name, s);
+    return s;
+  }
+
+  // ------------------------------------------------------------------------------- marks layout
+
+  private markedPoint(s: Series, p: RawPoint): void {
+    if (HF_END.test(s.name)) this.out.end();
+    const epoch = this.epochAtMark(p.step, p.order, false);
+    if (epoch === undefined) this.seg.unmarked.push({ series: s, ...p });
+    else this.applyMarked(s, p, epoch);
+  }
+
+  /** The epoch of a step from the marks; undefined while a later mark could still decide it (unless `final`). */
+  private epochAtMark(step: number, order: number, final: boolean): number | undefined {
+    const marks = this.seg.marks;
+    if (!marks.length) return undefined;
+    const last = marks[marks.length - 1]!;
+    if (step > last.s1 || (step === last.s1 && order > last.o1)) return final ? last.epoch : undefined;
+    let lo = 0;
+    let hi = marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid]!.s1 < step) lo = mid + 1;
+      else hi = mid;
+    }
+    // Marks at this very step (an epoch's last values and the next one's first can share one): the nearest in writing order.
+    let best = marks[lo]!;
+    const gap = (m: typeof best): number => Math.min(Math.abs(m.o0 - order), Math.abs(m.o1 - order));
+    for (let i = lo + 1; i < marks.length && marks[i]!.s0 <= step; i++) if (gap(marks[i]!) < gap(best)) best = marks[i]!;
+    return best.epoch;
+  }
+
+  private resolveUnmarked(final: boolean): void {
+    const queue = this.seg.unmarked;
+    if (!queue.length) return;
+    this.seg.unmarked = [];
+    for (const p of queue) {
+      const epoch = this.epochAtMark(p.step, p.order, final);
+      if (epoch === undefined) this.seg.unmarked.push(p);
+      else this.applyMarked(p.series, p, epoch);
+    }
+  }
+
+  private applyMarked(s: Series, p: RawPoint, epoch: number): void {
+    if (s.epochOfLast === epoch) s.inEpoch++;
+    else [s.epochOfLast, s.inEpoch] = [epoch, 1];
+    if (s.role && s.gran === undefined && s.inEpoch >= 2) {
+      // Logged twice in one epoch: a per-step value (Lightning's self.log("train_loss") in training_step).
+      s.gran = 'step';
+      if (s.prev) this.stepValue(s, epoch, s.prev.step, s.prev.value);
+    }
+    s.prev = { step: p.step, value: p.value };
+    this.finalizeBefore(epoch);
+    this.apply(s, epoch, p.step, p.value);
+  }
+
+  /** Marks layout: every epoch before `epoch` is final. */
+  private finalizeBefore(epoch: number): void {
+    const seg = this.seg;
+    while (seg.nextEpoch !== undefined && seg.nextEpoch < epoch && seg.nextEpoch <= seg.maxEpoch) this.emitEpoch(seg.nextEpoch);
+  }
+
+  // -------------------------------------------------------------------------------- axis layout
+
+  private axisPoint(s: Series, p: RawPoint): void {
+    if (ITERATIONS.test(s.name)) this.iterationCount(s, p);
+    else if (s.held) s.held.push(p);
+    else if (s.gran === 'epoch') this.axisEpochPoint(s, p);
+    else this.axisStepPoint(s, p);
+  }
+
+  private axisEpochPoint(s: Series, p: RawPoint): void {
+    const seg = this.seg;
+    const l = this.layout as Extract<Layout, { kind: 'axis' }>;
+    seg.zeroBased ??= l.epochBase !== undefined ? l.epochBase === 0 : /(^|\/)epoch_/.test(s.name) || p.step === 0;
+    const epoch = Math.round(p.step) + (seg.zeroBased ? 1 : 0);
+    const ends = seg.epochEnds;
+    const last = ends[ends.length - 1];
+    if (!last || epoch > last.epoch) {
+      seg.consecutive = last ? seg.consecutive && epoch === last.epoch + 1 : epoch === 1;
+      ends.push({ epoch, order: p.order });
+    } else if (epoch === last.epoch) last.order = Math.max(last.order, p.order);
+    if (s.role?.metric === 'valLoss' && seg.valEpochs[seg.valEpochs.length - 1] !== epoch) {
+      seg.valEpochs.push(epoch);
+      this.pairIterations();
+    }
+    this.apply(s, epoch, p.step, p.value);
+    if (this.deciding) return;
+    this.comparePerStep(false);
+    this.emitReady(false);
+  }
+
+  /**
+   * Keras's evaluation_*_vs_iterations: the optimizer's iteration count at each evaluation, written
+   * just before (or with) that evaluation's epoch_* values. The k-th count pairs with the k-th
+   * epoch of validation loss; a whole, constant ratio is the steps per epoch.
+   */
+  private iterationCount(s: Series, p: RawPoint): void {
+    const seg = this.seg;
+    this.out.scalar(s.name, 'step', this.outStep(p.step), p.value);
+    if (/(^|\/)evaluation_loss_vs_iterations$/.test(s.name)) {
+      seg.iterations.push(p.step);
+      this.pairIterations();
+    }
+  }
+
+  private pairIterations(): void {
+    const seg = this.seg;
+    while (seg.paired < seg.iterations.length && seg.paired < seg.valEpochs.length) {
+      const per = seg.iterations[seg.paired]! / seg.valEpochs[seg.paired]!;
+      seg.paired++;
+      if (seg.stepsPerEpoch === null) continue;
+      if (seg.stepsPerEpoch === undefined) seg.stepsPerEpoch = Number.isInteger(per) && per >= 1 ? per : null;
+      else if (per !== seg.stepsPerEpoch) seg.stepsPerEpoch = null;
+    }
+    if (seg.stepsPerEpoch && seg.waitingSteps.length) this.releaseSteps(Infinity);
+  }
+
+  private axisStepPoint(s: Series, p: RawPoint): void {
+    const seg = this.seg;
+    this.stepShift ??= p.step === 0 ? 1 : 0;
+    const per = seg.stepsPerEpoch;
+    if (per) return this.apply(s, Math.max(1, Math.ceil((p.step + this.stepShift) / per)), p.step, p.value);
+    const after = this.epochWrittenAfter(p.order);
+    if (after !== undefined) return this.apply(s, after, p.step, p.value);
+    const last = seg.epochEnds[seg.epochEnds.length - 1];
+    if (last && seg.consecutive && !seg.waitingSteps.length) return this.apply(s, last.epoch + 1, p.step, p.value);
+    seg.waitingSteps.push({ series: s, ...p });
+  }
+
+  /** The first epoch whose last per-epoch point was written at or after `order`. */
+  private epochWrittenAfter(order: number): number | undefined {
+    const ends = this.seg.epochEnds;
+    if (!ends.length || ends[ends.length - 1]!.order < order) return undefined;
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]!.order < order) lo = mid + 1;
+      else hi = mid;
+    }
+    return ends[lo]!.epoch;
+  }
+
+  /** Places the waiting per-step points written up to `order`: by steps per epoch when known, else in the first epoch written after them. */
+  private releaseSteps(order: number, fallback?: number): void {
+    const seg = this.seg;
+    const waiting = seg.waitingSteps;
+    seg.waitingSteps = [];
+    for (const p of waiting) {
+      const per = seg.stepsPerEpoch;
+      const epoch = p.order > order ? undefined : per ? Math.max(1, Math.ceil((p.step + (this.stepShift ?? 0)) / per)) : (this.epochWrittenAfter(p.order) ?? fallback);
+      if (epoch === undefined) seg.waitingSteps.push(p);
+      else this.apply(p.series, epoch, p.step, p.value);
+    }
+  }
+
+  /** Decides held series against the densest per-epoch mapped series (see the file comment). */
+  private comparePerStep(final: boolean): void {
+    if (!this.hasHeld) return;
+    let reference: Series | undefined;
+    for (const r of this.series.values()) {
+      if (r.gran === 'epoch' && r.role && r.count > 0 && (!reference || r.count > reference.count)) reference = r;
+    }
+    let still = false;
+    this.deciding = true;
+    for (const s of this.series.values()) {
+      if (!s.held) continue;
+      const perStep = reference !== undefined && s.count > 2 * reference.count && s.maxStep > 2 * (reference.maxStep + 1);
+      if (!perStep && !final && (!reference || reference.count < RULE_OUT_POINTS)) {
+        still = true;
+        continue;
+      }
+      s.gran = perStep ? 'step' : 'epoch';
+      const held = s.held;
+      delete s.held;
+      if (perStep) this.noteOnce(`per-step:${s.name}`, `${this.options.label}: "${s.name}" has far more points than "${reference!.name}": read as a per-step value`);
+      for (const p of held) this.axisPoint(s, p);
+    }
+    this.deciding = false;
+    this.hasHeld = still;
+    if (!still) this.emitReady(final);
+  }
+
+  /** Axis layout: emits the next epochs that are final (see the file comment); `rows`: every epoch read is whole. */
+  private emitReady(rows: boolean): void {
+    const seg = this.seg;
+    if (this.hasHeld || this.deciding) return;
+    while (seg.nextEpoch !== undefined && seg.nextEpoch <= seg.maxEpoch) {
+      const e = seg.nextEpoch;
+      const a = seg.accs.get(e);
+      if (a && e === seg.maxEpoch && !rows) {
+        const complete = seg.expected.size > 0 && [...seg.expected].every((s) => a.last.has(s));
+        if (!complete) return;
+      }
+      this.emitEpoch(e);
+    }
+  }
+
+  // ------------------------------------------------------------------------- epochs and steps
+
+  /** A point whose epoch is known (the log's 1-based epoch, before the segment's offset). */
+  private apply(s: Series, epoch: number, step: number, value: number): void {
+    const seg = this.seg;
+    seg.epochOffset ??= this.lastEpochOut >= epoch ? this.lastEpochOut - epoch + 1 : 0;
+    seg.nextEpoch ??= epoch;
+    let a = seg.accs.get(epoch);
+    if (!a) {
+      seg.accs.set(epoch, (a = { epoch, last: new Map(), agg: new Map(), emitted: false }));
+      if (epoch > seg.maxEpoch) seg.maxEpoch = epoch;
+    }
+    if (s.gran === 'epoch') a.last.set(s, value);
+    else {
+      const g = a.agg.get(s);
+      if (g) {
+        g.sum += value;
+        g.n++;
+        g.last = value;
+      } else a.agg.set(s, { sum: value, n: 1, last: value });
+    }
+    const byEpoch = this.layout.kind === 'axis' && s.gran === 'epoch';
+    this.out.scalar(s.name, byEpoch ? 'epoch' : 'step', byEpoch ? epoch + seg.epochOffset : this.outStep(step), value);
+    if (s.gran === 'step' && s.role) this.stepValue(s, epoch, step, value);
+    if (a.emitted) {
+      this.out.revise(this.epochRecord(a));
+      this.noteOnce(`late:${s.name}`, `${this.options.label}: a value of "${s.name}" for epoch ${epoch + seg.epochOffset} came after that epoch was read (a file flushed late): the epoch was revised`);
+    }
+  }
+
+  /** A step of the log as the reading numbers it (1-based, numbered on across segments). */
+  private outStep(step: number): number {
+    const seg = this.seg;
+    this.stepShift ??= step === 0 ? 1 : 0;
+    const shifted = step + this.stepShift;
+    seg.stepOffset ??= this.lastStepOut >= shifted ? this.lastStepOut - shifted + 1 : 0;
+    return shifted + seg.stepOffset;
+  }
+
+  private stepValue(s: Series, epoch: number, step: number, value: number): void {
+    const metric = s.role!.metric;
+    if (metric === 'trainLoss') this.stepLoss ??= s;
+    if (metric === 'gradNorm') this.stepGrad ??= s;
+    if (s !== this.stepLoss && s !== this.stepGrad) return;
+    const at = this.outStep(step);
+    // A later step of the loss series completes the earlier ones (a gradient norm comes with its loss).
+    if (s === this.stepLoss) this.flushSteps({ before: at });
+    const pending = this.seg.pendingSteps;
+    let p = pending.find((q) => q.step === at);
+    if (!p) pending.push((p = { step: at, epoch: epoch + (this.seg.epochOffset ?? 0) }));
+    if (s === this.stepLoss) p.loss = value;
+    else p.grad = value;
+  }
+
+  /** Emits pending steps: those before a step, those up to an epoch, the complete ones, or all. */
+  private flushSteps(which: { before?: number; upToEpoch?: number; completeOnly?: boolean }): void {
+    const seg = this.seg;
+    if (!seg.pendingSteps.length) return;
+    const pending = seg.pendingSteps.sort((a, b) => a.step - b.step);
+    seg.pendingSteps = [];
+    for (const p of pending) {
+      const ready =
+        which.before !== undefined
+          ? p.step < which.before
+          : which.upToEpoch !== undefined
+            ? p.epoch <= which.upToEpoch
+            : !which.completeOnly || (p.loss !== undefined && (!this.stepGrad || p.grad !== undefined));
+      if (!ready) seg.pendingSteps.push(p);
+      else if (p.loss !== undefined && p.step > this.lastStepOut) {
+        this.out.step(p.grad === undefined ? { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: NaN, gradNormUnknown: true } : { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: p.grad });
+        this.lastStepOut = p.step;
+      }
+    }
+  }
+
+  private emitEpoch(e: number): void {
+    const seg = this.seg;
+    if (this.layout.kind === 'axis' && seg.waitingSteps.length) {
+      const end = seg.epochEnds.find((x) => x.epoch === e);
+      if (end) this.releaseSteps(end.order);
+    }
+    seg.nextEpoch = e + 1;
+    const a = seg.accs.get(e);
+    if (!a) return;
+    // Keras writes some epochs only (an integer update_freq): the steps of the others have no record of their own.
+    if (this.layout.kind === 'axis' && !a.last.size && seg.epochEnds.length) {
+      this.flushSteps({ upToEpoch: e + (seg.epochOffset ?? 0) });
+      return;
+    }
+    const m = this.epochRecord(a);
+    // The epoch's steps go out before its record, the order training produced them in.
+    this.flushSteps({ upToEpoch: m.epoch });
+    for (const s of a.last.keys()) seg.expected.add(s);
+    a.emitted = true;
+    this.out.epoch(m);
+    this.lastEpochOut = Math.max(this.lastEpochOut, m.epoch);
+  }
+
+  private epochRecord(a: Acc): EpochMetrics {
+    const known: Partial<Record<LogMetric, number>> = {};
+    for (const metric of LOG_METRICS) {
+      const v = metricValue(a, metric);
+      if (v !== undefined) known[metric] = v;
+    }
+    return epochMetrics(a.epoch + (this.seg.epochOffset ?? 0), known);
+  }
+
+  // ------------------------------------------------------------------------------------ segments
+
+  /** Everything the segment still holds becomes final. */
+  private finishSegment(): void {
+    const seg = this.seg;
+    if (this.layout.kind === 'marks') this.resolveUnmarked(true);
+    else {
+      this.comparePerStep(true);
+      if (seg.waitingSteps.length) {
+        const last = seg.epochEnds[seg.epochEnds.length - 1];
+        this.releaseSteps(Infinity, last ? last.epoch + 1 : 1);
+      }
+    }
+    while (seg.nextEpoch !== undefined && seg.nextEpoch <= seg.maxEpoch) this.emitEpoch(seg.nextEpoch);
+    this.flushSteps({});
+  }
+
+  private restartFrom(why: string, loggedStep: number | undefined, continued?: boolean): void {
+    const before = this.seg;
+    this.finishSegment();
+    for (const s of this.series.values()) {
+      s.lastStep = -Infinity;
+      s.epochOfLast = NaN;
+      s.inEpoch = 0;
+      delete s.prev;
+    }
+    this.seg = newSegment(before.index + 1);
+    this.seg.zeroBased = before.zeroBased;
+    // Back to a step after the segment's first one: resumed from a checkpoint.
+    const rewound = loggedStep !== undefined && before.firstLoggedStep !== undefined && loggedStep > before.firstLoggedStep;
+    const judged = continued ?? (rewound || this.options.restartsContinue ? true : undefined);
+    const what = rewound ? 'resumed from a checkpoint?' : judged === true ? 'the same training continued' : judged === false ? 'a new run' : 'a second run in the same place, or a resumed one';
+    const reason = `${this.options.label}: ${why}: read as segment ${before.index + 2} (${what}), numbered on from epoch ${this.lastEpochOut + 1} and step ${this.lastStepOut + 1}`;
+    this.out.note(reason);
+    this.out.segment({ index: before.index + 1, firstEpoch: this.lastEpochOut + 1, firstStep: this.lastStepOut + 1, ...(loggedStep !== undefined ? { loggedStep } : {}), continued: judged, reason });
+  }
+}
+
+/** A per-epoch series' value when the epoch has one (fewest words first), else the per-step values' mean (the last, for a learning rate). */
+function metricValue(a: Acc, metric: LogMetric): number | undefined {
+  let best: { rank: number; value: number } | undefined;
+  for (const [s, v] of a.last) if (s.role?.metric === metric && (!best || s.role.rank < best.rank)) best = { rank: s.role.rank, value: v };
+  if (best) return best.value;
+  for (const [s, g] of a.agg) {
+    if (s.role?.metric !== metric || (best && s.role.rank >= best.rank)) continue;
+    best = { rank: s.role.rank, value: metric === 'learningRate' ? g.last : g.sum / g.n };
+  }
+  return best?.value;
+}
