@@ -28,18 +28,30 @@ export class EmptyLogError extends LogError {
   }
 }
 
-/** The updates of a whole read as one TrainingLog (revised epochs replace the first reading). */
+/**
+ * The updates of a whole read as one TrainingLog (revised epochs replace the first reading). A
+ * segment not known to continue the training before it (a second run in a reused log_dir) starts
+ * another run: the log is that last run, numbered from 1 again, and a note names what was left out.
+ */
 export function updatesToLog(format: string, file: string, updates: readonly LogUpdate[]): TrainingLog {
-  const epochs = new Map<number, EpochMetrics>();
-  const steps: LogStep[] = [];
+  const byEpoch = new Map<number, EpochMetrics>();
+  let steps: LogStep[] = [];
   const notes: string[] = [];
   for (const u of updates) {
-    for (const e of u.epochs) epochs.set(e.epoch, e);
-    for (const e of u.revised) epochs.set(e.epoch, e);
+    for (const e of u.epochs) byEpoch.set(e.epoch, e);
+    for (const e of u.revised) byEpoch.set(e.epoch, e);
     for (const s of u.steps) steps.push(s);
     notes.push(...u.notes);
   }
-  return { format, file, epochs: [...epochs.values()].sort((a, b) => a.epoch - b.epoch), steps, notes };
+  let epochs = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+  const fresh = updates.flatMap((u) => u.segments).filter((s) => s.continued !== true).pop();
+  if (fresh && (epochs.some((e) => e.epoch >= fresh.firstEpoch) || steps.some((s) => s.step >= fresh.firstStep))) {
+    const [de, ds] = [fresh.firstEpoch - 1, fresh.firstStep - 1];
+    notes.push(`read the last run only (segment ${fresh.index + 1}, from epoch ${fresh.firstEpoch} of the log as read, numbered from 1 here): epochs 1..${de} and steps 1..${ds} are an earlier run in the same place`);
+    epochs = epochs.filter((e) => e.epoch > de).map((e) => ({ ...e, epoch: e.epoch - de }));
+    steps = steps.filter((s) => s.step > ds).map((s) => ({ ...s, step: s.step - ds, epoch: s.epoch - de }));
+  }
+  return { format, file, epochs, steps, notes };
 }
 
 function readForeign(target: string, options: ReaderOptions): TrainingLog {

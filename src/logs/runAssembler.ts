@@ -163,6 +163,8 @@ export class RunAssembler {
   private stepLoss: Series | undefined;
   private stepGrad: Series | undefined;
   private hasHeld = false;
+  /** A restart said once the new segment's first epoch is read (Keras's iteration count tells by then whether training went on). */
+  private pendingSegment: { why: string; loggedStep: number | undefined; continued: boolean | undefined; rewound: boolean; lastIterations: number | undefined; index: number } | undefined;
   /** Replaying held points: their epochs wait until every held series is decided. */
   private deciding = false;
   private finished = false;
@@ -261,6 +263,7 @@ export class RunAssembler {
     if (!this.finished) {
       if (this.layout.kind === 'detect') this.settleLayout();
       this.finishSegment();
+      this.sayRestart();
       this.finished = true;
       this.noteMissing();
     }
@@ -594,6 +597,7 @@ export class RunAssembler {
             : !which.completeOnly || (p.loss !== undefined && (!this.stepGrad || p.grad !== undefined));
       if (!ready) seg.pendingSteps.push(p);
       else if (p.loss !== undefined && p.step > this.lastStepOut) {
+        this.sayRestart();
         this.out.step(p.grad === undefined ? { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: NaN, gradNormUnknown: true } : { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: p.grad });
         this.lastStepOut = p.step;
       }
@@ -602,6 +606,7 @@ export class RunAssembler {
 
   private emitEpoch(e: number): void {
     const seg = this.seg;
+    this.sayRestart();
     if (this.layout.kind === 'axis' && seg.waitingSteps.length) {
       const end = seg.epochEnds.find((x) => x.epoch === e);
       if (end) this.releaseSteps(end.order);
@@ -652,6 +657,7 @@ export class RunAssembler {
   private restartFrom(why: string, loggedStep: number | undefined, continued?: boolean): void {
     const before = this.seg;
     this.finishSegment();
+    this.sayRestart();
     for (const s of this.series.values()) {
       s.lastStep = -Infinity;
       s.epochOfLast = NaN;
@@ -662,11 +668,23 @@ export class RunAssembler {
     this.seg.zeroBased = before.zeroBased;
     // Back to a step after the segment's first one: resumed from a checkpoint.
     const rewound = loggedStep !== undefined && before.firstLoggedStep !== undefined && loggedStep > before.firstLoggedStep;
-    const judged = continued ?? (rewound || this.options.restartsContinue ? true : undefined);
-    const what = rewound ? 'resumed from a checkpoint?' : judged === true ? 'the same training continued' : judged === false ? 'a new run' : 'a second run in the same place, or a resumed one';
-    const reason = `${this.options.label}: ${why}: read as segment ${before.index + 2} (${what}), numbered on from epoch ${this.lastEpochOut + 1} and step ${this.lastStepOut + 1}`;
+    const lastIterations = before.iterations[before.iterations.length - 1];
+    this.pendingSegment = { why, loggedStep, continued: continued ?? (rewound || this.options.restartsContinue ? true : undefined), rewound, lastIterations, index: before.index + 1 };
+  }
+
+  /** Says the restart (a note and a segment record), judging from what the new segment's start shows. */
+  private sayRestart(): void {
+    const p = this.pendingSegment;
+    if (!p) return;
+    this.pendingSegment = undefined;
+    let judged = p.continued;
+    // Keras's optimizer counts iterations over every fit(): still growing, the same model trained on.
+    const it = this.seg.iterations[0];
+    if (judged === undefined && p.lastIterations !== undefined && it !== undefined) judged = it > p.lastIterations;
+    const what = p.rewound ? 'resumed from a checkpoint?' : judged === true ? 'the same training continued' : judged === false ? 'a new run' : 'a second run in the same place, or a resumed one';
+    const reason = `${this.options.label}: ${p.why}: read as segment ${p.index + 1} (${what}), numbered on from epoch ${this.lastEpochOut + 1}`;
     this.out.note(reason);
-    this.out.segment({ index: before.index + 1, firstEpoch: this.lastEpochOut + 1, firstStep: this.lastStepOut + 1, ...(loggedStep !== undefined ? { loggedStep } : {}), continued: judged, reason });
+    this.out.segment({ index: p.index, firstEpoch: this.lastEpochOut + 1, firstStep: this.lastStepOut + 1, ...(p.loggedStep !== undefined ? { loggedStep: p.loggedStep } : {}), continued: judged, reason });
   }
 }
 
