@@ -139,11 +139,23 @@ interface Tracked {
   ino: number;
   size: number;
   mtimeMs: number;
+  /** The file's first bytes and the bytes just before `offset`: either changed means it was rewritten. */
   prefix: Uint8Array;
+  before: Uint8Array;
   problem?: string;
 }
 
+/** How many bytes of the beginning, and of what comes before the position, are compared at each poll. */
+const CHECK_BYTES = 64;
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function concatTail(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out.slice(Math.max(0, out.length - CHECK_BYTES));
+}
 
 /** One run's files and their positions. */
 class RunFiles {
@@ -178,59 +190,68 @@ class RunFiles {
         if (t && !t.problem) this.notes.push(`${this.run.name}/${rel}: ${describeKind(s)} any more: stopped reading it`);
         if (t) t.problem = describeKind(s);
         else if (s) {
-          this.tracked.set(rel, { offset: 0, ino: 0, size: 0, mtimeMs: 0, prefix: new Uint8Array(0), problem: describeKind(s) });
+          this.tracked.set(rel, { offset: 0, ino: 0, size: 0, mtimeMs: 0, prefix: new Uint8Array(0), before: new Uint8Array(0), problem: describeKind(s) });
           this.notes.push(`${this.run.name}/${rel}: ${describeKind(s)}: skipped`);
         }
         continue;
       }
-      if (!t) this.tracked.set(rel, (t = { offset: 0, ino: s.ino, size: -1, mtimeMs: -1, prefix: new Uint8Array(0) }));
+      if (!t) this.tracked.set(rel, (t = { offset: 0, ino: s.ino, size: -1, mtimeMs: -1, prefix: new Uint8Array(0), before: new Uint8Array(0) }));
       delete t.problem;
       const changed = s.size !== t.size || s.mtimeMs !== t.mtimeMs || s.ino !== t.ino;
       if (!changed) continue;
       if (parser.writes === 'whole') {
         if (s.size > MAX_WHOLE_BYTES) {
           this.notes.push(`${this.run.name}/${rel}: ${s.size} bytes, more than the ${MAX_WHOLE_BYTES} read whole: skipped`);
-        } else parser.reread(rel, yield* read(abs, 0, s.size));
+        } else parser.reread(this.inRun(rel), yield* read(abs, 0, s.size));
         [t.size, t.mtimeMs, t.ino, t.offset] = [s.size, s.mtimeMs, s.ino, s.size];
         this.records++;
         continue;
       }
       let rewritten = s.ino !== t.ino || s.size < t.offset;
       if (!rewritten && t.prefix.length) rewritten = !sameBytes(yield* read(abs, 0, t.prefix.length), t.prefix);
+      if (!rewritten && t.before.length) rewritten = !sameBytes(yield* read(abs, t.offset - t.before.length, t.before.length), t.before);
       [t.size, t.mtimeMs, t.ino] = [s.size, s.mtimeMs, s.ino];
       if (rewritten) {
         t.offset = 0;
         t.prefix = new Uint8Array(0);
-        if (parser.format === 'tensorboard') parser.reread(rel, new Uint8Array(0));
+        t.before = new Uint8Array(0);
+        if (parser.format === 'tensorboard') parser.reread(this.inRun(rel), new Uint8Array(0));
         else if (s.size > MAX_WHOLE_BYTES) {
           this.notes.push(`${this.run.name}/${rel}: rewritten, and ${s.size} bytes is more than the ${MAX_WHOLE_BYTES} read whole: skipped`);
           t.offset = s.size;
           continue;
         } else {
           const bytes = yield* read(abs, 0, s.size);
-          parser.reread(rel, bytes);
+          parser.reread(this.inRun(rel), bytes);
           t.offset = bytes.length;
-          t.prefix = bytes.slice(0, 64);
+          t.prefix = bytes.slice(0, CHECK_BYTES);
+          t.before = bytes.slice(Math.max(0, bytes.length - CHECK_BYTES));
           continue;
         }
       }
       if (s.size > t.offset) appending.push({ rel, t, end: s.size });
     }
     // Round robin, a chunk at a time, so that several files' events merge in bounded memory.
-    for (const a of appending) parser.feed(a.rel, new Uint8Array(0), true);
+    for (const a of appending) parser.feed(this.inRun(a.rel), new Uint8Array(0), true);
     while (appending.length) {
       for (let i = 0; i < appending.length; ) {
         const a = appending[i]!;
         const bytes = yield* read(path.join(this.root, a.rel), a.t.offset, Math.min(chunk, a.end - a.t.offset));
-        if (a.t.prefix.length < 64 && a.t.offset === 0) a.t.prefix = bytes.slice(0, 64);
+        if (a.t.prefix.length < CHECK_BYTES && a.t.offset === 0) a.t.prefix = bytes.slice(0, CHECK_BYTES);
         a.t.offset += bytes.length;
+        a.t.before = bytes.length >= CHECK_BYTES ? bytes.slice(bytes.length - CHECK_BYTES) : concatTail(a.t.before, bytes);
         const done = !bytes.length || a.t.offset >= a.end;
-        parser.feed(a.rel, bytes, !done);
+        parser.feed(this.inRun(a.rel), bytes, !done);
         if (done) appending.splice(i, 1);
         else i++;
       }
     }
     return this.withNotes(parser.take());
+  }
+
+  /** A file's path within the run's folder: what the parser names series and notes by. */
+  private inRun(rel: string): string {
+    return this.run.dir ? path.posix.relative(this.run.dir, rel) : rel;
   }
 
   finish(): LogUpdate {

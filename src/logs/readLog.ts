@@ -60,7 +60,8 @@ function readForeign(target: string, options: ReaderOptions): TrainingLog {
   if (!foreign.length) {
     const folder = runs.find((r) => r.format === 'losslens-run');
     if (folder) return readRunFolderLog(path.join(root, folder.dir));
-    throw new LogError(`not a log loss-lens can read: expected ${KNOWN}`, target);
+    const what = statSync(target).isDirectory() ? 'not a run folder (no metrics.jsonl), and no other trainer\'s log in it' : 'not a log loss-lens can read';
+    throw new LogError(`${what}: expected ${KNOWN}`, target);
   }
   const read = foreign.map((run) => {
     const { update, records } = readRunSync(root, run, options);
@@ -100,8 +101,14 @@ export function readTrainingLog(file: string, options: ReaderOptions = {}): Trai
   // A metrics.jsonl inside a run folder is read with its folder: config and predictions give the
   // detectors the classes (chance level) and the final calibration.
   if (path.basename(file) === 'metrics.jsonl' && existsSync(path.join(path.dirname(file), 'config.json'))) return readRunFolderLog(path.dirname(file));
-  if (path.basename(file) === 'metrics.jsonl') return readMetricsJsonlLog(file);
+  if (file.endsWith('.jsonl') && isMetricsJsonl(file)) return readMetricsJsonlLog(file);
   return readForeign(file, options);
+}
+
+/** A JSON-lines file in Loss Lens's own metrics.jsonl shape (its first line an epoch or step record). */
+function isMetricsJsonl(file: string): boolean {
+  const first = readFileSync(file, 'utf8').slice(0, 4096).split('\n', 1)[0] ?? '';
+  return /^\{"epoch":\s*-?\d+(\.\d+)?,"trainLoss":|^\{"step":\s*\d+,"epoch":[^,]*,"loss":[^,]*,"gradNorm":/.test(first);
 }
 
 /** A log's whole content as one format reads it (a test, a log handed over as text): read to its end. */

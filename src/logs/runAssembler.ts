@@ -117,6 +117,10 @@ interface Segment {
   readonly valEpochs: number[];
   paired: number;
   stepsPerEpoch: number | undefined | null;
+  /** Axis layout: the last step seen when each epoch (1, 2, ...) was written, and the steps per epoch they show. */
+  maxStepSeen: number;
+  readonly stepEnds: number[];
+  inferredPerEpoch: number | undefined;
   readonly accs: Map<number, Acc>;
   maxEpoch: number;
   nextEpoch: number | undefined;
@@ -141,6 +145,9 @@ function newSegment(index: number): Segment {
     valEpochs: [],
     paired: 0,
     stepsPerEpoch: undefined,
+    maxStepSeen: -Infinity,
+    stepEnds: [],
+    inferredPerEpoch: undefined,
     accs: new Map(),
     maxEpoch: -Infinity,
     nextEpoch: undefined,
@@ -410,6 +417,7 @@ export class RunAssembler {
     if (!last || epoch > last.epoch) {
       seg.consecutive = last ? seg.consecutive && epoch === last.epoch + 1 : epoch === 1;
       ends.push({ epoch, order: p.order });
+      if (seg.consecutive) this.inferStepsPerEpoch();
     } else if (epoch === last.epoch) last.order = Math.max(last.order, p.order);
     if (s.role?.metric === 'valLoss' && seg.valEpochs[seg.valEpochs.length - 1] !== epoch) {
       seg.valEpochs.push(epoch);
@@ -447,9 +455,28 @@ export class RunAssembler {
     if (seg.stepsPerEpoch && seg.waitingSteps.length) this.releaseSteps(Infinity);
   }
 
+  /**
+   * Steps per epoch from the last step seen at each epoch's end, while epochs come 1, 2, 3 and
+   * end on a whole multiple of steps: then a step's epoch stays right when an epoch's record is lost.
+   */
+  private inferStepsPerEpoch(): void {
+    const seg = this.seg;
+    if (seg.stepsPerEpoch !== undefined || seg.maxStepSeen === -Infinity) return;
+    seg.stepEnds.push(seg.maxStepSeen + (this.stepShift ?? 0));
+    const ends = seg.stepEnds;
+    if (ends.length < 2) return;
+    const per = ends[0]!;
+    if (per >= 1 && ends.every((v, i) => v === per * (i + 1))) {
+      seg.inferredPerEpoch = per;
+      if (seg.waitingSteps.length) this.releaseSteps(Infinity);
+    } else seg.stepsPerEpoch = null;
+  }
+
   private axisStepPoint(s: Series, p: RawPoint): void {
     const seg = this.seg;
     this.stepShift ??= p.step === 0 ? 1 : 0;
+    if (p.step > seg.maxStepSeen) seg.maxStepSeen = p.step;
+    if (!seg.stepsPerEpoch && seg.inferredPerEpoch && !seg.waitingSteps.length) return this.apply(s, Math.max(1, Math.ceil((p.step + this.stepShift) / seg.inferredPerEpoch)), p.step, p.value);
     const per = seg.stepsPerEpoch;
     if (per) return this.apply(s, Math.max(1, Math.ceil((p.step + this.stepShift) / per)), p.step, p.value);
     const after = this.epochWrittenAfter(p.order);
@@ -479,7 +506,7 @@ export class RunAssembler {
     const waiting = seg.waitingSteps;
     seg.waitingSteps = [];
     for (const p of waiting) {
-      const per = seg.stepsPerEpoch;
+      const per = seg.stepsPerEpoch || seg.inferredPerEpoch;
       const epoch = p.order > order ? undefined : per ? Math.max(1, Math.ceil((p.step + (this.stepShift ?? 0)) / per)) : (this.epochWrittenAfter(p.order) ?? fallback);
       if (epoch === undefined) seg.waitingSteps.push(p);
       else this.apply(p.series, epoch, p.step, p.value);
@@ -615,7 +642,7 @@ export class RunAssembler {
     const a = seg.accs.get(e);
     if (!a) return;
     // Keras writes some epochs only (an integer update_freq): the steps of the others have no record of their own.
-    if (this.layout.kind === 'axis' && !a.last.size && seg.epochEnds.length) {
+    if (this.layout.kind === 'axis' && !a.last.size && seg.epochEnds.length && seg.epochEnds[0]!.epoch > 1) {
       this.flushSteps({ upToEpoch: e + (seg.epochOffset ?? 0) });
       return;
     }
