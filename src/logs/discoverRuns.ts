@@ -140,7 +140,7 @@ export function discoverRuns(entries: readonly ListedEntry[], rootName: string):
       else if (/\.jsonl$/i.test(base) && f.head?.trimStart().startsWith('{')) add(f.path, dir, 'jsonl', [f.path]);
     }
   }
-  return runs.sort((a, b) => a.name.localeCompare(b.name));
+  return runs.sort((a, b) => a.name.localeCompare(b.name) || a.format.localeCompare(b.format));
 }
 
 /** The runs whose name matches a filter, as TensorBoard's run filter: a regular expression (case-insensitive), else a plain substring. */

@@ -1,0 +1,136 @@
+// `npm run bench:logs`: ingestion of every log format in records/s, TensorBoard event files side by
+// side with TensorBoard's own Python loader (EventAccumulator, size_guidance 0: every scalar kept) on
+// the same file, and a 1,000,000-step log read and diagnosed: time and peak memory.
+// Every measurement runs in its own process, rounds interleaved; figures are medians. Nothing is
+// asserted: the bench prints. A missing peer (no Python with tensorboard) is reported and skipped.
+//   LOSSLENS_BENCH_STEPS=1000000  steps of the workloads     LOSSLENS_BENCH_ROUNDS=3
+//   LOSSLENS_BENCH_PYTHON=...     the Python with tensorboard (default: /tmp/mlvenv/bin/python, then python3)
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'out', 'bench');
+const work = path.join(root, '.bench', 'logs');
+const steps = Number(process.env.LOSSLENS_BENCH_STEPS ?? 1_000_000);
+const rounds = Number(process.env.LOSSLENS_BENCH_ROUNDS ?? 3);
+const child = path.join(out, 'logs-bench.js');
+
+await esbuild.build({
+  entryPoints: [path.join(root, 'bench/logs.bench.ts')],
+  outfile: child,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  absWorkingDir: root,
+});
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const line = (r.stdout ?? '').trim().split('\n').pop();
+  if (r.status !== 0 || !line?.startsWith('{')) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' ') };
+  return JSON.parse(line);
+}
+const node = (...args) => run(process.execPath, ['--enable-source-maps', child, ...args]);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+
+mkdirSync(work, { recursive: true });
+const marker = path.join(work, `steps-${steps}`);
+if (!existsSync(marker)) {
+  console.log(`writing the workloads (${steps} steps) to ${path.relative(root, work)} ...`);
+  const g = node('gen', work, String(steps));
+  if (g.error) throw new Error(`gen failed: ${g.error}`);
+  writeFileSync(marker, '');
+}
+
+// The Python peer: TensorBoard's EventAccumulator keeping every scalar.
+const PEER = `
+import json, sys, time
+t0 = time.perf_counter()
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+t1 = time.perf_counter()
+ea = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0})
+ea.Reload()
+n = sum(len(ea.Scalars(t)) for t in ea.Tags()["scalars"])
+t2 = time.perf_counter()
+import resource
+print(json.dumps({"records": n, "seconds": t2 - t1, "importSeconds": t1 - t0, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+`;
+function findPython() {
+  const candidates = [process.env.LOSSLENS_BENCH_PYTHON, '/tmp/mlvenv/bin/python', 'python3'].filter(Boolean);
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', 'import tensorboard, sys; print(tensorboard.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { py, version: r.stdout.trim() };
+  }
+  return undefined;
+}
+const python = findPython();
+
+const formats = [
+  ['TensorBoard event file', 'tensorboard'],
+  ['Keras CSVLogger', 'keras/training.log'],
+  ['Lightning metrics.csv', 'lightning'],
+  ['Hugging Face trainer_state.json', 'huggingface'],
+  ['JSON lines', 'jsonl/log.jsonl'],
+];
+const samples = new Map(formats.map(([name]) => [name, []]));
+const peer = [];
+const million = [];
+for (let r = 0; r < rounds; r++) {
+  // Rotate the order each round so that no reader always runs first on a warm page cache.
+  const order = formats.map((_, i) => formats[(i + r) % formats.length]);
+  for (const [name, rel] of order) {
+    const m = node('read', path.join(work, rel));
+    if (m.error) console.log(`  ${name}: failed: ${m.error}`);
+    else samples.get(name).push(m);
+  }
+  if (python) {
+    const p = run(python.py, ['-c', PEER, path.join(work, 'tensorboard')]);
+    if (p.error) console.log(`  EventAccumulator: failed: ${p.error}`);
+    else peer.push(p);
+  }
+  const d = node('diagnose', path.join(work, 'tensorboard'));
+  if (d.error) console.log(`  diagnose: failed: ${d.error}`);
+  else million.push(d);
+}
+
+console.log(`\nIngestion, ${steps.toLocaleString('en')} steps, median of ${rounds} (each in its own process; records = events, lines or log_history entries)`);
+console.log('  format                              records    seconds   records/s   peak RSS');
+const summary = { steps, rounds, formats: {}, peer: undefined, million: undefined };
+for (const [name] of formats) {
+  const s = samples.get(name);
+  if (!s.length) continue;
+  const sec = median(s.map((x) => x.seconds));
+  const rec = s[0].records;
+  summary.formats[name] = { records: rec, seconds: sec, recordsPerSecond: rec / sec, peakRssMB: median(s.map((x) => x.peakRssMB)), steps: s[0].steps, epochs: s[0].epochs };
+  console.log(`  ${name.padEnd(34)} ${String(rec).padStart(9)} ${sec.toFixed(3).padStart(9)} ${fmt(rec / sec).padStart(10)}/s ${median(s.map((x) => x.peakRssMB)).toFixed(0).padStart(7)} MB`);
+}
+const tb = summary.formats['TensorBoard event file'];
+if (python && peer.length && tb) {
+  const sec = median(peer.map((x) => x.seconds));
+  const rps = peer[0].records / sec;
+  summary.peer = { python: python.py, tensorboard: python.version, records: peer[0].records, seconds: sec, recordsPerSecond: rps, ratio: tb.recordsPerSecond / rps };
+  console.log(`\nTensorBoard ${python.version} EventAccumulator (size_guidance scalars=0), same file, same run:`);
+  console.log(`  ${peer[0].records} scalars in ${sec.toFixed(2)} s = ${fmt(rps)}/s, peak RSS ${median(peer.map((x) => x.peakRssMB)).toFixed(0)} MB`);
+  console.log(`  Loss Lens: ${fmt(tb.recordsPerSecond)}/s = ${(tb.recordsPerSecond / rps).toFixed(1)}x EventAccumulator (goal: >= 50x)`);
+} else console.log(`\nTensorBoard's EventAccumulator: skipped (${python ? 'it failed' : 'no Python with tensorboard: set LOSSLENS_BENCH_PYTHON'})`);
+if (million.length) {
+  const m = {
+    steps: million[0].steps,
+    epochs: million[0].epochs,
+    readSeconds: median(million.map((x) => x.readSeconds)),
+    diagnoseSeconds: median(million.map((x) => x.diagnoseSeconds)),
+    peakRssMB: median(million.map((x) => x.peakRssMB)),
+  };
+  summary.million = m;
+  console.log(`\n${m.steps.toLocaleString('en')}-step TensorBoard log as \`loss-lens diagnose\` reads it (every step kept, then the detectors):`);
+  console.log(`  read ${m.readSeconds.toFixed(2)} s, detectors ${m.diagnoseSeconds.toFixed(2)} s (${((m.diagnoseSeconds / m.steps) * 1e6).toFixed(2)} us/step), peak RSS ${m.peakRssMB.toFixed(0)} MB`);
+  console.log(`  streamed (nothing kept): ${tb ? `${tb.seconds.toFixed(2)} s, peak RSS ${tb.peakRssMB.toFixed(0)} MB` : 'n/a'}`);
+}
+mkdirSync(path.join(root, '.bench'), { recursive: true });
+writeFileSync(path.join(root, '.bench', 'logs-results.json'), `${JSON.stringify(summary, null, 2)}\n`);
