@@ -104,10 +104,12 @@ async function read(target: string): Promise<void> {
   let steps = 0;
   let epochs = 0;
   let records = 0;
-  for (const u of [await reader.poll(), reader.finish()]) {
+  // Poll until the log is read to its end, as a follower catching up with a big log does.
+  for (let u = await reader.poll(), last = false; ; u = last ? u : u.more ? await reader.poll() : ((last = true), reader.finish())) {
     steps += u.steps.length;
     epochs += u.epochs.length;
     records += u.records;
+    if (last) break;
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   console.log(JSON.stringify({ format: reader.format, records, steps, epochs, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024 }));

@@ -20,6 +20,8 @@ import { NO_MAPPING, parseMetricsSidecar, type MetricsMapping } from './metricsS
 
 /** Bytes read from one file per request: the memory a reader needs is about this per file. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Bytes one poll reads at most (over all files): its update's size, and so the memory a consumer needs, is bounded by it. */
+export const POLL_BYTES = 8 * 1024 * 1024;
 /** A file read whole (trainer_state.json, a rewritten CSV) larger than this is refused with a note. */
 export const MAX_WHOLE_BYTES = 512 * 1024 * 1024;
 /** Listing a tree stops after this many entries (a workspace's whole disk is not a logs tree). */
@@ -110,6 +112,7 @@ export interface ReaderOptions {
   /** Metric names from the command line or a setting; they win over the run's sidecar file. */
   readonly mapping?: MetricsMapping;
   readonly chunkBytes?: number;
+  readonly pollBytes?: number;
 }
 
 /** The parser of a run's format. */
@@ -198,7 +201,11 @@ class RunFiles {
       if (!t) this.tracked.set(rel, (t = { offset: 0, ino: s.ino, size: -1, mtimeMs: -1, prefix: new Uint8Array(0), before: new Uint8Array(0) }));
       delete t.problem;
       const changed = s.size !== t.size || s.mtimeMs !== t.mtimeMs || s.ino !== t.ino;
-      if (!changed) continue;
+      if (!changed) {
+        // Unchanged, but not read to its end yet (the last poll's budget ran out).
+        if (parser.writes === 'append' && t.offset < s.size) appending.push({ rel, t, end: s.size });
+        continue;
+      }
       if (parser.writes === 'whole') {
         if (s.size > MAX_WHOLE_BYTES) {
           this.notes.push(`${this.run.name}/${rel}: ${s.size} bytes, more than the ${MAX_WHOLE_BYTES} read whole: skipped`);
@@ -233,10 +240,12 @@ class RunFiles {
     }
     // Round robin, a chunk at a time, so that several files' events merge in bounded memory.
     for (const a of appending) parser.feed(this.inRun(a.rel), new Uint8Array(0), true);
-    while (appending.length) {
-      for (let i = 0; i < appending.length; ) {
+    let budget = this.options.pollBytes ?? POLL_BYTES;
+    while (appending.length && budget > 0) {
+      for (let i = 0; i < appending.length && budget > 0; ) {
         const a = appending[i]!;
-        const bytes = yield* read(path.join(this.root, a.rel), a.t.offset, Math.min(chunk, a.end - a.t.offset));
+        const bytes = yield* read(path.join(this.root, a.rel), a.t.offset, Math.min(chunk, budget, a.end - a.t.offset));
+        budget -= bytes.length;
         if (a.t.prefix.length < CHECK_BYTES && a.t.offset === 0) a.t.prefix = bytes.slice(0, CHECK_BYTES);
         a.t.offset += bytes.length;
         a.t.before = bytes.length >= CHECK_BYTES ? bytes.slice(bytes.length - CHECK_BYTES) : concatTail(a.t.before, bytes);
@@ -246,7 +255,8 @@ class RunFiles {
         else i++;
       }
     }
-    return this.withNotes(parser.take());
+    const u = this.withNotes(parser.take());
+    return appending.length ? { ...u, more: true } : u;
   }
 
   /** A file's path within the run's folder: what the parser names series and notes by. */
@@ -415,6 +425,9 @@ export function openLogReader(root: string, run: DiscoveredRun, options: ReaderO
 /** Reads a run whole, now (a finished log, or what a running one has so far), as one update. */
 export function readRunSync(root: string, run: DiscoveredRun, options: ReaderOptions = {}): { update: LogUpdate[]; records: number } {
   const files = new RunFiles(root, run, options);
-  const updates = [runSync(files.poll()), files.finish()];
+  const updates: LogUpdate[] = [];
+  do updates.push(runSync(files.poll()));
+  while (updates[updates.length - 1]!.more);
+  updates.push(files.finish());
   return { update: updates, records: files.recordsRead };
 }

@@ -62,6 +62,11 @@ export interface LogUpdate {
   readonly waiting: boolean;
   /** Records (events, lines, entries) read in this update; 0 when nothing new was there. */
   readonly records: number;
+  /**
+   * Set by the file reader when more bytes are already there than one poll reads (a big log read
+   * from its start): poll again at once. Each poll reads a bounded amount, so memory stays bounded.
+   */
+  readonly more?: true;
 }
 
 /** Collects one update; take() hands it over and starts the next. */
@@ -95,12 +100,21 @@ export class UpdateBuilder {
   }
 
   scalar(name: string, axis: 'step' | 'epoch', x: number, y: number): void {
-    const key = `${axis}|${name}`;
-    let s = this.scalars.get(key);
-    if (!s) this.scalars.set(key, (s = { name, axis, x: [], y: [] }));
+    const s = this.bucket(name, axis);
     s.x.push(x);
     s.y.push(y);
   }
+
+  /** The points of one series in this update (valid until take(): compare `generation`). */
+  bucket(name: string, axis: 'step' | 'epoch'): { x: number[]; y: number[] } {
+    const key = `${axis}|${name}`;
+    let s = this.scalars.get(key);
+    if (!s) this.scalars.set(key, (s = { name, axis, x: [], y: [] }));
+    return s;
+  }
+
+  /** Changes at each take(), so that a cached bucket is known to be stale. */
+  generation = 0;
 
   segment(s: LogSegment): void {
     this.segments.push(s);
@@ -130,6 +144,7 @@ export class UpdateBuilder {
     this.revised = [];
     this.steps = [];
     this.scalars = new Map();
+    this.generation++;
     this.segments = [];
     this.notes = [];
     this.records = 0;

@@ -70,6 +70,10 @@ interface Series {
   epochOfLast: number;
   inEpoch: number;
   prev?: { step: number; value: number };
+  /** Its points in the update being built, and that update's generation (see UpdateBuilder.bucket). */
+  bucket?: { x: number[]; y: number[] };
+  bucketAxis?: 'step' | 'epoch';
+  bucketGeneration?: number;
 }
 
 interface RawPoint {
@@ -577,11 +581,27 @@ export class RunAssembler {
       } else a.agg.set(s, { sum: value, n: 1, last: value });
     }
     const byEpoch = this.layout.kind === 'axis' && s.gran === 'epoch';
-    this.out.scalar(s.name, byEpoch ? 'epoch' : 'step', byEpoch ? epoch + seg.epochOffset : this.outStep(step), value);
+    const axis = byEpoch ? 'epoch' : 'step';
+    if (s.gran === 'step' && s.role && this.isStepSeries(s)) return this.stepValue(s, epoch, step, value, a);
+    if (s.bucketGeneration !== this.out.generation || s.bucketAxis !== axis) [s.bucket, s.bucketAxis, s.bucketGeneration] = [this.out.bucket(s.name, axis), axis, this.out.generation];
+    s.bucket!.x.push(byEpoch ? epoch + seg.epochOffset : this.outStep(step));
+    s.bucket!.y.push(value);
     if (s.gran === 'step' && s.role) this.stepValue(s, epoch, step, value);
+    this.reviseIfEmitted(s, a, epoch);
+  }
+
+  /** Whether a per-step series' points all go into step records (the loss and the gradient norm): they are not repeated as scalars. */
+  private isStepSeries(s: Series): boolean {
+    if (s.role!.metric === 'trainLoss') this.stepLoss ??= s;
+    if (s.role!.metric === 'gradNorm') this.stepGrad ??= s;
+    return s === this.stepLoss || s === this.stepGrad;
+  }
+
+  private reviseIfEmitted(s: Series, a: Acc, epoch: number): void {
+    const seg = this.seg;
     if (a.emitted) {
       this.out.revise(this.epochRecord(a));
-      this.noteOnce(`late:${s.name}`, `${this.options.label}: a value of "${s.name}" for epoch ${epoch + seg.epochOffset} came after that epoch was read (a file flushed late): the epoch was revised`);
+      this.noteOnce(`late:${s.name}`, `${this.options.label}: a value of "${s.name}" for epoch ${epoch + (seg.epochOffset ?? 0)} came after that epoch was read (a file flushed late): the epoch was revised`);
     }
   }
 
@@ -594,26 +614,33 @@ export class RunAssembler {
     return shifted + seg.stepOffset;
   }
 
-  private stepValue(s: Series, epoch: number, step: number, value: number): void {
-    const metric = s.role!.metric;
-    if (metric === 'trainLoss') this.stepLoss ??= s;
-    if (metric === 'gradNorm') this.stepGrad ??= s;
-    if (s !== this.stepLoss && s !== this.stepGrad) return;
+  private stepValue(s: Series, epoch: number, step: number, value: number, a?: Acc): void {
+    if (!this.isStepSeries(s)) return;
     const at = this.outStep(step);
     // A later step of the loss series completes the earlier ones (a gradient norm comes with its loss).
-    if (s === this.stepLoss) this.flushSteps({ before: at });
+    if (s === this.stepLoss && this.seg.pendingSteps.length && this.seg.pendingSteps[0]!.step < at) this.flushSteps({ before: at });
     const pending = this.seg.pendingSteps;
-    let p = pending.find((q) => q.step === at);
+    let p: PendingStep | undefined;
+    for (let i = pending.length - 1; i >= 0 && !p; i--) if (pending[i]!.step === at) p = pending[i];
     if (!p) pending.push((p = { step: at, epoch: epoch + (this.seg.epochOffset ?? 0) }));
     if (s === this.stepLoss) p.loss = value;
     else p.grad = value;
+    if (a) this.reviseIfEmitted(s, a, epoch);
   }
 
   /** Emits pending steps: those before a step, those up to an epoch, the complete ones, or all. */
   private flushSteps(which: { before?: number; upToEpoch?: number; completeOnly?: boolean }): void {
     const seg = this.seg;
     if (!seg.pendingSteps.length) return;
-    const pending = seg.pendingSteps.sort((a, b) => a.step - b.step);
+    // The common case, one step waiting for the next one's loss: no new array.
+    if (which.before !== undefined && seg.pendingSteps.length === 1) {
+      const p = seg.pendingSteps[0]!;
+      if (p.step >= which.before) return;
+      seg.pendingSteps.length = 0;
+      this.emitStep(p);
+      return;
+    }
+    const pending = seg.pendingSteps.length > 1 ? seg.pendingSteps.sort((a, b) => a.step - b.step) : seg.pendingSteps;
     seg.pendingSteps = [];
     for (const p of pending) {
       const ready =
@@ -623,12 +650,15 @@ export class RunAssembler {
             ? p.epoch <= which.upToEpoch
             : !which.completeOnly || (p.loss !== undefined && (!this.stepGrad || p.grad !== undefined));
       if (!ready) seg.pendingSteps.push(p);
-      else if (p.loss !== undefined && p.step > this.lastStepOut) {
-        this.sayRestart();
-        this.out.step(p.grad === undefined ? { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: NaN, gradNormUnknown: true } : { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: p.grad });
-        this.lastStepOut = p.step;
-      }
+      else this.emitStep(p);
     }
+  }
+
+  private emitStep(p: PendingStep): void {
+    if (p.loss === undefined || p.step <= this.lastStepOut) return;
+    this.sayRestart();
+    this.out.step(p.grad === undefined ? { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: NaN, gradNormUnknown: true } : { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: p.grad });
+    this.lastStepOut = p.step;
   }
 
   private emitEpoch(e: number): void {

@@ -84,32 +84,90 @@ function readTensor(r: Reader, end: number): number | undefined {
   return undefined;
 }
 
-const values: { tag: string; value: number }[] = [];
+/**
+ * Tag strings by their bytes: a log repeats a handful of tags millions of times, and decoding each
+ * one anew is most of the garbage a read makes. Keyed by an FNV-1a hash, checked byte for byte.
+ */
+const tagCache = new Map<number, { bytes: Uint8Array; tag: string }[]>();
+const TAG_CACHE_LIMIT = 4096;
+const utf8 = new TextDecoder();
+
+function readTag(r: Reader): string {
+  const length = r.uint32();
+  const start = r.pos;
+  const end = start + length;
+  if (end > r.len) throw new RangeError('tag past the end of the record');
+  r.pos = end;
+  const buf = r.buf;
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  const bucket = tagCache.get(h);
+  if (bucket) {
+    for (const c of bucket) {
+      if (c.bytes.length !== length) continue;
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = c.bytes[i] === buf[start + i];
+      if (same) return c.tag;
+    }
+  }
+  const bytes = buf.slice(start, end);
+  const tag = utf8.decode(bytes);
+  if (tagCache.size < TAG_CACHE_LIMIT) {
+    if (bucket) bucket.push({ bytes, tag });
+    else tagCache.set(h, [{ bytes, tag }]);
+  }
+  return tag;
+}
+
+/** One Reader for every record (its buffer swapped in), instead of one object per event. */
+const reader = Reader.create(new Uint8Array(0));
+/** The event being decoded: scalars go straight to the sink once its step and wall time are read. */
+const current = { wallTime: 0, step: 0, sink: undefined as ScalarSink | undefined, count: 0, late: [] as { tag: string; value: number }[], headerDone: false };
 
 /**
  * Decodes one event record and hands its scalars to the sink. Returns the number of scalars, or
  * -1 when the bytes are not an Event (a record that passed its CRC but was written by something else).
  */
 export function decodeEvent(data: Uint8Array, sink: ScalarSink): number {
-  const r = Reader.create(data);
-  let wallTime = 0;
-  let step = 0;
-  values.length = 0;
+  const r = reader;
+  r.buf = data;
+  r.pos = 0;
+  r.len = data.length;
+  current.wallTime = 0;
+  current.step = 0;
+  current.sink = sink;
+  current.count = 0;
+  if (current.late.length) current.late.length = 0;
+  current.headerDone = false;
+  let seen = 0;
   try {
     while (r.pos < r.len) {
       const key = r.uint32();
       const field = key >>> 3;
       const wire = key & 7;
-      if (field === 1 && wire === WIRE_FIXED64) wallTime = r.double();
-      else if (field === 2 && wire === WIRE_VARINT) step = int64(r);
-      else if (field === 5 && wire === WIRE_BYTES) readSummary(r, r.uint32() + r.pos);
-      else r.skipType(wire);
+      if (field === 1 && wire === WIRE_FIXED64) {
+        current.wallTime = r.double();
+        seen |= 1;
+      } else if (field === 2 && wire === WIRE_VARINT) {
+        current.step = int64(r);
+        seen |= 2;
+      } else if (field === 5 && wire === WIRE_BYTES) {
+        // Writers put the fields in number order; a summary before its step waits for the end.
+        current.headerDone = seen === 3;
+        readSummary(r, r.uint32() + r.pos);
+      } else r.skipType(wire);
     }
   } catch {
     return -1;
   }
-  for (const v of values) sink.scalar(v.tag, v.value, step, wallTime);
-  return values.length;
+  for (const v of current.late) sink.scalar(v.tag, v.value, current.step, current.wallTime);
+  return current.count;
+}
+
+function emit(tag: string, value: number): void {
+  current.count++;
+  if (current.headerDone) current.sink!.scalar(tag, value, current.step, current.wallTime);
+  else current.late.push({ tag, value });
 }
 
 function readSummary(r: Reader, end: number): void {
@@ -126,12 +184,12 @@ function readSummary(r: Reader, end: number): void {
       const k = r.uint32();
       const field = k >>> 3;
       const wire = k & 7;
-      if (field === 1 && wire === WIRE_BYTES) tag = r.string();
+      if (field === 1 && wire === WIRE_BYTES) tag = readTag(r);
       else if (field === 2 && wire === WIRE_FIXED32) value = r.float();
       else if (field === 8 && wire === WIRE_BYTES) value = readTensor(r, r.uint32() + r.pos);
       else r.skipType(wire);
     }
     r.pos = valueEnd;
-    if (tag && value !== undefined) values.push({ tag, value });
+    if (tag && value !== undefined) emit(tag, value);
   }
 }

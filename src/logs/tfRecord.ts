@@ -9,7 +9,11 @@
  * stop the reading. A record whose data CRC fails is skipped (its length is known); a length whose
  * CRC fails is resynchronised by scanning for the next offset where a length and its CRC agree.
  */
-import { buf as crc32cSigned } from 'crc-32/crc32c';
+import * as crc from 'crc-32/crc32c';
+
+// Read once: a bundled CommonJS import is a getter, and these are called for every record.
+const crc32cSigned = crc.buf;
+const CRC_TABLE = crc.table;
 
 /** The constant TensorFlow adds to a rotated CRC (tensorflow/core/lib/hash/crc32c.h, kMaskDelta). */
 const MASK_DELTA = 0xa282ead8;
@@ -24,8 +28,16 @@ export function crc32c(bytes: Uint8Array): number {
 
 /** TensorFlow stores a rotated CRC so that a CRC of data that itself holds CRCs stays well mixed. */
 export function maskedCrc32c(bytes: Uint8Array): number {
-  const c = crc32c(bytes);
-  return (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
+  return mask(crc32c(bytes));
+}
+
+const mask = (c: number): number => (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
+
+/** The masked CRC-32C of the 8 length bytes at `at`, with the library's table (no view per record). */
+function lengthCrc(buf: Uint8Array, at: number): number {
+  let c = -1;
+  for (let i = at; i < at + 8; i++) c = (c >>> 8) ^ CRC_TABLE[(c ^ buf[i]!) & 0xff]!;
+  return mask((c ^ -1) >>> 0);
 }
 
 /** Corruption found and stepped over, with the byte offset of the record in the file. */
@@ -59,7 +71,8 @@ export class TfRecordStream {
    */
   feed(bytes: Uint8Array, onRecord: (data: Uint8Array, offset: number) => void): TfRecordDamage[] {
     let buf: Uint8Array;
-    if (!this.tail.length) buf = bytes;
+    // A plain view: Buffer's own subarray() is several times slower, and it is called per record.
+    if (!this.tail.length) buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     else {
       buf = new Uint8Array(this.tail.length + bytes.length);
       buf.set(this.tail, 0);
@@ -73,18 +86,21 @@ export class TfRecordStream {
     while (end - at >= HEADER_BYTES) {
       const length = view.getUint32(at, true);
       const high = view.getUint32(at + 4, true);
-      const lengthOk = high === 0 && length <= MAX_RECORD_BYTES && view.getUint32(at + 8, true) === maskedCrc32c(buf.subarray(at, at + 8));
-      if (!lengthOk) {
+      const recordEnd = at + HEADER_BYTES + length + FOOTER_BYTES;
+      // A record whose data CRC matches vouches for its length too; the length's own CRC is checked
+      // when that is not so (or while resynchronising), to tell a partial record from a damaged one.
+      const plausible = high === 0 && length <= MAX_RECORD_BYTES;
+      const dataOk = plausible && !this.resyncing && recordEnd <= end && view.getUint32(at + HEADER_BYTES + length, true) === maskedCrc32c(buf.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length));
+      if (!dataOk && !(plausible && view.getUint32(at + 8, true) === lengthCrc(buf, at))) {
         // Scan on, a byte at a time, for the next offset whose length and length CRC agree.
         if (damagedAt < 0) damagedAt = at;
         this.resyncing = true;
         at++;
         continue;
       }
-      const recordEnd = at + HEADER_BYTES + length + FOOTER_BYTES;
       if (recordEnd > end) break;
       const data = buf.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length);
-      if (view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrc32c(data)) {
+      if (!dataOk && view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrc32c(data)) {
         if (this.resyncing) {
           // A length that agreed with its CRC by chance while scanning: keep scanning.
           at++;
