@@ -132,5 +132,18 @@ if (million.length) {
   console.log(`  read ${m.readSeconds.toFixed(2)} s, detectors ${m.diagnoseSeconds.toFixed(2)} s (${((m.diagnoseSeconds / m.steps) * 1e6).toFixed(2)} us/step), peak RSS ${m.peakRssMB.toFixed(0)} MB`);
   console.log(`  streamed (nothing kept): ${tb ? `${tb.seconds.toFixed(2)} s, peak RSS ${tb.peakRssMB.toFixed(0)} MB` : 'n/a'}`);
 }
+// Bounded memory: each append-only format streamed to its end inside a 64 MB JavaScript heap.
+const HEAP_MB = 64;
+console.log(`\nStreamed to the end with node --max-old-space-size=${HEAP_MB} (a follower catching up; nothing kept):`);
+summary.bounded = {};
+for (const [name, rel] of formats) {
+  if (name.startsWith('Hugging Face')) {
+    console.log(`  ${name.padEnd(34)} not streamed: the file is rewritten whole at each save, and read whole`);
+    continue;
+  }
+  const m = run(process.execPath, [`--max-old-space-size=${HEAP_MB}`, child, 'read', path.join(work, rel)]);
+  summary.bounded[name] = m.error ? { ok: false } : { ok: true, peakRssMB: m.peakRssMB, seconds: m.seconds };
+  console.log(`  ${name.padEnd(34)} ${m.error ? `failed (${m.error.slice(0, 80)})` : `ok, ${m.seconds.toFixed(2)} s, peak RSS ${m.peakRssMB.toFixed(0)} MB`}`);
+}
 mkdirSync(path.join(root, '.bench'), { recursive: true });
 writeFileSync(path.join(root, '.bench', 'logs-results.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -19,20 +19,22 @@ import type { LogParser, ParserOptions } from './logParser';
 
 type Entry = Readonly<Record<string, unknown>>;
 
-/** A fingerprint of an entry, to tell whether a reread history still starts with what was read. */
+/** A fingerprint of the last entry read, to tell whether a reread history still holds it. */
 const entryKey = (e: Entry): string => `${String(e['step'])}|${Object.keys(e).sort().join(',')}|${String(e['loss'] ?? e['eval_loss'] ?? '')}`;
 
 /** Python's json writes NaN and Infinity bare; as JSON they are null (a value that was not finite). */
 function parseState(text: string): unknown {
-  return JSON.parse(text.replace(/\bNaN\b/g, 'null').replace(/-?\bInfinity\b/g, 'null'));
+  const bare = text.includes('NaN') || text.includes('Infinity');
+  return JSON.parse(bare ? text.replace(/\bNaN\b/g, 'null').replace(/-?\bInfinity\b/g, 'null') : text);
 }
 
 export class HfStateParser implements LogParser {
   readonly format = 'hf-trainer-state' as const;
   readonly writes = 'whole' as const;
   private readonly assembler: RunAssembler;
-  /** Fingerprints of the entries read, in order (one short string per logging step). */
-  private seen: string[] = [];
+  /** The step of each entry read, in order, and the last one's fingerprint: a reread history must start with them. */
+  private seenSteps: number[] = [];
+  private lastKey = '';
   private unreadable = false;
 
   constructor(private readonly options: ParserOptions) {
@@ -63,12 +65,14 @@ export class HfStateParser implements LogParser {
       return;
     }
     const entries = history.filter((e): e is Entry => typeof e === 'object' && e !== null);
+    const seen = this.seenSteps;
     let same = 0;
-    while (same < this.seen.length && same < entries.length && this.seen[same] === entryKey(entries[same]!)) same++;
-    if (same < this.seen.length) {
+    while (same < seen.length && same < entries.length && seen[same] === entries[same]!['step']) same++;
+    if (same === seen.length && same > 0 && entryKey(entries[same - 1]!) !== this.lastKey) same--;
+    if (same < seen.length) {
       const at = entries[same]?.['step'];
       this.assembler.restart(`${label}: log_history no longer holds what was read (from entry ${same + 1}${at !== undefined ? `, step ${String(at)}` : ''}): a resumed or new run`, undefined);
-      this.seen = this.seen.slice(0, same);
+      seen.length = same;
     }
     for (let i = same; i < entries.length; i++) this.entry(entries[i]!, i);
     this.assembler.countRecords(entries.length - same);
@@ -85,7 +89,8 @@ export class HfStateParser implements LogParser {
   }
 
   private entry(e: Entry, index: number): void {
-    this.seen.push(entryKey(e));
+    this.seenSteps.push(typeof e['step'] === 'number' ? e['step'] : NaN);
+    this.lastKey = entryKey(e);
     const step = typeof e['step'] === 'number' ? e['step'] : NaN;
     if (typeof e['epoch'] === 'number') this.assembler.mark(step, index, e['epoch']);
     for (const [key, raw] of Object.entries(e)) {

@@ -32,11 +32,14 @@ export class JsonlLogParser implements LogParser {
 
   feed(file: string, bytes: Uint8Array): void {
     this.file = file;
+    if (!bytes.length) return;
     let count = 0;
     this.lines.feed(bytes, (line, lineNo) => {
       count++;
       this.line(line, lineNo);
     });
+    // The layout is chosen by the first object read (see line()): no assembler before it.
+    if (!this.assembler && !count) return;
     this.target.countRecords(count);
     this.target.setWaiting(this.lines.pendingLine.length > 0);
   }

@@ -19,9 +19,9 @@ import { JsonlLogParser } from './jsonlLogParser';
 import { NO_MAPPING, parseMetricsSidecar, type MetricsMapping } from './metricsSidecar';
 
 /** Bytes read from one file per request: the memory a reader needs is about this per file. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+export const CHUNK_BYTES = 2 * 1024 * 1024;
 /** Bytes one poll reads at most (over all files): its update's size, and so the memory a consumer needs, is bounded by it. */
-export const POLL_BYTES = 8 * 1024 * 1024;
+export const POLL_BYTES = 2 * 1024 * 1024;
 /** A file read whole (trainer_state.json, a rewritten CSV) larger than this is refused with a note. */
 export const MAX_WHOLE_BYTES = 512 * 1024 * 1024;
 /** Listing a tree stops after this many entries (a workspace's whole disk is not a logs tree). */

@@ -54,6 +54,8 @@ const ITERATIONS = /_vs_iterations$/;
 /** Layout detection settles on `axis` after this many points or distinct steps without an epoch scalar. */
 const DETECT_POINTS = 512;
 const DETECT_STEPS = 4;
+/** Epochs back that a late value can still revise (older accumulators are dropped). */
+const REVISABLE_EPOCHS = 64;
 /** A held series is ruled out as per-step once the per-epoch series it is compared with has this many points. */
 const RULE_OUT_POINTS = 3;
 
@@ -126,6 +128,7 @@ interface Segment {
   readonly stepEnds: number[];
   inferredPerEpoch: number | undefined;
   readonly accs: Map<number, Acc>;
+  lastAcc?: Acc;
   maxEpoch: number;
   nextEpoch: number | undefined;
   /** The per-epoch series the emitted epochs had: an epoch with all of them is complete. */
@@ -173,6 +176,7 @@ export class RunAssembler {
   private stepShift: number | undefined;
   private stepLoss: Series | undefined;
   private stepGrad: Series | undefined;
+  private lossesWithoutGrad = 0;
   private hasHeld = false;
   /** A restart said once the new segment's first epoch is read (Keras's iteration count tells by then whether training went on). */
   private pendingSegment: { why: string; loggedStep: number | undefined; continued: boolean | undefined; rewound: boolean; lastIterations: number | undefined; index: number } | undefined;
@@ -416,6 +420,11 @@ export class RunAssembler {
     const l = this.layout as Extract<Layout, { kind: 'axis' }>;
     seg.zeroBased ??= l.epochBase !== undefined ? l.epochBase === 0 : /(^|\/)epoch_/.test(s.name) || p.step === 0;
     const epoch = Math.round(p.step) + (seg.zeroBased ? 1 : 0);
+    // CSVLogger rows: a row of a later epoch means the earlier rows are whole.
+    if (l.rowIsEpoch) {
+      this.finalizeBefore(epoch);
+      return this.apply(s, epoch, p.step, p.value);
+    }
     const ends = seg.epochEnds;
     const last = ends[ends.length - 1];
     if (!last || epoch > last.epoch) {
@@ -566,11 +575,18 @@ export class RunAssembler {
     const seg = this.seg;
     seg.epochOffset ??= this.lastEpochOut >= epoch ? this.lastEpochOut - epoch + 1 : 0;
     seg.nextEpoch ??= epoch;
-    let a = seg.accs.get(epoch);
+    let a = seg.lastAcc?.epoch === epoch ? seg.lastAcc : seg.accs.get(epoch);
+    if (!a && seg.nextEpoch !== undefined && epoch < seg.nextEpoch - REVISABLE_EPOCHS) {
+      // Too late to revise an epoch read this long ago: kept as a scalar only.
+      this.out.scalar(s.name, 'step', this.outStep(step), value);
+      this.noteOnce(`too-late:${s.name}`, `${this.options.label}: a value of "${s.name}" for epoch ${epoch + seg.epochOffset} came ${seg.nextEpoch - epoch} epochs late: kept as a scalar, the epoch not revised`);
+      return;
+    }
     if (!a) {
       seg.accs.set(epoch, (a = { epoch, last: new Map(), agg: new Map(), emitted: false }));
       if (epoch > seg.maxEpoch) seg.maxEpoch = epoch;
     }
+    seg.lastAcc = a;
     if (s.gran === 'epoch') a.last.set(s, value);
     else {
       const g = a.agg.get(s);
@@ -617,6 +633,13 @@ export class RunAssembler {
   private stepValue(s: Series, epoch: number, step: number, value: number, a?: Acc): void {
     if (!this.isStepSeries(s)) return;
     const at = this.outStep(step);
+    // No gradient norm in this log (none with the first losses): a step is whole with its loss.
+    if (s === this.stepLoss && !this.stepGrad && this.lossesWithoutGrad >= 2 && !this.seg.pendingSteps.length) {
+      this.emitStep({ step: at, epoch: epoch + (this.seg.epochOffset ?? 0), loss: value });
+      if (a) this.reviseIfEmitted(s, a, epoch);
+      return;
+    }
+    if (s === this.stepLoss && !this.stepGrad) this.lossesWithoutGrad++;
     // A later step of the loss series completes the earlier ones (a gradient norm comes with its loss).
     if (s === this.stepLoss && this.seg.pendingSteps.length && this.seg.pendingSteps[0]!.step < at) this.flushSteps({ before: at });
     const pending = this.seg.pendingSteps;
@@ -683,6 +706,8 @@ export class RunAssembler {
     a.emitted = true;
     this.out.epoch(m);
     this.lastEpochOut = Math.max(this.lastEpochOut, m.epoch);
+    // Memory stays bounded by the series, not the epochs: only recent epochs can still be revised.
+    seg.accs.delete(e - REVISABLE_EPOCHS);
   }
 
   private epochRecord(a: Acc): EpochMetrics {
