@@ -14,7 +14,7 @@ import { Writer } from 'protobufjs/minimal';
 import { buf as crc32c } from 'crc-32/crc32c';
 import { findLogRunsSync, openLogReader } from '../src/logs/logFiles';
 import { readTrainingLog } from '../src/logs/readLog';
-import { diagnoseTrainingLog } from '../src/run/diagnoseLog';
+import { diagnoseTrainingLog } from '../src/sources/logJudge';
 
 const STEPS_PER_EPOCH = 1000;
 const mask = (c: number): number => ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;

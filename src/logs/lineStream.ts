@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+
 /**
  * Lines of a text log as it grows. Only lines ended by a newline are handed on: a last line without
  * one may be cut mid-number ("0.12" of "0.1234") and is never read as a value. It waits for the rest;
@@ -38,28 +40,17 @@ export class LineStream {
   }
 }
 
-/** RFC 4180 fields of one line (metric logs never have newlines inside fields). */
+/**
+ * The fields of one CSV line (metric logs have no newlines inside fields). A line without quotes
+ * is its commas' pieces, exactly; one with quotes is tokenized by csv-parse (RFC 4180).
+ */
 export function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
+  try {
+    return (parse(line, { relax_quotes: true }) as string[][])[0] ?? [''];
+  } catch {
+    return line.split(',');
   }
-  out.push(field);
-  return out;
 }
 
 /**

@@ -5,7 +5,7 @@
  * out and never kept, so a log of millions of steps reads in bounded memory; whoever keeps every
  * step keeps it compactly (stepTable.ts).
  */
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 import type { LogStep } from './trainingLog';
 
 /** A series the run model has no slot for (a custom metric, a per-step learning rate, steps/s), kept so it can be charted. */

@@ -15,7 +15,7 @@
  * When several series fit one metric, the one with the fewest words wins (`loss` over `kl_loss`).
  * Names the rules get wrong are fixed by a sidecar file, losslens.metrics.json (metricsSidecar.ts).
  */
-import type { EpochMetricName } from '../engine/events';
+import type { EpochMetricName } from '../model';
 
 /** The metrics a foreign log can fill (timeMs is never read from a log). */
 export type LogMetric = Exclude<EpochMetricName, 'timeMs'>;

@@ -5,7 +5,7 @@
  * (predictions-epoch3.csv). Read into the SplitOutputs the calibration (ECE, reliability,
  * temperature) and the mislabeled-row diagnostics take.
  */
-import type { SplitOutputs } from '../engine/events';
+import type { SplitOutputs } from '../model';
 import { LogError } from './errors';
 import { splitCsvLine } from './lineStream';
 

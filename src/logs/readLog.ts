@@ -1,14 +1,14 @@
 /**
- * Reads a path `loss-lens diagnose` (or the extension's "Open Run") is given, once, whole: a Loss
- * Lens run folder or metrics.jsonl, or another trainer's log or logs tree (found by discoverRuns.ts
- * and read by the incremental readers to the end). A folder of several runs reads the one with the
- * most epochs and names the others in a note, until the callers show every run.
+ * Reads another trainer's log or logs tree once, whole (found by discoverRuns.ts and read by the
+ * incremental readers to the end), or a bare metrics.jsonl. Run folders are not logs:
+ * sources/sourceFor.ts sends them to the run-folder reader. A folder of several runs reads the one
+ * with the most epochs and names the others in a note, until the callers show every run.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 import { LogError } from './errors';
-import { readMetricsJsonlLog, readRunFolderLog } from './runFolderLog';
+import { parseMetricsJsonl, PARTIAL_LAST_LINE_NOTE } from '../runFolder';
 import type { LogStep, TrainingLog } from './trainingLog';
 import { findLogRunsSync, parserFor, readRunSync, type ReaderOptions } from './logFiles';
 import { NO_MAPPING } from './metricsSidecar';
@@ -23,7 +23,7 @@ const KNOWN = 'a run folder (metrics.jsonl), a Keras CSVLogger .csv/.log, a Ligh
 /** A log that was read and held nothing to diagnose: the caller exits 2 (bad input), never "no problems". */
 export class EmptyLogError extends LogError {
   constructor(file: string, detail: string) {
-    super(`nothing was read: ${detail}`, file);
+    super(`nothing to diagnose: nothing was read (${detail})`, file);
     this.name = 'LogError';
   }
 }
@@ -58,8 +58,8 @@ function readForeign(target: string, options: ReaderOptions): TrainingLog {
   const { root, runs } = findLogRunsSync(target);
   const foreign = runs.filter((r) => r.format !== 'losslens-run');
   if (!foreign.length) {
-    const folder = runs.find((r) => r.format === 'losslens-run');
-    if (folder) return readRunFolderLog(path.join(root, folder.dir));
+    const folders = runs.filter((r) => r.format === 'losslens-run').map((r) => r.name);
+    if (folders.length) throw new LogError(`holds Loss Lens run folders, not another trainer's log: name one of them (${folders.slice(0, 5).join(', ')}${folders.length > 5 ? ', ...' : ''})`, target);
     const what = statSync(target).isDirectory() ? 'not a run folder (no metrics.jsonl), and no other trainer\'s log in it' : 'not a log loss-lens can read';
     throw new LogError(`${what}: expected ${KNOWN}`, target);
   }
@@ -97,12 +97,14 @@ function predictionsOf(root: string, run: DiscoveredRun, notes: string[]): Parti
 
 export function readTrainingLog(file: string, options: ReaderOptions = {}): TrainingLog {
   if (!existsSync(file)) throw new LogError('no such file or folder', file);
-  if (statSync(file).isDirectory() && existsSync(path.join(file, 'metrics.jsonl'))) return readRunFolderLog(file);
-  // A metrics.jsonl inside a run folder is read with its folder: config and predictions give the
-  // detectors the classes (chance level) and the final calibration.
-  if (path.basename(file) === 'metrics.jsonl' && existsSync(path.join(path.dirname(file), 'config.json'))) return readRunFolderLog(path.dirname(file));
   if (file.endsWith('.jsonl') && isMetricsJsonl(file)) return readMetricsJsonlLog(file);
   return readForeign(file, options);
+}
+
+/** A metrics.jsonl without its run folder (copied out, or written by another tool in the same format). */
+export function readMetricsJsonlLog(file: string): TrainingLog {
+  const metrics = parseMetricsJsonl(readFileSync(file, 'utf8'), file);
+  return { format: 'loss-lens metrics.jsonl', file, epochs: metrics.epochs, steps: metrics.steps, notes: metrics.partialLastLine ? [PARTIAL_LAST_LINE_NOTE] : [] };
 }
 
 /** A JSON-lines file in Loss Lens's own metrics.jsonl shape (its first line an epoch or step record). */

@@ -22,7 +22,7 @@
  * A series (or the marks) whose step goes back restarts the numbering: the segment so far is
  * finished, and a new one is numbered on from it (logUpdate.ts LogSegment).
  */
-import type { EpochMetrics } from '../engine/events';
+import type { EpochMetrics } from '../model';
 import { epochMetrics } from './trainingLog';
 import { LOG_METRICS, metricRole, type Granularity, type LogMetric, type MetricOverrides, type MetricRole } from './metricNames';
 import { UpdateBuilder, type LogUpdate } from './logUpdate';
@@ -773,11 +773,15 @@ export class RunAssembler {
 /** A per-epoch series' value when the epoch has one (fewest words first), else the per-step values' mean (the last, for a learning rate). */
 function metricValue(a: Acc, metric: LogMetric): number | undefined {
   let best: { rank: number; value: number } | undefined;
-  for (const [s, v] of a.last) if (s.role?.metric === metric && (!best || s.role.rank < best.rank)) best = { rank: s.role.rank, value: v };
+  for (const [s, v] of a.last) {
+    const role = s.role;
+    if (role?.metric === metric && (!best || role.rank < best.rank)) best = { rank: role.rank, value: v };
+  }
   if (best) return best.value;
   for (const [s, g] of a.agg) {
-    if (s.role?.metric !== metric || (best && s.role.rank >= best.rank)) continue;
-    best = { rank: s.role.rank, value: metric === 'learningRate' ? g.last : g.sum / g.n };
+    const role = s.role;
+    if (role?.metric !== metric || (best && role.rank >= best.rank)) continue;
+    best = { rank: role.rank, value: metric === 'learningRate' ? g.last : g.sum / g.n };
   }
   return best?.value;
 }

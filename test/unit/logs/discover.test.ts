@@ -211,7 +211,7 @@ describe('predictions of an outside model (the predictions.csv format)', () => {
     const dir = path.join(tmp, 'empty-tb');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'events.out.tfevents.1.host.1.0'), '');
-    assert.throws(() => readTrainingLog(dir), (e: Error) => e.name === 'LogError' && /nothing was read: the log is empty/.test(e.message));
+    assert.throws(() => readTrainingLog(dir), (e: Error) => e.name === 'LogError' && /nothing to diagnose: nothing was read \(the log is empty/.test(e.message));
     writeFileSync(path.join(dir, 'training.log'), 'epoch,loss,val_loss\n');
     assert.throws(() => readTrainingLog(path.join(dir, 'training.log')), /nothing was read/);
   });

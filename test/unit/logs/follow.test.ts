@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { findLogRuns, openLogReader, type LogReader } from '../../../src/logs/logFiles';
 import { readTrainingLog, updatesToLog } from '../../../src/logs/readLog';
 import type { LogUpdate } from '../../../src/logs/logUpdate';
-import type { EpochMetrics } from '../../../src/engine/events';
+import type { EpochMetrics } from '../../../src/model';
 import { event, header } from './eventWriter';
 
 const FIX = 'test/fixtures/logs-real';

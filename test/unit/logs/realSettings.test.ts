@@ -11,7 +11,7 @@ import { readTrainingLog } from '../../../src/logs/readLog';
 import { findLogRunsSync, readRunSync } from '../../../src/logs/logFiles';
 import type { TrainingLog } from '../../../src/logs/trainingLog';
 import type { LogUpdate } from '../../../src/logs/logUpdate';
-import { diagnoseTrainingLog } from '../../../src/run/diagnoseLog';
+import { diagnoseTrainingLog } from '../../../src/sources/logJudge';
 
 const FIX = 'test/fixtures/logs-real';
 type Json = Record<string, unknown>;
