@@ -64,6 +64,8 @@ interface Series {
   readonly role: MetricRole | undefined;
   /** undefined: not decided yet (axis layout: held; marks layout: per epoch until seen twice in one). */
   gran: Granularity | undefined;
+  /** Keras's evaluation_*_vs_iterations (see iterationCount). */
+  readonly iterations: boolean;
   lastStep: number;
   count: number;
   maxStep: number;
@@ -178,6 +180,7 @@ export class RunAssembler {
   private stepGrad: Series | undefined;
   private lossesWithoutGrad = 0;
   private hasHeld = false;
+  private lastSeries: Series | undefined;
   /** A restart said once the new segment's first epoch is read (Keras's iteration count tells by then whether training went on). */
   private pendingSegment: { why: string; loggedStep: number | undefined; continued: boolean | undefined; rewound: boolean; lastIterations: number | undefined; index: number } | undefined;
   /** Replaying held points: their epochs wait until every held series is decided. */
@@ -233,7 +236,7 @@ export class RunAssembler {
       return;
     }
     if (this.layout.kind === 'marks' && MARK_NAMES.has(name) && !sub) return this.mark(step, order, value);
-    const s = this.seriesOf(name);
+    const s = name === this.lastSeries?.name ? this.lastSeries : (this.lastSeries = this.seriesOf(name));
     if (step < s.lastStep) this.restartFrom(`"${s.name}" went back from step ${s.lastStep} to ${step}`, step);
     this.seg.firstLoggedStep ??= step;
     s.lastStep = step;
@@ -338,7 +341,7 @@ export class RunAssembler {
     } else if (l.kind === 'axis' && l.rowIsEpoch) gran = 'epoch';
     else if (role && gran === undefined && val) gran = 'epoch';
     else if (!role && l.kind === 'axis') gran = /(^|[/_])epoch(_|$)/i.test(name) ? 'epoch' : 'step';
-    s = { name, role, gran, lastStep: -Infinity, count: 0, maxStep: -Infinity, epochOfLast: NaN, inEpoch: 0 };
+    s = { name, role, gran, iterations: ITERATIONS.test(name), lastStep: -Infinity, count: 0, maxStep: -Infinity, epochOfLast: NaN, inEpoch: 0 };
     if (l.kind === 'axis' && role && gran === undefined) {
       s.held = [];
       this.hasHeld = true;
@@ -409,7 +412,7 @@ export class RunAssembler {
   // -------------------------------------------------------------------------------- axis layout
 
   private axisPoint(s: Series, p: RawPoint): void {
-    if (ITERATIONS.test(s.name)) this.iterationCount(s, p);
+    if (s.iterations) this.iterationCount(s, p);
     else if (s.held) s.held.push(p);
     else if (s.gran === 'epoch') this.axisEpochPoint(s, p);
     else this.axisStepPoint(s, p);

@@ -92,6 +92,8 @@ const tagCache = new Map<number, { bytes: Uint8Array; tag: string }[]>();
 const TAG_CACHE_LIMIT = 4096;
 const utf8 = new TextDecoder();
 
+let lastTag: { bytes: Uint8Array; tag: string } = { bytes: new Uint8Array(0), tag: '' };
+
 function readTag(r: Reader): string {
   const length = r.uint32();
   const start = r.pos;
@@ -99,6 +101,19 @@ function readTag(r: Reader): string {
   if (end > r.len) throw new RangeError('tag past the end of the record');
   r.pos = end;
   const buf = r.buf;
+  // Most events repeat the tag of the one before.
+  if (lastTag.bytes.length === length) {
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = lastTag.bytes[i] === buf[start + i];
+    if (same) return lastTag.tag;
+  }
+  const found = cachedTag(buf, start, end);
+  lastTag = found;
+  return found.tag;
+}
+
+function cachedTag(buf: Uint8Array, start: number, end: number): { bytes: Uint8Array; tag: string } {
+  const length = end - start;
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   const bucket = tagCache.get(h);
@@ -107,16 +122,16 @@ function readTag(r: Reader): string {
       if (c.bytes.length !== length) continue;
       let same = true;
       for (let i = 0; i < length && same; i++) same = c.bytes[i] === buf[start + i];
-      if (same) return c.tag;
+      if (same) return c;
     }
   }
   const bytes = buf.slice(start, end);
-  const tag = utf8.decode(bytes);
+  const entry = { bytes, tag: utf8.decode(bytes) };
   if (tagCache.size < TAG_CACHE_LIMIT) {
-    if (bucket) bucket.push({ bytes, tag });
-    else tagCache.set(h, [{ bytes, tag }]);
+    if (bucket) bucket.push(entry);
+    else tagCache.set(h, [entry]);
   }
-  return tag;
+  return entry;
 }
 
 /** One Reader for every record (its buffer swapped in), instead of one object per event. */
@@ -128,11 +143,11 @@ const current = { wallTime: 0, step: 0, sink: undefined as ScalarSink | undefine
  * Decodes one event record and hands its scalars to the sink. Returns the number of scalars, or
  * -1 when the bytes are not an Event (a record that passed its CRC but was written by something else).
  */
-export function decodeEvent(data: Uint8Array, sink: ScalarSink): number {
+export function decodeEvent(buf: Uint8Array, start: number, end: number, sink: ScalarSink): number {
   const r = reader;
-  r.buf = data;
-  r.pos = 0;
-  r.len = data.length;
+  r.buf = buf;
+  r.pos = start;
+  r.len = end;
   current.wallTime = 0;
   current.step = 0;
   current.sink = sink;

@@ -51,9 +51,9 @@ export class TensorBoardParser implements LogParser {
       ? { scalar: (tag, value, step, wall) => this.assembler.point(f.prefix ? `${f.prefix}/${tag}` : tag, step, value, wall, f.prefix !== '') }
       : { scalar: (tag, value, step, wall) => f.queue.push({ name: f.prefix ? `${f.prefix}/${tag}` : tag, step, value, wall }) };
     let records = 0;
-    const damage = f.stream.feed(bytes, (data) => {
+    const damage = f.stream.feed(bytes, (buf, start, end) => {
       records++;
-      if (decodeEvent(data, sink) < 0) f.notEvents++;
+      if (decodeEvent(buf, start, end, sink) < 0) f.notEvents++;
     });
     this.assembler.countRecords(records);
     for (const d of damage) {

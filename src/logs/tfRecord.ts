@@ -33,10 +33,14 @@ export function maskedCrc32c(bytes: Uint8Array): number {
 
 const mask = (c: number): number => (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
 
-/** The masked CRC-32C of the 8 length bytes at `at`, with the library's table (no view per record). */
-function lengthCrc(buf: Uint8Array, at: number): number {
+/** Records shorter than this are checked byte by byte with the library's table; longer ones by its slicing-by-16. */
+const INLINE_CRC_BYTES = 256;
+
+/** The masked CRC-32C of buf[start, end), without a view per record for the short ones (most scalar events). */
+function maskedCrcAt(buf: Uint8Array, start: number, end: number): number {
+  if (end - start > INLINE_CRC_BYTES) return mask(crc32cSigned(buf.subarray(start, end)) >>> 0);
   let c = -1;
-  for (let i = at; i < at + 8; i++) c = (c >>> 8) ^ CRC_TABLE[(c ^ buf[i]!) & 0xff]!;
+  for (let i = start; i < end; i++) c = (c >>> 8) ^ CRC_TABLE[(c ^ buf[i]!) & 0xff]!;
   return mask((c ^ -1) >>> 0);
 }
 
@@ -65,11 +69,11 @@ export class TfRecordStream {
   }
 
   /**
-   * Frames the bytes appended to the file, calling `onRecord` for each whole, intact record (its
-   * data is a view into a buffer reused by the next feed: decode it in the callback). Returns the
-   * damage stepped over.
+   * Frames the bytes appended to the file, calling `onRecord` for each whole, intact record: its
+   * data is buf[start, end) (a buffer the next feed may reuse: decode it in the callback), `offset`
+   * its record's position in the file. Returns the damage stepped over.
    */
-  feed(bytes: Uint8Array, onRecord: (data: Uint8Array, offset: number) => void): TfRecordDamage[] {
+  feed(bytes: Uint8Array, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): TfRecordDamage[] {
     let buf: Uint8Array;
     // A plain view: Buffer's own subarray() is several times slower, and it is called per record.
     if (!this.tail.length) buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -90,8 +94,8 @@ export class TfRecordStream {
       // A record whose data CRC matches vouches for its length too; the length's own CRC is checked
       // when that is not so (or while resynchronising), to tell a partial record from a damaged one.
       const plausible = high === 0 && length <= MAX_RECORD_BYTES;
-      const dataOk = plausible && !this.resyncing && recordEnd <= end && view.getUint32(at + HEADER_BYTES + length, true) === maskedCrc32c(buf.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length));
-      if (!dataOk && !(plausible && view.getUint32(at + 8, true) === lengthCrc(buf, at))) {
+      const dataOk = plausible && !this.resyncing && recordEnd <= end && view.getUint32(at + HEADER_BYTES + length, true) === maskedCrcAt(buf, at + HEADER_BYTES, at + HEADER_BYTES + length);
+      if (!dataOk && !(plausible && view.getUint32(at + 8, true) === maskedCrcAt(buf, at, at + 8))) {
         // Scan on, a byte at a time, for the next offset whose length and length CRC agree.
         if (damagedAt < 0) damagedAt = at;
         this.resyncing = true;
@@ -99,8 +103,7 @@ export class TfRecordStream {
         continue;
       }
       if (recordEnd > end) break;
-      const data = buf.subarray(at + HEADER_BYTES, at + HEADER_BYTES + length);
-      if (!dataOk && view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrc32c(data)) {
+      if (!dataOk && view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrcAt(buf, at + HEADER_BYTES, at + HEADER_BYTES + length)) {
         if (this.resyncing) {
           // A length that agreed with its CRC by chance while scanning: keep scanning.
           at++;
@@ -115,7 +118,7 @@ export class TfRecordStream {
         damagedAt = -1;
       }
       this.resyncing = false;
-      onRecord(data, this.tailOffset + at);
+      onRecord(buf, at + HEADER_BYTES, at + HEADER_BYTES + length, this.tailOffset + at);
       at = recordEnd;
     }
     if (damagedAt >= 0) {
