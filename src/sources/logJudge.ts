@@ -24,13 +24,15 @@ export class LogJudge {
 
   /** Readings in the order the log holds them; steps wait for their epoch's record, then go first. */
   push(epochs: readonly EpochMetrics[], steps: readonly LogStep[]): void {
-    this.pendingSteps.push(...steps);
+    // One at a time: spreading a million steps into push() overflows the stack.
+    for (const step of steps) this.pendingSteps.push(step);
+    let s = 0;
     for (const metrics of epochs) {
-      let s = 0;
       while (s < this.pendingSteps.length && !(this.pendingSteps[s]!.epoch > metrics.epoch)) this.feed(this.pendingSteps[s++]!);
-      this.pendingSteps = this.pendingSteps.slice(s);
       this.session.onEpoch({ metrics });
     }
+    // Dropped once per push, not once per epoch (that copied the rest of the steps each epoch).
+    this.pendingSteps = s ? this.pendingSteps.slice(s) : this.pendingSteps;
   }
 
   /** The report, after the steps of an epoch that never got its record. */
