@@ -99,6 +99,7 @@ async function gen(dir: string, steps: number): Promise<void> {
 
 async function read(target: string): Promise<void> {
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const { root, runs } = findLogRunsSync(target);
   const reader = openLogReader(root, runs[0]!);
   let steps = 0;
@@ -112,7 +113,8 @@ async function read(target: string): Promise<void> {
     if (last) break;
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(JSON.stringify({ format: reader.format, records, steps, epochs, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ format: reader.format, records, steps, epochs, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 function diagnose(target: string): void {

@@ -54,12 +54,14 @@ import json, sys, time
 t0 = time.perf_counter()
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 t1 = time.perf_counter()
+c1 = time.process_time()
 ea = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0})
 ea.Reload()
 n = sum(len(ea.Scalars(t)) for t in ea.Tags()["scalars"])
 t2 = time.perf_counter()
+c2 = time.process_time()
 import resource
-print(json.dumps({"records": n, "seconds": t2 - t1, "importSeconds": t1 - t0, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"records": n, "seconds": t2 - t1, "cpuSeconds": c2 - c1, "importSeconds": t1 - t0, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 `;
 function findPython() {
   const candidates = [process.env.LOSSLENS_BENCH_PYTHON, '/tmp/mlvenv/bin/python', 'python3'].filter(Boolean);
@@ -100,24 +102,27 @@ for (let r = 0; r < rounds; r++) {
 }
 
 console.log(`\nIngestion, ${steps.toLocaleString('en')} steps, median of ${rounds} (each in its own process; records = events, lines or log_history entries)`);
-console.log('  format                              records    seconds   records/s   peak RSS');
+console.log('  format                              records    seconds   records/s   per CPU-s   peak RSS');
 const summary = { steps, rounds, formats: {}, peer: undefined, million: undefined };
 for (const [name] of formats) {
   const s = samples.get(name);
   if (!s.length) continue;
   const sec = median(s.map((x) => x.seconds));
+  const cpu = median(s.map((x) => x.cpuSeconds));
   const rec = s[0].records;
-  summary.formats[name] = { records: rec, seconds: sec, recordsPerSecond: rec / sec, peakRssMB: median(s.map((x) => x.peakRssMB)), steps: s[0].steps, epochs: s[0].epochs };
-  console.log(`  ${name.padEnd(34)} ${String(rec).padStart(9)} ${sec.toFixed(3).padStart(9)} ${fmt(rec / sec).padStart(10)}/s ${median(s.map((x) => x.peakRssMB)).toFixed(0).padStart(7)} MB`);
+  summary.formats[name] = { records: rec, seconds: sec, cpuSeconds: cpu, recordsPerSecond: rec / sec, recordsPerCpuSecond: rec / cpu, peakRssMB: median(s.map((x) => x.peakRssMB)), steps: s[0].steps, epochs: s[0].epochs };
+  console.log(`  ${name.padEnd(34)} ${String(rec).padStart(9)} ${sec.toFixed(3).padStart(9)} ${fmt(rec / sec).padStart(10)}/s ${fmt(rec / cpu).padStart(10)}/s ${median(s.map((x) => x.peakRssMB)).toFixed(0).padStart(7)} MB`);
 }
 const tb = summary.formats['TensorBoard event file'];
 if (python && peer.length && tb) {
   const sec = median(peer.map((x) => x.seconds));
+  const cpu = median(peer.map((x) => x.cpuSeconds));
   const rps = peer[0].records / sec;
-  summary.peer = { python: python.py, tensorboard: python.version, records: peer[0].records, seconds: sec, recordsPerSecond: rps, ratio: tb.recordsPerSecond / rps };
+  const rpc = peer[0].records / cpu;
+  summary.peer = { python: python.py, tensorboard: python.version, records: peer[0].records, seconds: sec, cpuSeconds: cpu, recordsPerSecond: rps, recordsPerCpuSecond: rpc, ratio: tb.recordsPerSecond / rps, cpuRatio: tb.recordsPerCpuSecond / rpc };
   console.log(`\nTensorBoard ${python.version} EventAccumulator (size_guidance scalars=0), same file, same run:`);
-  console.log(`  ${peer[0].records} scalars in ${sec.toFixed(2)} s = ${fmt(rps)}/s, peak RSS ${median(peer.map((x) => x.peakRssMB)).toFixed(0)} MB`);
-  console.log(`  Loss Lens: ${fmt(tb.recordsPerSecond)}/s = ${(tb.recordsPerSecond / rps).toFixed(1)}x EventAccumulator (goal: >= 50x)`);
+  console.log(`  ${peer[0].records} scalars in ${sec.toFixed(2)} s (${cpu.toFixed(2)} CPU-s) = ${fmt(rps)}/s, ${fmt(rpc)}/CPU-s, peak RSS ${median(peer.map((x) => x.peakRssMB)).toFixed(0)} MB`);
+  console.log(`  Loss Lens: ${fmt(tb.recordsPerSecond)}/s = ${(tb.recordsPerSecond / rps).toFixed(1)}x EventAccumulator by wall clock, ${(tb.recordsPerCpuSecond / rpc).toFixed(1)}x by CPU time (goal: >= 50x)`);
 } else console.log(`\nTensorBoard's EventAccumulator: skipped (${python ? 'it failed' : 'no Python with tensorboard: set LOSSLENS_BENCH_PYTHON'})`);
 if (million.length) {
   const m = {

@@ -69,15 +69,21 @@ interface Series {
   lastStep: number;
   count: number;
   maxStep: number;
-  held?: RawPoint[];
+  held: RawPoint[] | undefined;
   /** Marks layout: the epoch of its last point, how many it had there, and that point. */
   epochOfLast: number;
   inEpoch: number;
-  prev?: { step: number; value: number };
+  prevStep: number;
+  prevValue: number;
+  /** Hugging Face's train_runtime: its arrival is the end marker. */
+  readonly ends: boolean;
+  /** The epoch aggregate this series last added to, and its entry there (saves a Map lookup per point). */
+  aggOf: Acc | undefined;
+  agg: { sum: number; n: number; last: number } | undefined;
   /** Its points in the update being built, and that update's generation (see UpdateBuilder.bucket). */
-  bucket?: { x: number[]; y: number[] };
-  bucketAxis?: 'step' | 'epoch';
-  bucketGeneration?: number;
+  bucket: { x: number[]; y: number[] } | undefined;
+  bucketAxis: 'step' | 'epoch' | undefined;
+  bucketGeneration: number | undefined;
 }
 
 interface RawPoint {
@@ -242,8 +248,8 @@ export class RunAssembler {
     s.lastStep = step;
     s.count++;
     if (step > s.maxStep) s.maxStep = step;
-    if (this.layout.kind === 'marks') this.markedPoint(s, { step, value, order });
-    else this.axisPoint(s, { step, value, order });
+    if (this.layout.kind === 'marks') this.markedPoint(s, step, value, order);
+    else this.axisPoint(s, step, value, order);
   }
 
   /** The log's epoch at a step, as the log numbers it (Lightning from 0, Hugging Face fractional). */
@@ -341,7 +347,27 @@ export class RunAssembler {
     } else if (l.kind === 'axis' && l.rowIsEpoch) gran = 'epoch';
     else if (role && gran === undefined && val) gran = 'epoch';
     else if (!role && l.kind === 'axis') gran = /(^|[/_])epoch(_|$)/i.test(name) ? 'epoch' : 'step';
-    s = { name, role, gran, iterations: ITERATIONS.test(name), lastStep: -Infinity, count: 0, maxStep: -Infinity, epochOfLast: NaN, inEpoch: 0 };
+    // Every field set here, so that all series share one object shape (the hot path reads them per point).
+    s = {
+      name,
+      role,
+      gran,
+      iterations: ITERATIONS.test(name),
+      ends: l.kind === 'marks' && l.marks === 'huggingface' && HF_END.test(name),
+      lastStep: -Infinity,
+      count: 0,
+      maxStep: -Infinity,
+      held: undefined,
+      epochOfLast: NaN,
+      inEpoch: 0,
+      prevStep: NaN,
+      prevValue: NaN,
+      aggOf: undefined,
+      agg: undefined,
+      bucket: undefined,
+      bucketAxis: undefined,
+      bucketGeneration: undefined,
+    };
     if (l.kind === 'axis' && role && gran === undefined) {
       s.held = [];
       this.hasHeld = true;
@@ -352,11 +378,11 @@ export class RunAssembler {
 
   // ------------------------------------------------------------------------------- marks layout
 
-  private markedPoint(s: Series, p: RawPoint): void {
-    if (HF_END.test(s.name)) this.out.end();
-    const epoch = this.epochAtMark(p.step, p.order, false);
-    if (epoch === undefined) this.seg.unmarked.push({ series: s, ...p });
-    else this.applyMarked(s, p, epoch);
+  private markedPoint(s: Series, step: number, value: number, order: number): void {
+    if (s.ends) this.out.end();
+    const epoch = this.epochAtMark(step, order, false);
+    if (epoch === undefined) this.seg.unmarked.push({ series: s, step, value, order });
+    else this.applyMarked(s, step, value, epoch);
   }
 
   /** The epoch of a step from the marks; undefined while a later mark could still decide it (unless `final`). */
@@ -386,21 +412,25 @@ export class RunAssembler {
     for (const p of queue) {
       const epoch = this.epochAtMark(p.step, p.order, final);
       if (epoch === undefined) this.seg.unmarked.push(p);
-      else this.applyMarked(p.series, p, epoch);
+      else this.applyMarked(p.series, p.step, p.value, epoch);
     }
   }
 
-  private applyMarked(s: Series, p: RawPoint, epoch: number): void {
+  private applyMarked(s: Series, step: number, value: number, epoch: number): void {
     if (s.epochOfLast === epoch) s.inEpoch++;
-    else [s.epochOfLast, s.inEpoch] = [epoch, 1];
+    else {
+      s.epochOfLast = epoch;
+      s.inEpoch = 1;
+    }
     if (s.role && s.gran === undefined && s.inEpoch >= 2) {
       // Logged twice in one epoch: a per-step value (Lightning's self.log("train_loss") in training_step).
       s.gran = 'step';
-      if (s.prev) this.stepValue(s, epoch, s.prev.step, s.prev.value);
+      this.stepValue(s, epoch, s.prevStep, s.prevValue);
     }
-    s.prev = { step: p.step, value: p.value };
+    s.prevStep = step;
+    s.prevValue = value;
     this.finalizeBefore(epoch);
-    this.apply(s, epoch, p.step, p.value);
+    this.apply(s, epoch, step, value);
   }
 
   /** Marks layout: every epoch before `epoch` is final. */
@@ -411,11 +441,11 @@ export class RunAssembler {
 
   // -------------------------------------------------------------------------------- axis layout
 
-  private axisPoint(s: Series, p: RawPoint): void {
-    if (s.iterations) this.iterationCount(s, p);
-    else if (s.held) s.held.push(p);
-    else if (s.gran === 'epoch') this.axisEpochPoint(s, p);
-    else this.axisStepPoint(s, p);
+  private axisPoint(s: Series, step: number, value: number, order: number): void {
+    if (s.iterations) this.iterationCount(s, step, value);
+    else if (s.held) s.held.push({ step, value, order });
+    else if (s.gran === 'epoch') this.axisEpochPoint(s, { step, value, order });
+    else this.axisStepPoint(s, step, value, order);
   }
 
   private axisEpochPoint(s: Series, p: RawPoint): void {
@@ -450,11 +480,11 @@ export class RunAssembler {
    * just before (or with) that evaluation's epoch_* values. The k-th count pairs with the k-th
    * epoch of validation loss; a whole, constant ratio is the steps per epoch.
    */
-  private iterationCount(s: Series, p: RawPoint): void {
+  private iterationCount(s: Series, step: number, value: number): void {
     const seg = this.seg;
-    this.out.scalar(s.name, 'step', this.outStep(p.step), p.value);
+    this.out.scalar(s.name, 'step', this.outStep(step), value);
     if (/(^|\/)evaluation_loss_vs_iterations$/.test(s.name)) {
-      seg.iterations.push(p.step);
+      seg.iterations.push(step);
       this.pairIterations();
     }
   }
@@ -488,18 +518,18 @@ export class RunAssembler {
     } else seg.stepsPerEpoch = null;
   }
 
-  private axisStepPoint(s: Series, p: RawPoint): void {
+  private axisStepPoint(s: Series, step: number, value: number, order: number): void {
     const seg = this.seg;
-    this.stepShift ??= p.step === 0 ? 1 : 0;
-    if (p.step > seg.maxStepSeen) seg.maxStepSeen = p.step;
-    if (!seg.stepsPerEpoch && seg.inferredPerEpoch && !seg.waitingSteps.length) return this.apply(s, Math.max(1, Math.ceil((p.step + this.stepShift) / seg.inferredPerEpoch)), p.step, p.value);
+    this.stepShift ??= step === 0 ? 1 : 0;
+    if (step > seg.maxStepSeen) seg.maxStepSeen = step;
+    if (!seg.stepsPerEpoch && seg.inferredPerEpoch && !seg.waitingSteps.length) return this.apply(s, Math.max(1, Math.ceil((step + this.stepShift) / seg.inferredPerEpoch)), step, value);
     const per = seg.stepsPerEpoch;
-    if (per) return this.apply(s, Math.max(1, Math.ceil((p.step + this.stepShift) / per)), p.step, p.value);
-    const after = this.epochWrittenAfter(p.order);
-    if (after !== undefined) return this.apply(s, after, p.step, p.value);
+    if (per) return this.apply(s, Math.max(1, Math.ceil((step + this.stepShift) / per)), step, value);
+    const after = this.epochWrittenAfter(order);
+    if (after !== undefined) return this.apply(s, after, step, value);
     const last = seg.epochEnds[seg.epochEnds.length - 1];
-    if (last && seg.consecutive && !seg.waitingSteps.length) return this.apply(s, last.epoch + 1, p.step, p.value);
-    seg.waitingSteps.push({ series: s, ...p });
+    if (last && seg.consecutive && !seg.waitingSteps.length) return this.apply(s, last.epoch + 1, step, value);
+    seg.waitingSteps.push({ series: s, step, value, order });
   }
 
   /** The first epoch whose last per-epoch point was written at or after `order`. */
@@ -547,9 +577,10 @@ export class RunAssembler {
       }
       s.gran = perStep ? 'step' : 'epoch';
       const held = s.held;
-      delete s.held;
+      // Not `delete`: that would turn the series into a slow dictionary-mode object for the rest of the read.
+      s.held = undefined;
       if (perStep) this.noteOnce(`per-step:${s.name}`, `${this.options.label}: "${s.name}" has far more points than "${reference!.name}": read as a per-step value`);
-      for (const p of held) this.axisPoint(s, p);
+      for (const p of held) this.axisPoint(s, p.step, p.value, p.order);
     }
     this.deciding = false;
     this.hasHeld = still;
@@ -592,12 +623,14 @@ export class RunAssembler {
     seg.lastAcc = a;
     if (s.gran === 'epoch') a.last.set(s, value);
     else {
-      const g = a.agg.get(s);
+      const g = s.aggOf === a ? s.agg : a.agg.get(s);
       if (g) {
         g.sum += value;
         g.n++;
         g.last = value;
-      } else a.agg.set(s, { sum: value, n: 1, last: value });
+      } else a.agg.set(s, (s.agg = { sum: value, n: 1, last: value }));
+      if (g) s.agg = g;
+      s.aggOf = a;
     }
     const byEpoch = this.layout.kind === 'axis' && s.gran === 'epoch';
     const axis = byEpoch ? 'epoch' : 'step';
@@ -747,7 +780,7 @@ export class RunAssembler {
       s.lastStep = -Infinity;
       s.epochOfLast = NaN;
       s.inEpoch = 0;
-      delete s.prev;
+      s.prevStep = NaN;
     }
     this.seg = newSegment(before.index + 1);
     this.seg.zeroBased = before.zeroBased;
