@@ -33,7 +33,9 @@ export interface FileStat {
   readonly size: number;
   readonly mtimeMs: number;
   readonly ino: number;
-  readonly kind: 'file' | 'dir' | 'other';
+  readonly kind: 'file' | 'dir' | 'other' | 'unreadable';
+  /** Why it cannot be read, for 'unreadable' (a symbolic link loop, no permission). */
+  readonly why?: string;
 }
 
 export type Io =
@@ -53,7 +55,8 @@ function* list(dir: string): IoGen<{ name: string; kind: 'file' | 'dir' | 'other
   return (yield { op: 'list', dir }) as { name: string; kind: 'file' | 'dir' | 'other' }[];
 }
 
-const describeKind = (s: FileStat | undefined): string => (s === undefined ? 'no such file or folder' : s.kind === 'dir' ? 'a folder, not a file' : 'not a regular file (a FIFO, a device or a socket)');
+const describeKind = (s: FileStat | undefined): string =>
+  s === undefined ? 'no such file or folder' : s.kind === 'dir' ? 'a folder, not a file' : s.kind === 'unreadable' ? (s.why ?? 'cannot be read') : 'not a regular file (a FIFO, a device or a socket)';
 
 function firstLine(bytes: Uint8Array): string {
   const text = new TextDecoder().decode(bytes);
@@ -340,18 +343,26 @@ async function runAsync<T>(gen: IoGen<T>): Promise<T> {
 
 const toStat = (s: fs.Stats): FileStat => ({ size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, kind: s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other' });
 
+/** A stat that failed: missing is undefined; anything else is named (ELOOP, EACCES), never called "missing". */
+function statFailure(e: unknown): FileStat | undefined {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+  const why = code === 'ELOOP' ? 'a symbolic link loop' : code === 'EACCES' || code === 'EPERM' ? 'not readable (permission denied)' : `cannot be read (${code ?? String(e)})`;
+  return { size: 0, mtimeMs: 0, ino: 0, kind: 'unreadable', why };
+}
+
 function statSync(p: string): FileStat | undefined {
   try {
     return toStat(fs.statSync(p));
-  } catch {
-    return undefined;
+  } catch (e) {
+    return statFailure(e);
   }
 }
 async function statAsync(p: string): Promise<FileStat | undefined> {
   try {
     return toStat(await fs.promises.stat(p));
-  } catch {
-    return undefined;
+  } catch (e) {
+    return statFailure(e);
   }
 }
 

@@ -4,7 +4,7 @@
  * sources/sourceFor.ts sends them to the run-folder reader. A folder of several runs reads the one
  * with the most epochs and names the others in a note, until the callers show every run.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EpochMetrics } from '../model';
 import { LogError } from './errors';
@@ -96,7 +96,7 @@ function predictionsOf(root: string, run: DiscoveredRun, notes: string[]): Parti
 }
 
 export function readTrainingLog(file: string, options: ReaderOptions = {}): TrainingLog {
-  if (!existsSync(file)) throw new LogError('no such file or folder', file);
+  // (A missing path, a FIFO, a device or a symbolic link loop is named by findLogRunsSync.)
   if (file.endsWith('.jsonl') && isMetricsJsonl(file)) return readMetricsJsonlLog(file);
   return readForeign(file, options);
 }

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { discoverRuns, filterRuns, type ListedEntry } from '../../../src/logs/discoverRuns';
@@ -205,6 +205,14 @@ describe('predictions of an outside model (the predictions.csv format)', () => {
     const broken = readTrainingLog(dir);
     assert.equal(broken.epochs.length, 2);
     assert.ok(broken.notes.some((n) => /predictions\.csv:2: column "p:a": "x" is not a probability.*: predictions not used/.test(n)), broken.notes.join('\n'));
+  });
+
+  test('what is not a regular file is named: a FIFO or device, a folder without logs, a symbolic link loop', () => {
+    const loop = path.join(tmp, 'loop');
+    symlinkSync(loop, loop);
+    assert.throws(() => readTrainingLog(loop), /loop: a symbolic link loop/);
+    assert.throws(() => readTrainingLog('/dev/null'), /\/dev\/null: not a regular file \(a FIFO, a device or a socket\)/);
+    assert.throws(() => readTrainingLog(path.join(tmp, 'nope.csv')), /nope\.csv: no such file or folder/);
   });
 
   test('an empty log is an error (nothing was read), not "no problems found"', () => {
