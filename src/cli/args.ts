@@ -7,7 +7,19 @@ import { FAIL_ON_LEVELS, type FailOn } from './exitCodes';
 
 export type Command =
   | { readonly command: 'train'; readonly config: string; readonly out?: string; readonly replace?: true; readonly json: boolean; readonly failOn?: FailOn }
-  | { readonly command: 'diagnose'; readonly path: string; readonly json: boolean; readonly failOn?: FailOn }
+  | {
+      readonly command: 'diagnose';
+      readonly path: string;
+      readonly json: boolean;
+      readonly failOn?: FailOn;
+      /** Keep reading as the logs grow (until the trainer's end marker, the idle timeout or Ctrl-C). */
+      readonly follow?: true;
+      readonly idleTimeoutSeconds?: number;
+      /** Only runs whose name matches (a regular expression, case-insensitive, else a substring). */
+      readonly filter?: string;
+      /** NAME=METRIC[:step|:epoch] pairs for metric names the mapping does not know (docs/logs.md). */
+      readonly metrics?: readonly string[];
+    }
   | { readonly command: 'lr-find'; readonly config: string; readonly json: boolean }
   | { readonly command: 'help' }
   | { readonly command: 'version' };
@@ -18,7 +30,8 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage:
   loss-lens train CONFIG [--out DIR] [--json] [--fail-on warning|error] [--replace]
-  loss-lens diagnose PATH [--json] [--fail-on warning|error]
+  loss-lens diagnose PATH [--json] [--fail-on warning|error] [--follow [--idle-timeout SECONDS]]
+                     [--filter REGEX] [--metric NAME=METRIC ...]
   loss-lens lr-find CONFIG [--json]
   loss-lens --help | --version
 
@@ -27,7 +40,8 @@ Commands:
              (default: .losslens/runs/<time>-<name>/ beside the config) and print its diagnostics.
   diagnose   Run the same detectors on an existing log: a run folder or its metrics.jsonl, a Keras
              CSVLogger .csv, a Lightning metrics.csv, a Hugging Face trainer_state.json, or
-             TensorBoard event files (events.out.tfevents.*, or their folder).
+             TensorBoard event files (events.out.tfevents.*, or their folder); a folder of many
+             runs (lightning_logs/, a logs tree) gives every run. With --follow, while they train.
   lr-find    Learning-rate range test (Smith 2017, fastai's lr_find) on the config's model and
              data: short training while the rate grows from 1e-6 to 10; suggests a rate. Writes
              no run folder.
@@ -37,7 +51,14 @@ Options:
   --replace          with it, that run is moved aside to DIR.previous-<time> first.
   --json             Print the diagnostics as JSON (diagnostics.json) instead of the summary;
                      progress goes to stderr.
-  --fail-on LEVEL    Exit 3 when a flag of this severity or worse was raised (for CI).
+  --fail-on LEVEL    Exit 3 when a flag of this severity or worse was raised (for CI); with
+                     --follow, the moment it is raised.
+  --follow           Keep reading as the logs grow; print each flag when it is raised (one JSON
+                     object per line with --json). Ends at the trainer's end marker, after
+                     --idle-timeout SECONDS without a new record (default 600), or on Ctrl-C.
+  --filter REGEX     Only the runs whose name matches (a plain substring when not a regex).
+  --metric N=M       Read the series N as metric M (trainLoss, valLoss, trainAccuracy, valAccuracy,
+                     learningRate, gradNorm, or none), optionally :step or :epoch. Repeatable.
   -h, --help         Show this help.
   -v, --version      Show the version.
 
@@ -46,11 +67,15 @@ matched; 130, 143, 129 stopped by Ctrl-C, SIGTERM or SIGHUP (the run folder is f
 was measured).`;
 
 const COMMANDS = ['train', 'diagnose', 'lr-find'] as const;
-const OPTIONS: Record<string, { readonly value: boolean; readonly commands: readonly string[] }> = {
+const OPTIONS: Record<string, { readonly value: boolean; readonly repeatable?: true; readonly commands: readonly string[] }> = {
   '--out': { value: true, commands: ['train'] },
   '--replace': { value: false, commands: ['train'] },
   '--json': { value: false, commands: ['train', 'diagnose', 'lr-find'] },
   '--fail-on': { value: true, commands: ['train', 'diagnose'] },
+  '--follow': { value: false, commands: ['diagnose'] },
+  '--idle-timeout': { value: true, commands: ['diagnose'] },
+  '--filter': { value: true, commands: ['diagnose'] },
+  '--metric': { value: true, repeatable: true, commands: ['diagnose'] },
 };
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -64,6 +89,7 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   const positional: string[] = [];
   const values: Record<string, string | true> = {};
+  const repeated: Record<string, string[]> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (!arg.startsWith('-') || arg === '-') {
@@ -78,11 +104,12 @@ export function parseArgs(argv: readonly string[]): Command {
       const suggestion = closeMatch(name, valid);
       throw new UsageError(`unknown option "${name}" for ${command}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
     }
-    if (name in values) throw new UsageError(`option "${name}" is given twice`);
+    if (name in values && !option.repeatable) throw new UsageError(`option "${name}" is given twice`);
     if (option.value) {
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined || value === '') throw new UsageError(`option "${name}" needs a value`);
       values[name] = value;
+      if (option.repeatable) (repeated[name] ??= []).push(value);
     } else {
       if (eq > 0) throw new UsageError(`option "${name}" takes no value`);
       values[name] = true;
@@ -108,5 +135,19 @@ export function parseArgs(argv: readonly string[]): Command {
     return { command: 'train', config: positional[0]!, ...(typeof out === 'string' ? { out } : {}), ...(values['--replace'] === true ? { replace: true as const } : {}), ...common };
   }
   if (command === 'lr-find') return { command: 'lr-find', config: positional[0]!, json };
-  return { command: 'diagnose', path: positional[0]!, ...common };
+  return { command: 'diagnose', path: positional[0]!, ...common, ...diagnoseOptions(values, repeated) };
+}
+
+function diagnoseOptions(values: Record<string, string | true>, repeated: Record<string, string[]>): Partial<Extract<Command, { command: 'diagnose' }>> {
+  const idle = values['--idle-timeout'];
+  if (idle !== undefined && values['--follow'] !== true) throw new UsageError('--idle-timeout goes with --follow');
+  const seconds = typeof idle === 'string' ? Number(idle) : undefined;
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) throw new UsageError(`--idle-timeout needs a number of seconds above 0, not "${idle}"`);
+  const filter = values['--filter'];
+  return {
+    ...(values['--follow'] === true ? { follow: true as const } : {}),
+    ...(seconds !== undefined ? { idleTimeoutSeconds: seconds } : {}),
+    ...(typeof filter === 'string' ? { filter } : {}),
+    ...(repeated['--metric'] ? { metrics: repeated['--metric'] } : {}),
+  };
 }

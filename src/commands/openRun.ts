@@ -9,7 +9,9 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { applyReading, newRunRecord, type RunRecord } from '../store/runStore';
 import { endOf, readAll } from '../sources/runSource';
-import { runFolderOf, sourceFor } from '../sources/sourceFor';
+import { describeFailure } from '../model';
+import { FolderSource } from '../sources/folderSource';
+import { sourcesFor } from '../sources/sourceFor';
 import { requireTrust } from './trust';
 import type { Services } from './services';
 
@@ -32,18 +34,34 @@ export async function openRunCommand(s: Services, arg?: unknown): Promise<RunRec
     void vscode.window.showErrorMessage(`Loss Lens: ${target} does not exist.`);
     return undefined;
   }
-  // The same source `loss-lens diagnose` reads: a run folder, or another trainer's log.
-  const source = sourceFor(target);
-  const readings = await readAll(source);
-  const end = endOf(readings);
-  if (end?.state === 'failed' && end.failure.badInput) {
-    void vscode.window.showErrorMessage(`Loss Lens: ${end.failure.message}`);
+  // The same sources `loss-lens diagnose` reads: a run folder, or every run of another trainer's logs.
+  let found: Awaited<ReturnType<typeof sourcesFor>>;
+  try {
+    found = await sourcesFor(target);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Loss Lens: ${describeFailure(error).message}`);
     return undefined;
   }
-  const dir = runFolderOf(target) ?? path.resolve(target);
-  const run = newRunRecord({ dir, origin: source.origin, name: path.basename(dir), startedAt: Date.now() });
-  for (const reading of readings) applyReading(run, reading);
-  s.store.add(run);
-  s.dashboard.show([run.id], false);
-  return run;
+  const runs: RunRecord[] = [];
+  let failure: string | undefined;
+  for (const source of found.sources) {
+    const readings = await readAll(source);
+    const end = endOf(readings);
+    if (end?.state === 'failed' && end.failure.badInput) {
+      failure ??= end.failure.message;
+      continue;
+    }
+    const dir = source instanceof FolderSource ? source.dir : (source.files[0] ?? path.resolve(target));
+    const run = newRunRecord({ dir, origin: source.origin, name: path.basename(dir), startedAt: Date.now() });
+    for (const reading of readings) applyReading(run, reading);
+    s.store.add(run);
+    runs.push(run);
+  }
+  if (!runs.length) {
+    void vscode.window.showErrorMessage(`Loss Lens: ${failure ?? `${target}: no run found`}`);
+    return undefined;
+  }
+  s.dashboard.show([runs[0]!.id], false);
+  if (runs.length > 1) void vscode.window.showInformationMessage(`Loss Lens: ${runs.length} runs read from ${path.basename(target)}; they are in the Runs view.`);
+  return runs[0];
 }

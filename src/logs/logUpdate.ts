@@ -5,17 +5,11 @@
  * out and never kept, so a log of millions of steps reads in bounded memory; whoever keeps every
  * step keeps it compactly (stepTable.ts).
  */
-import type { EpochMetrics } from '../model';
+import type { EpochMetrics, ScalarSeries } from '../model';
 import type { LogStep } from './trainingLog';
 
-/** A series the run model has no slot for (a custom metric, a per-step learning rate, steps/s), kept so it can be charted. */
-export interface ScalarPoints {
-  readonly name: string;
-  /** What `x` counts: the run's steps or its epochs (both numbered as in the readings). */
-  readonly axis: 'step' | 'epoch';
-  readonly x: readonly number[];
-  readonly y: readonly number[];
-}
+/** A series the run model has no slot for: the run model's ScalarSeries, kept so it can be charted. */
+export type ScalarPoints = ScalarSeries;
 
 /**
  * A stretch of the log whose step (or epoch) numbering restarted: a second `fit()`, a run resumed

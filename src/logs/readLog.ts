@@ -54,14 +54,19 @@ export function updatesToLog(format: string, file: string, updates: readonly Log
   return { format, file, epochs, steps, notes };
 }
 
+/** The error for a path that holds no run: what was looked for. */
+export function noLogFound(target: string): LogError {
+  const what = statSync(target).isDirectory() ? 'not a run folder (no metrics.jsonl), and no other trainer\'s log in it' : 'not a log loss-lens can read';
+  return new LogError(`${what}: expected ${KNOWN}`, target);
+}
+
 function readForeign(target: string, options: ReaderOptions): TrainingLog {
   const { root, runs } = findLogRunsSync(target);
   const foreign = runs.filter((r) => r.format !== 'losslens-run');
   if (!foreign.length) {
     const folders = runs.filter((r) => r.format === 'losslens-run').map((r) => r.name);
     if (folders.length) throw new LogError(`holds Loss Lens run folders, not another trainer's log: name one of them (${folders.slice(0, 5).join(', ')}${folders.length > 5 ? ', ...' : ''})`, target);
-    const what = statSync(target).isDirectory() ? 'not a run folder (no metrics.jsonl), and no other trainer\'s log in it' : 'not a log loss-lens can read';
-    throw new LogError(`${what}: expected ${KNOWN}`, target);
+    throw noLogFound(target);
   }
   const read = foreign.map((run) => {
     const { update, records } = readRunSync(root, run, options);

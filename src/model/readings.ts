@@ -62,6 +62,18 @@ export function recorded(m: EpochMetrics, name: EpochMetricName): boolean {
 }
 
 /**
+ * A series a run logged that has no slot in the epoch and step records (a custom metric, a per-step
+ * learning rate, steps per second), kept by name so it can be charted.
+ */
+export interface ScalarSeries {
+  readonly name: string;
+  /** What `x` counts: the run's steps or its epochs (numbered as in the records). */
+  readonly axis: 'step' | 'epoch';
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+}
+
+/**
  * Model outputs on a whole split, in eval mode (no dropout), with the weights at the end of an epoch.
  * `logits` is [rows][outputs] row-major: outputs = C for softmax, 1 for sigmoid (the logit of the
  * SECOND class). `probabilities` is always [rows][C] (for sigmoid: [1-p, p]).

@@ -6,7 +6,7 @@
 import type { Calibration, DiagnosticsReport } from './calibration';
 import type { Flag } from './flags';
 import type { Failure } from './inputError';
-import type { EpochMetrics, StepStats } from './readings';
+import type { EpochMetrics, ScalarSeries, StepStats } from './readings';
 import type { StopReason } from './runState';
 
 /** What is known of a run before its first reading; counts a source does not know are 0. */
@@ -51,8 +51,20 @@ export type RunEnd =
 export type RunReading =
   /** The data is loaded (or the log opened) and readings follow. */
   | ({ readonly type: 'run/didStart' } & RunStart)
-  /** Readings since the last batch (steps may be thinned, epochs never are). */
-  | { readonly type: 'run/didProgress'; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: Calibration }
+  /**
+   * Readings since the last batch (steps may be thinned, epochs never are). `revised` replaces epoch
+   * records sent before (a log file that flushed late); `scalars` are new points of other series.
+   */
+  | {
+      readonly type: 'run/didProgress';
+      readonly steps: readonly StepStats[];
+      readonly epochs: readonly EpochMetrics[];
+      readonly calibration?: Calibration;
+      readonly revised?: readonly EpochMetrics[];
+      readonly scalars?: readonly ScalarSeries[];
+      /** What the source learned that the user should know (a restart in the log, a skipped record). */
+      readonly notes?: readonly string[];
+    }
   /** A detector raised (or escalated) a flag. */
   | { readonly type: 'run/didFlag'; readonly flag: Flag }
   /** The run ended; nothing follows. */

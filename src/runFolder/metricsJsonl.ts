@@ -41,3 +41,43 @@ export function parseMetricsJsonl(text: string, file: string): MetricsLog {
   }
   return { epochs, steps, partialLastLine };
 }
+
+/** What metrics.jsonl gained since `offset` (a byte position after a whole line): its complete new lines only. */
+export interface MetricsTail extends Omit<MetricsLog, 'partialLastLine'> {
+  /** Where the next read starts: after the last complete line. */
+  readonly offset: number;
+}
+
+/**
+ * Reads the lines appended to metrics.jsonl since `offset`, for following a run another process
+ * writes. A line still being written waits for the next read; a line that does not parse is skipped.
+ */
+export async function readMetricsFrom(file: string, offset: number): Promise<MetricsTail> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return { epochs: [], steps: [], offset: Math.min(offset, size) };
+    const bytes = Buffer.alloc(size - offset);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, offset);
+    const end = bytes.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (end < 0) return { epochs: [], steps: [], offset };
+    const epochs: EpochMetrics[] = [];
+    const steps: StepRecord[] = [];
+    for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const record = toRecord(value);
+      if (record.kind === 'epoch') epochs.push(record.metrics);
+      else if (record.kind === 'step') steps.push(record.step);
+    }
+    return { epochs, steps, offset: offset + end + 1 };
+  } finally {
+    await handle.close();
+  }
+}

@@ -34,6 +34,8 @@ export interface RunFolder extends MetricsLog {
   readonly lock?: RunLock;
   /** What the reader wants the user to know: a partial last line, an optional file it could not read. */
   readonly notes: readonly string[];
+  /** The bytes of metrics.jsonl's complete lines: where a follower reads on from (readMetricsFrom). */
+  readonly metricsBytes: number;
 }
 
 export interface ReadRunFolderOptions {
@@ -81,6 +83,7 @@ function parseRunFolder(dir: string, texts: FolderTexts, options: ReadRunFolderO
   const status = optional(RUN_FILES.status, texts.status, (t, f) => parseStatus(jsonObject(t, f)));
   const lock = texts.lock !== undefined ? parseLock(texts.lock) : undefined;
   const state = effectiveState(status, lock);
+  const metricsBytes = Buffer.byteLength(texts.metrics.slice(0, texts.metrics.lastIndexOf('\n') + 1));
   return {
     dir,
     ...metrics,
@@ -93,6 +96,7 @@ function parseRunFolder(dir: string, texts: FolderTexts, options: ReadRunFolderO
     ...(state ? { state } : {}),
     ...(lock ? { lock } : {}),
     notes,
+    metricsBytes,
   };
 }
 

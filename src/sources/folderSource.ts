@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import type { DiagnosticsReport, RunEnd, RunReading, StepStats } from '../model';
-import { predictionsToOutputs, readRunFolderAsync, runFolderTime, RUN_FILES, type ReadRunFolderOptions, type RunFolder } from '../runFolder';
+import { predictionsToOutputs, readMetricsFrom, readRunFolderAsync, runFolderTime, RUN_FILES, type ReadRunFolderOptions, type RunFolder } from '../runFolder';
 import type { LossLensConfig } from '../config/types';
 import { validateConfigText } from '../config/validate';
 import { LogJudge } from './logJudge';
@@ -18,23 +18,80 @@ export const RUN_FOLDER_FORMAT = 'loss-lens run folder';
 export const UNFINISHED_NOTE = 'The run ended before it finished (stopped, or the editor closed).';
 export const INTERRUPTED_NOTE = 'The run was cut off (the process ended or the editor closed) before it finished.';
 
+export interface FolderSourceOptions extends ReadRunFolderOptions {
+  /** A folder another process still writes is followed until its run ends (else read as it stands). */
+  readonly follow?: boolean;
+  readonly pollIntervalMs?: number;
+}
+
+/** How often a followed run folder is looked at (its writer flushes metrics.jsonl once an epoch). */
+const FOLDER_POLL_MS = 250;
+
 export class FolderSource implements RunSource {
   readonly origin = 'folder' as const;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  /** Set while a running folder is followed: stop() ends its stream. */
+  private following: ReadingSink | undefined;
 
   constructor(
     readonly dir: string,
-    private readonly options: ReadRunFolderOptions = {},
+    private readonly options: FolderSourceOptions = {},
   ) {}
 
   start(sink: ReadingSink): void {
     readRunFolderAsync(this.dir, this.options).then(
-      (folder) => folderReadings(folder).forEach(sink),
+      (folder) => {
+        const readings = folderReadings(folder);
+        if (!(this.options.follow && folder.state === 'running')) return readings.forEach(sink);
+        // Still being written: everything but the snapshot's end, then the lines as they come.
+        readings.slice(0, -1).forEach(sink);
+        this.follow(folder, sink);
+      },
       (error: unknown) => sink({ type: 'run/didEnd', end: { state: 'failed', failure: { message: error instanceof Error ? error.message : String(error), badInput: true, file: this.dir } } }),
     );
   }
 
-  stop(): void {}
-  dispose(): void {}
+  /** Tails metrics.jsonl, judging what comes, until status.json says the run ended (then reads the finished folder). */
+  private follow(first: RunFolder, sink: ReadingSink): void {
+    const judged = judgedConfig(first);
+    const judge = new LogJudge({ ...(first.classes ? { classes: first.classes } : {}), ...(judged ? { config: judged } : {}) }, (flag) => sink({ type: 'run/didFlag', flag }));
+    judge.push(first.epochs, first.steps);
+    let offset = first.metricsBytes;
+    this.following = sink;
+    const tick = async (): Promise<void> => {
+      if (this.stopped) return;
+      const tail = await readMetricsFrom(path.join(this.dir, RUN_FILES.metrics), offset).catch(() => undefined);
+      if (tail) {
+        offset = tail.offset;
+        judge.push(tail.epochs, tail.steps);
+        if (tail.epochs.length || tail.steps.length) sink({ type: 'run/didProgress', steps: tail.steps.map(stepFromRecord), epochs: tail.epochs });
+      }
+      const now = await readRunFolderAsync(this.dir, { ...this.options, predictions: 'header', model: false }).catch(() => undefined);
+      if (now && now.state !== 'running') {
+        // The run ended: its own judgment (or, cut off, the detectors') closes the stream.
+        const end = folderReadings(now).at(-1);
+        this.following = undefined;
+        if (end) sink(end);
+        return;
+      }
+      this.timer = setTimeout(() => void tick(), this.options.pollIntervalMs ?? FOLDER_POLL_MS);
+    };
+    this.timer = setTimeout(() => void tick(), this.options.pollIntervalMs ?? FOLDER_POLL_MS);
+  }
+
+  /** Stops following: the stream ends here while the run goes on in its own process. */
+  stop(): void {
+    const sink = this.following;
+    this.following = undefined;
+    this.dispose();
+    sink?.({ type: 'run/didEnd', end: { state: 'running', reason: 'stopped', diagnostics: null, note: 'Loss Lens stopped following this run; its own process still writes it.' } });
+  }
+
+  dispose(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
 }
 
 /** config.json as a config the detectors can read, or undefined when it is not a valid one (hand-edited, or from another version). */

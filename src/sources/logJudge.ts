@@ -1,8 +1,8 @@
 /**
  * The detectors over readings from disk (another trainer's log, an unfinished run folder), fed in
- * training order: an epoch's steps, then its epoch record. Steps carry only loss and gradient norm
- * there, epochs only what the log recorded; the session degrades to what it is given. A log's final
- * predictions (a run folder's predictions.csv) give the final calibration.
+ * training order: an epoch's steps, then its epoch record (with the model's validation outputs for
+ * that epoch, when a predictions file gives them). Steps carry only loss and gradient norm there,
+ * epochs only what the log recorded; the session degrades to what it is given.
  */
 import { DiagnosticsSession } from '../diagnostics/session';
 import type { LogStep, TrainingLog } from '../logs/trainingLog';
@@ -18,21 +18,32 @@ export class LogJudge {
   private readonly session: DiagnosticsSession;
   private pendingSteps: LogStep[] = [];
 
-  constructor(run: JudgedRun, onFlag?: (flag: Flag) => void) {
+  constructor(
+    run: JudgedRun,
+    onFlag?: (flag: Flag) => void,
+    /** The model's validation outputs after an epoch, where the log has them (predictions-epoch<N>.csv). */
+    private readonly outputsAt?: (epoch: number) => SplitOutputs | undefined,
+  ) {
     this.session = new DiagnosticsSession({ ...(run.classes ? { classes: run.classes } : {}), ...(run.config ? { config: run.config } : {}) }, onFlag);
   }
 
   /** Readings in the order the log holds them; steps wait for their epoch's record, then go first. */
-  push(epochs: readonly EpochMetrics[], steps: readonly LogStep[]): void {
+  push(epochs: readonly EpochMetrics[], steps: Iterable<LogStep>): void {
     // One at a time: spreading a million steps into push() overflows the stack.
     for (const step of steps) this.pendingSteps.push(step);
     let s = 0;
     for (const metrics of epochs) {
       while (s < this.pendingSteps.length && !(this.pendingSteps[s]!.epoch > metrics.epoch)) this.feed(this.pendingSteps[s++]!);
-      this.session.onEpoch({ metrics });
+      const validation = this.outputsAt?.(metrics.epoch);
+      this.session.onEpoch(validation ? { metrics, validation } : { metrics });
     }
     // Dropped once per push, not once per epoch (that copied the rest of the steps each epoch).
     this.pendingSteps = s ? this.pendingSteps.slice(s) : this.pendingSteps;
+  }
+
+  /** The flags raised so far (live: the session's current view). */
+  flags(): readonly Flag[] {
+    return this.session.flags();
   }
 
   /** The report, after the steps of an epoch that never got its record. */

@@ -1,13 +1,19 @@
 /**
- * The source for a path a user names (`loss-lens diagnose PATH`, "Open Run or Training Log..."): a
- * run folder (or the metrics.jsonl inside one) is read as a run folder; anything else as another
- * trainer's log, by file name and then by content.
+ * The sources for a path a user names (`loss-lens diagnose PATH`, "Open Log or Run Folder...",
+ * "Follow Training Log or Folder..."): a run folder (or the metrics.jsonl inside one) is read as a
+ * run folder; anything else is searched for runs (docs/logs.md: a run's own folder, its parent,
+ * `lightning_logs/`, a whole logs tree, a single log file), one source per run.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { filterRuns, type DiscoveredRun } from '../logs/discoverRuns';
+import { findLogRuns } from '../logs/logFiles';
+import { noLogFound, readMetricsJsonlLog } from '../logs/readLog';
 import { RUN_FILES } from '../runFolder';
 import { FolderSource } from './folderSource';
-import { LogSource } from './logSource';
+import { LogRunSource, type LogRunOptions } from './logRunSource';
+import { logReadings } from './logReadings';
+import type { ReadingSink, RunSource } from './runSource';
 
 export function runFolderOf(file: string): string | undefined {
   try {
@@ -20,7 +26,62 @@ export function runFolderOf(file: string): string | undefined {
   return path.basename(file) === RUN_FILES.metrics && existsSync(path.join(path.dirname(file), RUN_FILES.config)) ? path.dirname(file) : undefined;
 }
 
-export function sourceFor(file: string): FolderSource | LogSource {
-  const folder = runFolderOf(file);
-  return folder !== undefined ? new FolderSource(folder) : new LogSource(file);
+export interface SourcesOptions extends LogRunOptions {
+  /** Keep only the runs whose name matches (a regular expression, case-insensitive, else a substring; as TensorBoard). */
+  readonly filter?: string;
+}
+
+export interface FoundRuns {
+  /** What the runs' names and files are relative to. */
+  readonly root: string;
+  readonly runs: readonly DiscoveredRun[];
+}
+
+/**
+ * The runs under a path (after the filter), without reading them. Throws a LogError naming the path
+ * when it cannot be read, or holds no run (unless `allowEmpty`: a follower waits for runs to come).
+ */
+export async function findRuns(target: string, filter?: string, allowEmpty = false): Promise<FoundRuns> {
+  const folder = runFolderOf(target);
+  if (folder !== undefined) return { root: path.dirname(folder), runs: [{ name: path.basename(folder), dir: path.basename(folder), format: 'losslens-run', files: [path.join(path.basename(folder), RUN_FILES.metrics)], predictions: [], only: true }] };
+  const found = await findLogRuns(target);
+  if (!found.runs.length && !allowEmpty) throw noLogFound(target);
+  return { root: found.root, runs: filter ? filterRuns(found.runs, filter) : found.runs };
+}
+
+/** The source that reads one run found by findRuns. */
+export function sourceOf(found: FoundRuns, run: DiscoveredRun, options: LogRunOptions = {}): RunSource & { readonly files: readonly string[] } {
+  const abs = path.join(found.root, run.dir);
+  if (run.format === 'losslens-run') return Object.assign(new FolderSource(abs, options.follow ? { follow: true } : {}), { files: [path.join(abs, RUN_FILES.metrics)] });
+  if (run.format === 'jsonl' && run.files.length === 1 && isMetricsJsonl(path.join(found.root, run.files[0]!))) return new MetricsJsonlSource(path.join(found.root, run.files[0]!));
+  return new LogRunSource(found.root, run, options);
+}
+
+/** Every run under a path as a source (see findRuns). */
+export async function sourcesFor(target: string, options: SourcesOptions = {}): Promise<{ found: FoundRuns; sources: (RunSource & { readonly files: readonly string[] })[] }> {
+  const found = await findRuns(target, options.filter);
+  return { found, sources: found.runs.map((run) => sourceOf(found, run, options)) };
+}
+
+/** A JSON-lines file in Loss Lens's own metrics.jsonl shape (its first line an epoch or step record). */
+function isMetricsJsonl(file: string): boolean {
+  const first = readFileSync(file, 'utf8').slice(0, 4096).split('\n', 1)[0] ?? '';
+  return /^\{"epoch":\s*-?\d+(\.\d+)?,"trainLoss":|^\{"step":\s*\d+,"epoch":[^,]*,"loss":[^,]*,"gradNorm":/.test(first);
+}
+
+/** A metrics.jsonl without its run folder (copied out, or written by another tool in the same format), read once. */
+class MetricsJsonlSource implements RunSource {
+  readonly origin = 'log' as const;
+  readonly files: readonly string[];
+
+  constructor(private readonly file: string) {
+    this.files = [file];
+  }
+
+  start(sink: ReadingSink): void {
+    void Promise.resolve().then(() => logReadings(readMetricsJsonlLog(this.file)).forEach(sink));
+  }
+
+  stop(): void {}
+  dispose(): void {}
 }

@@ -1,0 +1,100 @@
+/**
+ * Follows every run under a path while it trains: one source per run found, and one per run that
+ * appears later (a new `version_N`, a new TensorBoard run folder), each looked at as soon as a file
+ * watcher (chokidar) sees the path change, and at a steady interval in case it does not (network
+ * file systems send no change events). Used by `loss-lens diagnose --follow` and the editor's
+ * "Follow Training Log or Folder...". Free of `vscode`.
+ */
+import * as path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { DiscoveredRun } from '../logs/discoverRuns';
+import type { RunSource } from './runSource';
+import { findRuns, sourceOf, type FoundRuns, type SourcesOptions } from './sourceFor';
+
+/** How often the runs under the path are listed again when no watcher event says so. */
+export const REDISCOVER_MS = 5_000;
+/** Events closer together than this are one change (a trainer writes several files at once). */
+const COALESCE_MS = 30;
+/** Folders a logs tree never needs watched. */
+const IGNORED = /(^|[\\/])(node_modules|\.git|__pycache__|\.venv|venv)([\\/]|$)/;
+
+export interface FollowedRun {
+  /** Stable across rediscoveries: the run's folder (or file) under the root. */
+  readonly key: string;
+  readonly root: string;
+  readonly run: DiscoveredRun;
+  readonly source: RunSource & { readonly files: readonly string[]; poke?(): void };
+}
+
+export class LogdirFollower {
+  private readonly followed = new Map<string, FollowedRun>();
+  private watcher: FSWatcher | undefined;
+  private found: FoundRuns | undefined;
+  private rediscoverTimer: ReturnType<typeof setInterval> | undefined;
+  private coalesce: ReturnType<typeof setTimeout> | undefined;
+  private listing = false;
+  private closed = false;
+
+  constructor(
+    readonly target: string,
+    private readonly options: SourcesOptions,
+    /** Called once per run, when it is first found; the caller starts its source. */
+    private readonly onRun: (followed: FollowedRun) => void,
+  ) {}
+
+  /** Finds the runs there now (throws a LogError naming the path when it cannot be read) and starts watching. */
+  async start(): Promise<readonly FollowedRun[]> {
+    this.found = await findRuns(this.target, this.options.filter, true);
+    this.adopt(this.found);
+    this.watcher = watch(this.target, { ignoreInitial: true, ignored: (p: string) => IGNORED.test(p), depth: 12, persistent: true });
+    this.watcher.on('all', (event) => this.changed(event === 'add' || event === 'addDir'));
+    this.watcher.on('error', () => undefined);
+    this.rediscoverTimer = setInterval(() => void this.rediscover(), REDISCOVER_MS);
+    return [...this.followed.values()];
+  }
+
+  get runs(): readonly FollowedRun[] {
+    return [...this.followed.values()];
+  }
+
+  /** Stops every source and the watcher. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.rediscoverTimer) clearInterval(this.rediscoverTimer);
+    if (this.coalesce) clearTimeout(this.coalesce);
+    for (const f of this.followed.values()) f.source.stop();
+    await this.watcher?.close();
+  }
+
+  private changed(added: boolean): void {
+    if (this.closed) return;
+    if (this.coalesce) return;
+    this.coalesce = setTimeout(() => {
+      this.coalesce = undefined;
+      for (const f of this.followed.values()) f.source.poke?.();
+      if (added) void this.rediscover();
+    }, COALESCE_MS);
+  }
+
+  private async rediscover(): Promise<void> {
+    if (this.closed || this.listing) return;
+    this.listing = true;
+    try {
+      this.adopt(await findRuns(this.target, this.options.filter, true));
+    } catch {
+      // The path is gone or unreadable for a moment: the runs already followed go on.
+    } finally {
+      this.listing = false;
+    }
+  }
+
+  private adopt(found: FoundRuns): void {
+    for (const run of found.runs) {
+      const key = path.join(found.root, run.dir || run.files[0] || run.name);
+      if (this.followed.has(key)) continue;
+      const followed: FollowedRun = { key, root: found.root, run, source: sourceOf(found, run, { ...this.options, follow: true }) };
+      this.followed.set(key, followed);
+      this.onRun(followed);
+    }
+  }
+}
