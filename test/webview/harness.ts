@@ -14,8 +14,7 @@ import { dashboardHtml, makeNonce } from '../../src/views/webviewHtml';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import type { DashboardDebug } from '../../webview/dashboard/debugTypes';
 import { THEMES, type TestTheme } from './themes';
-import { chromiumLaunchOptions, chromiumPath } from '../../scripts/editor/chromium.mjs';
-
+import { chromiumLaunchOptions, chromiumPath, chromiumUnavailable } from '../../scripts/editor/chromium.mjs';
 
 /** The built bundle, as `node scripts/build.mjs` writes it. */
 const BUNDLE_DIR = 'out/webview';
@@ -94,6 +93,10 @@ function installVsCodeStub(saved: unknown): void {
 }
 
 export async function startHarness(options: { bundleDir?: string } = {}): Promise<Harness> {
+  // Before anything holds the event loop open: a listening server left behind by a failed start
+  // kept the test process alive forever (the `before` hook failed, the file never exited).
+  const executable = chromiumPath();
+  if (!executable) throw new Error(chromiumUnavailable()?.message ?? "Debian's Chromium is not installed");
   const bundleDir = path.resolve(options.bundleDir ?? BUNDLE_DIR);
   const pages = new Map<string, string>();
   let counter = 0;
@@ -125,9 +128,14 @@ export async function startHarness(options: { bundleDir?: string } = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'losslens-chromium-'));
-  const executable = chromiumPath();
-  if (!executable) throw new Error("Debian's Chromium is not installed (apt-get install chromium, or set LOSS_LENS_CHROMIUM)");
-  const context = await chromium.launchPersistentContext(userDataDir, { ...chromiumLaunchOptions(executable), viewport: { width: 1280, height: 900 } });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, { ...chromiumLaunchOptions(executable), viewport: { width: 1280, height: 900 } });
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     origin,
