@@ -14,7 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, makeScratch, removeScratch, startCodeServer } from './editor/codeServer.mjs';
-import { ensureEditor } from './editor/install.mjs';
+import { ensurePrerequisites } from './editor/install.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // LOSSLENS_START_WORKSPACE: open another folder instead (the tests use a scratch copy of examples/).
@@ -56,9 +56,12 @@ if (useDesktop) {
   child.on('exit', (code) => process.exit(code ?? 0));
   process.on('SIGINT', () => child.kill('SIGTERM'));
 } else {
-  const editor = ensureEditor({ needChromium: false });
+  // The browser editor needs no Chromium here (the user opens the URL in their own browser), but
+  // code-server itself: installed once, or a clear reason and exit, never a wait.
+  const { editor, problems } = ensurePrerequisites([['editor']]);
   if (!editor) {
-    console.error('The offline editor could not be installed (see above). Alternatively, install VS Code and put `code` on the PATH.');
+    console.error(`npm start: ${problems.editor ?? 'the offline editor is not available'}.`);
+    console.error('Alternatively, install desktop VS Code and put `code` on the PATH.');
     process.exit(1);
   }
   const wanted = Number(process.env.LOSSLENS_PORT ?? DEFAULT_PORT);

