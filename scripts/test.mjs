@@ -1,17 +1,26 @@
-// The test command: builds, then runs each layer and reports how many tests ran in each. A layer
-// that ran nothing counts as a failure, never as a pass.
+// The test command: builds, installs what the requested layers need (before the first of them),
+// then runs each layer and reports how many tests ran in each. A layer that ran nothing counts as
+// a failure, never as a pass; so does a layer whose prerequisite is missing (it ends at once with
+// the reason) and a layer that stops making progress (scripts/test/watchdog.mjs ends it and names
+// the test it was in). The other layers still run, and the last line is always `N passed, N failed`.
 // Usage: node scripts/test.mjs [typecheck|lint|unit|webview|editor|e2e ...]   (default: all layers)
 //   LOSSLENS_TEST_FILTER=engine      only test files whose path contains "engine" (unit, webview, e2e)
 //   LOSSLENS_EDITOR_LAUNCHER=code-server|electron   force the editor layer's launcher (default: auto)
 //   LOSSLENS_E2E_VSIX=loss-lens.vsix  run the e2e layer on the packaged extension (installed from the .vsix)
-import { spawn, spawnSync } from 'node:child_process';
+//   LOSSLENS_TEST_STALL_SECONDS=300   the watchdog's limit: a layer silent this long is ended
+//   LOSSLENS_TEST_NO_BUILD=1          skip the build
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrerequisites } from './editor/install.mjs';
+import { PROGRESS_REPORTER_ARGS, runWatched } from './test/watchdog.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ALL_LAYERS = ['typecheck', 'lint', 'unit', 'webview', 'editor', 'e2e'];
+/** What each layer needs installed before it runs: Debian's Chromium, the offline editor (code-server). */
+const NEEDS = { typecheck: [], lint: [], unit: [], webview: ['chromium'], editor: ['chromium', 'editor'], e2e: ['chromium', 'editor'] };
 const requested = process.argv.slice(2);
 const layers = requested.length ? requested : ALL_LAYERS;
 const filter = process.env.LOSSLENS_TEST_FILTER;
@@ -24,34 +33,38 @@ function walk(dir, match) {
   });
 }
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
-  if (!opts.quiet) process.stdout.write(r.stdout ?? '');
-  return r;
-}
-
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
-/** Like run(), without blocking: resolves to { status, stdout } (stderr is passed through). */
-function runAsync(cmd, args) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.on('error', (err) => resolve({ status: 1, stdout: String(err) }));
-    child.on('close', (status) => resolve({ status, stdout }));
-  });
+/** The environment of a layer: ours, less node:test's marker (set when this command runs inside a test). */
+function layerEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_TEST_CONTEXT;
+  return env;
 }
 
+/** --test-force-exit (node 20.14+, 22+): a file whose tests are done exits even if it left a handle open. */
+const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+const FORCE_EXIT = nodeMajor >= 22 || (nodeMajor === 20 && nodeMinor >= 14) ? ['--test-force-exit'] : [];
+
 /** Runs test files with node's built-in runner and reads its summary ("ℹ tests N", "ℹ pass N", ...). */
-function nodeTestFiles(files, extraArgs = []) {
-  const r = run(process.execPath, ['--test', '--test-reporter=spec', ...extraArgs, ...files]);
-  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)`, 'm').exec(r.stdout ?? '')?.[1] ?? 0);
-  const passed = count('pass');
-  let failed = count('fail') + count('cancelled');
-  // A crash that the runner did not count (e.g. a file that failed to load) is still a failure.
-  if (r.status !== 0 && failed === 0) failed = 1;
-  return { passed, failed, detail: count('skipped') + count('todo') ? `${count('skipped')} skipped, ${count('todo')} todo` : '' };
+async function nodeTestFiles(files, extraArgs = []) {
+  const args = ['--test', ...FORCE_EXIT, '--test-reporter', 'spec', '--test-reporter-destination', 'stdout', ...PROGRESS_REPORTER_ARGS, ...extraArgs, ...files];
+  const r = await runWatched(process.execPath, args, { cwd: root, env: layerEnv() });
+  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)`, 'm').exec(r.stdout)?.[1] ?? 0);
+  // Killed by the watchdog, the runner printed no summary: count what its events said.
+  const passed = r.stalled ? r.tests.passed : count('pass');
+  let failed = r.stalled ? r.tests.failed : count('fail') + count('cancelled');
+  const notes = [];
+  if (count('skipped') + count('todo')) notes.push(`${count('skipped')} skipped, ${count('todo')} todo`);
+  if (r.stalled) {
+    failed += 1;
+    notes.push(r.stalled);
+  } else if (r.status !== 0 && failed === 0) {
+    // A crash that the runner did not count (e.g. a file that failed to load) is still a failure.
+    failed = 1;
+    notes.push(r.error ?? `node --test exited with ${r.status}`);
+  }
+  return { passed, failed, detail: notes.join('; ') };
 }
 
 // Each layer returns { passed, failed, detail? }; `passed` is the number of tests (or checks) that ran and passed.
@@ -63,14 +76,14 @@ const LAYERS = {
     const errors = [];
     // The two projects are independent: check them side by side (tsc is single-threaded).
     const projects = ['tsconfig.json', 'webview/tsconfig.json'];
-    const results = await Promise.all(projects.map((project) => runAsync(bin('tsc'), ['-p', project, '--noEmit', '--pretty', 'false'])));
+    const results = await Promise.all(projects.map((project) => runWatched(bin('tsc'), ['-p', project, '--noEmit', '--pretty', 'false'], { cwd: root, env: layerEnv(), quiet: true })));
     results.forEach((r, i) => {
       const lines = r.stdout.split('\n').filter((l) => /error TS\d+/.test(l));
       if (r.status === 0) passed += 1;
       else {
         failed += 1;
         errors.push(...lines);
-        if (!lines.length) errors.push(`tsc -p ${projects[i]} failed (exit ${r.status})`);
+        if (!lines.length) errors.push(`tsc -p ${projects[i]}: ${r.stalled ?? r.error ?? `failed (exit ${r.status})`}`);
       }
     });
     for (const e of errors.slice(0, 50)) console.log(`  ${e}`);
@@ -82,13 +95,13 @@ const LAYERS = {
   async lint() {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'loss-lens-lint-'));
     const report = path.join(dir, 'eslint.json');
-    const r = run(bin('eslint'), ['.', '--format', 'json', '--output-file', report], { quiet: true });
+    const r = await runWatched(bin('eslint'), ['.', '--format', 'json', '--output-file', report], { cwd: root, env: layerEnv(), quiet: true });
     let results = [];
     try {
       results = JSON.parse(readFileSync(report, 'utf8'));
     } catch {
-      process.stdout.write(r.stdout ?? '');
-      return { passed: 0, failed: 1, detail: `eslint did not run (exit ${r.status})` };
+      process.stdout.write(r.stdout);
+      return { passed: 0, failed: 1, detail: `eslint did not run (${r.stalled ?? r.error ?? `exit ${r.status}`})` };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -115,8 +128,7 @@ const LAYERS = {
 
   /** The mocha integration suite inside a real VS Code: desktop (test-electron) or code-server. */
   async editor() {
-    const { electronAvailability, runInElectron } = await import('../test/editor/launch-electron.mjs');
-    const { runInCodeServer } = await import('../test/editor/launch-code-server.mjs');
+    const { electronAvailability } = await import('../test/editor/launch-electron.mjs');
     const forced = process.env.LOSSLENS_EDITOR_LAUNCHER;
     let launcher = forced;
     if (!launcher) {
@@ -126,20 +138,13 @@ const LAYERS = {
     } else {
       console.log(`  editor launcher: ${launcher} (LOSSLENS_EDITOR_LAUNCHER)`);
     }
-    let outcome;
-    try {
-      if (launcher === 'electron') {
-        outcome = await runInElectron();
-        // Desktop VS Code could not start at all (not a test failure): use the offline editor instead.
-        if (!outcome.result && !forced) {
-          console.log(`  ${outcome.error}; falling back to code-server`);
-          launcher = 'code-server';
-        }
-      }
-      if (launcher === 'code-server') outcome = await runInCodeServer({ log: (line) => console.log(`    ${line}`) });
-      else if (launcher !== 'electron') return { passed: 0, failed: 1, detail: `unknown launcher "${launcher}"` };
-    } catch (err) {
-      return { passed: 0, failed: 1, detail: `no editor could run the suite: ${err instanceof Error ? err.message : err}` };
+    if (launcher !== 'electron' && launcher !== 'code-server') return { passed: 0, failed: 1, detail: `unknown launcher "${launcher}"` };
+    let outcome = await runEditorLauncher(launcher);
+    // Desktop VS Code could not start at all (not a test failure): use the offline editor instead.
+    if (launcher === 'electron' && !outcome.result && !outcome.stalled && !forced) {
+      console.log(`  ${outcome.error}; falling back to code-server`);
+      launcher = 'code-server';
+      outcome = await runEditorLauncher(launcher);
     }
     const { result, exitCode, error } = outcome;
     const name = launcher === 'electron' ? 'desktop VS Code' : 'code-server';
@@ -172,6 +177,23 @@ function bundledNodeTests(layer) {
   return nodeTestFiles(files);
 }
 
+/**
+ * Runs one editor launcher (test/editor/launch-*.mjs) as a child under the watchdog; it writes
+ * its outcome ({ result, exitCode, error }) to the file named by LOSSLENS_EDITOR_OUTCOME.
+ */
+async function runEditorLauncher(launcher) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'loss-lens-editor-outcome-'));
+  const file = path.join(dir, 'outcome.json');
+  try {
+    const r = await runWatched(process.execPath, [path.join(root, 'test', 'editor', `launch-${launcher}.mjs`)], { cwd: root, env: layerEnv({ LOSSLENS_EDITOR_OUTCOME: file }), indent: '    ' });
+    if (r.stalled) return { result: null, exitCode: null, error: r.stalled, stalled: true };
+    if (!existsSync(file)) return { result: null, exitCode: r.status, error: r.error ?? `the ${launcher} launcher exited (${r.status}) without an outcome` };
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const started = Date.now();
 // LOSSLENS_TEST_NO_BUILD=1 skips the build (CI's second pass on the packaged .vsix needs none).
 const build = process.env.LOSSLENS_TEST_NO_BUILD ? { status: 0 } : (console.log('build: node scripts/build.mjs --tests'), spawnSync(process.execPath, ['scripts/build.mjs', '--tests'], { cwd: root, stdio: 'inherit' }));
@@ -179,6 +201,21 @@ if (build.status !== 0) {
   console.log('\nbuild failed: no layer ran');
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+
+// Everything the requested layers need is installed here, before the first layer runs, so that
+// a missing package costs seconds rather than a layer that waits on it.
+const groups = layers.filter((l) => LAYERS[l]).map((l) => NEEDS[l]).filter((g) => g.length);
+/** @type {{ chromium?: string, editor?: string }} */
+let problems = {};
+if (groups.length) {
+  console.log('\n== prerequisites ==');
+  const ready = ensurePrerequisites(groups);
+  problems = ready.problems;
+  for (const need of new Set(groups.flat())) {
+    const where = need === 'chromium' ? ready.chromium : ready.editor?.dir;
+    console.log(`  ${need}: ${problems[need] ? `MISSING: ${problems[need]}` : `ready (${where})`}`);
+  }
 }
 
 const totals = { passed: 0, failed: 0 };
@@ -193,10 +230,17 @@ for (const layer of layers) {
   console.log(`\n== ${layer} ==`);
   const t0 = Date.now();
   let r;
-  try {
-    r = await fn();
-  } catch (err) {
-    r = { passed: 0, failed: 1, detail: `crashed: ${err instanceof Error ? err.stack : err}` };
+  const missing = NEEDS[layer].find((need) => problems[need]);
+  if (missing) {
+    // Ends at once: its tests would only wait on what is not there.
+    console.log(`  ${layer}: setup failed: ${problems[missing]}`);
+    r = { passed: 0, failed: 1, detail: `setup failed: ${problems[missing]}`, didNotRun: true };
+  } else {
+    try {
+      r = await fn();
+    } catch (err) {
+      r = { passed: 0, failed: 1, detail: `crashed: ${err instanceof Error ? err.stack : err}` };
+    }
   }
   // A layer that ran nothing proves nothing: count it as a failure.
   if (r.passed + r.failed === 0) r = { ...r, failed: 1, detail: `ran nothing${r.detail ? ` (${r.detail})` : ''}` };
@@ -204,7 +248,8 @@ for (const layer of layers) {
   totals.failed += r.failed;
   const what = r.unit ?? 'tests';
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  summary.push(`${layer}: ${r.passed + r.failed} ${what} ran, ${r.passed} passed, ${r.failed} failed${r.detail ? ` (${r.detail})` : ''} [${secs} s]`);
+  const ran = r.didNotRun ? 'did not run' : `${r.passed + r.failed} ${what} ran`;
+  summary.push(`${layer}: ${ran}, ${r.passed} passed, ${r.failed} failed${r.detail ? ` (${r.detail})` : ''} [${secs} s]`);
 }
 console.log(`\nTest layers (${((Date.now() - started) / 1000).toFixed(0)} s):`);
 for (const line of summary) console.log(`  ${line}`);

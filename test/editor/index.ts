@@ -8,6 +8,7 @@
 import Mocha from 'mocha';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MOCHA_TEST_START } from '../../scripts/test/progress.mjs';
 
 /** Training a small config in a worker takes seconds; a whole test must not hang the run. */
 const TEST_TIMEOUT_MS = 60_000;
@@ -54,6 +55,8 @@ export async function run(): Promise<void> {
   const failed = await new Promise<number>((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => resolve(failures));
+      // The test command's watchdog reads this line to name the test a stalled run is in.
+      runner.on('test', (t) => console.log(`${MOCHA_TEST_START}${t.fullTitle()}`));
       runner.on('pass', (t) => tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
       runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'pending' }));
       runner.on('fail', (t, err: unknown) => {

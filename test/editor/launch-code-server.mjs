@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import util from 'node:util';
 import { chromiumLaunchOptions, copyWorkspace, makeScratch, removeScratch, startCodeServer } from '../../scripts/editor/codeServer.mjs';
 import { ensureEditor } from '../../scripts/editor/install.mjs';
+import { finishLauncher } from './launchOutcome.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Budget for the whole suite once the page is open; a hung extension host must not hang CI. */
@@ -28,7 +29,7 @@ export async function runInCodeServer(opts = {}) {
   const runner = path.join(root, 'out', 'test', 'editor', 'index.js');
   if (!existsSync(runner)) throw new Error(`${path.relative(root, runner)} is missing: run \`node scripts/build.mjs --tests\` first`);
   const editor = ensureEditor({ needChromium: true });
-  if (!editor?.chromium) throw new Error('the offline editor or Chromium is not available (see the messages above)');
+  if (!editor?.chromium) throw new Error('the offline editor or Chromium is not available (see the [editor-install] messages above)');
   const { chromium } = await import('playwright-core');
 
   const resultFile = opts.resultFile ?? path.join(root, 'test-results', 'editor', 'result.json');
@@ -78,8 +79,5 @@ export async function runInCodeServer(opts = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { result, exitCode, error } = await runInCodeServer();
-  if (error) console.error(`editor tests (code-server): ${error}`);
-  if (result) console.log(`editor tests (code-server, VS Code ${result.vscodeVersion}): ${result.passed} passed, ${result.failed} failed`);
-  process.exit(!error && exitCode === 0 && result && result.failed === 0 && result.passed > 0 ? 0 : 1);
+  await finishLauncher('code-server', () => runInCodeServer());
 }

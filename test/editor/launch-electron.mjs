@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, makeScratch, removeScratch } from '../../scripts/editor/codeServer.mjs';
+import { finishLauncher } from './launchOutcome.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The desktop VS Code the suite is run against: the same version as the offline code-server. */
@@ -75,13 +76,9 @@ export async function runInElectron(opts = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const availability = await electronAvailability();
-  if (!availability.ok) {
-    console.error(`editor tests (desktop VS Code): cannot run: ${availability.reason}`);
-    process.exit(1);
-  }
-  const { result, exitCode, error } = await runInElectron();
-  if (error) console.error(`editor tests (desktop VS Code): ${error}`);
-  if (result) console.log(`editor tests (desktop VS Code ${result.vscodeVersion}): ${result.passed} passed, ${result.failed} failed`);
-  process.exit(!error && exitCode === 0 && result && result.failed === 0 && result.passed > 0 ? 0 : 1);
+  await finishLauncher('desktop VS Code', async () => {
+    const availability = await electronAvailability();
+    if (!availability.ok) return { result: null, exitCode: null, error: `cannot run: ${availability.reason}` };
+    return runInElectron();
+  });
 }
