@@ -60,8 +60,16 @@ export function editorReady(p = editorPaths()) {
   return Boolean(stamp && stamp.codeServer === CODE_SERVER_VERSION && stamp.node === NODE_VERSION && existsSync(p.node) && existsSync(p.entry));
 }
 
-function npmInstall(p, spec, env) {
+/**
+ * What an outer `npm test` / `npm start` exports that the inner npm would take as its own config:
+ * its user agent ("npm/11 node/v20 ..."), which code-server's postinstall reads to refuse any
+ * Node but 24, and its local prefix (the clone), plus the lifecycle variables of its script.
+ */
+const OUTER_NPM_VARIABLES = /^npm_(config_user_agent|config_local_prefix|lifecycle_.*|package_.*|command|execpath|node_execpath)$/i;
+
+function npmInstall(p, spec, outerEnv) {
   log(`npm install ${spec} (in ${p.dir})`);
+  const env = Object.fromEntries(Object.entries(outerEnv).filter(([key]) => !OUTER_NPM_VARIABLES.test(key)));
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: p.dir, stdio: ['ignore', 'inherit', 'inherit'], env });
   if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status}) in ${p.dir}`);
 }
