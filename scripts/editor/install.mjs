@@ -67,10 +67,18 @@ export function editorReady(p = editorPaths()) {
  */
 const OUTER_NPM_VARIABLES = /^npm_(config_user_agent|config_local_prefix|lifecycle_.*|package_.*|command|execpath|node_execpath)$/i;
 
+/**
+ * One npm install may take this long. code-server's takes about 4.5 minutes on 2 cores. npm prints
+ * nothing while it retries a registry it cannot reach (e.g. a TLS error), so without this bound
+ * `npm start` would wait for good.
+ */
+const NPM_INSTALL_TIMEOUT_MS = 20 * 60_000;
+
 function npmInstall(p, spec, outerEnv) {
   log(`npm install ${spec} (in ${p.dir})`);
   const env = Object.fromEntries(Object.entries(outerEnv).filter(([key]) => !OUTER_NPM_VARIABLES.test(key)));
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: p.dir, stdio: ['ignore', 'inherit', 'inherit'], env });
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: p.dir, stdio: ['ignore', 'inherit', 'inherit'], env, timeout: NPM_INSTALL_TIMEOUT_MS });
+  if (r.error?.code === 'ETIMEDOUT') throw new Error(`npm install ${spec} did not finish within ${NPM_INSTALL_TIMEOUT_MS / 60_000} minutes in ${p.dir} (is the npm registry reachable? npm's log is in ~/.npm/_logs)`);
   if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status}) in ${p.dir}`);
 }
 
