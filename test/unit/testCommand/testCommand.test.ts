@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { scratchFolders } from '../helpers/scratch';
 
 const ROOT = path.resolve('.');
 /** An outer bound, so that a regression fails here instead of hanging the unit layer. Not a speed check. */
@@ -62,11 +62,11 @@ function running(pid: number): boolean {
   }
 }
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'loss-lens-test-command-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+const newScratch = scratchFolders('loss-lens-test-command-');
 
 describe('the test command on a machine without Chromium', () => {
   test('`node scripts/test.mjs webview` ends, failed, with a line naming the missing Chromium, and runs no apt-get', async () => {
+    const scratch = newScratch();
     // An apt-get first on the PATH that only records its calls: a forced path that is wrong must get a message, not an install.
     const bin = path.join(scratch, 'bin');
     const aptLog = path.join(scratch, 'apt-get.log');
@@ -94,6 +94,7 @@ describe('the test command on a machine without Chromium', () => {
 describe('the watchdog', () => {
   test('ends a layer whose test hangs, kills its process tree and names the test', async () => {
     // A project of one unit test file that hangs, run by a copy of the real test command.
+    const scratch = newScratch();
     const project = path.join(scratch, 'project');
     cpSync(path.join(ROOT, 'scripts'), path.join(project, 'scripts'), { recursive: true });
     const unitDir = path.join(project, 'out', 'test', 'unit');
