@@ -20,8 +20,9 @@ import { initializeWeights, loadWeights } from './init';
 import type { Kernels } from './kernels';
 import { type Criterion, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy } from './losses';
 import { checkModelFits, modelFromNetwork } from './modelJson';
-import { Network, networkFootprint, parameterCount, type NetworkShape } from './network';
-import { createOptimizer, optimizerFootprint } from './optimizers';
+import { estimateTrainingMemory, memoryProblem, trainingArenaFloats, trainingShape } from './footprint';
+import { Network, parameterCount } from './network';
+import { createOptimizer } from './optimizers';
 import { Rng } from '../rng';
 import type { TrainingSpec } from './spec';
 import { SplitEvaluator } from './splitEvaluator';
@@ -37,13 +38,6 @@ export interface TrainOptions {
   /** The numeric kernels (default: `createKernels()`, WebAssembly SIMD where available, else `jsKernels`). */
   readonly kernels?: Kernels;
 }
-
-/**
- * Rows per forward pass when evaluating a whole split, at least: batch buffers are
- * max(batch, this) rows tall. 256 made W1's arena (batch 32) 2.4x what training needs, against
- * the peak-memory goal of 2x; 32 keeps evaluation out of per-row calls for tiny batches.
- */
-const EVALUATION_CHUNK_ROWS = 32;
 
 /** The output kind this spec gives on this many classes; a sigmoid on a non-binary task is bad input. */
 export function resolveOutput(spec: TrainingSpec['network'], classCount: number): OutputKind {
@@ -127,16 +121,12 @@ function prepare(spec: TrainingSpec, data: TrainingData, kernels: Kernels): Sess
   if (!(spec.network.dropout >= 0 && spec.network.dropout < 1)) {
     throw new TrainingInputError(`model.dropout must be in [0, 1), got ${spec.network.dropout}`, undefined, 'model.dropout');
   }
-  const shape: NetworkShape = {
-    inputSize,
-    hidden: spec.network.hidden,
-    outputs: output === 'sigmoid' ? 1 : classCount,
-    activation: spec.network.activation,
-    dropout: spec.network.dropout,
-    maxRows: Math.max(batchSize, EVALUATION_CHUNK_ROWS),
-  };
+  const shape = trainingShape(spec.network, inputSize, output === 'sigmoid' ? 1 : classCount, spec.batchSize, trainRows);
+  // Checked before allocating (callers check it earlier still, naming their config file).
+  const tooLarge = memoryProblem(estimateTrainingMemory(shape, spec.optimizer, classCount, trainRows + data.validation.rows), spec.network.hidden);
+  if (tooLarge !== undefined) throw new TrainingInputError(`model.hidden: ${tooLarge}`, undefined, 'model.hidden');
   const paramCount = parameterCount(shape);
-  const arena = kernels.createArena(networkFootprint(shape) + optimizerFootprint(spec.optimizer, paramCount) + paramCount + 64);
+  const arena = kernels.createArena(trainingArenaFloats(shape, spec.optimizer));
   const network = new Network(kernels, arena, shape);
   const rng = Rng.forRun(spec.seed);
   initialise(network, spec, { inputSize, output, classes: data.classes }, rng.stream('init'));
