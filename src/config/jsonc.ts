@@ -3,5 +3,5 @@
  * inner `require('./impl/...')` calls esbuild cannot follow, so the bundled CLI/worker would fail
  * at run time with "Cannot find module './impl/format'".
  */
-export { parseTree, findNodeAtLocation, getNodeValue, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
+export { createScanner, parseTree, findNodeAtLocation, getNodeValue, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 export type { Node as JsonNode, ParseError } from 'jsonc-parser/lib/esm/main.js';

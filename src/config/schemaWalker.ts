@@ -8,6 +8,7 @@ import { getNodeValue, type JsonNode } from './jsonc';
 import { closeMatch, nearest } from '../text/closeMatch';
 import type { ConfigProblem, KeyPath } from './problems';
 import { allKeyPaths, type JsonType, type SchemaNode } from './schema';
+import { quote } from '../text/quote';
 
 interface Range {
   readonly offset: number;
@@ -121,6 +122,12 @@ function anchorOf(objectNode: JsonNode): Range {
 }
 
 export function validateNode(node: JsonNode, schema: SchemaNode, path: KeyPath, out: ConfigProblem[]): void {
+  // JSON has no infinities, but a literal past float64's range (1e999) parses as one: every
+  // number a config holds must be finite, or it ends as a NaN in training.
+  if (node.type === 'number' && !Number.isFinite(node.value)) {
+    out.push(problem('must be a finite number, not one beyond ±1.8e308 (which reads as infinity)', path, node));
+    return;
+  }
   const types = typesOf(schema);
   if (types.length && !types.some((t) => typeMatches(node, t))) {
     const integerWanted = types.includes('integer') && nodeType(node) === 'number';
@@ -171,7 +178,7 @@ function validateObject(node: JsonNode, schema: SchemaNode, path: KeyPath, out: 
     if (!keyNode) continue;
     const key = String(keyNode.value);
     const keyPath = [...path, key];
-    if (seen.has(key)) out.push(problem(`duplicate key "${key}"`, keyPath, keyNode));
+    if (seen.has(key)) out.push(problem(`duplicate key ${quote(key)}`, keyPath, keyNode));
     seen.add(key);
     const child = known[key];
     if (child) {
@@ -197,9 +204,9 @@ function unknownKey(key: string, keyPath: KeyPath, keyNode: JsonNode, knownKeys:
     const parts = p.split('.');
     return parts[parts.length - 1] === key && parts.slice(0, -1).join('.') !== here;
   });
-  if (elsewhere) return problem(`unknown key "${key}": it belongs in "${elsewhere.split('.').slice(0, -1).join('.') || 'the top level'}"`, keyPath, keyNode, elsewhere);
+  if (elsewhere) return problem(`unknown key ${quote(key)}: it belongs in "${elsewhere.split('.').slice(0, -1).join('.') || 'the top level'}"`, keyPath, keyNode, elsewhere);
   const where = here ? ` in "${here}"` : '';
-  return problem(`unknown key "${key}"${where}`, keyPath, keyNode, nearest(key, knownKeys));
+  return problem(`unknown key ${quote(key)}${where}`, keyPath, keyNode, nearest(key, knownKeys));
 }
 
 /**

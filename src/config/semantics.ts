@@ -11,11 +11,20 @@ import type { ConfigProblem, KeyPath } from './problems';
 import type { LossLensConfig } from './types';
 import { labelSmoothingProblem, outputProblem } from '../model';
 import { DIAGNOSTICS_DEFAULTS, validateDiagnosticsOverrides } from '../diagnostics/defaults';
+import { estimateTrainingMemory, memoryProblem, trainingShape } from '../engine/footprint';
+import { encodingName } from '../text/decoding';
+import { quote } from '../text/quote';
 
 export interface SemanticOptions {
-  /** Whether a file exists (injected so the editor and tests can answer without the disk). */
-  readonly fileExists: (absolutePath: string) => boolean;
+  /**
+   * Why a path is not a readable regular file ("no such file", "it is a directory, ..."), or
+   * undefined when it is one (injected so the editor and tests can answer without the disk).
+   */
+  readonly fileProblem: (absolutePath: string) => string | undefined;
 }
+
+/** The labels offered when `data.encoding` is not one TextDecoder knows. */
+const COMMON_ENCODINGS = ['utf-8', 'windows-1252', 'latin1', 'iso-8859-15', 'windows-1250', 'windows-1251', 'utf-16le', 'utf-16be', 'shift_jis', 'gb18030', 'big5', 'euc-kr'];
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -41,7 +50,10 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
     });
   };
   const fileRule = (p: KeyPath, file: string, what: string): void => {
-    if (!options.fileExists(path.resolve(configDir, file))) report('error', `${what} "${file}" does not exist (resolved to ${path.resolve(configDir, file)})`, p);
+    const resolved = path.resolve(configDir, file);
+    const problem = options.fileProblem(resolved);
+    if (problem === undefined) return;
+    report('error', `${what} ${quote(file)} ${problem === 'no such file' ? 'does not exist' : `cannot be read: ${problem}`} (resolved to ${resolved})`, p);
   };
 
   const data = config.data;
@@ -59,13 +71,20 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
 
   if (data.source !== undefined && !isBundledDataset(data.source) && !isSyntheticDataset(data.source)) {
     const resolved = path.resolve(configDir, data.source);
-    if (!options.fileExists(resolved)) {
+    const problem = options.fileProblem(resolved);
+    if (problem === 'no such file') {
       const suggestion = closeMatch(data.source, [...BUNDLED_DATASETS, ...SYNTHETIC_DATASETS]);
-      report('error', `"${data.source}" is not a bundled dataset (${BUNDLED_DATASETS.join(', ')}), a synthetic one (${SYNTHETIC_DATASETS.join(', ')}) or an existing file (resolved to ${resolved})`, ['data', 'source'], ['data', 'source'], suggestion);
+      report('error', `${quote(data.source)} is not a bundled dataset (${BUNDLED_DATASETS.join(', ')}), a synthetic one (${SYNTHETIC_DATASETS.join(', ')}) or an existing file (resolved to ${resolved})`, ['data', 'source'], ['data', 'source'], suggestion);
+    } else if (problem !== undefined) {
+      report('error', `${quote(data.source)} cannot be read: ${problem} (resolved to ${resolved})`, ['data', 'source']);
     }
   }
   if (data.train !== undefined) fileRule(['data', 'train'], data.train, 'training file');
   if (data.validation !== undefined) fileRule(['data', 'validation'], data.validation, 'validation file');
+
+  if (encodingName(data.encoding) === undefined) {
+    report('error', `${quote(data.encoding)} is not a text encoding Loss Lens knows (a WHATWG label such as ${COMMON_ENCODINGS.slice(0, 4).map((e) => `"${e}"`).join(', ')})`, ['data', 'encoding'], ['data', 'encoding'], closeMatch(data.encoding, COMMON_ENCODINGS));
+  }
 
   if (data.source === undefined && has(raw, 'data', 'validationSplit')) {
     report('warning', 'is ignored with explicit "train" and "validation" files', ['data', 'validationSplit']);
@@ -78,10 +97,17 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
   const init = config.model.init;
   if (init !== 'he' && init !== 'xavier') {
     const resolved = path.resolve(configDir, init);
-    if (!options.fileExists(resolved)) {
-      report('error', `"${init}" is neither "he", "xavier" nor an existing model.json (resolved to ${resolved})`, ['model', 'init'], ['model', 'init'], closeMatch(init, ['he', 'xavier']));
+    const problem = options.fileProblem(resolved);
+    if (problem === 'no such file') {
+      report('error', `${quote(init)} is neither "he", "xavier" nor an existing model.json (resolved to ${resolved})`, ['model', 'init'], ['model', 'init'], closeMatch(init, ['he', 'xavier']));
+    } else if (problem !== undefined) {
+      report('error', `${quote(init)} cannot be read: ${problem} (resolved to ${resolved})`, ['model', 'init']);
     }
   }
+  // Too large even with one input and one output: said as the layers are typed, before any data is read.
+  const smallest = trainingShape(config.model, 1, 1, config.training.batchSize, 1);
+  const tooLarge = memoryProblem(estimateTrainingMemory(smallest, config.optimizer, 1, 0), config.model.hidden, true);
+  if (tooLarge !== undefined) report('error', tooLarge, ['model', 'hidden']);
   if (config.model.dropout > 0 && config.model.hidden.length === 0) {
     report('warning', 'has no effect without hidden layers', ['model', 'dropout']);
   }
@@ -89,7 +115,7 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
   // The output rule needs the class count: known here for bundled datasets; for a CSV the run checks it once the data is read.
   if (knownClasses !== undefined) {
     const outputIssue = outputProblem(config.model.output, knownClasses);
-    if (outputIssue) report('error', outputIssue.replace('the data has', `"${data.source}" has`), ['model', 'output']);
+    if (outputIssue) report('error', outputIssue.replace('the data has', `${quote(data.source!)} has`), ['model', 'output']);
   }
   const smoothingIssue = config.model.output === 'sigmoid' ? labelSmoothingProblem(config.loss.labelSmoothing, 'sigmoid', 2) : knownClasses !== undefined ? labelSmoothingProblem(config.loss.labelSmoothing, config.model.output, knownClasses) : undefined;
   if (smoothingIssue) report('error', smoothingIssue, ['loss', 'labelSmoothing']);

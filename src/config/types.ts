@@ -26,6 +26,8 @@ export interface DataConfig {
   readonly validation?: string;
   /** Target column; default: the last column. */
   readonly target?: string;
+  /** The CSV files' text encoding, a WHATWG label (TextDecoder); default "utf-8", read strictly. */
+  readonly encoding: string;
   readonly validationSplit: number;
   readonly standardize: boolean;
   readonly missing: MissingPolicy;

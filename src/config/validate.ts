@@ -5,10 +5,10 @@
  * keys and the files the config names. A later stage runs only when the earlier found no error, so a
  * single mistake is never reported three ways.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { regularFileProblem } from '../data/regularFile';
 import { fillDefaults } from './defaults';
-import { getNodeValue, parseTree, printParseErrorCode, type ParseError } from './jsonc';
+import { createScanner, getNodeValue, parseTree, printParseErrorCode, type ParseError } from './jsonc';
 import type { ConfigProblem } from './problems';
 import { CONFIG_SCHEMA } from './schema';
 import { validateNode } from './schemaWalker';
@@ -22,8 +22,16 @@ export interface ConfigValidation {
 }
 
 export interface ValidateOptions {
-  /** Defaults to `fs.existsSync`. */
+  /** Whether a file exists; a shorthand for `fileProblem` answering only "no such file". */
   readonly fileExists?: (absolutePath: string) => boolean;
+  /** Why a path is not a readable regular file, or undefined; defaults to a stat of the path (regularFile.ts). */
+  readonly fileProblem?: (absolutePath: string) => string | undefined;
+}
+
+function fileProblemOf(options: ValidateOptions): (absolutePath: string) => string | undefined {
+  if (options.fileProblem) return options.fileProblem;
+  const exists = options.fileExists;
+  return exists ? (p) => (exists(p) ? undefined : 'no such file') : regularFileProblem;
 }
 
 /** jsonc-parser's error codes, in words a person reads. */
@@ -46,7 +54,39 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'invalid character in a string',
 };
 
+/**
+ * The deepest nesting a config may have. A real one is 3 levels deep (`diagnostics.<detector>.<key>`);
+ * jsonc-parser and the schema walk recurse once per level, and about 8,000 levels overflow the
+ * stack. The limit is checked by a flat token scan before anything recursive runs, on every keystroke.
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** jsonc-parser's SyntaxKind values for brackets (a const enum, which isolated modules cannot import). */
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const EOF = 17;
+
+/** The offset of the first bracket nested deeper than MAX_CONFIG_DEPTH, or -1. */
+function tooDeepAt(text: string): number {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      if (++depth > MAX_CONFIG_DEPTH) return scanner.getTokenOffset();
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 export function validateConfigText(text: string, filePath: string, options: ValidateOptions = {}): ConfigValidation {
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    return { problems: [{ message: `nested more than ${MAX_CONFIG_DEPTH} levels deep (a Loss Lens config is 3 levels deep); the rest of the file is not checked`, path: [], offset: deep, length: 1, severity: 'error' }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   if (errors.length || !root) {
@@ -67,6 +107,6 @@ export function validateConfigText(text: string, filePath: string, options: Vali
 
   const raw = getNodeValue(root) as Record<string, unknown>;
   const config = fillDefaults(raw, filePath);
-  problems.push(...checkSemantics(root, raw, config, path.dirname(path.resolve(filePath)), { fileExists: options.fileExists ?? existsSync }));
+  problems.push(...checkSemantics(root, raw, config, path.dirname(path.resolve(filePath)), { fileProblem: fileProblemOf(options) }));
   return problems.some((p) => p.severity === 'error') ? { problems } : { config, problems };
 }

@@ -19,15 +19,23 @@ export function levenshtein(a: string, b: string): number {
 }
 
 /**
+ * Words longer than this get no suggestion: no key, enum value or class name is that long, and the
+ * edit distance of a megabyte-long word would cost seconds on every keystroke.
+ */
+export const MAX_SUGGESTED_WORD = 100;
+
+/**
  * The candidate nearest to `word`, compared case-insensitively and ignoring `_`/`-` (so
  * "learning_rate" finds "learningRate"); ties go to the earlier candidate. Undefined if there are none.
  */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTED_WORD) return undefined;
   const normalize = (s: string): string => s.toLowerCase().replace(/[_\-\s]/g, '');
   const target = normalize(word);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (candidate.length > MAX_SUGGESTED_WORD) continue;
     const distance = levenshtein(target, normalize(candidate));
     if (distance < bestDistance) {
       best = candidate;
@@ -42,6 +50,7 @@ export function nearest(word: string, candidates: readonly string[]): string | u
  * the length (at least 2 edits), or an abbreviation (a prefix of at least 3 characters: "warn").
  */
 export function closeMatch(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTED_WORD) return undefined;
   const lower = word.toLowerCase();
   const prefixOf = lower.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)) : [];
   if (prefixOf.length === 1) return prefixOf[0];

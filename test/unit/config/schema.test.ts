@@ -58,7 +58,7 @@ describe('the JSON schema (the file the editor uses)', () => {
     const everyKey: LossLensConfig = {
       name: 'n',
       seed: 0,
-      data: { source: 's', train: 't', validation: 'v', target: 'y', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 1, noise: 0 } },
+      data: { source: 's', train: 't', validation: 'v', target: 'y', encoding: 'utf-8', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 1, noise: 0 } },
       model: { hidden: [1], activation: 'relu', dropout: 0, output: 'auto', init: 'he' },
       loss: { labelSmoothing: 0, classWeights: 'none' },
       optimizer: { type: 'adam', learningRate: 1, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },

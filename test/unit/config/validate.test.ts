@@ -31,7 +31,7 @@ describe('defaults (docs/config.md)', () => {
     assert.deepEqual(config, {
       name: 'digits-baseline',
       seed: 0,
-      data: { source: 'digits', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 500, noise: 0.1 } },
+      data: { source: 'digits', encoding: 'utf-8', validationSplit: 0.2, standardize: true, missing: 'error', shuffle: true, synthetic: { samples: 500, noise: 0.1 } },
       model: { hidden: [32], activation: 'relu', dropout: 0, output: 'auto', init: 'he' },
       loss: { labelSmoothing: 0, classWeights: 'none' },
       optimizer: { type: 'adam', learningRate: 0.001, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
