@@ -7,13 +7,14 @@
 import type { DataConfig } from '../config/types';
 import type { Rng } from '../rng';
 import { asTextCodes, orderClasses, resolveTargetColumn } from './classes';
-import { spreadsheetRow, type Column, type ColumnTable } from './columns';
+import type { Quoting } from '../text/quote';
+import { quotingOf, spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError, type EncodedDataset } from './dataset';
 import type { ColumnEncoding, Split } from '../engine/trainingData';
 import { encodeColumn, encodingFeatureNames, encodingWidth, fitEncoding, isMissingAt } from './encode';
-import { featureColumns } from './featureColumns';
+import { featureColumns, sameNumberNote } from './featureColumns';
 import { stratifiedSplit } from './split';
-import { compareText, parseNumber } from './values';
+import { compareText, parseNumber, sameNumberSpellings } from './values';
 
 type DataOptions = Pick<DataConfig, 'target' | 'validationSplit' | 'standardize' | 'missing'>;
 
@@ -34,8 +35,10 @@ export function assembleFromSource(table: ColumnTable, data: DataOptions, splitR
   const targetIndex = resolveTargetColumn(table, data.target);
   const kept = keepRows(table, targetIndex, featureColumns(table, targetIndex, notes), data, notes);
   const classes = orderClasses(labelsOf(kept));
-  requireTwoClasses(classes, table.file, kept.target.name);
-  requireClassLabels(classes, kept.rows.length, table.file, kept.target.name);
+  const q = quotingOf(table);
+  requireTwoClasses(classes, table.file, kept.target.name, q);
+  requireClassLabels(classes, kept.rows.length, table.file, kept.target.name, q);
+  noteSameNumberClasses(classes, table.file, kept.target.name, q, notes);
   const labels = classIndices(kept, classes);
   const split = stratifiedSplit(labels, classes.length, data.validationSplit, splitRng);
   const trainRows = split.train.map((p) => kept.rows[p]!);
@@ -58,19 +61,21 @@ export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, d
   const byName = new Map(validation.columns.map((c, i) => [c.name, i]));
   const find = (name: string): number => {
     const index = byName.get(name);
-    if (index === undefined) throw missingColumn(validation.file, name, train.file);
+    if (index === undefined) throw missingColumn(validation.file, name, train.file, quotingOf(train));
     return index;
   };
   const validationTarget = find(keptTrain.target.name);
+  const q = quotingOf(train);
   const validationFeatures = keptTrain.features.map((f) => validation.columns[find(f.name)]!);
   const keptValidation = keepRows(validation, validationTarget, validationFeatures, data, notes);
   const trainClasses = new Set(labelsOf(keptTrain));
   const classes = orderClasses([...trainClasses, ...labelsOf(keptValidation)]);
-  requireTwoClasses(classes, train.file, keptTrain.target.name);
-  requireClassLabels(classes, keptTrain.rows.length + keptValidation.rows.length, train.file, keptTrain.target.name);
+  requireTwoClasses(classes, train.file, keptTrain.target.name, q);
+  requireClassLabels(classes, keptTrain.rows.length + keptValidation.rows.length, train.file, keptTrain.target.name, q);
+  noteSameNumberClasses(classes, train.file, keptTrain.target.name, q, notes);
   const onlyInValidation = classes.filter((c) => !trainClasses.has(c));
   if (onlyInValidation.length > 0) {
-    notes.push(`${validation.file}: class${onlyInValidation.length > 1 ? 'es' : ''} ${onlyInValidation.map((c) => `"${c}"`).join(', ')} never appear in ${train.file}`);
+    notes.push(`${validation.file}: class${onlyInValidation.length > 1 ? 'es' : ''} ${quotingOf(validation).list(onlyInValidation)} never appear in ${train.file}`);
   }
   return encodeSplits(
     { table: train, features: keptTrain.features, rows: keptTrain.rows, labels: classIndices(keptTrain, classes) },
@@ -79,8 +84,8 @@ export function assembleFromFiles(train: ColumnTable, validation: ColumnTable, d
   );
 }
 
-function missingColumn(file: string, column: string, trainFile: string): DataError {
-  return new DataError(`${file}: column "${column}" of ${trainFile} is missing from the header`, file, undefined, column);
+function missingColumn(file: string, column: string, trainFile: string, quoting: Quoting): DataError {
+  return new DataError(`${file}: column ${quoting.quote(column)} of ${trainFile} is missing from the header`, file, undefined, column);
 }
 
 /**
@@ -91,6 +96,7 @@ function missingColumn(file: string, column: string, trainFile: string): DataErr
 function keepRows(table: ColumnTable, targetIndex: number, features: readonly Column[], data: DataOptions, notes: string[]): KeptRows {
   if (table.rows === 0) throw new DataError(`${table.file} has a header but no data rows`, table.file);
   const target = table.columns[targetIndex]!;
+  const q = quotingOf(table);
   const { codes: labelCodes, dictionary: labelDictionary } = asTextCodes(target);
   const keep = new Int32Array(table.rows);
   let kept = 0;
@@ -104,7 +110,7 @@ function keepRows(table: ColumnTable, targetIndex: number, features: readonly Co
       const first = table.columns.find((c) => (c === target ? labelCodes[r]! < 0 : c === missingColumn && c !== undefined));
       if (first !== undefined) {
         throw new DataError(
-          `${table.file}, row ${spreadsheetRow(r)}: missing value in column "${first.name}"` +
+          `${table.file}, row ${spreadsheetRow(r)}: missing value in column ${q.quote(first.name)}` +
             (first === target ? ' (the target)' : '') +
             ` (data.missing is "error"; "drop" or "impute" accept missing values)`,
           table.file,
@@ -117,7 +123,7 @@ function keepRows(table: ColumnTable, targetIndex: number, features: readonly Co
     else if (data.missing === 'drop' && missingColumn !== undefined) withMissing++;
     else keep[kept++] = r;
   }
-  if (withoutTarget > 0) notes.push(`${table.file}: dropped ${withoutTarget} row${plural(withoutTarget)} with no value in the target column "${target.name}"`);
+  if (withoutTarget > 0) notes.push(`${table.file}: dropped ${withoutTarget} row${plural(withoutTarget)} with no value in the target column ${q.quote(target.name)}`);
   if (withMissing > 0) notes.push(`${table.file}: dropped ${withMissing} row${plural(withMissing)} with missing values (data.missing is "drop")`);
   if (kept === 0) throw new DataError(`${table.file}: no rows left to use after removing rows with missing values`, table.file);
   return { table, target, features, labelCodes, labelDictionary, rows: keep.slice(0, kept) };
@@ -133,10 +139,10 @@ function classIndices(kept: KeptRows, classes: readonly string[]): Int32Array {
   return kept.rows.map((r) => byCode[kept.labelCodes[r]!]!);
 }
 
-function requireTwoClasses(classes: readonly string[], file: string, target: string): void {
+function requireTwoClasses(classes: readonly string[], file: string, target: string, q: Quoting): void {
   if (classes.length < 2) {
     throw new DataError(
-      `${file}: the target column "${target}" has a single class ("${classes[0]}"); a classifier needs at least two. Is data.target the right column?`,
+      `${file}: the target column ${q.quote(target)} has a single class (${q.quote(classes[0]!)}); a classifier needs at least two. Is data.target the right column?`,
       file,
       undefined,
       target,
@@ -158,13 +164,13 @@ export const TARGET_LIMITS = {
   minRowsPerClass: 5,
 };
 
-function requireClassLabels(classes: readonly string[], rows: number, file: string, target: string): void {
+function requireClassLabels(classes: readonly string[], rows: number, file: string, target: string, q: Quoting): void {
   const numbers = classes.map((c) => parseNumber(c));
   const fractional = numbers.every((n) => n !== undefined) ? classes.filter((_, i) => !Number.isInteger(numbers[i])) : [];
-  const examples = (list: readonly string[]): string => list.slice(0, 3).map((c) => `"${c}"`).join(', ');
+  const examples = (list: readonly string[]): string => (q.shown ? list.slice(0, 3).map((c) => q.quote(c)).join(', ') : q.list(list));
   if (fractional.length > 0 && classes.length > TARGET_LIMITS.continuousDistinct) {
     throw new DataError(
-      `${file}: the target column "${target}" (data.target) holds ${classes.length} distinct numbers, ${fractional.length} of them fractional (e.g. ${examples(fractional)}): ` +
+      `${file}: the target column ${q.quote(target)} (data.target) holds ${classes.length} distinct numbers, ${fractional.length} of them fractional (e.g. ${examples(fractional)}): ` +
         `it looks like a continuous measurement, and Loss Lens trains classifiers. Choose a column of class labels with data.target, or turn this one into classes first.`,
       file,
       undefined,
@@ -173,13 +179,22 @@ function requireClassLabels(classes: readonly string[], rows: number, file: stri
   }
   if (classes.length > TARGET_LIMITS.manyClasses && rows / classes.length < TARGET_LIMITS.minRowsPerClass) {
     throw new DataError(
-      `${file}: the target column "${target}" (data.target) has ${classes.length} classes for ${rows} rows (e.g. ${examples(classes)}), ${(rows / classes.length).toFixed(1)} rows per class: ` +
+      `${file}: the target column ${q.quote(target)} (data.target) has ${classes.length} classes for ${rows} rows (e.g. ${examples(classes)}), ${(rows / classes.length).toFixed(1)} rows per class: ` +
         `it looks like an identifier or a count, not a class label. Choose a column of class labels with data.target.`,
       file,
       undefined,
       target,
     );
   }
+}
+
+/**
+ * Labels that spell one number differently ("1", "01", "1.0", "-0" and "0") stay distinct classes,
+ * as the file spells them; a note says so, since they were perhaps meant as one.
+ */
+function noteSameNumberClasses(classes: readonly string[], file: string, target: string, q: Quoting, notes: string[]): void {
+  const same = sameNumberSpellings(classes);
+  if (same.length > 0) notes.push(`${file}: the target column ${q.quote(target)} has ${sameNumberNote(same, q.list)}, kept as distinct classes (labels are compared as text); write them the same way if they are one class`);
 }
 
 interface SplitRows {
@@ -202,7 +217,7 @@ function encodeSplits(train: SplitRows, validation: SplitRows, ctx: EncodeContex
   if (train.rows.length === 0) throw new DataError(`${train.table.file}: no training rows`, train.table.file);
   const impute = ctx.data.missing === 'impute';
   const encodings: ColumnEncoding[] = train.features.map((column) =>
-    fitEncoding(column, train.rows, { standardize: ctx.data.standardize, impute, file: train.table.file }),
+    fitEncoding(column, train.rows, { standardize: ctx.data.standardize, impute, file: train.table.file, quoting: quotingOf(train.table) }),
   );
   const featureNames = encodings.flatMap(encodingFeatureNames);
   const trainSplit = encodeRows(train, encodings, featureNames.length, ctx.notes, 'training');
@@ -227,8 +242,9 @@ function encodeRows(split: SplitRows, encodings: readonly ColumnEncoding[], feat
   let offset = 0;
   encodings.forEach((encoding, i) => {
     const unseen = new Map<string, number>();
-    encodeColumn(encoding, split.features[i]!, split.rows, { x, featureCount, offset, file: split.table.file, unseen });
-    if (unseen.size > 0) notes.push(unseenNote(role, encoding.name, unseen));
+    const quoting = quotingOf(split.table);
+    encodeColumn(encoding, split.features[i]!, split.rows, { x, featureCount, offset, file: split.table.file, quoting, unseen });
+    if (unseen.size > 0) notes.push(unseenNote(role, encoding.name, unseen, quoting));
     offset += encodingWidth(encoding);
   });
   return { x, y: split.labels, rows: split.rows.length, sourceRows: split.rows };
@@ -238,14 +254,14 @@ function encodeRows(split: SplitRows, encodings: readonly ColumnEncoding[], feat
 const UNSEEN_LISTED = 5;
 
 /** One note per column: the most frequent unseen categories with their row counts, then how many more. */
-function unseenNote(role: string, column: string, unseen: ReadonlyMap<string, number>): string {
+function unseenNote(role: string, column: string, unseen: ReadonlyMap<string, number>, q: Quoting): string {
   const sorted = [...unseen].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
-  const listed = sorted.slice(0, UNSEEN_LISTED).map(([category, count]) => `"${category}" (${count} row${plural(count)})`);
+  const listed = sorted.slice(0, UNSEEN_LISTED).map(([category, count]) => `${q.quote(category)} (${count} row${plural(count)})`);
   const rest = sorted.slice(UNSEEN_LISTED);
   const restRows = rest.reduce((sum, [, count]) => sum + count, 0);
   const more = rest.length > 0 ? ` and ${rest.length} more (${restRows} row${plural(restRows)})` : '';
   const what = unseen.size === 1 ? 'a category' : 'categories';
-  return `${role} rows: column "${column}" has ${what} not seen in training, encoded as all zeros: ${listed.join(', ')}${more}`;
+  return `${role} rows: column ${q.quote(column)} has ${what} not seen in training, encoded as all zeros: ${listed.join(', ')}${more}`;
 }
 
 function countMissing(split: SplitRows): number {

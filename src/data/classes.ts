@@ -2,7 +2,8 @@
  * Target resolution and class order (docs/config.md): classes are ordered numerically when every
  * label is a number, else lexicographically.
  */
-import type { Column, ColumnTable } from './columns';
+import { SHOWN, quote, type Quoting } from '../text/quote';
+import { quotingOf, type Column, type ColumnTable } from './columns';
 import { DataError } from './dataset';
 import { closeMatch } from '../text/closeMatch';
 import { compareText, parseNumber } from './values';
@@ -13,22 +14,23 @@ export function resolveTargetColumn(table: ColumnTable, target: string | undefin
     table.columns.map((c) => c.name),
     target,
     table.file,
+    quotingOf(table),
   );
 }
 
 /** resolveTargetColumn on a header alone, so the target can be read as text from the first row on. */
-export function resolveTargetName(names: readonly string[], target: string | undefined, file: string): number {
+export function resolveTargetName(names: readonly string[], target: string | undefined, file: string, quoting: Quoting = SHOWN): number {
   if (names.length < 2) {
     throw new DataError(`${file} has only ${names.length} column: it needs at least one feature column and a target column`, file);
   }
   if (target === undefined) return names.length - 1;
   const index = names.indexOf(target);
   if (index >= 0) return index;
-  const suggestion = closeMatch(target, names);
+  const suggestion = quoting.shown ? closeMatch(target, names) : undefined;
   throw new DataError(
-    `${file}: the target column "${target}" (data.target) does not exist.` +
-      (suggestion !== undefined ? ` Did you mean "${suggestion}"?` : '') +
-      ` Available columns: ${names.map((n) => `"${n}"`).join(', ')}`,
+    `${file}: the target column ${quote(target)} (data.target) does not exist.` +
+      (suggestion !== undefined ? ` Did you mean ${quoting.quote(suggestion)}?` : '') +
+      ` Available columns: ${quoting.list(names)}`,
     file,
     undefined,
     target,

@@ -6,9 +6,11 @@
  * Type inference: a column is numeric while every non-missing value is a plain decimal number
  * (values.ts); the first other value turns it into text for good.
  */
+import { SHOWN, type Quoting } from '../text/quote';
 import { ChunkedArray } from './chunkedArray';
 import { forEachCsvRecord, type CsvSource } from './csvRecords';
-import { isMissing, parseNumber } from './values';
+import { DataError } from './dataset';
+import { FLOAT32_RANGE, isMissing, overflowsFloat32, parseNumber, unusableNumber } from './values';
 
 export type Column =
   | { readonly name: string; readonly kind: 'numeric'; readonly values: Float64Array }
@@ -19,6 +21,12 @@ export interface ColumnTable {
   readonly file: string;
   readonly columns: readonly Column[];
   readonly rows: number;
+  /** How messages quote the file's contents (withheld for a file outside the workspace); default shown. */
+  readonly quoting?: Quoting;
+}
+
+export function quotingOf(table: ColumnTable): Quoting {
+  return table.quoting ?? SHOWN;
 }
 
 /**
@@ -51,8 +59,9 @@ export async function readColumnTable(source: CsvSource, options: ReadColumnsOpt
       rows++;
     },
   );
-  const columns = builders.map((b) => b.finish());
-  return { file: source.displayName, columns, rows };
+  const quoting = source.quoting ?? SHOWN;
+  const columns = builders.map((b) => b.finish(source.displayName, quoting));
+  return { file: source.displayName, columns, rows, quoting };
 }
 
 /**
@@ -69,6 +78,8 @@ class ColumnBuilder {
   private readonly codeOf = new Map<string, number>();
   private readonly dictionary: string[] = [];
   private spellings: Map<number, string> | null = new Map();
+  /** The first value that spells a number beyond float32 (refused if the column stays numeric). */
+  private unusable: { readonly value: string; readonly row: number } | undefined;
 
   constructor(
     private readonly name: string,
@@ -82,7 +93,13 @@ class ColumnBuilder {
     const value = raw.trim();
     if (this.numbers !== null) {
       if (isMissing(value)) return this.numbers.push(NaN);
-      const n = parseNumber(value);
+      let n = parseNumber(value);
+      if (n === undefined || overflowsFloat32(n)) {
+        // An infinity or a number past float32: kept (with its spelling) in case the column turns
+        // out to be text, refused by finish() if it stays numeric.
+        n = unusableNumber(value) ?? n;
+        if (n !== undefined && this.unusable === undefined) this.unusable = { value, row: this.numbers.length };
+      }
       if (n !== undefined) {
         if (this.spellings && !this.spellings.has(n)) {
           if (this.spellings.size >= MAX_REMEMBERED_SPELLINGS) this.spellings = null;
@@ -96,8 +113,11 @@ class ColumnBuilder {
   }
 
   /** The finished column; the builder's storage is handed over (or released) as it goes. */
-  finish(): Column {
-    if (this.numbers !== null) return { name: this.name, kind: 'numeric', values: this.numbers.toArray() };
+  finish(file: string, quoting: Quoting): Column {
+    if (this.numbers !== null) {
+      if (this.unusable !== undefined) throw beyondFloat32(file, this.name, spreadsheetRow(this.unusable.row), quoting.quote(this.unusable.value), quoting);
+      return { name: this.name, kind: 'numeric', values: this.numbers.toArray() };
+    }
     return { name: this.name, kind: 'text', codes: this.codes!.toArray(), dictionary: this.dictionary };
   }
 
@@ -118,4 +138,15 @@ class ColumnBuilder {
     this.numbers = null;
     this.spellings = null;
   }
+}
+
+/** A numeric value the engine's float32 cannot hold, named with its file, row and column. */
+export function beyondFloat32(file: string, column: string, row: number, what: string, quoting: Quoting): DataError {
+  return new DataError(
+    `${file}, row ${row}, column ${quoting.quote(column)}: ${what} is beyond the float32 range training computes in (${FLOAT32_RANGE})` +
+      '; rescale the column (e.g. take its logarithm) or leave the field empty if it means "missing"',
+    file,
+    row,
+    column,
+  );
 }

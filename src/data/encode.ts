@@ -9,10 +9,11 @@
  * frequent training value (ties: the first by text). Imputation happens before the standardization
  * statistics are taken, as in sklearn's Pipeline([SimpleImputer(), StandardScaler()]).
  */
-import { spreadsheetRow, type Column } from './columns';
+import { SHOWN, type Quoting } from '../text/quote';
+import { beyondFloat32, spreadsheetRow, type Column } from './columns';
 import { DataError } from './dataset';
 import type { ColumnEncoding } from '../engine/trainingData';
-import { compareText, parseNumber } from './values';
+import { compareText, overflowsFloat32, parseNumber } from './values';
 
 export function isMissingAt(column: Column, row: number): boolean {
   return column.kind === 'numeric' ? Number.isNaN(column.values[row]!) : column.codes[row]! < 0;
@@ -21,8 +22,9 @@ export function isMissingAt(column: Column, row: number): boolean {
 export interface FitOptions {
   readonly standardize: boolean;
   readonly impute: boolean;
-  /** For messages: the training file's name. */
+  /** For messages: the training file's name, and how its contents are quoted. */
   readonly file: string;
+  readonly quoting?: Quoting;
 }
 
 /** Fits one column's encoding on the training rows `rows` (data-row indices). */
@@ -40,7 +42,7 @@ function fitNumeric(name: string, values: Float64Array, rows: Int32Array, option
       present++;
     }
   }
-  if (present === 0) throw noValues(name, options.file);
+  if (present === 0) throw noValues(name, options.file, options.quoting ?? SHOWN);
   const observedMean = sum / present;
   const impute = options.impute ? observedMean : undefined;
   if (!options.standardize) return { name, kind: 'numeric', mean: 0, std: 1, ...(impute !== undefined && { impute }) };
@@ -65,7 +67,7 @@ function fitCategorical(column: Column & { kind: 'text' }, rows: Int32Array, opt
   const countOf = new Map<string, number>();
   column.dictionary.forEach((category, code) => counts[code]! > 0 && countOf.set(category, counts[code]!));
   const categories = [...countOf.keys()].sort(compareText);
-  if (categories.length === 0) throw noValues(column.name, options.file);
+  if (categories.length === 0) throw noValues(column.name, options.file, options.quoting ?? SHOWN);
   if (!options.impute) return { name: column.name, kind: 'categorical', categories };
   let impute = categories[0]!;
   let best = -1;
@@ -79,8 +81,8 @@ function fitCategorical(column: Column & { kind: 'text' }, rows: Int32Array, opt
   return { name: column.name, kind: 'categorical', categories, impute };
 }
 
-function noValues(name: string, file: string): DataError {
-  return new DataError(`${file}: column "${name}" has no value in the training rows; remove the column or fill it in`, file, undefined, name);
+function noValues(name: string, file: string, quoting: Quoting): DataError {
+  return new DataError(`${file}: column ${quoting.quote(name)} has no value in the training rows; remove the column or fill it in`, file, undefined, name);
 }
 
 export function encodingWidth(encoding: ColumnEncoding): number {
@@ -98,8 +100,9 @@ export interface EncodeTarget {
   readonly featureCount: number;
   /** First feature index of this column. */
   readonly offset: number;
-  /** For messages: the file the rows come from. */
+  /** For messages: the file the rows come from, and how its contents are quoted. */
   readonly file: string;
+  readonly quoting?: Quoting;
   /** Receives categories not seen in training, with how many rows had them. */
   readonly unseen: Map<string, number>;
 }
@@ -107,16 +110,20 @@ export interface EncodeTarget {
 /** Writes the encoded features of `column` for the data rows `rows` into `target.x`. */
 export function encodeColumn(encoding: ColumnEncoding, column: Column, rows: Int32Array, target: EncodeTarget): void {
   const { x, featureCount, offset } = target;
+  const quoting = target.quoting ?? SHOWN;
   if (encoding.kind === 'numeric') {
-    const values = column.kind === 'numeric' ? column.values : numbersOfText(column, rows, target.file);
+    const values = column.kind === 'numeric' ? column.values : numbersOfText(column, rows, target.file, quoting);
     const fill = encoding.impute ?? NaN;
     rows.forEach((r, i) => {
       let v = values[r]!;
       if (Number.isNaN(v)) {
-        if (Number.isNaN(fill)) throw unexpectedMissing(target.file, r, column.name);
+        if (Number.isNaN(fill)) throw unexpectedMissing(target.file, r, column.name, quoting);
         v = fill;
       }
-      x[i * featureCount + offset] = (v - encoding.mean) / encoding.std;
+      const z = (v - encoding.mean) / encoding.std;
+      // A value far outside the training spread (a tiny training std) can standardize past float32.
+      if (overflowsFloat32(z)) throw standardizedBeyondFloat32(target.file, r, column.name, v, encoding, quoting);
+      x[i * featureCount + offset] = z;
     });
     return;
   }
@@ -130,7 +137,7 @@ export function encodeColumn(encoding: ColumnEncoding, column: Column, rows: Int
     else if (column.kind === 'numeric' && !Number.isNaN(column.values[r]!)) value = String(column.values[r]);
     let k: number;
     if (value === undefined) {
-      if (imputed < 0) throw unexpectedMissing(target.file, r, column.name);
+      if (imputed < 0) throw unexpectedMissing(target.file, r, column.name, quoting);
       k = imputed;
     } else {
       k = indexOf.get(value) ?? -1;
@@ -144,7 +151,7 @@ export function encodeColumn(encoding: ColumnEncoding, column: Column, rows: Int
  * A column numeric in training but read as text elsewhere (a validation file): its values as
  * numbers, or an error at the first one that is not a number.
  */
-function numbersOfText(column: Column & { kind: 'text' }, rows: Int32Array, file: string): Float64Array {
+function numbersOfText(column: Column & { kind: 'text' }, rows: Int32Array, file: string, quoting: Quoting): Float64Array {
   const asNumber = column.dictionary.map((s) => parseNumber(s));
   const values = new Float64Array(column.codes.length).fill(NaN);
   for (const r of rows) {
@@ -153,7 +160,7 @@ function numbersOfText(column: Column & { kind: 'text' }, rows: Int32Array, file
     const v = asNumber[code];
     if (v === undefined) {
       throw new DataError(
-        `${file}, row ${spreadsheetRow(r)}, column "${column.name}": "${column.dictionary[code]}" is not a number, but the column is numeric in the training data`,
+        `${file}, row ${spreadsheetRow(r)}, column ${quoting.quote(column.name)}: ${quoting.quote(column.dictionary[code]!)} is not a number, but the column is numeric in the training data`,
         file,
         spreadsheetRow(r),
         column.name,
@@ -164,6 +171,12 @@ function numbersOfText(column: Column & { kind: 'text' }, rows: Int32Array, file
   return values;
 }
 
-function unexpectedMissing(file: string, row: number, column: string): DataError {
-  return new DataError(`${file}, row ${spreadsheetRow(row)}: missing value in column "${column}"`, file, spreadsheetRow(row), column);
+function unexpectedMissing(file: string, row: number, column: string, quoting: Quoting): DataError {
+  return new DataError(`${file}, row ${spreadsheetRow(row)}: missing value in column ${quoting.quote(column)}`, file, spreadsheetRow(row), column);
+}
+
+function standardizedBeyondFloat32(file: string, row: number, column: string, v: number, encoding: { mean: number; std: number }, quoting: Quoting): DataError {
+  const short = (n: number): number => Number(n.toPrecision(6));
+  const what = quoting.shown ? `${v} standardized with the training mean ${short(encoding.mean)} and standard deviation ${short(encoding.std)}` : 'a value standardized with the training mean and standard deviation';
+  return beyondFloat32(file, column, spreadsheetRow(row), what, quoting);
 }

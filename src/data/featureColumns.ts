@@ -2,9 +2,9 @@
  * Which columns become features: all but the target, less the text columns one-hot encoding
  * cannot use, with a note for each column left out and for numeric-looking text columns.
  */
-import { spreadsheetRow, type Column, type ColumnTable } from './columns';
+import { quotingOf, spreadsheetRow, type Column, type ColumnTable } from './columns';
 import { DataError } from './dataset';
-import { parseNumber } from './values';
+import { parseNumber, sameNumberSpellings } from './values';
 
 /**
  * The feature columns: every column but the target, less the text columns one-hot encoding cannot
@@ -14,17 +14,22 @@ import { parseNumber } from './values';
  */
 export function featureColumns(table: ColumnTable, targetIndex: number, notes: string[]): Column[] {
   const all = Int32Array.from({ length: table.rows }, (_, r) => r);
+  const q = quotingOf(table);
   const features = table.columns.filter((column, i) => {
     if (i === targetIndex) return false;
     const stray = strayNonNumbers(column);
     if (stray !== undefined) {
       notes.push(
-        `${table.file}: column "${column.name}" is read as categorical because of ${stray.distinct === 1 ? 'one value that is' : `${stray.distinct} values that are`} ` +
-          `not a number (first "${stray.value}" at row ${spreadsheetRow(stray.row)}); if ${stray.distinct === 1 ? 'it means' : 'they mean'} "missing", leave the field empty`,
+        `${table.file}: column ${q.quote(column.name)} is read as categorical because of ${stray.distinct === 1 ? 'one value that is' : `${stray.distinct} values that are`} ` +
+          `not a number (first ${q.quote(stray.value)} at row ${spreadsheetRow(stray.row)}); if ${stray.distinct === 1 ? 'it means' : 'they mean'} "missing", leave the field empty`,
       );
     }
     const reason = unusableCategorical(column, all);
-    if (reason !== undefined) notes.push(`${table.file}: column "${column.name}" is left out of the features: ${reason}`);
+    if (reason !== undefined) notes.push(`${table.file}: column ${q.quote(column.name)} is left out of the features: ${reason}`);
+    else if (column.kind === 'text') {
+      const same = sameNumberSpellings(column.dictionary);
+      if (same.length > 0) notes.push(`${table.file}: column ${q.quote(column.name)} has ${sameNumberNote(same, q.list)}, kept as distinct categories (compared as text); write them the same way if they are one`);
+    }
     return reason === undefined;
   });
   if (features.length === 0) throw new DataError(`${table.file}: no usable feature column is left`, table.file);
@@ -84,3 +89,10 @@ export function strayNonNumbers(column: Column): { value: string; row: number; d
   return { value: column.dictionary[column.codes[row]!]!, row, distinct };
 }
 
+
+/** `the number 1 spelled 3 ways ("1", "01", "1.0")`, for the first group and a count of the others. */
+export function sameNumberNote(groups: readonly (readonly string[])[], list: (items: readonly string[]) => string): string {
+  const first = groups[0]!;
+  const more = groups.length > 1 ? ` and ${groups.length - 1} more number${groups.length > 2 ? 's' : ''} spelled several ways` : '';
+  return `one number spelled ${first.length} ways (${list(first)})${more}`;
+}

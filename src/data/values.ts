@@ -42,6 +42,50 @@ export function parseNumber(trimmed: string): number | undefined {
 }
 
 /**
+ * float32's finite range, as messages state it. The engine computes in float32, so a value beyond
+ * it (a feature, a standardized feature, a weight of model.init) would be an infinity there, and
+ * the first step a NaN blamed on the learning rate.
+ */
+export const FLOAT32_RANGE = '±3.4028235e38';
+
+/** Whether `v` becomes an infinity (or is NaN) as a float32: beyond FLOAT32_RANGE after rounding. */
+export function overflowsFloat32(v: number): boolean {
+  return !Number.isFinite(Math.fround(v));
+}
+
+/** Infinity as numpy, pandas, R and Java write it (`inf`, `-Inf`, `Infinity`), after trimming. */
+const INFINITY = /^[+-]?inf(inity)?$/i;
+
+/**
+ * The value of a trimmed field that spells a number but not a usable one: an infinity, a decimal
+ * literal past float64 (`1e400`) or past float32 (`1e39`, `-1e308`). Undefined for anything else
+ * (a usable number, text). Such a value in a numeric column is an error, not a category.
+ */
+export function unusableNumber(trimmed: string): number | undefined {
+  if (INFINITY.test(trimmed)) return trimmed.startsWith('-') ? -Infinity : Infinity;
+  if (trimmed.length === 0 || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
+  const v = Number(trimmed);
+  return overflowsFloat32(v) ? v : undefined;
+}
+
+/**
+ * Groups of values that spell the same number differently ("1", "01", "1.0"; "0", "-0"). As class
+ * labels or categories they are distinct (compared as text), which is worth a note: they may have
+ * been meant as one.
+ */
+export function sameNumberSpellings(values: readonly string[]): string[][] {
+  const byNumber = new Map<number, string[]>();
+  for (const v of values) {
+    const n = parseNumber(v);
+    if (n === undefined) continue;
+    const group = byNumber.get(n);
+    if (group) group.push(v);
+    else byNumber.set(n, [v]);
+  }
+  return [...byNumber.values()].filter((g) => g.length > 1);
+}
+
+/**
  * Text order for categories and class names: by UTF-16 code unit, the same on every machine
  * (localeCompare is not), and the order of NumPy's np.unique for ASCII text.
  */
