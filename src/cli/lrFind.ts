@@ -6,6 +6,7 @@ import type { Command } from './args';
 import { EXIT } from './exitCodes';
 import { err, out } from './output';
 import { formatFlag } from './summary';
+import { quote } from '../text/quote';
 
 export async function lrFind(command: Extract<Command, { command: 'lr-find' }>): Promise<number> {
   const loaded = await loadConfigFile(command.config);
@@ -13,7 +14,7 @@ export async function lrFind(command: Extract<Command, { command: 'lr-find' }>):
   const { config } = loaded;
   const search = await findLearningRate({
     loaded,
-    onStart: (info) => err(`Learning-rate range test on "${info.name}" (${config.optimizer.type}, batch ${config.training.batchSize}, ${info.trainRows} training rows)...`),
+    onStart: (info) => err(`Learning-rate range test on ${quote(info.name)} (${config.optimizer.type}, batch ${config.training.batchSize}, ${info.trainRows} training rows)...`),
   });
   const { result, current, flag } = search;
   if (command.json) {

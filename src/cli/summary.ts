@@ -1,6 +1,7 @@
 /** The readable diagnostics summary printed after a run (or by `diagnose`). */
 import { type DiagnosticsReport, type Flag, flagTitle, severityRank } from '../model';
 import { temperatureAtSearchBound } from '../diagnostics/temperature';
+import { quote } from '../text/quote';
 
 const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR  ', warning: 'WARNING', info: 'INFO   ' };
 const INDENT = '          ';
@@ -52,7 +53,7 @@ export function formatDiagnostics(report: DiagnosticsReport): string {
   }
   const suspects = report.suspectedMislabeled;
   if (suspects.length) {
-    const top = suspects.slice(0, 3).map((s) => `row ${s.row} "${s.label}" -> "${s.suggested}" (${fmt(s.score, 2)})`);
+    const top = suspects.slice(0, 3).map((s) => `row ${s.row} ${quote(s.label)} -> ${quote(s.suggested)} (${fmt(s.score, 2)})`);
     out.push(`Suspected mislabeled training rows: ${suspects.length} (most suspicious: ${top.join('; ')})`);
   } else {
     out.push('Suspected mislabeled training rows: none');

@@ -131,7 +131,8 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
     return undefined;
   }
   s.diagnostics.clearRunFlags(uri);
-  const run = s.controller.start({ configPath, config, runDir });
+  const workspaceRoots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const run = s.controller.start({ configPath, config, runDir, workspaceRoots });
   void s.controller.whenDone(run.id).then((end) => {
     if (end?.state === 'failed') showFailure(end.failure, uri, `"${run.name}" failed`);
   });

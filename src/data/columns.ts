@@ -10,7 +10,8 @@ import { SHOWN, type Quoting } from '../text/quote';
 import { ChunkedArray } from './chunkedArray';
 import { forEachCsvRecord, type CsvSource } from './csvRecords';
 import { DataError } from './dataset';
-import { FLOAT32_RANGE, isMissing, overflowsFloat32, parseNumber, unusableNumber } from './values';
+import { FLOAT32_RANGE, overflowsFloat32 } from '../engine/float32';
+import { isMissing, parseNumber, unusableNumber } from './values';
 
 export type Column =
   | { readonly name: string; readonly kind: 'numeric'; readonly values: Float64Array }

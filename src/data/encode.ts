@@ -13,7 +13,8 @@ import { SHOWN, type Quoting } from '../text/quote';
 import { beyondFloat32, spreadsheetRow, type Column } from './columns';
 import { DataError } from './dataset';
 import type { ColumnEncoding } from '../engine/trainingData';
-import { compareText, overflowsFloat32, parseNumber } from './values';
+import { overflowsFloat32 } from '../engine/float32';
+import { compareText, parseNumber } from './values';
 
 export function isMissingAt(column: Column, row: number): boolean {
   return column.kind === 'numeric' ? Number.isNaN(column.values[row]!) : column.codes[row]! < 0;

@@ -2,6 +2,7 @@
  * How one CSV field is read: missing or not, number or text. Fields are trimmed first, so
  * `" 5.1"` is the number 5.1 and `" ?"` is missing.
  */
+import { overflowsFloat32 } from '../engine/float32';
 
 /**
  * Field values read as missing, after trimming. Chosen deliberately:
@@ -39,18 +40,6 @@ export function parseNumber(trimmed: string): number | undefined {
   }
   const v = Number(trimmed);
   return Number.isFinite(v) ? v : undefined;
-}
-
-/**
- * float32's finite range, as messages state it. The engine computes in float32, so a value beyond
- * it (a feature, a standardized feature, a weight of model.init) would be an infinity there, and
- * the first step a NaN blamed on the learning rate.
- */
-export const FLOAT32_RANGE = '±3.4028235e38';
-
-/** Whether `v` becomes an infinity (or is NaN) as a float32: beyond FLOAT32_RANGE after rounding. */
-export function overflowsFloat32(v: number): boolean {
-  return !Number.isFinite(Math.fround(v));
 }
 
 /** Infinity as numpy, pandas, R and Java write it (`inf`, `-Inf`, `Infinity`), after trimming. */

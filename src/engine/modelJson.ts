@@ -9,7 +9,9 @@
  * ("softmax" or "sigmoid"), which says how its logits become probabilities.
  */
 import type { OutputKind } from '../model';
+import { SHOWN, quoteList, type Quoting } from '../text/quote';
 import { ACTIVATION_NAMES, activationByName, logistic, type ActivationName } from './activations';
+import { FLOAT32_RANGE, overflowsFloat32 } from './float32';
 import { TrainingInputError } from './errors';
 import type { Network } from './network';
 import type { Preprocessing } from './trainingData';
@@ -44,25 +46,51 @@ export interface Architecture {
 
 const OUTPUT_KINDS: readonly OutputKind[] = ['softmax', 'sigmoid'];
 
-/** Parses and validates a model.json; every error names the file and the JSON path at fault. */
-export function parseModelJson(text: string, file: string): ModelJson {
+/** What a model.json holds, as a message shows it: bounded, or withheld (a file outside the workspace). */
+function shown(value: unknown, quoting: Quoting): string {
+  if (typeof value === 'string') return quoting.quote(value);
+  if (!quoting.shown) return '(not shown)';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/**
+ * JSON.parse's message, which quotes the text around the error ('Unexpected token ... "AWS_SECRE"...'),
+ * reduced to the position when the file's contents are withheld.
+ */
+function jsonSyntaxMessage(error: Error, quoting: Quoting): string {
+  if (quoting.shown) return error.message.length > 300 ? `${error.message.slice(0, 300)}…` : error.message;
+  const at = /position \d+(?: \(line \d+ column \d+\))?/.exec(error.message);
+  return at ? `a syntax error at ${at[0]}` : 'a syntax error';
+}
+
+/**
+ * Parses and validates a model.json; every error names the file and the JSON path at fault. Each
+ * weight and bias must be a finite float32 (the engine's type): 1e39 is a finite double but an
+ * infinity in training, whose first step would be a NaN blamed on the learning rate.
+ */
+export function parseModelJson(text: string, file: string, quoting: Quoting = SHOWN): ModelJson {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new TrainingInputError(`${file}: not valid JSON (${(error as Error).message})`, file);
+    throw new TrainingInputError(`${file}: not valid JSON (${jsonSyntaxMessage(error as Error, quoting)})`, file);
   }
   const fail = (path: string, message: string): never => {
     throw new TrainingInputError(`${file}: ${path} ${message}`, file, path);
   };
+  const number = (path: string, v: unknown): void => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, `must be a finite number, got ${shown(v, quoting)}`);
+    if (overflowsFloat32(v as number)) fail(path, `is ${shown(v, quoting)}, beyond the float32 range training computes in (${FLOAT32_RANGE})`);
+  };
   if (!isObject(raw)) return fail('(top level)', 'must be an object');
-  if (raw['format'] !== MODEL_FORMAT) fail('format', `must be "${MODEL_FORMAT}", got ${JSON.stringify(raw['format'])}`);
+  if (raw['format'] !== MODEL_FORMAT) fail('format', `must be "${MODEL_FORMAT}", got ${shown(raw['format'], quoting)}`);
   const inputSize = raw['inputSize'];
-  if (!(typeof inputSize === 'number' && Number.isInteger(inputSize) && inputSize > 0)) fail('inputSize', `must be a positive integer, got ${JSON.stringify(inputSize)}`);
+  if (!(typeof inputSize === 'number' && Number.isInteger(inputSize) && inputSize > 0)) fail('inputSize', `must be a positive integer, got ${shown(inputSize, quoting)}`);
   const classes = raw['classes'];
   if (!Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === 'string')) fail('classes', 'must be an array of at least two class names');
   const output = raw['output'];
-  if (!OUTPUT_KINDS.includes(output as OutputKind)) fail('output', `must be "softmax" or "sigmoid", got ${JSON.stringify(output)}`);
+  if (!OUTPUT_KINDS.includes(output as OutputKind)) fail('output', `must be "softmax" or "sigmoid", got ${shown(output, quoting)}`);
   const classList = classes as string[];
   if (output === 'sigmoid' && classList.length !== 2) fail('output', `"sigmoid" needs exactly two classes, the file has ${classList.length}`);
   const layers = raw['layers'];
@@ -76,25 +104,21 @@ export function parseModelJson(text: string, file: string): ModelJson {
     const weight = entry['weight'];
     if (!Array.isArray(weight) || weight.length === 0) fail(`${at}.weight`, 'must be a non-empty array of rows ([out][in])');
     (weight as unknown[]).forEach((row, r) => {
-      if (!Array.isArray(row) || row.length !== fanIn) fail(`${at}.weight[${r}]`, `must be an array of ${fanIn} numbers (the layer's inputs), got ${Array.isArray(row) ? `${row.length} values` : JSON.stringify(row)}`);
-      (row as unknown[]).forEach((v, c) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${at}.weight[${r}][${c}]`, `must be a finite number, got ${JSON.stringify(v)}`);
-      });
+      if (!Array.isArray(row) || row.length !== fanIn) fail(`${at}.weight[${r}]`, `must be an array of ${fanIn} numbers (the layer's inputs), got ${Array.isArray(row) ? `${row.length} values` : shown(row, quoting)}`);
+      (row as unknown[]).forEach((v, c) => number(`${at}.weight[${r}][${c}]`, v));
     });
     const fanOut = (weight as unknown[]).length;
     const bias = entry['bias'];
     if (!Array.isArray(bias) || bias.length !== fanOut) fail(`${at}.bias`, `must be an array of ${fanOut} numbers (one per weight row)`);
-    (bias as unknown[]).forEach((v, c) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${at}.bias[${c}]`, `must be a finite number, got ${JSON.stringify(v)}`);
-    });
+    (bias as unknown[]).forEach((v, c) => number(`${at}.bias[${c}]`, v));
     const last = l === layers.length - 1;
     const activation = entry['activation'];
     if (last) {
-      if (activation !== output) fail(`${at}.activation`, `must be the output kind "${String(output)}" on the last layer, got ${JSON.stringify(activation)}`);
+      if (activation !== output) fail(`${at}.activation`, `must be the output kind "${String(output)}" on the last layer, got ${shown(activation, quoting)}`);
       const units = output === 'sigmoid' ? 1 : classList.length;
       if (fanOut !== units) fail(`${at}.weight`, `has ${fanOut} rows, but a ${String(output)} output over ${classList.length} classes needs ${units}`);
     } else if (!ACTIVATION_NAMES.includes(activation as ActivationName)) {
-      fail(`${at}.activation`, `must be one of ${ACTIVATION_NAMES.join(', ')}, got ${JSON.stringify(activation)}`);
+      fail(`${at}.activation`, `must be one of ${ACTIVATION_NAMES.join(', ')}, got ${shown(activation, quoting)}`);
     }
     parsed.push({ weight: weight as number[][], bias: bias as number[], activation: activation as ActivationName | OutputKind });
     fanIn = fanOut;
@@ -118,7 +142,7 @@ export function checkModelFits(model: ModelJson, arch: Architecture, file: strin
   };
   if (model.inputSize !== arch.inputSize) fail(`it takes ${model.inputSize} inputs, the data has ${arch.inputSize} features`);
   if (model.classes.length !== arch.classes.length || model.classes.some((c, i) => c !== arch.classes[i])) {
-    fail(`its classes are [${model.classes.join(', ')}], the data's are [${arch.classes.join(', ')}]`);
+    fail(`its classes are [${quoteList(model.classes)}], the data's are [${quoteList(arch.classes)}]`);
   }
   if (model.output !== arch.output) fail(`its output is "${model.output}", the config's is "${arch.output}"`);
   const hidden = model.layers.slice(0, -1).map((layer) => layer.weight.length);

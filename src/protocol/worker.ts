@@ -13,7 +13,7 @@ export type HostToWorker =
    * names it in messages) into `runDir`, or into a new `<time>-<name>` folder under `runsFolder`
    * (default `.losslens/runs` beside the config) made once the data has loaded.
    */
-  | { readonly type: 'run/start'; readonly configPath: string; readonly config: LossLensConfig; readonly runDir?: string; readonly runsFolder?: string; /** Move a run already in `runDir` aside instead of refusing the folder. */ readonly replace?: boolean }
+  | { readonly type: 'run/start'; readonly configPath: string; readonly config: LossLensConfig; readonly runDir?: string; readonly runsFolder?: string; /** Move a run already in `runDir` aside instead of refusing the folder. */ readonly replace?: boolean; /** Folders (the editor's workspace) whose files messages may quote, besides the config's own. */ readonly workspaceRoots?: readonly string[] }
   /** Host -> worker: run the learning-rate range test on this config (already validated); no run folder. */
   | { readonly type: 'lrFind/start'; readonly configPath: string; readonly config: LossLensConfig }
   /** Host -> worker: stop the job between steps, keep what was measured (and finish the run folder). */

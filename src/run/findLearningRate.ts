@@ -11,7 +11,7 @@ import { loadDataset } from '../data/load';
 import { learningRateFlag, learningRateRangeTest } from '../diagnostics/lrRangeTest';
 import type { LearningRateSearch, RangePoint } from '../model';
 import { train as trainModel } from '../engine/trainer';
-import { checkConfigAgainstData, resolveConfig } from './runTraining';
+import { checkConfigAgainstData, checkTrainingInputs, resolveConfig } from './runTraining';
 import { compileKernelsOptimized } from './wasmTier';
 
 export interface FindLearningRateOptions {
@@ -31,6 +31,7 @@ export async function findLearningRate(options: FindLearningRateOptions): Promis
   const loaded = await resolveConfig(options);
   const data = await loadDataset(loaded.config, loaded.dir);
   checkConfigAgainstData(loaded.path, loaded.config, data.classes);
+  checkTrainingInputs(loaded.path, loaded.config, data);
   options.onStart?.({ name: loaded.config.name, trainRows: data.train.rows, classes: data.classes });
   const current = loaded.config.optimizer.learningRate;
   const hooks = { ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}), ...(options.onPoint ? { onPoint: options.onPoint } : {}) };

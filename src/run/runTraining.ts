@@ -5,15 +5,19 @@
  * TrainingInputError (messages that name the file and key or row), and a stop request is honoured
  * between steps, after which the folder is finished with what was measured.
  */
-import { readFile } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { loadConfigFile, type LoadedConfig } from '../config/load';
 import { closeMatch } from '../text/closeMatch';
 import type { LossLensConfig } from '../config/types';
 import { trainingSpec } from '../config/trainingSpec';
-import { describeFailure, type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type RunState, type StepStats, type StopReason } from '../model';
+import { describeFailure, outputKindFor, type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type RunState, type StepStats, type StopReason } from '../model';
 import { loadDataset } from '../data/load';
+import { quotingFor, readRegularFile } from '../data/regularFile';
+import { estimateTrainingMemory, memoryProblem, trainingShape } from '../engine/footprint';
+import { DecodingError, decodeStrict } from '../text/decoding';
+import { quote, quoteList } from '../text/quote';
 import { compileKernelsOptimized } from './wasmTier';
 import type { EncodedDataset } from '../data/dataset';
 import { DiagnosticsSession } from '../diagnostics/session';
@@ -45,6 +49,8 @@ export interface RunTrainingOptions {
   readonly runDir?: string;
   /** Where a new run folder goes (default: `.losslens/runs` beside the config). */
   readonly runsFolder?: string;
+  /** Folders whose files messages may quote besides the config's (the editor's workspace folders). */
+  readonly workspaceRoots?: readonly string[];
   /** Polled between steps; true stops the run (the folder is still finished). */
   readonly shouldStop?: () => boolean;
   /** Why the run was asked to stop: a `shutdown` (the editor going away) is recorded as interrupted. */
@@ -91,7 +97,7 @@ export function checkConfigAgainstData(file: string, config: LossLensConfig, cla
   if (typeof weights === 'object') {
     for (const key of Object.keys(weights)) {
       if (!classes.includes(key)) {
-        throw ConfigError.at(file, ['loss', 'classWeights', key], `"${key}" is not a class of the data (classes: ${classes.join(', ')})`, closeMatch(key, classes));
+        throw ConfigError.at(file, ['loss', 'classWeights', key], `${quote(key)} is not a class of the data (classes: ${quoteList(classes)})`, closeMatch(key, classes));
       }
     }
   }
@@ -101,30 +107,58 @@ export function checkConfigAgainstData(file: string, config: LossLensConfig, cla
   if (smoothingIssue) throw ConfigError.at(file, ['loss', 'labelSmoothing'], smoothingIssue);
 }
 
+/**
+ * Checks that need the encoded data, made before the engine allocates anything: the class
+ * weights leave each split some weight (else its loss is 0/0 = NaN, blamed on the learning rate),
+ * and the model fits in memory (footprint.ts), named by `model.hidden`.
+ */
+export function checkTrainingInputs(file: string, config: LossLensConfig, data: EncodedDataset): void {
+  const weights = config.loss.classWeights;
+  if (typeof weights === 'object') {
+    for (const [side, labels] of [['training', data.train.y], ['validation', data.validation.y]] as const) {
+      const present = [...new Set(labels)].map((c) => data.classes[c]!);
+      if (present.length > 0 && present.every((c) => weights[c] === 0)) {
+        throw ConfigError.at(file, ['loss', 'classWeights'], `gives weight 0 to every class of the ${side} rows (${quoteList(present)}): the weighted loss sum(w·l) / sum(w) would be 0/0; give at least one of them a positive weight`);
+      }
+    }
+  }
+  const output = outputKindFor(config.model.output, data.classes.length);
+  const shape = trainingShape(config.model, data.featureNames.length, output === 'sigmoid' ? 1 : data.classes.length, config.training.batchSize, data.train.rows);
+  const problem = memoryProblem(estimateTrainingMemory(shape, config.optimizer, data.classes.length, data.train.rows + data.validation.rows), config.model.hidden);
+  if (problem !== undefined) throw ConfigError.at(file, ['model', 'hidden'], problem);
+}
+
 /** Training needs rows on both sides: a validation split of 0 rows would make every val metric NaN. */
 function checkSplitSizes(loaded: LoadedConfig, data: EncodedDataset): void {
   const source = loaded.config.data.source;
   for (const [side, rows] of [['training', data.train.rows], ['validation', data.validation.rows]] as const) {
     if (rows > 0) continue;
     if (source !== undefined) {
-      throw ConfigError.at(loaded.path, ['data', 'validationSplit'], `leaves no ${side} rows (${data.train.rows} training / ${data.validation.rows} validation from "${source}"); the table is too small for a split of ${loaded.config.data.validationSplit}`);
+      throw ConfigError.at(loaded.path, ['data', 'validationSplit'], `leaves no ${side} rows (${data.train.rows} training / ${data.validation.rows} validation from ${quote(source)}); the table is too small for a split of ${loaded.config.data.validationSplit}`);
     }
     const key = side === 'training' ? 'train' : 'validation';
-    throw ConfigError.at(loaded.path, ['data', key], `"${loaded.config.data[key]}" has no data rows`);
+    throw ConfigError.at(loaded.path, ['data', key], `${quote(loaded.config.data[key] ?? '')} has no data rows`);
   }
 }
 
-async function readInitialModel(loaded: LoadedConfig): Promise<ModelJson | undefined> {
+/**
+ * The model.json `model.init` names: a regular file (a FIFO would block the read forever), UTF-8,
+ * at most one string long. Its contents are quoted in messages only inside the config's folder or
+ * the workspace.
+ */
+async function readInitialModel(loaded: LoadedConfig, workspaceRoots: readonly string[]): Promise<ModelJson | undefined> {
   const init = loaded.config.model.init;
   if (init === 'he' || init === 'xavier') return undefined;
   const file = path.resolve(loaded.dir, init);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw ConfigError.at(loaded.path, ['model', 'init'], `"${init}" does not exist (resolved to ${file})`);
+    text = decodeStrict(await readRegularFile(file, bufferConstants.MAX_STRING_LENGTH));
+  } catch (e) {
+    const why = e instanceof DecodingError ? `${e.message}: a model.json is UTF-8 text` : (e as Error).message;
+    const what = why === 'no such file' ? 'does not exist' : `cannot be read: ${why}`;
+    throw ConfigError.at(loaded.path, ['model', 'init'], `${quote(init)} ${what} (resolved to ${file})`);
   }
-  return parseModelJson(text, init);
+  return parseModelJson(text, init, quotingFor(file, [loaded.dir, ...workspaceRoots]));
 }
 
 function classCounts(data: EncodedDataset): number[] {
@@ -136,10 +170,12 @@ function classCounts(data: EncodedDataset): number[] {
 export async function runTraining(options: RunTrainingOptions): Promise<RunResult> {
   compileKernelsOptimized();
   const loaded = await resolveConfig(options);
-  const data = await loadDataset(loaded.config, loaded.dir);
+  const workspaceRoots = options.workspaceRoots ?? [];
+  const data = await loadDataset(loaded.config, loaded.dir, { workspaceRoots });
   checkConfigAgainstData(loaded.path, loaded.config, data.classes);
   checkSplitSizes(loaded, data);
-  const initialModel = await readInitialModel(loaded);
+  checkTrainingInputs(loaded.path, loaded.config, data);
+  const initialModel = await readInitialModel(loaded, workspaceRoots);
   // config.json says what was actually used: the default target is resolved to a column name.
   const config: LossLensConfig = { ...loaded.config, data: { ...loaded.config.data, target: loaded.config.data.target ?? data.preprocessing.target } };
   const writer = openRunFolder(options, loaded, config);

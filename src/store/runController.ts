@@ -17,6 +17,8 @@ export interface StartRunOptions {
   readonly configPath: string;
   readonly config: LossLensConfig;
   readonly runDir: string;
+  /** The editor's workspace folders: files there may be quoted in messages (src/files/regularFile.ts). */
+  readonly workspaceRoots?: readonly string[];
 }
 
 export class RunController extends Disposable {

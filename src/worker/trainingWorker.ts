@@ -85,6 +85,7 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
       ...(request.runDir !== undefined ? { runDir: request.runDir } : {}),
       ...(request.runsFolder !== undefined ? { runsFolder: request.runsFolder } : {}),
       ...(request.replace ? { replace: true } : {}),
+      ...(request.workspaceRoots ? { workspaceRoots: request.workspaceRoots } : {}),
       shouldStop,
       stopCause,
       onStart: (info) =>

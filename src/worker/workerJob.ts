@@ -43,7 +43,11 @@ export function stopCauseOf(flag: number): StopCause | undefined {
 export const STOP_GRACE_MS = 5_000;
 /**
  * The worker's own V8 heap limit: a runaway run dies with ERR_WORKER_OUT_OF_MEMORY instead of
- * growing the extension host's process until the OS kills the editor's extensions with it.
+ * growing the extension host's process until the OS kills the editor's extensions with it. It
+ * covers the JS heap only, not the WebAssembly memory holding the weights, gradients and optimizer
+ * state: those are bounded before anything is allocated, together with the JS side, by
+ * MAX_TRAINING_MEMORY_BYTES (src/engine/footprint.ts), which a run that is too large names as
+ * `model.hidden`. This limit is the backstop for what that estimate cannot see.
  */
 export const WORKER_HEAP_LIMIT_MB = 2048;
 
@@ -142,6 +146,6 @@ export abstract class WorkerJob<TOutcome extends { readonly state: string }> ext
 }
 
 function describeWorkerError(err: Error & { code?: string }): string {
-  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return `The training run ran out of memory (limit ${WORKER_HEAP_LIMIT_MB} MB): try a smaller model, batch size or dataset.`;
+  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return `The training run ran out of JS heap (limit ${WORKER_HEAP_LIMIT_MB} MB): try a smaller model, batch size or dataset.`;
   return `The training worker failed: ${err.message}`;
 }

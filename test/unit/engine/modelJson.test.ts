@@ -75,7 +75,7 @@ describe('model.json', () => {
     const other = dataset(3, ['no', 'yes', 'maybe'], split([[0, 1, 2]], [0]), split([[1, 0, 2]], [1]));
     assert.throws(() => trainConfig(config({ model: { hidden: [2], init: 'start/model.json' } }), other, {}, { initialModel: MODEL }), /it takes 2 inputs, the data has 3 features/);
     const renamed = dataset(2, ['maybe', 'no', 'yes'], split([[0, 1]], [0]), split([[1, 0]], [1]));
-    assert.throws(() => trainConfig(config({ model: { hidden: [2], init: 'start/model.json' } }), renamed, {}, { initialModel: MODEL }), /its classes are \[no, yes, maybe\], the data's are \[maybe, no, yes\]/);
+    assert.throws(() => trainConfig(config({ model: { hidden: [2], init: 'start/model.json' } }), renamed, {}, { initialModel: MODEL }), /its classes are \["no", "yes", "maybe"\], the data's are \["maybe", "no", "yes"\]/);
   });
 });
 

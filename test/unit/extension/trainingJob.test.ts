@@ -127,6 +127,18 @@ describe('TrainingJob with the real worker', () => {
     assert.match(outcome.state === 'failed' ? outcome.error : '', /no-such-file\.csv/);
   });
 
+  test('a model too large for memory fails as bad input naming model.hidden, before the worker allocates it', async () => {
+    // 2,000 features x 65,536 units: 131 million weights, about 10 GiB with Adam and model.json.
+    // The worker's JS heap limit would not see the WebAssembly memory; the estimate does (issue 15).
+    const names = Array.from({ length: 2000 }, (_, i) => `f${i}`);
+    const rows = Array.from({ length: 6 }, (_, r) => `${names.map((_, i) => (i + r) % 7).join(',')},${r % 2 ? 'a' : 'b'}`);
+    writeFileSync(path.join(dir, 'wide.csv'), `${names.join(',')},label\n${rows.join('\n')}\n`);
+    const { configPath, config: cfg } = config('{ "data": { "source": "wide.csv" }, "model": { "hidden": [65536] } }');
+    const outcome = await new TrainingJob(WORKER, { type: 'run/start', configPath, config: cfg, runDir: path.join(dir, 'wide'), workspaceRoots: [dir] }).done;
+    assert.ok(outcome.state === 'failed' && outcome.badInput, JSON.stringify(outcome));
+    assert.match(outcome.error, /model\.hidden: \[65536\] makes a model of 131 million weights .*WebAssembly memory.* more than the 2\.0 GiB a run may use/);
+  });
+
   test('RunController folds a run into the store and finds the live run of a config', async () => {
     const store = new RunStore();
     const controller = new RunController(WORKER, store);

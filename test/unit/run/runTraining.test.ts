@@ -82,7 +82,7 @@ describe('runTraining', () => {
     const { config } = validateConfigText('{"data":{"source":"x.csv"},"loss":{"classWeights":{"setosa":1,"virginca":2}}}', '/w/c.losslens.json', { fileExists: () => true });
     assert.throws(
       () => checkConfigAgainstData('c.losslens.json', config!, ['setosa', 'versicolor', 'virginica']),
-      (e: unknown) => e instanceof ConfigError && e.message === 'c.losslens.json: loss.classWeights.virginca: "virginca" is not a class of the data (classes: setosa, versicolor, virginica) (did you mean "virginica"?)',
+      (e: unknown) => e instanceof ConfigError && e.message === 'c.losslens.json: loss.classWeights.virginca: "virginca" is not a class of the data (classes: "setosa", "versicolor", "virginica") (did you mean "virginica"?)',
     );
     const sigmoid = validateConfigText('{"data":{"source":"x.csv"},"model":{"output":"sigmoid"}}', '/w/c.losslens.json', { fileExists: () => true }).config!;
     assert.throws(() => checkConfigAgainstData('c.losslens.json', sigmoid, ['a', 'b', 'c']), /c\.losslens\.json: model\.output: "sigmoid" is for two classes; the data has 3/);
