@@ -7,7 +7,7 @@
 /** src/ folders (or top-level files) by layer, lowest first. Each imports only from its own layer or lower. */
 export const LAYERS = [
   ['model'],
-  ['rng', 'dispose', 'text'],
+  ['rng', 'dispose', 'text', 'files'],
   ['engine'],
   ['diagnostics'],
   ['config'],

@@ -50,7 +50,7 @@ export async function train(command: Extract<Command, { command: 'train' }>): Pr
         switch (reading.type) {
           case 'run/didStart':
             runDir = reading.runDir ?? runDir;
-            progress.note(`Training ${quote(reading.name)}: ${reading.trainRows} training / ${reading.validationRows} validation rows, ${reading.classes.length} classes, ${reading.features} features`);
+            progress.note(`Training ${quote(reading.name ?? '')}: ${reading.trainRows} training / ${reading.validationRows} validation rows, ${reading.classes.length} classes, ${reading.features} features`);
             for (const note of reading.notes ?? []) progress.note(`note: ${note}`);
             progress.note(`Run folder: ${runDir}`);
             progress.start(reading.epochs, reading.stepsPerEpoch);

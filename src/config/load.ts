@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readRegularFile } from '../data/regularFile';
+import { readRegularFile } from '../files/regularFile';
 import { DecodingError, decodeStrict } from '../text/decoding';
 import { ConfigError } from './errors';
 import type { LossLensConfig } from './types';

@@ -49,13 +49,6 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
       ...(suggestion === undefined ? {} : { suggestion }),
     });
   };
-  const fileRule = (p: KeyPath, file: string, what: string): void => {
-    const resolved = path.resolve(configDir, file);
-    const problem = options.fileProblem(resolved);
-    if (problem === undefined) return;
-    report('error', `${what} ${quote(file)} ${problem === 'no such file' ? 'does not exist' : `cannot be read: ${problem}`} (resolved to ${resolved})`, p);
-  };
-
   const data = config.data;
   // Where the data comes from: exactly one of `source` or `train` + `validation`.
   if (data.source === undefined && data.train === undefined && data.validation === undefined) {
@@ -69,18 +62,7 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
     report('error', '"train" needs "validation" too', ['data', 'validation'], ['data', 'train'], undefined, true);
   }
 
-  if (data.source !== undefined && !isBundledDataset(data.source) && !isSyntheticDataset(data.source)) {
-    const resolved = path.resolve(configDir, data.source);
-    const problem = options.fileProblem(resolved);
-    if (problem === 'no such file') {
-      const suggestion = closeMatch(data.source, [...BUNDLED_DATASETS, ...SYNTHETIC_DATASETS]);
-      report('error', `${quote(data.source)} is not a bundled dataset (${BUNDLED_DATASETS.join(', ')}), a synthetic one (${SYNTHETIC_DATASETS.join(', ')}) or an existing file (resolved to ${resolved})`, ['data', 'source'], ['data', 'source'], suggestion);
-    } else if (problem !== undefined) {
-      report('error', `${quote(data.source)} cannot be read: ${problem} (resolved to ${resolved})`, ['data', 'source']);
-    }
-  }
-  if (data.train !== undefined) fileRule(['data', 'train'], data.train, 'training file');
-  if (data.validation !== undefined) fileRule(['data', 'validation'], data.validation, 'validation file');
+  checkFiles(config, configDir, options, report);
 
   if (encodingName(data.encoding) === undefined) {
     report('error', `${quote(data.encoding)} is not a text encoding Loss Lens knows (a WHATWG label such as ${COMMON_ENCODINGS.slice(0, 4).map((e) => `"${e}"`).join(', ')})`, ['data', 'encoding'], ['data', 'encoding'], closeMatch(data.encoding, COMMON_ENCODINGS));
@@ -94,16 +76,6 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
   }
 
   // Model.
-  const init = config.model.init;
-  if (init !== 'he' && init !== 'xavier') {
-    const resolved = path.resolve(configDir, init);
-    const problem = options.fileProblem(resolved);
-    if (problem === 'no such file') {
-      report('error', `${quote(init)} is neither "he", "xavier" nor an existing model.json (resolved to ${resolved})`, ['model', 'init'], ['model', 'init'], closeMatch(init, ['he', 'xavier']));
-    } else if (problem !== undefined) {
-      report('error', `${quote(init)} cannot be read: ${problem} (resolved to ${resolved})`, ['model', 'init']);
-    }
-  }
   // Too large even with one input and one output: said as the layers are typed, before any data is read.
   const smallest = trainingShape(config.model, 1, 1, config.training.batchSize, 1);
   const tooLarge = memoryProblem(estimateTrainingMemory(smallest, config.optimizer, 1, 0), config.model.hidden, true);
@@ -138,6 +110,30 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
 }
 
 type Report = (severity: 'error' | 'warning', message: string, path: KeyPath, at?: KeyPath, suggestion?: string, keyOnly?: boolean) => void;
+
+/**
+ * The files a config names: each must be a readable regular file. A missing one gets the message
+ * (and suggestion) of its key; a folder, device, FIFO or link loop is named for what it is.
+ */
+function checkFiles(config: LossLensConfig, configDir: string, options: SemanticOptions, report: Report): void {
+  const named = (key: KeyPath, written: string, missing: (resolved: string) => string, suggestion?: string): void => {
+    const resolved = path.resolve(configDir, written);
+    const problem = options.fileProblem(resolved);
+    if (problem === 'no such file') report('error', missing(resolved), key, key, suggestion);
+    else if (problem !== undefined) report('error', `${quote(written)} cannot be read: ${problem} (resolved to ${resolved})`, key);
+  };
+  const { source, train, validation } = config.data;
+  if (source !== undefined && !isBundledDataset(source) && !isSyntheticDataset(source)) {
+    const datasets = `a bundled dataset (${BUNDLED_DATASETS.join(', ')}), a synthetic one (${SYNTHETIC_DATASETS.join(', ')})`;
+    named(['data', 'source'], source, (resolved) => `${quote(source)} is not ${datasets} or an existing file (resolved to ${resolved})`, closeMatch(source, [...BUNDLED_DATASETS, ...SYNTHETIC_DATASETS]));
+  }
+  if (train !== undefined) named(['data', 'train'], train, (resolved) => `training file ${quote(train)} does not exist (resolved to ${resolved})`);
+  if (validation !== undefined) named(['data', 'validation'], validation, (resolved) => `validation file ${quote(validation)} does not exist (resolved to ${resolved})`);
+  const init = config.model.init;
+  if (init !== 'he' && init !== 'xavier') {
+    named(['model', 'init'], init, (resolved) => `${quote(init)} is neither "he", "xavier" nor an existing model.json (resolved to ${resolved})`, closeMatch(init, ['he', 'xavier']));
+  }
+}
 
 /**
  * `diagnostics` overrides against the detectors' named thresholds (src/diagnostics/defaults.ts):

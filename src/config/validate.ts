@@ -6,7 +6,7 @@
  * single mistake is never reported three ways.
  */
 import * as path from 'node:path';
-import { regularFileProblem } from '../data/regularFile';
+import { regularFileProblem } from '../files/regularFile';
 import { fillDefaults } from './defaults';
 import { createScanner, getNodeValue, parseTree, printParseErrorCode, type ParseError } from './jsonc';
 import type { ConfigProblem } from './problems';

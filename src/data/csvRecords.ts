@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { Parser } from 'csv-parse';
 import { SHOWN, type Quoting } from '../text/quote';
 import { DataError } from './dataset';
-import { describeFsError, openRegularFile } from './regularFile';
+import { describeFsError, openRegularFile } from '../files/regularFile';
 import { DEFAULT_ENCODING, DecodingError, StreamDecoder, StreamDecodingError, locate, sniffBom } from '../text/decoding';
 
 /**

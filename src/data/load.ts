@@ -18,7 +18,7 @@ import { resolveTargetName } from './classes';
 import { readColumnTable, type ColumnTable } from './columns';
 import type { CsvSource } from './csvRecords';
 import { DataError, type EncodedDataset } from './dataset';
-import { quotingFor } from './regularFile';
+import { quotingFor } from '../files/regularFile';
 import { syntheticTable } from './synthetic';
 
 export interface LoadDatasetOptions {

@@ -25,7 +25,7 @@ export const EVALUATION_CHUNK_ROWS = 32;
  * The most memory one training run may need, arena and JS heap together: 2 GiB. It matches the
  * training worker's own JS heap limit (WORKER_HEAP_LIMIT_MB in src/jobs/workerJob.ts), so a run
  * that passes this check fits what the editor budgets for one worker; WebAssembly's 4 GiB cap on
- * one memory would be reached by the arena alone at about twice this. Documented in README.md.
+ * one memory would be reached by the arena alone at about twice this. Documented in docs/config.md.
  */
 export const MAX_TRAINING_MEMORY_BYTES = 2 * 1024 ** 3;
 

@@ -50,7 +50,8 @@ export function describeFailure(error: unknown): Failure {
     error.file !== undefined && !m.includes(error.file) ? error.file : undefined,
     error.key !== undefined && !m.includes(error.key) ? error.key : undefined,
     error.row !== undefined && !/\b(row|line)\b|:\d+:/i.test(m) ? `row ${error.row}` : undefined,
-    error.column !== undefined && !m.includes(String(error.column)) ? `column ${typeof error.column === 'number' ? error.column : `"${error.column}"`}` : undefined,
+    // A message that speaks of a column already says which (or withholds it: a file outside the workspace).
+    error.column !== undefined && !/\bcolumn\b/i.test(m) && !m.includes(String(error.column)) ? `column ${typeof error.column === 'number' ? error.column : `"${error.column}"`}` : undefined,
   ].filter((part): part is string => part !== undefined);
   return {
     message: where.length ? `${where.join(', ')}: ${m}` : m,

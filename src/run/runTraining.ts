@@ -14,7 +14,7 @@ import type { LossLensConfig } from '../config/types';
 import { trainingSpec } from '../config/trainingSpec';
 import { describeFailure, outputKindFor, type Calibration, type DiagnosticsReport, type Flag, labelSmoothingProblem, outputProblem, type RunState, type StepStats, type StopReason } from '../model';
 import { loadDataset } from '../data/load';
-import { quotingFor, readRegularFile } from '../data/regularFile';
+import { quotingFor, readRegularFile } from '../files/regularFile';
 import { estimateTrainingMemory, memoryProblem, trainingShape } from '../engine/footprint';
 import { DecodingError, decodeStrict } from '../text/decoding';
 import { quote, quoteList } from '../text/quote';

@@ -1,5 +1,5 @@
 /**
- * Issue 15's hostile inputs through `loss-lens` as users run it: each exits 2 with a message that
+ * Hostile inputs through `loss-lens` as users run it: each exits 2 with a message that
  * names the file and the key, row or column, quotes inputs bounded, and never a stack trace. Before
  * the fix they trained on merged labels, ended in a NaN blamed on the learning rate, hung, grew
  * without bound, exited 1, or echoed whole inputs (and a secret from outside the workspace).

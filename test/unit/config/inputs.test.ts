@@ -1,5 +1,5 @@
 /**
- * The config's own inputs checked before they hurt (issue 15): nesting depth, numbers past float64,
+ * The config's own inputs checked before they hurt: nesting depth, numbers past float64,
  * the text encoding, files that are not regular, models too large for memory, bounded quotes.
  */
 import { after, describe, test } from 'node:test';
@@ -82,7 +82,7 @@ describe('files a config names, and the config file itself', () => {
     assert.match(at('{"data":{"source":"/dev/zero"}}', 'data.source'), /^"\/dev\/zero" cannot be read: it is a device, not a regular file/);
     assert.match(at('{"data":{"source":"a.csv"}}', 'data.source'), /^"a\.csv" cannot be read: it is a symbolic link loop/);
     assert.match(at('{"data":{"source":"iris"},"model":{"init":"fifo.json"}}', 'model.init'), /^"fifo\.json" cannot be read: it is a pipe, not a regular file/);
-    assert.match(at('{"data":{"train":"folder.csv","validation":"a.csv"}}', 'data.train'), /^training file "folder\.csv" cannot be read: it is a directory/);
+    assert.match(at('{"data":{"train":"folder.csv","validation":"a.csv"}}', 'data.train'), /^"folder\.csv" cannot be read: it is a directory/);
   });
 
   test('a config that is not UTF-8, too large, or not a regular file is refused naming it', async () => {

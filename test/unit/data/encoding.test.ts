@@ -110,7 +110,7 @@ describe('missing values', () => {
 
 describe('type inference', () => {
   test('numeric only when every present value is a plain decimal number', async () => {
-    // An infinity among numbers is refused (next test), not read as a category as before issue 15.
+    // An infinity among numbers is refused (next test), not read as a category (docs/config.md).
     const csv = 'ints,floats,exp,hex,inf,mixed,label\n1,1.5,1e3,0x1F,Infinity,3,x\n-2,.5,-2.5E-2,0x20,1,abc,y\n+3,2.,7,12,2,3.0,x\n';
     await withFiles({ 'types.csv': csv, 'finite.csv': csv.replace(/Infinity/, 'many') }, async (dir) => {
       await rejectsWithDataError(loadDataset(configFor({ source: 'types.csv' }), dir), ['types.csv, row 2, column "inf": "Infinity" is beyond the float32 range'], { row: 2, column: 'inf' });

@@ -1,7 +1,7 @@
 /**
- * Inputs checked before they hurt (issue 15): text encodings, values beyond float32, files that
+ * Inputs checked before they hurt: text encodings, values beyond float32, files that
  * are not regular, messages that quote inputs bounded, and files outside the workspace quoted not
- * at all. Each case failed before the issue's fix (merged labels, a NaN blamed on the learning
+ * at all. Each case failed before these checks (merged labels, a NaN blamed on the learning
  * rate, a hang, a whole input echoed).
  */
 import { describe, test } from 'node:test';
@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadDataset } from '../../../src/data/load';
+import { describeFailure } from '../../../src/model';
 import { configFor } from './configFor';
 import { rejectsWithDataError, withFiles } from './testKit';
 
@@ -187,6 +188,14 @@ describe('a file outside the config folder and the workspace', () => {
         "is outside the config's folder and the workspace",
       ]);
       assert.ok(!e.message.includes('AWS_SECRET') && !e.message.includes('AKIA'), e.message);
+    });
+  });
+
+  test('an error that names a column of such a file does not show the name, even as the CLI prints it', async () => {
+    await withBytes({ 'home/keys.csv': `${SECRET},label\n1e39,x\n2,y\n`, 'ws/x.losslens.json': '{}' }, async (dir) => {
+      const e = await rejectsWithDataError(loadDataset(configFor({ source: '../home/keys.csv' }), path.join(dir, 'ws')), ['../home/keys.csv, row 2, column (not shown): (not shown) is beyond the float32 range']);
+      const printed = describeFailure(e).message;
+      assert.ok(!printed.includes('AWS_SECRET') && !printed.includes('1e39'), printed);
     });
   });
 

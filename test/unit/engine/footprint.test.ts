@@ -1,5 +1,5 @@
 /**
- * The memory estimate made before a run allocates anything (issue 15, point 6), checked against
+ * The memory estimate made before a run allocates anything, checked against
  * what a run really holds: the arena the trainer asks for, and the size of the model.json the run
  * folder writer really writes.
  */
@@ -13,9 +13,8 @@ import { MAX_TRAINING_MEMORY_BYTES, MODEL_JSON_BYTES_PER_WEIGHT, estimateTrainin
 import { jsKernels } from '../../../src/engine/jsKernels';
 import type { Kernels } from '../../../src/engine/kernels';
 import { parameterCount } from '../../../src/engine/network';
-import { train } from '../../../src/engine/trainer';
 import { runTraining } from '../../../src/run/runTraining';
-import { config } from '../helpers/config';
+import { config, trainConfig } from '../helpers/config';
 import { dataset, split } from './helpers';
 
 const made: string[] = [];
@@ -29,7 +28,7 @@ describe('training footprint', () => {
     const asked: number[] = [];
     const counting: Kernels = { ...jsKernels, createArena: (floats) => (asked.push(floats), jsKernels.createArena(floats)) };
     const cfg = config({ model: { hidden: [7, 5], dropout: 0.2 }, training: { epochs: 1, batchSize: 2 } });
-    train(cfg, tiny, {}, { kernels: counting });
+    trainConfig(cfg, tiny, {}, { kernels: counting });
     assert.deepEqual(asked, [trainingArenaFloats(trainingShape(cfg.model, 2, 3, 2, 3), cfg.optimizer)]);
   });
 
@@ -50,9 +49,9 @@ describe('training footprint', () => {
     assert.equal(MAX_TRAINING_MEMORY_BYTES, 2 * 1024 ** 3);
   });
 
-  test('train() refuses a model past the limit before allocating it', () => {
+  test('the trainer refuses a model past the limit before allocating it', () => {
     assert.throws(
-      () => train(config({ model: { hidden: [14000, 14000] } }), tiny, {}, { kernels: { ...jsKernels, createArena: () => assert.fail('allocated') } }),
+      () => trainConfig(config({ model: { hidden: [14000, 14000] } }), tiny, {}, { kernels: { ...jsKernels, createArena: () => assert.fail('allocated') } }),
       (e: unknown) => e instanceof TrainingInputError && e.key === 'model.hidden' && /^model\.hidden: \[14000, 14000\]/.test(e.message),
     );
   });

@@ -129,7 +129,7 @@ describe('TrainingJob with the real worker', () => {
 
   test('a model too large for memory fails as bad input naming model.hidden, before the worker allocates it', async () => {
     // 2,000 features x 65,536 units: 131 million weights, about 10 GiB with Adam and model.json.
-    // The worker's JS heap limit would not see the WebAssembly memory; the estimate does (issue 15).
+    // The worker's JS heap limit would not see the WebAssembly memory; the estimate does.
     const names = Array.from({ length: 2000 }, (_, i) => `f${i}`);
     const rows = Array.from({ length: 6 }, (_, r) => `${names.map((_, i) => (i + r) % 7).join(',')},${r % 2 ? 'a' : 'b'}`);
     writeFileSync(path.join(dir, 'wide.csv'), `${names.join(',')},label\n${rows.join('\n')}\n`);

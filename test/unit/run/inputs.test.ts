@@ -1,5 +1,5 @@
 /**
- * What a run checks before it allocates or trains (issue 15, points 5 to 7): class weights that
+ * What a run checks before it allocates or trains: class weights that
  * leave a split weightless, model.init files that are not regular files or hold weights past
  * float32, and models too large for memory. Each was a NaN blamed on the learning rate, a hang,
  * or an exit 1 before.

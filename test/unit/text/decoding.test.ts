@@ -1,4 +1,4 @@
-/** Strict text decoding (issue 15, point 2): positions of bad bytes, other encodings, streaming. */
+/** Strict text decoding: positions of bad bytes, other encodings, streaming. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecodingError, StreamDecoder, StreamDecodingError, decodeStrict, encodingName } from '../../../src/text/decoding';

@@ -1,4 +1,4 @@
-/** Bounded quoting of inputs in messages (issue 15, point 10). */
+/** Bounded quoting of inputs in messages. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUOTE_MAX_CHARS, QUOTED_LIST_MAX, WITHHELD, quote, quoteList } from '../../../src/text/quote';
