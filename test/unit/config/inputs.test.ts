@@ -2,14 +2,14 @@
  * The config's own inputs checked before they hurt: nesting depth, numbers past float64,
  * the text encoding, files that are not regular, models too large for memory, bounded quotes.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfigFile } from '../../../src/config/load';
 import { MAX_CONFIG_DEPTH, validateConfigText } from '../../../src/config/validate';
+import { scratchFolders } from '../helpers/scratch';
 
 const FILE = '/ws/x.losslens.json';
 const anyFile = { fileExists: (): boolean => true };
@@ -64,8 +64,7 @@ describe('validator', () => {
 });
 
 describe('files a config names, and the config file itself', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-config-inputs-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchFolders('losslens-config-inputs-')();
   const config = (body: string, name = 'x.losslens.json'): string => {
     const file = path.join(dir, name);
     writeFileSync(file, body);

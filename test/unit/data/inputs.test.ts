@@ -7,8 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { loadDataset } from '../../../src/data/load';
 import { describeFailure } from '../../../src/model';
@@ -18,22 +17,9 @@ import { rejectsWithDataError, withFiles } from './testKit';
 /** Latin-1 bytes: "réd" and "rèd" differ only in a byte that is not UTF-8. */
 const LATIN1_COLORS = Buffer.from('x,color\n' + Array.from({ length: 12 }, (_, i) => `${i},${['r\u00e9d', 'r\u00e8d', 'blue'][i % 3]}\n`).join(''), 'latin1');
 
-async function withBytes<T>(files: Record<string, string | Buffer>, body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-inputs-'));
-  try {
-    for (const [name, content] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      writeFileSync(path.join(dir, name), content);
-    }
-    return await body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('text encodings', () => {
   test('a Latin-1 file is refused at its first non-UTF-8 byte, never merged through U+FFFD', async () => {
-    await withBytes({ 'colors.csv': LATIN1_COLORS }, async (dir) => {
+    await withFiles({ 'colors.csv': LATIN1_COLORS }, async (dir) => {
       const e = await rejectsWithDataError(loadDataset(configFor({ source: 'colors.csv' }), dir), [
         'colors.csv, line 2, character 4 (byte offset 11): the byte E9 is not valid UTF-8 text',
         'data.encoding',
@@ -43,7 +29,7 @@ describe('text encodings', () => {
   });
 
   test('with data.encoding "windows-1252" the file reads, and réd and rèd are two classes', async () => {
-    await withBytes({ 'colors.csv': LATIN1_COLORS }, async (dir) => {
+    await withFiles({ 'colors.csv': LATIN1_COLORS }, async (dir) => {
       const ds = await loadDataset(configFor({ source: 'colors.csv', encoding: 'windows-1252' }), dir);
       assert.deepEqual(ds.classes, ['blue', 'rèd', 'réd']);
     });
@@ -53,7 +39,7 @@ describe('text encodings', () => {
     const rows = Array.from({ length: 20000 }, (_, i) => `${i},c${i % 3},${i % 2}`);
     const head = Buffer.from(`a,cat,label\n${rows.join('\n')}\n`);
     const bytes = Buffer.concat([head, Buffer.from('1,caf'), Buffer.from([0xe9]), Buffer.from(',0\n')]);
-    await withBytes({ 'big.csv': bytes }, async (dir) => {
+    await withFiles({ 'big.csv': bytes }, async (dir) => {
       await rejectsWithDataError(loadDataset(configFor({ source: 'big.csv' }), dir), [`big.csv, line 20002, character 6 (byte offset ${(head.length + 5).toLocaleString('en-US')})`]);
     });
   });
@@ -181,7 +167,7 @@ describe('a file outside the config folder and the workspace', () => {
   const SECRET = 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
   test('is read, but no message quotes what it holds', async () => {
-    await withBytes({ 'home/.aws/credentials': `${SECRET},aws_access_key_id=AKIAIOSFODNN7EXAMPLE\n1,2\n`, 'ws/x.losslens.json': '{}' }, async (dir) => {
+    await withFiles({ 'home/.aws/credentials': `${SECRET},aws_access_key_id=AKIAIOSFODNN7EXAMPLE\n1,2\n`, 'ws/x.losslens.json': '{}' }, async (dir) => {
       const ws = path.join(dir, 'ws');
       const e = await rejectsWithDataError(loadDataset(configFor({ source: '../home/.aws/credentials', target: 'label' }), ws), [
         'Available columns: 2 (not shown)',
@@ -192,7 +178,7 @@ describe('a file outside the config folder and the workspace', () => {
   });
 
   test('an error that names a column of such a file does not show the name, even as the CLI prints it', async () => {
-    await withBytes({ 'home/keys.csv': `${SECRET},label\n1e39,x\n2,y\n`, 'ws/x.losslens.json': '{}' }, async (dir) => {
+    await withFiles({ 'home/keys.csv': `${SECRET},label\n1e39,x\n2,y\n`, 'ws/x.losslens.json': '{}' }, async (dir) => {
       const e = await rejectsWithDataError(loadDataset(configFor({ source: '../home/keys.csv' }), path.join(dir, 'ws')), ['../home/keys.csv, row 2, column (not shown): (not shown) is beyond the float32 range']);
       const printed = describeFailure(e).message;
       assert.ok(!printed.includes('AWS_SECRET') && !printed.includes('1e39'), printed);
@@ -200,7 +186,7 @@ describe('a file outside the config folder and the workspace', () => {
   });
 
   test('a link inside the workspace to a file outside it is outside; a workspace root makes a file inside', async () => {
-    await withBytes({ 'home/secret.csv': `${SECRET},label\n1,x\n`, 'ws/configs/x.losslens.json': '{}', 'ws/data/d.csv': `${SECRET},label\n1,x\n` }, async (dir) => {
+    await withFiles({ 'home/secret.csv': `${SECRET},label\n1,x\n`, 'ws/configs/x.losslens.json': '{}', 'ws/data/d.csv': `${SECRET},label\n1,x\n` }, async (dir) => {
       const configs = path.join(dir, 'ws', 'configs');
       symlinkSync(path.join(dir, 'home', 'secret.csv'), path.join(configs, 'link.csv'));
       const linked = await rejectsWithDataError(loadDataset(configFor({ source: 'link.csv', target: 'nope' }), configs), ['(not shown)']);

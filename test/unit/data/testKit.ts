@@ -1,15 +1,18 @@
 /** Shared by the data tests: temporary CSV folders, DataError assertions, row access, float32 rounding. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DataError } from '../../../src/data/dataset';
 import assert from 'node:assert/strict';
 
-/** Runs `body` with a temporary folder holding the given files (name -> text), removed afterwards. */
-export async function withFiles<T>(files: Record<string, string>, body: (dir: string) => Promise<T>): Promise<T> {
+/** Runs `body` with a temporary folder holding the given files (name, maybe in subfolders -> text or bytes), removed afterwards. */
+export async function withFiles<T>(files: Record<string, string | Buffer>, body: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), 'losslens-data-'));
   try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), content);
+    }
     return await body(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,10 +3,9 @@
  * what a run really holds: the arena the trainer asks for, and the size of the model.json the run
  * folder writer really writes.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TrainingInputError } from '../../../src/engine/errors';
 import { MAX_TRAINING_MEMORY_BYTES, MODEL_JSON_BYTES_PER_WEIGHT, estimateTrainingMemory, memoryProblem, trainingArenaFloats, trainingShape } from '../../../src/engine/footprint';
@@ -15,10 +14,10 @@ import type { Kernels } from '../../../src/engine/kernels';
 import { parameterCount } from '../../../src/engine/network';
 import { runTraining } from '../../../src/run/runTraining';
 import { config, trainConfig } from '../helpers/config';
+import { scratchFolders } from '../helpers/scratch';
 import { dataset, split } from './helpers';
 
-const made: string[] = [];
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const scratch = scratchFolders('losslens-footprint-');
 
 const ADAM = config().optimizer;
 const tiny = dataset(2, ['a', 'b', 'c'], split([[0, 1], [1, 0], [1, 1]], [0, 1, 2]), split([[0.5, 0.5]], [1]));
@@ -57,8 +56,7 @@ describe('training footprint', () => {
   });
 
   test('model.json as the run folder writes it stays within MODEL_JSON_BYTES_PER_WEIGHT', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'losslens-footprint-'));
-    made.push(dir);
+    const dir = scratch();
     const configPath = path.join(dir, 'digits.losslens.json');
     writeFileSync(configPath, '{"data":{"source":"digits"},"model":{"hidden":[64]},"training":{"epochs":2}}');
     const result = await runTraining({ configPath, runDir: path.join(dir, 'run') });

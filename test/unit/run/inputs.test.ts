@@ -4,25 +4,19 @@
  * float32, and models too large for memory. Each was a NaN blamed on the learning rate, a hang,
  * or an exit 1 before.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../../../src/config/errors';
 import { TrainingInputError } from '../../../src/engine/errors';
 import { parseModelJson } from '../../../src/engine/modelJson';
 import { WITHHELD } from '../../../src/text/quote';
 import { runTraining } from '../../../src/run/runTraining';
+import { scratchFolders } from '../helpers/scratch';
 
-const made: string[] = [];
-const tmp = (): string => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'losslens-run-inputs-'));
-  made.push(dir);
-  return dir;
-};
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = scratchFolders('losslens-run-inputs-');
 
 /** Runs the config text in a fresh folder (with `files` beside it); resolves to the error it fails with. */
 async function failure(text: string, files: Record<string, string> = {}, setup?: (dir: string) => void): Promise<Error> {
