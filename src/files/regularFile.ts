@@ -1,13 +1,14 @@
 /**
- * Opening the files a config or a command names (data, the config itself, `model.init`, a log)
+ * Opening the files a config or a command names (data, the config itself, `model.init`)
  * only when they are regular files, with the true cause named when they are not: a folder, a pipe
- * (FIFO), a device (/dev/zero), a socket, a symbolic link loop, a missing file. Every reader goes
- * through here, so none can hang on a FIFO or read a device without end.
+ * (FIFO), a device (/dev/zero), a socket, a symbolic link loop, a missing file. Those readers go
+ * through here, so none can hang on a FIFO or read a device without end (the log readers have
+ * their own check, src/logs/logFiles.ts).
  *
  * Opening uses O_NONBLOCK, so a FIFO's open returns at once instead of waiting for a writer, and
  * the type is taken with fstat on the open descriptor: no race between the check and the read.
  */
-import { constants as fsConstants, closeSync, fstatSync, lstatSync, openSync, promises as fsp, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { constants as fsConstants, lstatSync, promises as fsp, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { SHOWN, WITHHELD, formatCount, type Quoting } from '../text/quote';
 
@@ -84,19 +85,6 @@ export function regularFileProblem(path: string): string | undefined {
   }
 }
 
-/** A regular file, a folder, or why it is neither (for `diagnose`, which takes either). */
-export function fileOrFolder(path: string): 'file' | 'folder' {
-  let stat: Stats;
-  try {
-    stat = statSync(path);
-  } catch (err) {
-    throw describeFsError(path, err);
-  }
-  if (stat.isDirectory()) return 'folder';
-  if (!stat.isFile()) throw notRegular(path, stat);
-  return 'file';
-}
-
 /** Opens `path` for reading if it is a regular file; throws FileAccessError naming the cause. */
 export async function openRegularFile(path: string): Promise<fsp.FileHandle> {
   let handle: fsp.FileHandle;
@@ -130,37 +118,6 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
     throw describeFsError(path, err);
   } finally {
     await handle.close().catch(() => undefined);
-  }
-}
-
-/** readRegularFile, synchronously (the log readers are synchronous). */
-export function readRegularFileSync(path: string, maxBytes: number): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, OPEN_FLAGS);
-  } catch (err) {
-    throw describeFsError(path, err);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw notRegular(path, stat);
-    if (stat.size > maxBytes) throw tooLarge(path, stat.size, maxBytes);
-    // Read to the end, not just `size` bytes: a file still being written may have grown.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.max(1 << 16, Math.min(stat.size - total + 1, 1 << 24)));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > maxBytes) throw tooLarge(path, total, maxBytes);
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-    }
-    return Buffer.concat(chunks, total);
-  } catch (err) {
-    throw describeFsError(path, err);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -89,8 +89,8 @@ describe('loss-lens on hostile inputs: exit 2, file and key or row named', () =>
     refusedTrain('zero', { data: { source: '/dev/zero' } }, /zero\.losslens\.json: data\.source: "\/dev\/zero" cannot be read: it is a device, not a regular file/);
     refusedTrain('folder', { data: { source: 'folder.csv' } }, /folder\.losslens\.json: data\.source: "folder\.csv" cannot be read: it is a directory/);
     refusedTrain('loop', { data: { source: 'loop1.csv' } }, /loop\.losslens\.json: data\.source: "loop1\.csv" cannot be read: it is a symbolic link loop/);
-    refused(cli('diagnose', '/dev/zero'), [/loss-lens: \/dev\/zero: it is a device, not a regular file/]);
-    refused(cli('diagnose', 'loop1.csv'), [/loss-lens: loop1\.csv: it is a symbolic link loop/]);
+    refused(cli('diagnose', '/dev/zero'), [/loss-lens: \/dev\/zero: not a regular file \(a FIFO, a device or a socket\)/]);
+    refused(cli('diagnose', 'loop1.csv'), [/loss-lens: loop1\.csv: a symbolic link loop/]);
   });
 
   test('a config nested 8,000 levels deep: the file and where (used to overflow the stack, exit 1)', () => {
