@@ -12,8 +12,11 @@ await esbuild.build({
   platform: 'browser',
   format: 'iife',
   target: 'chrome120',
-  minify: true,
+  // A profile names functions: unminified then.
+  minify: !process.env.LOSSLENS_PROFILE,
   outdir: 'out/bench/webview',
+  // The bench reads the dashboard's test hook, which only development and test builds carry.
+  define: { LOSSLENS_TEST_HOOKS: 'true' },
   loader: { '.css': 'css', '.ttf': 'file' },
   absWorkingDir: root,
   logLevel: 'warning',

@@ -1,13 +1,14 @@
 /**
  * Dashboard webview benchmark in real headless Chromium (Debian's chromium, the test harness, the
- * production-minified bundle under the real CSP). For runs of 10,000 and 100,000 steps (per-step
+ * production-minified bundle under the real CSP). For runs of 10,000, 100,000 and 1,000,000 steps (per-step
  * series: train loss, gradient norm, learning rate, each drawn raw + smoothed) it reports:
  *
  * - apply: handling one live batch (`run/didProgress` with 50 steps and one epoch, what the host
  *   sends at most ~20 times a second), the message handler alone;
  * - the animation frames that draw the batch (the dashboard budgets chart work per frame): how
  *   many, the longest, and their sum (smoothing of the new tail, downsampling, Chart.js updates);
- * - full redraw: everything drawn synchronously after a smoothing change, which re-smooths every point;
+ * - full redraw: everything drawn synchronously after a smoothing change, which re-smooths every point,
+ *   and the same change as the slider makes it, drawn in the dashboard's budgeted frames (longest frame);
  * - CPU: the renderer main thread's task time in thread ticks, which a busy machine does not inflate;
  * - JS heap and array-buffer memory after garbage collection, with the run loaded.
  *
@@ -20,7 +21,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { postBigRun } from '../test/webview/fixtures';
 import { startHarness, type PageGlobals } from '../test/webview/harness';
 
-const SIZES = [10_000, 100_000];
+/** LOSSLENS_BENCH_SIZES=100000 runs one size. */
+const SIZES = process.env.LOSSLENS_BENCH_SIZES ? process.env.LOSSLENS_BENCH_SIZES.split(",").map(Number) : [10_000, 100_000, 1_000_000];
 const STEPS_PER_EPOCH = 500;
 const BATCHES = 40;
 const REDRAWS = 20;
@@ -35,6 +37,8 @@ interface PageTimes {
   drawTotal: number[];
   /** Synchronous redraw of everything after a smoothing change (ms). */
   full: number[];
+  /** The same redraw as the dashboard does it for the slider: in budgeted frames; the longest frame of each (ms). */
+  fullLongestFrame: number[];
 }
 
 /**
@@ -47,11 +51,12 @@ async function measureInPage(args: { runId: string; firstStep: number; stepsPerE
     MessageEvent: new (type: string, init: { data: unknown }) => unknown;
     performance: { now(): number };
     requestAnimationFrame(cb: () => void): number;
+    __benchLog?: string[];
   };
   const dispatch = (data: unknown): void => g.dispatchEvent(new g.MessageEvent('message', { data }));
   const nextFrame = (): Promise<void> => new Promise((resolve) => g.requestAnimationFrame(() => resolve()));
   const debug = g.__lossLensDebug;
-  const times: PageTimes = { apply: [], frames: [], longestFrame: [], drawTotal: [], full: [] };
+  const times: PageTimes = { apply: [], frames: [], longestFrame: [], drawTotal: [], full: [], fullLongestFrame: [] };
   let step = args.firstStep;
   for (let b = 0; b < args.batches; b++) {
     const steps = [];
@@ -72,6 +77,7 @@ async function measureInPage(args: { runId: string; firstStep: number; stepsPerE
     const frames = debug.takeFrameTimes();
     times.frames.push(frames.length);
     times.longestFrame.push(Math.max(...frames));
+    if (g.__benchLog) g.__benchLog.push(`batch ${b}: ${frames.map((f) => f.toFixed(1)).join(" ")}`);
     times.drawTotal.push(frames.reduce((a, x) => a + x, 0));
     await nextFrame();
   }
@@ -80,6 +86,14 @@ async function measureInPage(args: { runId: string; firstStep: number; stepsPerE
     dispatch({ type: 'settings/didChange', smoothing: r % 2 ? 0.6 : 0.7 });
     debug.flush();
     times.full.push(g.performance.now() - t0);
+  }
+  for (let r = 0; r < args.redraws; r++) {
+    debug.takeFrameTimes();
+    const renders = debug.renders();
+    dispatch({ type: 'settings/didChange', smoothing: r % 2 ? 0.65 : 0.75 });
+    while (debug.renders() === renders) await nextFrame();
+    times.fullLongestFrame.push(Math.max(...debug.takeFrameTimes()));
+    await nextFrame();
   }
   return times;
 }
@@ -115,11 +129,13 @@ async function main(): Promise<void> {
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' } as never);
       const cpu = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
       const cpu0 = await cpu();
+      if (process.env.LOSSLENS_PROFILE) await page.page.evaluate(() => ((globalThis as unknown as { __benchLog: string[] }).__benchLog = []));
       const batchTimes = await page.page.evaluate(measureInPage, { runId: 'bench', firstStep: size + 1, stepsPerEpoch: STEPS_PER_EPOCH, batches: BATCHES, redraws: 0 });
       const cpu1 = await cpu();
+      if (process.env.LOSSLENS_PROFILE) console.log((await page.page.evaluate(() => (globalThis as unknown as { __benchLog: string[] }).__benchLog)).join('\n'));
       const redrawTimes = await page.page.evaluate(measureInPage, { runId: 'bench', firstStep: size + 1 + BATCHES * 50, stepsPerEpoch: STEPS_PER_EPOCH, batches: 0, redraws: REDRAWS });
       const cpu2 = await cpu();
-      const times: PageTimes = { ...batchTimes, full: redrawTimes.full };
+      const times: PageTimes = { ...batchTimes, full: redrawTimes.full, fullLongestFrame: redrawTimes.fullLongestFrame };
       if (process.env.LOSSLENS_PROFILE) {
         // Self time per function over the measured batches, to see where a redraw goes.
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
@@ -155,8 +171,9 @@ async function main(): Promise<void> {
         ms(Math.max(...times.longestFrame)),
         ms(median(times.drawTotal)),
         ms(median(times.full)),
+        ms(median(times.fullLongestFrame)),
         ms((cpu1 - cpu0) / BATCHES),
-        ms((cpu2 - cpu1) / REDRAWS),
+        ms((cpu2 - cpu1) / (2 * REDRAWS)),
         String(drawn),
         `${(empty.usedSize / 2 ** 20).toFixed(1)} MB`,
         `${(loaded.usedSize / 2 ** 20).toFixed(1)} MB`,
@@ -170,7 +187,7 @@ async function main(): Promise<void> {
   } finally {
     await harness.close();
   }
-  const head = ['steps per series', 'apply batch', 'frames per batch', 'longest frame', 'worst frame', 'draw per batch', 'full redraw', 'CPU per batch', 'CPU per full redraw', 'points drawn (train loss)', 'JS heap empty', 'JS heap loaded', 'array buffers loaded', 'first load (incl. transfer)'];
+  const head = ['steps per series', 'apply batch', 'frames per batch', 'longest frame', 'worst frame', 'draw per batch', 'full redraw', 'full redraw, longest frame', 'CPU per batch', 'CPU per full redraw', 'points drawn (train loss)', 'JS heap empty', 'JS heap loaded', 'array buffers loaded', 'first load (incl. transfer)'];
   console.log(`Dashboard webview, Chromium headless (software canvas), ${BATCHES} batches of 50 steps and ${REDRAWS} full redraws; 4 curve charts, 3 per-step series each raw + smoothed.`);
   console.log('Wall times are medians of performance.now() in the page (they include waiting for a CPU on a busy machine): a live batch is');
   console.log('drawn in budgeted animation frames (longest = median over batches of the longest frame; worst = the maximum); a full redraw is synchronous.');

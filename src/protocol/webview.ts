@@ -4,7 +4,7 @@
  * nothing before that. Everything the webview sends is validated by the host (`parseWebviewToHost`):
  * the webview can only name runs it was shown (by id), never a path.
  */
-import type { Calibration, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, StepStats, StopReason } from '../model';
+import type { Calibration, CalibrationBin, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, StepStats, StopReason } from '../model';
 
 // The run model's readings, flags and their vocabulary, as the wire carries them.
 export type { Calibration, CalibrationBin, ConfigEdit, EpochMetrics, Fix, Flag, FlagKind, RangePoint, RunState, Severity, StepStats, StopReason } from '../model';
@@ -12,6 +12,27 @@ export { FLAG_TITLES, flagTitle, severityRank } from '../model';
 
 /** The default of `lossLens.chart.smoothing` (package.json declares the same): TensorBoard's debiased EMA weight. */
 export const DEFAULT_SMOOTHING = 0.6;
+
+/**
+ * A calibration as the dashboard draws it: the diagnostics' figures plus, when the host has them,
+ * the reliability bins after temperature scaling (the "after" diagram; without them only the figures
+ * after scaling are shown).
+ */
+export type CalibrationReading = Calibration & { readonly binsAfterTemperature?: readonly CalibrationBin[] };
+
+/** The ECE at the end of one epoch, before and (when fitted) after temperature scaling. */
+export interface EceReading {
+  readonly epoch: number;
+  readonly ece: number;
+  readonly eceAfterTemperature?: number;
+}
+
+/** A scalar the trainer logged beyond the dashboard's own charts (a TensorBoard tag, a CSV column). */
+export interface ScalarSeries {
+  readonly tag: string;
+  /** In logging order; `epoch` (1-based, may be fractional) places a point when the log knows it, `step` otherwise. */
+  readonly points: readonly { readonly step: number; readonly epoch?: number; readonly value: number | null }[];
+}
 
 /** A run as the dashboard shows it. `id` is opaque to the webview (the host maps it to a folder). */
 export interface RunSnapshot {
@@ -27,8 +48,17 @@ export interface RunSnapshot {
   readonly epochs: readonly EpochMetrics[];
   readonly steps: readonly StepStats[];
   readonly flags: readonly Flag[];
-  readonly calibration: Calibration | null;
+  readonly calibration: CalibrationReading | null;
   readonly error?: string;
+  /**
+   * Optional, for Compare Runs: the run's resolved config (config.json), so the dashboard can show the
+   * keys that differ between runs. Plain JSON.
+   */
+  readonly config?: unknown;
+  /** Optional: the ECE of each epoch so far (a live run's later ones arrive with `run/didProgress`). */
+  readonly eceByEpoch?: readonly EceReading[];
+  /** Optional: other scalars the log holds, each chartable from the dashboard's "Add chart" list. */
+  readonly scalars?: readonly ScalarSeries[];
 }
 
 /**
@@ -56,7 +86,7 @@ export type HostToWebview =
   /** Host -> webview: replace what is shown with these runs; the first is the primary one. */
   | { readonly type: 'runs/didLoad'; readonly runs: readonly RunSnapshot[]; readonly compare: boolean }
   /** Host -> webview: new readings of a live run (batched, at most ~20 a second). */
-  | { readonly type: 'run/didProgress'; readonly runId: string; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: Calibration }
+  | { readonly type: 'run/didProgress'; readonly runId: string; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: CalibrationReading }
   /**
    * Host -> webview: a flag was raised or escalated on a run. Without `index` it is appended to the
    * run's flag list; with `index` it replaces the flag there (an escalation). `fix/apply.flagIndex`
@@ -67,7 +97,7 @@ export type HostToWebview =
    * Host -> webview: a run changed state (finished, stopped, failed). Its final flags and calibration
    * come along: the end of a run may refine them (diagnostics.json).
    */
-  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string; readonly flags: readonly Flag[]; readonly calibration: Calibration | null }
+  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string; readonly flags: readonly Flag[]; readonly calibration: CalibrationReading | null }
   /** Host -> webview: user preferences that affect drawing. */
   | { readonly type: 'settings/didChange'; readonly smoothing: number }
   /** Host -> webview: a request to render the charts to images; answered by `export/didRender` with the same `requestId`. */

@@ -95,7 +95,7 @@ describe('dashboard webview in Chromium', () => {
     // Best epoch marked.
     const best = loss.annotations.find((a) => a.id.startsWith('best'));
     assert.equal(best?.x, run.bestEpoch);
-    assert.match(best!.label, /best epoch 7/);
+    assert.match(best!.label, /best 7/);
     // Accuracy, gradient norm and learning rate charts are fed too.
     assert.equal(dataset(chart(charts, 'accuracy'), 'run-1:validation', 'raw').data.length, 12);
     assert.equal(dataset(chart(charts, 'grad-norm'), 'run-1:grad', 'raw').data.length, run.steps.length);
@@ -124,9 +124,9 @@ describe('dashboard webview in Chromium', () => {
     const loss = chart(await page.debug((d) => d.charts()), 'loss');
     const onset = loss.annotations.find((a) => a.id.startsWith('onset'));
     assert.equal(onset?.x, 9);
-    assert.match(onset!.label, /overfitting from epoch 9/);
+    assert.match(onset!.label, /overfitting from 9/);
     const flagLines = loss.annotations.filter((a) => a.id.startsWith('flag-')).map((a) => [a.x, a.label]);
-    assert.deepEqual(flagLines, [[14, 'Overfitting (epoch 14)'], [15, 'Exploding loss (epoch 15)']]);
+    assert.deepEqual(flagLines, [[14, 'Overfitting 14'], [15, 'Exploding loss 15']]);
 
     const items = page.page.locator('.ll-flag');
     assert.equal(await items.count(), 2);
@@ -136,7 +136,10 @@ describe('dashboard webview in Chromium', () => {
     assert.match((await items.nth(1).textContent()) ?? '', /began at epoch 9/);
     assert.match((await items.nth(1).textContent()) ?? '', /Validation loss has risen for 5 epochs/);
 
-    // The alternatives to the best fix sit behind "More fixes".
+    // Each flag is one line until opened; the alternatives to the best fix sit behind "More fixes".
+    assert.equal(await page.page.locator('[data-testid="fix-0-0"]').isVisible(), false);
+    await page.page.locator('[data-testid="flag-0"]').click();
+    await page.page.locator('[data-testid="flag-1"]').press('Enter');
     assert.equal(await page.page.locator('[data-testid="fix-0-1"]').isVisible(), false);
     await items.nth(1).locator('summary', { hasText: 'More fixes (1)' }).click();
     await page.page.locator('[data-testid="fix-0-1"]').click();
@@ -234,8 +237,10 @@ describe('dashboard webview in Chromium', () => {
     await page.sendAndRender({ type: 'run/didProgress', runId: 'r', steps: [], epochs: [run.epochs[2]!], calibration: separated });
     const note = page.page.locator('[data-testid="temperature-bound-note"]');
     assert.equal(await note.isVisible(), true);
-    assert.match(await note.innerText(), /T = 0\.05 is the edge of its search range .* not an estimate/);
-    assert.match(await page.page.locator('[data-testid="calibration-figures"] .ll-figures-head').innerText(), /after T = 0\.05 \(search limit\)/);
+    assert.match(await note.innerText(), /No temperature is offered: T = 0\.05 is the edge of its search range .* not an estimate/);
+    // A temperature at its search limit is not offered: no "after" column, no after-scaling figures.
+    assert.doesNotMatch(await page.page.locator('[data-testid="calibration-figures"] .ll-figures-head').innerText(), /after/);
+    assert.equal((await page.debug((d) => d.calibration())).figures['ECE after temperature'], undefined);
     await finish(page);
   });
 
@@ -244,7 +249,7 @@ describe('dashboard webview in Chromium', () => {
     const run = syntheticRun({ epochs: 6, stepsPerEpoch: 8, bestEpoch: 4 });
     await streamRun(page, run);
     // Keyboard and mouse on the real controls.
-    await page.page.locator('[data-testid="log-y"]').click();
+    await page.page.locator('[data-testid="log-y-loss"]').click();
     await page.page.locator('[data-testid="x-axis"]').click();
     await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'step' }).click();
     await page.debug((d) => d.flush());
@@ -274,8 +279,10 @@ describe('dashboard webview in Chromium', () => {
     loss = chart(await page.debug((d) => d.charts()), 'loss');
     assert.deepEqual(dataset(loss, 'run-1:train', 'raw').data.map((p) => p.y), run.epochs.map((e) => e.trainLoss));
     // The choices are kept in webview state.
-    const state = (await page.state()) as { prefs: { xAxis: string; logY: boolean; logX: boolean; resolution: string } };
-    assert.deepEqual([state.prefs.xAxis, state.prefs.logY, state.prefs.logX, state.prefs.resolution], ['time', true, true, 'epoch']);
+    const state = (await page.state()) as { prefs: { xAxis: string; logCharts: string[]; logX: boolean; resolution: string } };
+    assert.deepEqual([state.prefs.xAxis, state.prefs.logCharts, state.prefs.logX, state.prefs.resolution], ['time', ['loss'], true, 'epoch']);
+    // The other charts keep their own (linear) scale.
+    assert.equal(chart(await page.debug((d) => d.charts()), 'grad-norm').yType, 'linear');
     await finish(page);
   });
 
@@ -337,10 +344,12 @@ describe('dashboard webview in Chromium', () => {
     });
     const loss = chart(await page.debug((d) => d.charts()), 'loss');
     const labels = loss.datasets.filter((d) => d.kind === 'smoothed').map((d) => d.label);
-    assert.deepEqual(labels, ['baseline: train loss', 'baseline: validation loss', 'with L2: train loss', 'with L2: validation loss']);
+    const names = (await page.debug((d) => d.runLabels())).map((r) => r.label);
+    assert.match(names[0]!, /^baseline · \d\d:\d\d$/);
+    assert.deepEqual(labels, [`${names[0]}: train loss`, `${names[0]}: validation loss`, `${names[1]}: train loss`, `${names[1]}: validation loss`]);
     assert.notEqual(dataset(loss, 'a:validation', 'smoothed').color, dataset(loss, 'b:validation', 'smoothed').color);
     assert.deepEqual(loss.annotations.filter((a) => a.id.startsWith('best')).map((x) => x.x), [6, 10]);
-    const rows = page.page.locator('.ll-compare tbody tr');
+    const rows = page.page.locator('[data-testid="compare-figures"] tbody tr');
     assert.equal(await rows.count(), 2);
     assert.match((await rows.nth(0).textContent()) ?? '', /baseline.*completed.*15.*6/);
     assert.match((await rows.nth(1).textContent()) ?? '', /with L2.*12.*10/);
@@ -352,7 +361,7 @@ describe('dashboard webview in Chromium', () => {
     const first = await harness.open({ theme: 'dark' });
     const run = syntheticRun({ epochs: 5, stepsPerEpoch: 4, bestEpoch: 3 });
     await streamRun(first, run, 'keep');
-    await first.page.locator('[data-testid="log-y"]').click();
+    await first.page.locator('[data-testid="log-y-loss"]').click();
     await first.debug((d) => d.flush());
     const saved = (await first.state()) as { runIds: string[]; compare: boolean };
     assert.deepEqual(saved.runIds, ['keep']);
@@ -374,7 +383,7 @@ describe('dashboard webview in Chromium', () => {
     const parsed = parseWebviewToHost(reply);
     assert.ok(parsed && parsed.type === 'export/didRender');
     assert.equal(parsed.requestId, 'req-7');
-    assert.deepEqual(parsed.images.map((i) => i.name), ['loss', 'accuracy', 'grad-norm', 'learning-rate', 'reliability', 'confidence-histogram']);
+    assert.deepEqual(parsed.images.map((i) => i.name), ['loss', 'accuracy', 'grad-norm', 'learning-rate', 'reliability', 'confidence-histogram', 'ece-trend']);
     for (const img of parsed.images) {
       const png = Buffer.from(img.pngDataUrl.slice('data:image/png;base64,'.length), 'base64');
       assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${img.name} is a PNG`);
@@ -429,10 +438,11 @@ describe('dashboard webview in Chromium', () => {
     const flag = run.flags[overfitting]!;
     assert.equal(loss.annotations.find((a) => a.id.startsWith('best'))?.x, best);
     assert.equal(loss.annotations.find((a) => a.id.startsWith('onset'))?.x, flag.evidence.onsetEpoch);
-    assert.ok(loss.annotations.some((a) => a.x === flag.epoch && a.label === `Overfitting (epoch ${flag.epoch})`));
+    assert.ok(loss.annotations.some((a) => a.x === flag.epoch && a.label === `Overfitting ${flag.epoch}`));
     // Flags panel: the names people see; the first fix of the overfitting flag posts its indices.
     const titles = await page.page.locator('.ll-flag h3').allTextContents();
     assert.deepEqual([...titles].sort(), ['Miscalibration', 'Overfitting', 'Suspected mislabeled rows']);
+    await page.page.locator(`[data-testid="flag-${overfitting}"]`).click();
     await page.page.locator(`[data-testid="fix-${overfitting}-0"]`).click();
     assert.deepEqual((await page.posted()).at(-1), { type: 'fix/apply', runId: run.id, flagIndex: overfitting, fixIndex: 0, retrain: false });
     // Reliability diagram and figures from diagnostics.json.
@@ -462,6 +472,11 @@ describe('dashboard webview in Chromium', () => {
     await streamRun(page, run);
     await page.sendAndRender({ type: 'run/didFlag', runId: 'run-1', flag: overfittingFlag(10, 7) });
     const p = page.page;
+    // The flag's headline is a button that says whether it is open; Enter opens it.
+    const headline = p.getByRole('button', { name: /^Warning Overfitting: val loss/ });
+    assert.equal(await headline.getAttribute('aria-expanded'), 'false');
+    await headline.press('Enter');
+    assert.equal(await headline.getAttribute('aria-expanded'), 'true');
     // Each chart is an image with a text summary; each fix button says which flag it fixes.
     assert.equal(await p.getByRole('img', { name: /^Loss chart\. 12 epochs, latest train loss [\d.]+, validation loss [\d.]+, best epoch 7\./ }).count(), 1);
     assert.equal(await p.getByRole('img', { name: /^Reliability diagram: accuracy against confidence in 15 bins\. ECE/ }).count(), 1);
@@ -509,6 +524,103 @@ describe('dashboard webview in Chromium', () => {
     await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
     await page.debug((d) => d.flush());
     assert.equal(chart(await page.debug((d) => d.charts()), 'loss').xTitle, 'epoch (this log has no timings)');
+    await finish(page);
+  });
+
+  test('per chart: drag zoom re-reads the window and resets, expand and Escape, axis-named tooltips, own log scale, ignore outliers', async () => {
+    const page = await harness.open({ theme: 'dark', viewport: { width: 1400, height: 1000 } });
+    const run = syntheticRun({ epochs: 20, stepsPerEpoch: 100, bestEpoch: 9, spikeAt: 1500 });
+    await streamRun(page, run);
+    const p = page.page;
+    // Accuracy is a fraction: no log scale offered.
+    assert.equal(await p.locator('[data-testid="log-y-accuracy"]').getAttribute('disabled'), '');
+    // Drag across epochs ~5 to ~10 of the loss plot: zoomed, and every reading in the window is there.
+    const box = (await p.locator('canvas[data-chart="loss"]').boundingBox())!;
+    const area = chart(await page.debug((d) => d.charts()), 'loss').plotArea!;
+    const xAt = (epoch: number): number => box.x + area.left + ((area.right - area.left) * epoch) / 20;
+    const y = box.y + (area.top + area.bottom) / 2;
+    await p.mouse.move(xAt(5), y);
+    await p.mouse.down();
+    await p.mouse.move(xAt(7.5), y, { steps: 5 });
+    await p.mouse.move(xAt(10), y, { steps: 5 });
+    await p.mouse.up();
+    await p.waitForFunction(() => (globalThis as unknown as PageGlobals).__lossLensDebug.charts().find((c) => c.id === 'loss')!.zoomed);
+    await page.debug((d) => d.flush());
+    let loss = chart(await page.debug((d) => d.charts()), 'loss');
+    const raw = dataset(loss, 'run-1:train', 'raw').data;
+    const inside = raw.filter((q) => q.x >= 5.5 && q.x <= 9.5).length;
+    assert.equal(inside, run.steps.filter((st) => { const x = st.epoch - 1 + (st.batch + 1) / 100; return x >= 5.5 && x <= 9.5; }).length, 'zoomed in, every reading of the window is drawn');
+    // The tooltip title names the axis.
+    await p.mouse.move(xAt(7), y);
+    await p.waitForFunction(() => (globalThis as unknown as PageGlobals).__lossLensDebug.charts().find((c) => c.id === 'loss')!.tooltipTitle !== '');
+    assert.match(chart(await page.debug((d) => d.charts()), 'loss').tooltipTitle, /^epoch \d+(\.\d\d)?$/);
+    await p.locator('[data-testid="reset-zoom-loss"]').click();
+    await page.debug((d) => d.flush());
+    loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.equal(loss.zoomed, false);
+    // Expand to the whole panel; Escape returns.
+    await p.locator('[data-testid="expand-loss"]').click();
+    const expanded = (await p.locator('section[data-chart="loss"]').boundingBox())!;
+    assert.ok(expanded.width >= 1390 && expanded.height >= 990, JSON.stringify(expanded));
+    await p.keyboard.press('Escape');
+    assert.ok(((await p.locator('section[data-chart="loss"]').boundingBox())!.height) < 600);
+    // Ignore outliers: the spike of 50 no longer sets the loss axis (TensorBoard's 5th–95th percentile).
+    assert.equal(chart(await page.debug((d) => d.charts()), 'loss').yMax, null);
+    await p.locator('[data-testid="ignore-outliers"]').click();
+    await page.debug((d) => d.flush());
+    loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.ok(loss.yMax !== null && loss.yMax < 5, `y max ${loss.yMax}`);
+    // The loss chart's log toggle leaves the gradient-norm chart linear.
+    await p.locator('[data-testid="log-y-loss"]').click();
+    await page.debug((d) => d.flush());
+    const charts = await page.debug((d) => d.charts());
+    assert.deepEqual([chart(charts, 'loss').yType, chart(charts, 'grad-norm').yType], ['logarithmic', 'linear']);
+    await finish(page);
+  });
+
+  test('any logged scalar can be charted: a layer gradient norm from the step readings', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 4, stepsPerEpoch: 10, bestEpoch: 2 });
+    const steps = run.steps.map((st, i) => ({ ...st, layerGradNorms: [1 + i / 100, 2 + i / 100], deadFractions: [0.1] }));
+    await page.sendAndRender({ type: 'runs/didLoad', compare: false, runs: [snapshot('r', 'layers', { ...run, steps })] });
+    await page.page.locator('[data-testid="add-chart"]').click();
+    await page.page.locator('[data-testid="add-chart"] vscode-option', { hasText: 'Gradient norm, layer 2' }).click();
+    await page.debug((d) => d.flush());
+    const added = chart(await page.debug((d) => d.charts()), 'layerGradNorm-1');
+    assert.deepEqual(dataset(added, 'r:layerGradNorm-1', 'raw').data.map((q) => q.y), steps.map((st) => st.layerGradNorms[1]));
+    // The dead fraction of hidden layer 1 is constant here: one line of text once added.
+    await page.page.locator('[data-testid="add-chart"]').click();
+    await page.page.locator('[data-testid="add-chart"] vscode-option', { hasText: 'Dead units, hidden layer 1' }).click();
+    await page.debug((d) => d.flush());
+    assert.equal(chart(await page.debug((d) => d.charts()), 'deadFraction-0').constantText, 'Constant at 10.0% over 4 epochs.');
+    await page.page.locator('[data-testid="remove-layerGradNorm-1"]').click();
+    await page.debug((d) => d.flush());
+    assert.equal((await page.debug((d) => d.charts())).some((c) => c.id === 'layerGradNorm-1'), false);
+    await finish(page);
+  });
+
+  test('calibration: before and after diagrams, a plain verdict when scaling does not help, the ECE of each epoch', async () => {
+    const page = await harness.open({ theme: 'light' });
+    const run = syntheticRun({ epochs: 3, stepsPerEpoch: 5, bestEpoch: 2 });
+    await page.sendAndRender({ type: 'runs/didLoad', runs: [snapshot('r', 'iris', { stepsPerEpoch: 5 })], compare: false });
+    const base = syntheticCalibration(0.1);
+    const after = base.bins.map((b) => ({ ...b, accuracy: b.count ? b.confidence * 0.98 : 0 }));
+    const readings = [
+      { ...base, ece: 0.09, eceAfterTemperature: 0.03, binsAfterTemperature: after, mceAfterTemperature: 0.07 },
+      { ...base, ece: 0.05, eceAfterTemperature: 0.04, binsAfterTemperature: after },
+      { ...base, ece: 0.02, eceAfterTemperature: 0.025, temperature: 0.93 },
+    ];
+    for (const [i, calibration] of readings.entries()) await page.sendAndRender({ type: 'run/didProgress', runId: 'r', steps: [], epochs: [run.epochs[i]!], calibration });
+    let c = await page.debug((d) => d.calibration());
+    assert.deepEqual(c.eceTrend.map((q) => [q.x, q.y]), [[1, 0.09], [2, 0.05], [3, 0.02]]);
+    assert.equal(c.verdictKind, 'no-help');
+    assert.match(c.verdict, /^Temperature scaling does not help here: with T = 0\.93 the ECE goes from 0\.02 to 0\.025/);
+    assert.deepEqual(c.accuracyAfter, [], 'no after-scaling bins sent for this epoch: no after diagram');
+    await page.sendAndRender({ type: 'run/didProgress', runId: 'r', steps: [], epochs: [], calibration: readings[0]! });
+    c = await page.debug((d) => d.calibration());
+    assert.equal(c.verdictKind, 'helps');
+    assert.deepEqual(c.accuracyAfter.map((q) => q.y), after.map((b) => (b.count ? b.accuracy : null)));
+    assert.equal(c.figures['MCE after temperature'], '0.07');
     await finish(page);
   });
 });

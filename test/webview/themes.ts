@@ -1,10 +1,10 @@
 /**
  * The subset of VS Code's theme variables the dashboard and the toolkit read, with the values of the
- * default themes (Light Modern, Dark Modern, High Contrast). In VS Code the host sets these on the
+ * default themes (Light Modern, Dark Modern, High Contrast, High Contrast Light). In VS Code the host sets these on the
  * webview's <html> and the theme class on <body>; the tests do the same through the CSSOM, which the
  * page's CSP allows.
  */
-export type TestTheme = 'light' | 'dark' | 'high-contrast';
+export type TestTheme = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 const common = {
   '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
@@ -140,6 +140,48 @@ export const THEMES: Readonly<Record<TestTheme, { bodyClass: string; vars: Recor
       '--vscode-charts-green': '#89d185',
       '--vscode-charts-purple': '#b180d7',
       '--vscode-progressBar-background': '#6fc3df',
+    },
+  },
+  'high-contrast-light': {
+    bodyClass: 'vscode-high-contrast-light',
+    vars: {
+      ...common,
+      '--vscode-foreground': '#292929',
+      '--vscode-editor-foreground': '#292929',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-editorWidget-background': '#ffffff',
+      '--vscode-descriptionForeground': 'rgba(41, 41, 41, 0.7)',
+      '--vscode-contrastBorder': '#0f4a85',
+      '--vscode-contrastActiveBorder': '#006bbd',
+      '--vscode-panel-border': '#0f4a85',
+      '--vscode-widget-border': '#0f4a85',
+      '--vscode-focusBorder': '#006bbd',
+      '--vscode-textLink-foreground': '#0f4a85',
+      '--vscode-button-background': '#0f4a85',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#0f4a85',
+      '--vscode-button-secondaryBackground': '#ffffff',
+      '--vscode-button-secondaryForeground': '#292929',
+      '--vscode-badge-background': '#0f4a85',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-checkbox-background': '#ffffff',
+      '--vscode-checkbox-border': '#0f4a85',
+      '--vscode-checkbox-foreground': '#292929',
+      '--vscode-dropdown-background': '#ffffff',
+      '--vscode-dropdown-border': '#0f4a85',
+      '--vscode-dropdown-foreground': '#292929',
+      '--vscode-errorForeground': '#b5200d',
+      '--vscode-editorWarning-foreground': '#895503',
+      '--vscode-editorInfo-foreground': '#1a85ff',
+      '--vscode-charts-foreground': '#292929',
+      '--vscode-charts-lines': 'rgba(41, 41, 41, 0.5)',
+      '--vscode-charts-red': '#b5200d',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-yellow': '#895503',
+      '--vscode-charts-orange': '#0f4a85',
+      '--vscode-charts-green': '#374e06',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-progressBar-background': '#0f4a85',
     },
   },
 };

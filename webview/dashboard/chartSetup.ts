@@ -1,4 +1,8 @@
-/** Chart.js registration (tree-shaken: only what the dashboard draws) and theme defaults. */
+/**
+ * Chart.js registration (tree-shaken: only what the dashboard draws) and theme defaults. Zoom and pan
+ * come from chartjs-plugin-zoom (the Chart.js project's own; drag or Ctrl+wheel to zoom, Shift+drag
+ * to pan); marker lines from the dashboard's own marker lane (markerLane.ts).
+ */
 import {
   BarController,
   BarElement,
@@ -13,7 +17,8 @@ import {
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { markerLanePlugin, type LaneStyle, type MarkerSpec } from './markerLane';
 import type { Theme } from './theme';
 
 /**
@@ -50,7 +55,8 @@ export function registerCharts(): void {
     LogarithmicScale,
     Tooltip,
     Legend,
-    annotationPlugin,
+    zoomPlugin,
+    markerLanePlugin,
     backgroundPlugin,
   );
 }
@@ -68,38 +74,39 @@ export function applyThemeDefaults(theme: Theme): void {
  */
 export const STATIC_CHART_OPTIONS = { animation: false, parsing: false, responsive: true, maintainAspectRatio: false } as const;
 
-/** Recolours every scale of `chart` (grid lines and tick labels) in the theme; the caller updates it. */
+/** Recolours every scale of `chart` (grid lines, tick labels, titles) and its legend in the theme; the caller updates it. */
 export function themeScales(chart: Chart, theme: Theme): void {
   for (const scale of Object.values(chart.options.scales ?? {})) {
     if (!scale) continue;
     scale.grid = { ...scale.grid, color: theme.grid };
     scale.ticks = { ...scale.ticks, color: theme.foreground };
+    const title = (scale as { title?: Record<string, unknown> }).title;
+    if (title) (scale as { title?: Record<string, unknown> }).title = { ...title, color: theme.foreground };
   }
+  const legend = chart.options.plugins?.legend;
+  if (legend?.labels) legend.labels.color = theme.foreground;
 }
 
-/**
- * A vertical marker line at `x` on the x scale with a label in the line's colour (best epoch,
- * flags, the range test's rates); `yAdjust` moves the label to stack labels that would overlap.
- */
-export function markerLine(x: number, color: string, text: string, theme: Theme, label: { position: 'start' | 'center' | 'end'; dash: number[]; display?: boolean; yAdjust?: number }): AnnotationOptions {
-  return {
-    type: 'line',
-    scaleID: 'x',
-    value: x,
-    borderColor: color,
-    borderWidth: theme.lineWidth === 3 ? 2 : 1.5,
-    borderDash: label.dash,
-    label: {
-      display: label.display ?? true,
-      content: text,
-      position: label.position,
-      yAdjust: label.yAdjust ?? 0,
-      color: theme.background,
-      backgroundColor: color,
-      font: { size: 11 },
-      padding: 3,
-    },
-  };
+/** The text colours a chart draws with (tick labels, axis titles, legend), for the contrast test. */
+export function chartTextColors(chart: Chart): string[] {
+  const out: string[] = [];
+  for (const scale of Object.values(chart.options.scales ?? {})) {
+    if (!scale || scale.display === false) continue;
+    out.push(String(scale.ticks?.color ?? ''), String((scale as { title?: { color?: unknown } }).title?.color ?? ''));
+  }
+  if (chart.options.plugins?.legend?.display !== false) out.push(String(chart.options.plugins?.legend?.labels?.color ?? ''));
+  return out;
+}
+
+/** How marker labels look in a theme (the lane's font follows the editor's). */
+export function laneStyle(theme: Theme): LaneStyle {
+  return { font: theme.fontFamily, fontSize: 11, neutral: theme.foreground, lineWidth: theme.lineWidth === 3 ? 2 : 1.5 };
+}
+
+/** A marker (best epoch, flag, the range test's rates) at `x`, its label in the lane above the plot. */
+export function marker(id: string, x: number, color: string, textColor: string, text: string, options: { dash?: number[]; tag?: string; name?: string; title?: string } = {}): MarkerSpec {
+  const name = options.name ?? text;
+  return { id, x, lineColor: color, textColor, dash: options.dash ?? [], text, tag: options.tag ?? '', name, title: options.title ?? name };
 }
 
 export { Chart };

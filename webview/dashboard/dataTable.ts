@@ -35,3 +35,11 @@ export function fillTextTable(table: HTMLTableElement, caption: string, columns:
   for (const cells of rows) tbody.append(appendCells(document.createElement('tr'), cells));
   table.replaceChildren(captionElement, tableHead(columns), tbody);
 }
+
+/**
+ * Shows or hides `el`, writing only on a change: a redundant write still invalidates style, and the
+ * next read of a size would then force a layout of the whole page in the middle of a frame.
+ */
+export function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}

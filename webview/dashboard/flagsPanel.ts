@@ -1,10 +1,14 @@
 /**
- * The flags of the primary run: title, severity, when it was raised (and since when the evidence
- * says the problem began), the plain-language message, the evidence, and each fix as a button.
- * A fix button asks the host to apply the config edit (`fix/apply`); the second variant also trains again.
+ * The flag strip: one line per flag of the shown run (severity and a headline such as "Overfitting:
+ * val loss +21% since epoch 4 while train loss fell"), which expands in place to the title, when it
+ * was raised (and since when the evidence says the problem began), the full message, the evidence
+ * and each fix as a button. A fix button asks the host to apply the config edit (`fix/apply`); the
+ * second variant also trains again. The strip sits below the loss chart (beside it on wide panels),
+ * so a flag arriving never moves the chart.
  */
 import type { Flag, WebviewToHost } from '../../src/protocol/webview';
 import { badge, button } from '../components';
+import { flagHeadline } from './flagHeadline';
 import { SEVERITY_LABEL, flagTitle, severityRank } from './flagTitles';
 import { formatEvidence, humanizeKey } from './format';
 import type { RunModel } from './store';
@@ -15,6 +19,8 @@ export class FlagsPanel {
   private readonly count: HTMLElement;
   private readonly heading: HTMLHeadingElement;
   private renderedKey = '';
+  /** Flags the user expanded (run id + index), kept open across rebuilds. */
+  private readonly expanded = new Set<string>();
 
   constructor(private readonly post: (message: WebviewToHost) => void) {
     this.element = document.createElement('section');
@@ -33,11 +39,11 @@ export class FlagsPanel {
   /** `runName` is given in a comparison, where the panel shows the first run's flags. */
   update(run: RunModel | undefined, runName?: string): void {
     const flags = run?.flags ?? [];
-    this.heading.replaceChildren(runName ? `Flags: ${runName}` : 'Flags', ' ', this.count);
     // Rebuilding only when the flags change keeps keyboard focus on a fix button across live updates.
-    const key = `${run?.id ?? ''}|${run?.state ?? ''}|${JSON.stringify(flags)}`;
+    const key = `${run?.id ?? ''}|${run?.state ?? ''}|${runName ?? ''}|${JSON.stringify(flags)}`;
     if (key === this.renderedKey) return;
     this.renderedKey = key;
+    this.heading.replaceChildren(runName ? `Flags: ${runName}` : 'Flags', ' ', this.count);
     this.count.textContent = flags.length ? `(${flags.length})` : '';
     this.list.replaceChildren();
     if (!run || flags.length === 0) {
@@ -57,6 +63,39 @@ export class FlagsPanel {
     li.dataset.kind = flag.kind;
     li.dataset.flagIndex = String(flagIndex);
     const title = flagTitle(flag.kind);
+    const key = `${run.id}:${flagIndex}`;
+    const bodyId = `ll-flag-body-${flagIndex}`;
+    // The headline is a real button: Enter/Space expand it, and screen readers hear its state.
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'll-flag-headline';
+    toggle.dataset.testid = `flag-${flagIndex}`;
+    toggle.setAttribute('aria-controls', bodyId);
+    const headline = document.createElement('span');
+    headline.className = 'll-headline-text';
+    headline.textContent = flagHeadline(flag);
+    const at = document.createElement('span');
+    at.className = 'll-muted ll-headline-epoch';
+    at.textContent = `epoch ${flag.epoch}`;
+    toggle.append(badge(SEVERITY_LABEL[flag.severity], `ll-severity ll-${flag.severity}`), headline, at);
+    const body = document.createElement('div');
+    body.className = 'll-flag-body';
+    body.id = bodyId;
+    const setOpen = (open: boolean): void => {
+      toggle.setAttribute('aria-expanded', String(open));
+      body.hidden = !open;
+      li.classList.toggle('ll-open', open);
+      if (open) this.expanded.add(key);
+      else this.expanded.delete(key);
+    };
+    toggle.addEventListener('click', () => setOpen(body.hidden));
+    setOpen(this.expanded.has(key));
+    li.append(toggle, body);
+    this.fillBody(body, run, flag, flagIndex, title);
+    return li;
+  }
+
+  private fillBody(li: HTMLElement, run: RunModel, flag: Flag, flagIndex: number, title: string): void {
     const head = document.createElement('div');
     head.className = 'll-flag-head';
     const h3 = document.createElement('h3');
@@ -65,7 +104,7 @@ export class FlagsPanel {
     when.className = 'll-muted';
     const onset = typeof flag.evidence.onsetEpoch === 'number' ? flag.evidence.onsetEpoch : undefined;
     when.textContent = whenText(flag, onset);
-    head.append(badge(SEVERITY_LABEL[flag.severity], `ll-severity ll-${flag.severity}`), h3, when);
+    head.append(h3, when);
     const message = document.createElement('p');
     message.className = 'll-flag-message';
     message.textContent = flag.message;
@@ -120,7 +159,6 @@ export class FlagsPanel {
       if (more) actions.append(more);
       li.append(actions);
     }
-    return li;
   }
 }
 

@@ -5,10 +5,11 @@
  * the sweep runs; once it is read, a button writes the suggestion into the config (the host applies
  * it: the webview only names the test by its id).
  */
-import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import type { RangeTestSnapshot, WebviewToHost } from '../../src/protocol/webview';
 import { button, progressRing } from '../components';
-import { Chart, markerLine, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
+import { Chart, laneStyle, marker, STATIC_CHART_OPTIONS, themeScales } from './chartSetup';
+import { ensureContrast, TEXT_CONTRAST } from './contrast';
+import { laneLabels, laneNeedsRelayout, setMarkers, type MarkerSpec } from './markerLane';
 import type { RangeTestSummary, XY } from './debugTypes';
 import { fillTextTable } from './dataTable';
 import { formatNumber } from './format';
@@ -76,7 +77,7 @@ export class RangeTestView {
           x: { type: 'logarithmic', title: { display: true, text: 'learning rate' }, ticks: { autoSkip: false, callback: (v) => (isDecade(Number(v)) ? formatNumber(Number(v), 1) : '') } },
           y: { type: 'linear', title: { display: true, text: 'training loss' } },
         },
-        plugins: { legend: { labels: { boxHeight: 8 } } },
+        plugins: { legend: { labels: { boxHeight: 8 } }, zoom: { zoom: { drag: { enabled: false }, wheel: { enabled: false } }, pan: { enabled: false } } },
       },
     });
   }
@@ -106,21 +107,23 @@ export class RangeTestView {
       { label: 'loss per rate', data: snapshot.points.map(finite), borderColor: blue, backgroundColor: blue, showLine: false, pointRadius: 3 },
       { label: 'smoothed (fastai, β = 0.98)', data: snapshot.smoothed.map(finite), borderColor: orange, backgroundColor: orange, borderWidth: theme.lineWidth, pointRadius: 0, tension: 0 },
     ];
-    const annotations: Record<string, AnnotationOptions> = {};
-    const line = (id: string, x: number | null, color: string, text: string, position: 'start' | 'center' | 'end'): void => {
+    const markers: MarkerSpec[] = [];
+    const line = (id: string, x: number | null, color: string, text: string): void => {
       if (x === null || !(x > 0)) return;
-      annotations[id] = markerLine(x, color, text, theme, { position, dash: id === 'suggested' ? [] : [4, 4] });
+      markers.push(marker(id, x, color, ensureContrast(color, theme.background, TEXT_CONTRAST), text, { dash: id === 'suggested' ? [] : [4, 4] }));
     };
-    line('suggested', snapshot.suggested, theme.best, `suggested ${formatNumber(snapshot.suggested, 2)}`, 'start');
-    line('current', snapshot.current, theme.muted, `now ${formatNumber(snapshot.current, 2)}`, 'center');
-    line('diverged', snapshot.divergedAt, theme.error, `blew up ${formatNumber(snapshot.divergedAt, 2)}`, 'end');
+    line('suggested', snapshot.suggested, theme.best, `suggested ${formatNumber(snapshot.suggested, 2)}`);
+    line('current', snapshot.current, theme.muted, `now ${formatNumber(snapshot.current, 2)}`);
+    line('diverged', snapshot.divergedAt, theme.error, `blew up ${formatNumber(snapshot.divergedAt, 2)}`);
+    setMarkers(this.chart as unknown as Chart, markers, laneStyle(theme));
     const options = this.chart.options;
-    options.plugins!.annotation = { annotations };
     themeScales(this.chart as unknown as Chart, theme);
     // The loss axis stops a little above the curve before the blow-up (as fastai's plot does), so the
     // explosion does not flatten everything else to a line at 0.
     options.scales!.y!.max = lossCeiling(snapshot);
+    (options.plugins as Record<string, unknown>).llBackground = { color: theme.background };
     this.chart.update('none');
+    if (laneNeedsRelayout(this.chart as unknown as Chart)) this.chart.update('none');
     const verdict = snapshot.suggested !== null ? `, suggested rate ${formatNumber(snapshot.suggested, 2)}` : '';
     this.canvas.setAttribute('aria-label', `Range test chart: training loss against learning rate (log scale), ${snapshot.points.length} rates${verdict}. A data table follows.`);
   }
@@ -158,13 +161,14 @@ export class RangeTestView {
 
   summary(): RangeTestSummary {
     const data = (i: number): XY[] => ((this.chart.data.datasets[i]?.data ?? []) as XY[]).map((p) => ({ ...p }));
-    const annotations = (this.chart.options.plugins?.annotation?.annotations ?? {}) as Record<string, { value?: number; label?: { content?: unknown } }>;
+    const lane = laneLabels(this.chart as unknown as Chart);
     return {
       shown: !this.element.hidden,
       state: this.current?.state ?? null,
       points: data(0),
       smoothed: data(1),
-      annotations: Object.entries(annotations).map(([id, a]) => ({ id, x: Number(a.value), label: String(a.label?.content ?? '') })),
+      annotations: lane.markers.map((m) => ({ id: m.id, x: m.x, label: m.text })),
+      labelBoxes: lane.boxes.map((b) => ({ ...b })),
     };
   }
 }

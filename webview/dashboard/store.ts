@@ -3,7 +3,7 @@
  * growable typed columns (one per quantity, plus the three x positions) so that 100,000 steps cost a
  * few megabytes and appending a batch touches only the new tail.
  */
-import type { Calibration, EpochMetrics, Flag, RunSnapshot, RunState, StepStats } from '../../src/protocol/webview';
+import type { CalibrationReading, EceReading, EpochMetrics, Flag, RunSnapshot, RunState, ScalarSeries, StepStats } from '../../src/protocol/webview';
 import { toNumber } from './format';
 
 /** A growable Float64Array. */
@@ -14,9 +14,16 @@ export class Column {
   readonly nonFinite: number[] = [];
   /** How many readings are finite: 0 means the quantity was not recorded per step (a log read back from disk). */
   finiteCount = 0;
+  /** Smallest and largest finite reading, kept as readings arrive (a constant series is min === max). */
+  min = Infinity;
+  max = -Infinity;
   push(value: number): void {
     if (!Number.isFinite(value)) this.nonFinite.push(this.length);
-    else this.finiteCount++;
+    else {
+      this.finiteCount++;
+      if (value < this.min) this.min = value;
+      if (value > this.max) this.max = value;
+    }
     if (this.length === this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
@@ -26,7 +33,11 @@ export class Column {
   }
 }
 
-export type XAxisMode = 'epoch' | 'step' | 'time';
+/** `fraction`: the fraction of the run done (epoch / the run's length), to overlay runs of different lengths. */
+export type XAxisMode = 'epoch' | 'step' | 'time' | 'fraction';
+
+/** Per-layer step readings a live run carries (one column per dense/hidden layer, made when first seen). */
+export type LayerField = 'layerGradNorm' | 'deadFraction';
 
 /** Per-step readings as columns. x positions: `step`, fractional `epoch` (epoch - 1 + (batch + 1) / stepsPerEpoch), `time` (s of training). */
 export class StepColumns {
@@ -36,6 +47,9 @@ export class StepColumns {
   readonly loss = new Column();
   readonly gradNorm = new Column();
   readonly learningRate = new Column();
+  /** Per layer: the gradient norm of each dense layer and the dead fraction of each hidden layer. */
+  readonly layerGradNorm: Column[] = [];
+  readonly deadFraction: Column[] = [];
   /** Last global step seen in each epoch (index = epoch). */
   readonly lastStepOfEpoch: number[] = [];
   /** Whether any step carried its duration (runs read back from metrics.jsonl do not). */
@@ -77,12 +91,37 @@ export class StepColumns {
     this.loss.push(toNumber(s.loss));
     this.gradNorm.push(toNumber(s.gradNorm));
     this.learningRate.push(toNumber(s.learningRate));
+    pushLayers(this.layerGradNorm, s.layerGradNorms, this.step.length - 1);
+    pushLayers(this.deadFraction, s.deadFractions, this.step.length - 1);
     this.lastStepOfEpoch[s.epoch] = Math.max(this.lastStepOfEpoch[s.epoch] ?? 0, s.step);
   }
 
-  x(mode: XAxisMode): Column {
+  /** The x column of an axis mode; `fraction` is derived from the epoch position by the caller. */
+  x(mode: Exclude<XAxisMode, 'fraction'>): Column {
     return mode === 'step' ? this.step : mode === 'epoch' ? this.epochPosition : this.time;
   }
+}
+
+/**
+ * Appends one step's per-layer readings; a layer first seen late (or missing in a step) is padded
+ * with NaN so every column stays aligned with the step column.
+ */
+function pushLayers(columns: Column[], values: readonly number[] | undefined, index: number): void {
+  const n = values?.length ?? 0;
+  for (let k = columns.length; k < n; k++) {
+    const c = new Column();
+    for (let i = 0; i < index; i++) c.push(Number.NaN);
+    columns.push(c);
+  }
+  columns.forEach((c, k) => c.push(k < n ? toNumber(values![k]) : Number.NaN));
+}
+
+/** A logged scalar as columns: x at its epoch when known (else its step), y its value. */
+export interface ScalarColumns {
+  readonly tag: string;
+  readonly step: Column;
+  readonly epoch: Column;
+  readonly value: Column;
 }
 
 export interface RunModel {
@@ -102,7 +141,11 @@ export interface RunModel {
   hasEpochTime: boolean;
   readonly steps: StepColumns;
   readonly flags: Flag[];
-  calibration: Calibration | null;
+  calibration: CalibrationReading | null;
+  /** The ECE of each epoch (from the snapshot, then one per calibration a live run sends). */
+  readonly eceHistory: EceReading[];
+  readonly config: unknown;
+  readonly scalars: readonly ScalarColumns[];
   /** Bumped on every change to this run except new per-step readings (see `steps.length`). */
   revision: number;
 }
@@ -135,10 +178,43 @@ function newRun(s: RunSnapshot): RunModel {
     steps: new StepColumns(stepsPerEpoch, s.stepsPerEpoch > 0),
     flags: [...s.flags],
     calibration: s.calibration,
+    eceHistory: [...(s.eceByEpoch ?? [])],
+    config: s.config,
+    scalars: (s.scalars ?? []).map(scalarColumns),
     revision: 0,
   };
   appendReadings(run, s.steps, s.epochs);
   return run;
+}
+
+function scalarColumns(s: ScalarSeries): ScalarColumns {
+  const c: ScalarColumns = { tag: s.tag, step: new Column(), epoch: new Column(), value: new Column() };
+  for (const p of s.points) {
+    c.step.push(p.step);
+    c.epoch.push(typeof p.epoch === 'number' ? p.epoch : Number.NaN);
+    c.value.push(toNumber(p.value));
+  }
+  return c;
+}
+
+/** Records a calibration's ECE against the epoch it belongs to (a re-sent epoch replaces its reading). */
+function recordEce(run: RunModel, epoch: number, c: CalibrationReading): void {
+  const reading: EceReading = { epoch, ece: c.ece, ...(c.temperatureAtBound ? {} : { eceAfterTemperature: c.eceAfterTemperature }) };
+  const last = run.eceHistory[run.eceHistory.length - 1];
+  if (last && last.epoch >= epoch) {
+    const at = run.eceHistory.findIndex((r) => r.epoch === epoch);
+    if (at >= 0) run.eceHistory[at] = reading;
+    return;
+  }
+  run.eceHistory.push(reading);
+}
+
+/** How many epochs the run spans, for the `fraction` axis: the planned length while it trains, the last epoch once it ended. */
+export function runLength(run: RunModel): number {
+  const last = run.epochs[run.epochs.length - 1]?.epoch ?? 0;
+  const stepped = run.stepsPerEpoch > 0 ? Math.ceil(run.steps.length / run.stepsPerEpoch) : 0;
+  const done = Math.max(last, stepped);
+  return Math.max(1, run.state === 'running' ? Math.max(run.epochsPlanned, done) : done);
 }
 
 function appendReadings(run: RunModel, steps: readonly StepStats[], epochs: readonly EpochMetrics[]): void {
@@ -162,6 +238,7 @@ function appendReadings(run: RunModel, steps: readonly StepStats[], epochs: read
 /** x position of the END of an epoch in the given axis mode. */
 export function epochX(run: RunModel, epoch: number, mode: XAxisMode): number {
   if (mode === 'epoch') return epoch;
+  if (mode === 'fraction') return epoch / runLength(run);
   if (mode === 'step') return run.steps.lastStepOfEpoch[epoch] ?? epoch * Math.max(run.stepsPerEpoch, 1);
   const at = run.epochs.findIndex((e) => e.epoch === epoch);
   if (at >= 0) return run.epochTime[at]!;
@@ -198,11 +275,15 @@ export class RunStore {
     return this.runs.find((r) => r.id === runId);
   }
 
-  progress(runId: string, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration: Calibration | undefined): boolean {
+  progress(runId: string, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration: CalibrationReading | undefined): boolean {
     const run = this.get(runId);
     if (!run) return false;
     appendReadings(run, steps, epochs);
-    if (calibration) run.calibration = calibration;
+    if (calibration) {
+      run.calibration = calibration;
+      const epoch = run.epochs[run.epochs.length - 1]?.epoch;
+      if (epoch !== undefined) recordEce(run, epoch, calibration);
+    }
     // Per-step readings alone do not bump the revision: views key those on the step count.
     if (epochs.length || calibration) run.revision++;
     this.version++;
@@ -221,7 +302,7 @@ export class RunStore {
   }
 
   /** A run ended: its state, and its final flags and calibration (the end may refine them). */
-  changeState(runId: string, state: RunState, reason: RunSnapshot['reason'], error: string | undefined, flags: readonly Flag[], calibration: Calibration | null): boolean {
+  changeState(runId: string, state: RunState, reason: RunSnapshot['reason'], error: string | undefined, flags: readonly Flag[], calibration: CalibrationReading | null): boolean {
     const run = this.get(runId);
     if (!run) return false;
     run.state = state;
@@ -250,6 +331,8 @@ export class RunStore {
       steps: [],
       flags: r.flags,
       calibration: r.calibration,
+      eceByEpoch: r.eceHistory,
+      ...(r.config !== undefined ? { config: r.config } : {}),
     }));
   }
 }

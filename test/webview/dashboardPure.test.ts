@@ -1,0 +1,113 @@
+/**
+ * The dashboard's pure parts (no browser): contrast ratios against WCAG's own examples, the marker
+ * lane's merging and placement, the config diff, the outlier range against an independent
+ * percentile, flag headlines, and how runs are named and coloured apart.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { configDiff } from '../../webview/dashboard/configDiff';
+import { contrastRatio, ensureContrast, faded } from '../../webview/dashboard/contrast';
+import { flagHeadline, MAX_HEADLINE } from '../../webview/dashboard/flagHeadline';
+import { layoutLane, MAX_LANE_ROWS } from '../../webview/dashboard/markerLayout';
+import { constantRange, isConstant, outlierRange } from '../../webview/dashboard/yRange';
+import { explodingFlag, overfittingFlag, rng } from './fixtures';
+
+describe('contrast (WCAG 2.2 relative luminance)', () => {
+  test('known ratios: black on white 21:1, #777 on white 4.48:1, a colour on itself 1:1, alpha composited', () => {
+    assert.equal(contrastRatio('#000000', '#ffffff'), 21);
+    assert.ok(Math.abs(contrastRatio('#777777', '#ffffff') - 4.478) < 0.001);
+    assert.equal(contrastRatio('#3794ff', '#3794ff'), 1);
+    // 50% black over white is rgb(127.5, 127.5, 127.5): between #7f7f7f and #808080.
+    const half = contrastRatio('rgba(0, 0, 0, 0.5)', '#ffffff');
+    assert.ok(half < contrastRatio('#7f7f7f', '#ffffff') && half > contrastRatio('#808080', '#ffffff'), String(half));
+  });
+
+  test('ensureContrast keeps a passing colour and moves a failing one just past the target', () => {
+    assert.equal(ensureContrast('#3794ff', '#1f1f1f', 3), '#3794ff');
+    for (const [c, bg, need] of [['#d18616', '#ffffff', 3], ['#bf8803', '#ffffff', 4.5], ['#616161', '#1f1f1f', 4.5], ['#0f4a85', '#000000', 3]] as const) {
+      const out = ensureContrast(c, bg, need);
+      const r = contrastRatio(out, bg);
+      assert.ok(r >= need && r < need + 0.3, `${c} on ${bg}: ${out} at ${r.toFixed(3)}`);
+    }
+    const raw = faded('#3794ff', '#1f1f1f', 0.55, 3);
+    assert.ok(contrastRatio(raw, '#1f1f1f') >= 3 && contrastRatio(raw, '#1f1f1f') < contrastRatio('#3794ff', '#1f1f1f'));
+  });
+});
+
+describe('marker lane', () => {
+  const measure = (t: string): number => t.length * 6;
+  test('coinciding markers merge; one text shared by runs names each tag once', () => {
+    const layout = layoutLane(
+      [
+        { px: 100, text: 'best 4', tag: 'A', color: '#0a0' },
+        { px: 102, text: 'best 4', tag: 'B', color: '#00a' },
+        { px: 103, text: 'overfitting from 4', tag: 'A', color: '#0a0' },
+        { px: 300, text: 'Overfitting 16', tag: '', color: '#a00' },
+      ],
+      500,
+      measure,
+      '#fff',
+    );
+    assert.deepEqual(layout.labels.map((l) => l.parts.map((p) => p.text)), [['A, B best 4', 'A overfitting from 4'], ['Overfitting 16']]);
+    assert.equal(layout.labels[0]!.parts[0]!.color, '#fff', 'two runs share the label: neutral colour');
+    assert.equal(layout.rows, 1);
+  });
+
+  test('labels stay inside the canvas, stack into rows when they overlap, and beyond the rows are left to the key', () => {
+    const near = Array.from({ length: 6 }, (_, i) => ({ px: 10 + i * 20, text: `marker number ${i}`, tag: '', color: '#000' }));
+    const layout = layoutLane(near, 200, measure, '#fff');
+    for (const l of layout.labels) assert.ok(l.left >= 0 && l.left + l.width <= 200, JSON.stringify(l));
+    assert.equal(layout.rows, MAX_LANE_ROWS);
+    assert.equal(layout.labels.length + layout.dropped, 6);
+    for (let row = 0; row < layout.rows; row++) {
+      const inRow = layout.labels.filter((l) => l.row === row).sort((a, b) => a.left - b.left);
+      for (let i = 1; i < inRow.length; i++) assert.ok(inRow[i]!.left >= inRow[i - 1]!.left + inRow[i - 1]!.width, 'no overlap within a row');
+    }
+  });
+});
+
+describe('config diff', () => {
+  test('only the keys that differ; an object against false is one row', () => {
+    const base = { name: 'overfitting', training: { epochs: 120, earlyStopping: false }, model: { hidden: [256, 256] } };
+    const rows = configDiff([base, { ...base, training: { epochs: 120, earlyStopping: { patience: 5 } } }, undefined]);
+    assert.deepEqual(rows, [{ path: 'training.earlyStopping', values: ['false', '{"patience":5}', undefined] }]);
+    assert.deepEqual(configDiff([base, base]), []);
+    assert.deepEqual(configDiff([base, { ...base, model: { hidden: [128, 128] } }]).map((r) => r.path), ['model.hidden']);
+  });
+});
+
+describe('y range', () => {
+  test('ignore outliers: the 5th-95th percentile (linear interpolation) padded by 5%, one spike ignored', () => {
+    const random = rng(3);
+    const ys = Float64Array.from({ length: 1000 }, () => random());
+    ys[500] = 1e6;
+    const sorted = [...ys].sort((a, b) => a - b);
+    const q = (p: number): number => {
+      const i = (sorted.length - 1) * p;
+      return sorted[Math.floor(i)]! + (sorted[Math.ceil(i)]! - sorted[Math.floor(i)]!) * (i - Math.floor(i));
+    };
+    const r = outlierRange([{ ys, length: ys.length }], false)!;
+    const pad = (q(0.95) - q(0.05)) * 0.05;
+    assert.ok(Math.abs(r.min - (q(0.05) - pad)) < 1e-12 && Math.abs(r.max - (q(0.95) + pad)) < 1e-12, JSON.stringify(r));
+    assert.ok(r.max < 2, 'the spike of 1e6 does not set the range');
+  });
+
+  test('a constant series gets a readable range around its value', () => {
+    assert.ok(isConstant(2e-4, 2e-4) && !isConstant(1e-4, 2e-4));
+    const lr = constantRange(2e-4, false);
+    assert.ok(Math.abs(lr.min - 1e-4) < 1e-18 && Math.abs(lr.max - 3e-4) < 1e-18, JSON.stringify(lr));
+    assert.deepEqual(constantRange(0, false), { min: -1, max: 1 });
+    const log = constantRange(0.01, true);
+    assert.ok(Math.abs(log.min - 0.01 / 3) < 1e-15 && Math.abs(log.max - 0.03) < 1e-15);
+  });
+});
+
+describe('flag headlines', () => {
+  test('one line with the figure that matters, from the evidence; long messages cut at a word', () => {
+    assert.equal(flagHeadline(overfittingFlag(14, 9)), 'Overfitting: val loss +16% since epoch 9 while train loss fell');
+    assert.equal(flagHeadline(explodingFlag(15, 150)), 'Exploding loss: loss blew up at step 150 (epoch 15)');
+    const long = { ...explodingFlag(3, 1), kind: 'learning-rate' as const, message: `${'word '.repeat(60)}end.` };
+    const h = flagHeadline(long);
+    assert.ok(h.length <= MAX_HEADLINE && h.endsWith('…'), h);
+  });
+});
