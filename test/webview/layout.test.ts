@@ -83,6 +83,7 @@ describe('dashboard layout in Chromium at 380, 570 and 1400 px', () => {
         assert.ok(box.top >= 0 && box.bottom <= size.height, `${count} flags: loss canvas at ${box.top}..${box.bottom} of a ${size.height} px view`);
         assert.ok(box.right <= size.width, `${count} flags: loss canvas fits the width (${box.right} of ${size.width})`);
         tops.push(box.top);
+        console.log(`  ${size.width}x${size.height}, ${count} flags: loss canvas ${box.top.toFixed(0)}..${box.bottom.toFixed(0)} px`);
         const overflow = await page.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement.scrollWidth - (globalThis as unknown as { document: { documentElement: { clientWidth: number } } }).document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${count} flags: no horizontal overflow (${overflow} px)`);
         assert.deepEqual(await page.cspViolations(), []);

@@ -7,7 +7,7 @@
  * calibration (beside the charts on a wide panel, right below the loss chart in a narrow column),
  * then the other charts. Nothing above the loss chart grows when a flag arrives.
  */
-import type { HostToWebview, RangeTestSnapshot, RunSnapshot, WebviewToHost } from '../../src/protocol/webview';
+import { MAX_EXPORT_IMAGES, type HostToWebview, type RangeTestSnapshot, type RunSnapshot, type WebviewToHost } from '../../src/protocol/webview';
 import { badge, button, checkbox, dropdown, progressRing, slider } from '../components';
 import { applyThemeDefaults } from './chartSetup';
 import { CalibrationView } from './calibrationView';
@@ -408,8 +408,11 @@ export class Dashboard {
     setHidden(this.live, !text);
   }
 
+  /** The charts as PNGs: the curves first, then calibration, at most what the host accepts. */
   images(): { name: string; pngDataUrl: string }[] {
-    return [...this.charts.filter((c) => !c.isCollapsed).map((c) => ({ name: c.def.id, pngDataUrl: c.toPng() })), ...this.calibration.images()];
+    const curves = this.charts.filter((c) => !c.isCollapsed);
+    const calibration = this.calibration.images();
+    return [...curves.slice(0, Math.max(0, MAX_EXPORT_IMAGES - calibration.length)).map((c) => ({ name: c.def.id, pngDataUrl: c.toPng() })), ...calibration];
   }
 
   /** Read-only view for tests and the benchmark. */
