@@ -9,6 +9,8 @@ import { configDiff } from '../../webview/dashboard/configDiff';
 import { contrastRatio, ensureContrast, faded } from '../../webview/dashboard/contrast';
 import { flagHeadline, MAX_HEADLINE } from '../../webview/dashboard/flagHeadline';
 import { layoutLane, MAX_LANE_ROWS } from '../../webview/dashboard/markerLayout';
+import { runStyles } from '../../webview/dashboard/runIdentity';
+import type { RunModel } from '../../webview/dashboard/store';
 import { constantRange, isConstant, outlierRange } from '../../webview/dashboard/yRange';
 import { explodingFlag, overfittingFlag, rng } from './fixtures';
 
@@ -109,5 +111,25 @@ describe('flag headlines', () => {
     const long = { ...explodingFlag(3, 1), kind: 'learning-rate' as const, message: `${'word '.repeat(60)}end.` };
     const h = flagHeadline(long);
     assert.ok(h.length <= MAX_HEADLINE && h.endsWith('…'), h);
+  });
+});
+
+describe('run identity in a comparison', () => {
+  const run = (id: string, name: string, startedAt: number) => ({ id, name, startedAt }) as unknown as RunModel;
+  const palette = ['blue', 'orange', 'purple', 'green', 'red', 'yellow'];
+  test('one config run twice: name + time, then seconds, then a short id; colours differ and stay with the run', () => {
+    const t = new Date(2026, 10, 22, 14, 47, 5).getTime();
+    const a = run('20261122-144705-overfitting', 'overfitting', t);
+    const b = run('20261122-150200-overfitting', 'overfitting', t + 15 * 60_000);
+    const styles = runStyles([a, b], palette);
+    assert.deepEqual([...styles.values()].map((x) => [x.label, x.tag]), [['overfitting · 14:47', 'A'], ['overfitting · 15:02', 'B']]);
+    assert.equal(runStyles([run('x1', 'n', t), run('x2', 'n', t + 1000)], palette).get('x2')!.label, 'n · 14:47:06');
+    assert.match(runStyles([run('abc-111111', 'n', t), run('abc-222222', 'n', t)], palette).get('abc-222222')!.label, /· 222222$/);
+    assert.notEqual(styles.get(a.id)!.color, styles.get(b.id)!.color);
+    // Alone or beside another run, a run keeps its colour (unless two would share one).
+    assert.equal(runStyles([a], palette).get(a.id)!.color, styles.get(a.id)!.color);
+    // Red and yellow (error, warning) are used only past four runs.
+    const four = runStyles(['r1', 'r2', 'r3', 'r4'].map((id, i) => run(id, id, t + i)), palette);
+    assert.deepEqual(new Set([...four.values()].map((x) => x.color)), new Set(['blue', 'orange', 'purple', 'green']));
   });
 });

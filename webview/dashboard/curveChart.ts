@@ -467,7 +467,8 @@ export class CurveChart {
           borderColor: raw,
           backgroundColor: raw,
           borderWidth: smoothing ? 1 : theme.lineWidth,
-          borderDash: dash,
+          // Under a smoothed line the raw trace stays solid: a dashed noisy trace is only clutter.
+          borderDash: smoothing ? [] : dash,
           pointRadius: dots ? 2 : 0,
           pointHoverRadius: 4,
           tension: 0,

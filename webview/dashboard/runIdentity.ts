@@ -23,6 +23,9 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+/** How many palette colours a run's hash picks from. */
+const RUN_COLOURS = 4;
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -49,9 +52,14 @@ export function runStyles(runs: readonly RunModel[], palette: readonly string[])
   labels = labels.map((l, i) => ((counts.get(l) ?? 0) > 1 ? `${l} · ${runs[i]!.id.slice(-6)}` : l));
   const used = new Set<number>();
   const styles = new Map<string, RunStyle>();
+  // Runs take the first colours (blue, orange, purple, green); red and yellow, which also mean error
+  // and warning, only when more runs than that are compared.
+  const preferred = Math.min(RUN_COLOURS, palette.length);
   runs.forEach((run, i) => {
-    let slot = hash(run.id) % palette.length;
-    for (let tries = 0; used.has(slot) && tries < palette.length; tries++) slot = (slot + 1) % palette.length;
+    const first = hash(run.id) % preferred;
+    const order = [...Array(palette.length).keys()].map((k) => (k < preferred ? (first + k) % preferred : k));
+    // Every colour taken (more runs than colours): share them in turn.
+    const slot = order.find((k) => !used.has(k)) ?? i % palette.length;
     used.add(slot);
     styles.set(run.id, { label: labels[i]!, tag: tagOf(i), color: palette[slot]! });
   });
