@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { checkedDiagnostics } from '../diagnostics/persisted';
+import { regularFileProblem } from '../files/regularFile';
 import { parseModelJson, type ModelJson } from '../engine/modelJson';
 import type { DiagnosticsReport, RunState } from '../model';
 import { RunFolderError } from './errors';
@@ -115,9 +116,22 @@ function notARunFolder(dir: string, isFolder: boolean): RunFolderError {
   return new RunFolderError(isFolder ? `not a run folder (no ${RUN_FILES.metrics})` : 'not a run folder (no such folder)', dir);
 }
 
+/**
+ * A folder's file, only if it is a regular file: a FIFO or a device named metrics.jsonl would block
+ * the read or never end. metrics.jsonl that is not one is an error naming why; an optional file is skipped.
+ */
+function checkRegular(dir: string, name: string): boolean {
+  const file = path.join(dir, name);
+  if (!existsSync(file)) return false;
+  const problem = regularFileProblem(file);
+  if (problem === undefined) return true;
+  if (name === RUN_FILES.metrics) throw new RunFolderError(problem, file);
+  return false;
+}
+
 export function readRunFolder(dir: string, options: ReadRunFolderOptions = {}): RunFolder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw notARunFolder(dir, false);
-  const text = (name: string): string | undefined => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : undefined);
+  const text = (name: string): string | undefined => (checkRegular(dir, name) ? readFileSync(path.join(dir, name), 'utf8') : undefined);
   const metrics = text(RUN_FILES.metrics);
   if (metrics === undefined) throw notARunFolder(dir, true);
   const predictions = options.predictions === 'header' ? firstLineSync(path.join(dir, RUN_FILES.predictions)) : text(RUN_FILES.predictions);
@@ -128,7 +142,7 @@ export function readRunFolder(dir: string, options: ReadRunFolderOptions = {}): 
 export async function readRunFolderAsync(dir: string, options: ReadRunFolderOptions = {}): Promise<RunFolder> {
   const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isFolder) throw notARunFolder(dir, false);
-  const text = (name: string): Promise<string | undefined> => readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+  const text = async (name: string): Promise<string | undefined> => (checkRegular(dir, name) ? readFile(path.join(dir, name), 'utf8').catch(() => undefined) : undefined);
   const metrics = await text(RUN_FILES.metrics);
   if (metrics === undefined) throw notARunFolder(dir, true);
   const [config, diagnostics, predictions, model, status, lock] = await Promise.all([
@@ -147,12 +161,13 @@ function withDefined(texts: { metrics: string } & Record<string, string | undefi
 }
 
 function firstLineSync(file: string): string | undefined {
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file) || regularFileProblem(file) !== undefined) return undefined;
   return readFileSync(file, 'utf8').slice(0, HEADER_BYTES).split(/\r?\n/)[0];
 }
 
 async function firstLine(file: string): Promise<string | undefined> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
+  if (regularFileProblem(file) !== undefined) return undefined;
   try {
     handle = await open(file, 'r');
     const buffer = Buffer.alloc(HEADER_BYTES);

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { createRunDir, csvField, DEFAULT_RUNS_FOLDER, folderSafeName, parseMetricsJsonl, parsePredictionsCsv, predictionsCsv, readRunFolder, RunFolderWriter, runTimestamp } from '../../../src/runFolder';
+import { createRunDir, csvField, DEFAULT_RUNS_FOLDER, folderSafeName, parseMetricsJsonl, parsePredictionsCsv, predictionsCsv, readRunFolder, readRunFolderAsync, RunFolderWriter, runTimestamp } from '../../../src/runFolder';
 import type { EpochMetrics, SplitOutputs } from '../../../src/model';
 import { scratchFolders } from '../helpers/scratch';
 
@@ -124,5 +124,20 @@ describe('run folder files', () => {
     assert.throws(() => readRunFolder(path.join(dir, 'missing')), /no such folder/);
     writeFileSync(path.join(dir, 'x.txt'), '');
     assert.throws(() => readRunFolder(dir), /no metrics\.jsonl/);
+  });
+});
+
+describe('a run folder holding something else than files', () => {
+  test('a FIFO named metrics.jsonl is refused with why, a FIFO optional file is skipped, and neither blocks', { skip: process.platform === 'win32' ? 'no FIFOs' : false }, async () => {
+    const dir = tmp();
+    const { spawnSync } = await import('node:child_process');
+    spawnSync('mkfifo', [path.join(dir, 'metrics.jsonl')]);
+    assert.throws(() => readRunFolder(dir), /metrics\.jsonl: .*(pipe|FIFO|not a regular file)/i);
+    await assert.rejects(readRunFolderAsync(dir), /metrics\.jsonl: .*(pipe|FIFO|not a regular file)/i);
+    const other = tmp();
+    writeFileSync(path.join(other, 'metrics.jsonl'), '{"epoch":1,"trainLoss":1,"valLoss":1}\n');
+    spawnSync('mkfifo', [path.join(other, 'diagnostics.json')]);
+    assert.equal(readRunFolder(other).epochs.length, 1);
+    assert.equal((await readRunFolderAsync(other)).diagnostics, undefined);
   });
 });
