@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, reloadRuns: () => reloadRuns(store, configsTree) };
   registerCommands(context, services);
 
-  RunsWatcher.register(context, store, services.reloadRuns);
+  RunsWatcher.register(context, store, () => runsFolders(configsTree));
   // Past runs come back after a reload (only in a trusted workspace: they are workspace data).
   const reload = (): void => void services.reloadRuns();
   if (vscode.workspace.isTrusted) void services.reloadRuns().finally(markRunsLoaded);
@@ -89,9 +89,13 @@ export async function deactivate(): Promise<void> {
 }
 
 /** The runs folders of every workspace folder, plus the CLI's default beside each config. */
-async function reloadRuns(store: RunStore, configs: ConfigsTree): Promise<void> {
-  if (!vscode.workspace.isTrusted) return;
+async function runsFolders(configs: ConfigsTree): Promise<string[]> {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => resolveRunsFolder(vscode.workspace.getConfiguration('lossLens', f.uri).get<string>('runsFolder'), f.uri.fsPath, f.uri.fsPath));
   const besideConfigs = (await configs.list()).map((uri) => path.join(path.dirname(uri.fsPath), DEFAULT_RUNS_FOLDER));
-  store.replaceStored(await loadRunFolders([...folders, ...besideConfigs]));
+  return [...folders, ...besideConfigs];
+}
+
+async function reloadRuns(store: RunStore, configs: ConfigsTree): Promise<void> {
+  if (!vscode.workspace.isTrusted) return;
+  store.replaceStored(await loadRunFolders(await runsFolders(configs)));
 }

@@ -147,6 +147,8 @@ export function applyReading(run: RunRecord, reading: RunReading): number | unde
 
 export class RunStore extends Disposable {
   private readonly runs = new Map<string, RunRecord>();
+  /** Runs whose source still sends readings: a reload of the runs folders leaves them be. */
+  private readonly following = new Set<string>();
 
   private readonly changeEmitter = this._register(new Emitter<RunRecord | undefined>());
   private readonly progressEmitter = this._register(new Emitter<RunProgress>());
@@ -183,10 +185,30 @@ export class RunStore extends Disposable {
     this.changeEmitter.fire(run);
   }
 
-  /** Adds the run and folds its source's readings into it as they come. */
-  follow(run: RunRecord, source: RunSource): void {
-    this.add(run);
-    source.start((reading) => this.apply(run, reading));
+  /**
+   * Adds the run and folds its source's readings into it as they come. `whenStarted`: the run is
+   * added with its first reading (its name and classes known), not before.
+   */
+  follow(run: RunRecord, source: Pick<RunSource, 'start'>, options: { readonly whenStarted?: boolean } = {}): void {
+    let added = !options.whenStarted;
+    if (added) this.add(run);
+    this.following.add(run.id);
+    source.start((reading) => {
+      if (reading.type === 'run/didEnd') this.following.delete(run.id);
+      if (!added) {
+        applyReading(run, reading);
+        added = true;
+        this.add(run);
+        return;
+      }
+      this.apply(run, reading);
+    });
+  }
+
+  /** Takes a run out (a folder that turned out not to be a run). */
+  remove(id: string): void {
+    this.following.delete(id);
+    if (this.runs.delete(id)) this.changeEmitter.fire(undefined);
   }
 
   /** One reading of a run: folded into its record, then announced. */
@@ -204,7 +226,7 @@ export class RunStore extends Disposable {
 
   /** Replaces every run read from the runs folders with these, keeping live runs and opened logs. */
   replaceStored(runs: readonly RunRecord[]): void {
-    for (const [id, run] of this.runs) if (run.origin === 'folder') this.runs.delete(id);
+    for (const [id, run] of this.runs) if (run.origin === 'folder' && !this.following.has(id)) this.runs.delete(id);
     for (const run of runs) if (!this.runs.has(run.id)) this.runs.set(run.id, run);
     this.changeEmitter.fire(undefined);
   }
