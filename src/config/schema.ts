@@ -23,8 +23,11 @@ export interface SchemaNode {
   readonly minLength?: number;
   readonly anyOf?: readonly SchemaNode[];
   readonly default?: unknown;
+  readonly title?: string;
   readonly description?: string;
   readonly markdownDescription?: string;
+  /** Hover text of each `enum` value (a VS Code extension of JSON Schema). */
+  readonly enumDescriptions?: readonly string[];
 }
 
 export const CONFIG_SCHEMA: SchemaNode = schemaJson as SchemaNode;

@@ -121,7 +121,16 @@ function anchorOf(objectNode: JsonNode): Range {
   return key ? { offset: key.offset, length: key.length } : { offset: objectNode.offset, length: 1 };
 }
 
-export function validateNode(node: JsonNode, schema: SchemaNode, path: KeyPath, out: ConfigProblem[]): void {
+/**
+ * What the walker cannot read from the schema alone. `keyApplies`: whether a key of the schema
+ * applies to this object as written (an optimizer takes only its type's keys), so an unknown key
+ * is never told to become one that would be rejected next.
+ */
+export interface WalkContext {
+  readonly keyApplies?: (objectPath: KeyPath, objectNode: JsonNode, key: string) => { readonly applies: boolean; readonly why?: string };
+}
+
+export function validateNode(node: JsonNode, schema: SchemaNode, path: KeyPath, out: ConfigProblem[], context: WalkContext = {}): void {
   // JSON has no infinities, but a literal past float64's range (1e999) parses as one: every
   // number a config holds must be finite, or it ends as a NaN in training.
   if (node.type === 'number' && !Number.isFinite(node.value)) {
@@ -161,15 +170,15 @@ export function validateNode(node: JsonNode, schema: SchemaNode, path: KeyPath, 
     const items = node.children ?? [];
     if (schema.maxItems !== undefined && items.length > schema.maxItems) out.push(problem(`must have at most ${schema.maxItems} entries, not ${items.length}`, path, node));
     if (schema.minItems !== undefined && items.length < schema.minItems) out.push(problem(`must have at least ${schema.minItems} entries, not ${items.length}`, path, node));
-    if (schema.items) items.forEach((item, i) => validateNode(item, schema.items!, [...path, i], out));
+    if (schema.items) items.forEach((item, i) => validateNode(item, schema.items!, [...path, i], out, context));
   }
 
-  if (node.type === 'object') validateObject(node, schema, path, out);
+  if (node.type === 'object') validateObject(node, schema, path, out, context);
 
-  if (schema.anyOf) validateAnyOf(node, schema.anyOf, path, out);
+  if (schema.anyOf) validateAnyOf(node, schema.anyOf, path, out, context);
 }
 
-function validateObject(node: JsonNode, schema: SchemaNode, path: KeyPath, out: ConfigProblem[]): void {
+function validateObject(node: JsonNode, schema: SchemaNode, path: KeyPath, out: ConfigProblem[], context: WalkContext): void {
   const known = schema.properties ?? {};
   const knownKeys = Object.keys(known).filter((k) => k !== '$schema');
   const seen = new Set<string>();
@@ -182,11 +191,11 @@ function validateObject(node: JsonNode, schema: SchemaNode, path: KeyPath, out: 
     seen.add(key);
     const child = known[key];
     if (child) {
-      if (valueNode) validateNode(valueNode, child, keyPath, out);
+      if (valueNode) validateNode(valueNode, child, keyPath, out, context);
     } else if (schema.additionalProperties === false) {
-      out.push(unknownKey(key, keyPath, keyNode, knownKeys, path));
+      out.push(unknownKey(key, keyPath, keyNode, knownKeys, path, (k) => context.keyApplies?.(path, node, k) ?? { applies: true }));
     } else if (typeof schema.additionalProperties === 'object' && valueNode) {
-      validateNode(valueNode, schema.additionalProperties, keyPath, out);
+      validateNode(valueNode, schema.additionalProperties, keyPath, out, context);
     }
   }
   for (const key of schema.required ?? []) {
@@ -196,9 +205,11 @@ function validateObject(node: JsonNode, schema: SchemaNode, path: KeyPath, out: 
 
 /**
  * An unknown key names the nearest valid key of the same object (Levenshtein); when the key is
- * spelled exactly as a key of another section, it points there instead ("training.epochs").
+ * spelled exactly as a key of another section, it points there instead ("training.epochs"). When
+ * the nearest key does not apply here (momentum for an adam optimizer), it is named with why, and
+ * not offered as a fix.
  */
-function unknownKey(key: string, keyPath: KeyPath, keyNode: JsonNode, knownKeys: readonly string[], objectPath: KeyPath): ConfigProblem {
+function unknownKey(key: string, keyPath: KeyPath, keyNode: JsonNode, knownKeys: readonly string[], objectPath: KeyPath, keyApplies: (key: string) => { applies: boolean; why?: string }): ConfigProblem {
   const here = objectPath.filter((p) => typeof p === 'string').join('.');
   const elsewhere = allKeyPaths().find((p) => {
     const parts = p.split('.');
@@ -206,7 +217,10 @@ function unknownKey(key: string, keyPath: KeyPath, keyNode: JsonNode, knownKeys:
   });
   if (elsewhere) return problem(`unknown key ${quote(key)}: it belongs in "${elsewhere.split('.').slice(0, -1).join('.') || 'the top level'}"`, keyPath, keyNode, elsewhere);
   const where = here ? ` in "${here}"` : '';
-  return problem(`unknown key ${quote(key)}${where}`, keyPath, keyNode, nearest(key, knownKeys));
+  const meant = nearest(key, knownKeys);
+  const verdict = meant === undefined ? { applies: true } : keyApplies(meant);
+  if (!verdict.applies) return problem(`unknown key ${quote(key)}${where} ("${meant}" ${verdict.why ?? 'does not apply here'})`, keyPath, keyNode);
+  return problem(`unknown key ${quote(key)}${where}`, keyPath, keyNode, meant);
 }
 
 /**
@@ -214,10 +228,10 @@ function unknownKey(key: string, keyPath: KeyPath, keyNode: JsonNode, knownKeys:
  * accepts by type, that branch's own problems are the useful ones (e.g. a misspelled earlyStopping
  * key); else one message lists what would be accepted.
  */
-function validateAnyOf(node: JsonNode, branches: readonly SchemaNode[], path: KeyPath, out: ConfigProblem[]): void {
+function validateAnyOf(node: JsonNode, branches: readonly SchemaNode[], path: KeyPath, out: ConfigProblem[], context: WalkContext): void {
   const results = branches.map((branch) => {
     const problems: ConfigProblem[] = [];
-    validateNode(node, branch, path, problems);
+    validateNode(node, branch, path, problems, context);
     return problems;
   });
   if (results.some((r) => r.length === 0)) return;

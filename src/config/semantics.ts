@@ -14,6 +14,15 @@ import { DIAGNOSTICS_DEFAULTS, validateDiagnosticsOverrides } from '../diagnosti
 import { estimateTrainingMemory, memoryProblem, trainingShape } from '../engine/footprint';
 import { encodingName } from '../text/decoding';
 import { quote } from '../text/quote';
+import { optimizerTypesTaking, TYPE_SPECIFIC_OPTIMIZER_KEYS } from './optimizerKeys';
+
+const describeTypes = (types: readonly string[]): string => types.map((t) => `"${t}"`).join(' and ');
+
+/** What to use instead, for a key the chosen optimizer does not take (closes the parenthesis). */
+const OTHER_TYPE_HINTS: Readonly<Record<string, (type: string) => string>> = {
+  momentum: () => ', which uses beta1)',
+  weightDecay: (type) => `); for ${type} use regularization.l2`,
+};
 
 export interface SemanticOptions {
   /**
@@ -92,18 +101,12 @@ export function checkSemantics(root: JsonNode, raw: Raw, config: LossLensConfig,
   const smoothingIssue = config.model.output === 'sigmoid' ? labelSmoothingProblem(config.loss.labelSmoothing, 'sigmoid', 2) : knownClasses !== undefined ? labelSmoothingProblem(config.loss.labelSmoothing, config.model.output, knownClasses) : undefined;
   if (smoothingIssue) report('error', smoothingIssue, ['loss', 'labelSmoothing']);
 
-  // Optimizer keys that the chosen type would silently ignore.
+  // Optimizer keys that the chosen type would silently ignore (a momentum or weight decay of 0 changes nothing).
   const type = config.optimizer.type;
-  if (has(raw, 'optimizer', 'weightDecay') && type !== 'adamw' && config.optimizer.weightDecay !== 0) {
-    report('error', `applies to "adamw" only (optimizer.type is "${type}"); for ${type} use regularization.l2`, ['optimizer', 'weightDecay']);
-  }
-  if (has(raw, 'optimizer', 'momentum') && type !== 'sgd' && config.optimizer.momentum !== 0) {
-    report('error', `applies to "sgd" only (optimizer.type is "${type}", which uses beta1)`, ['optimizer', 'momentum']);
-  }
-  if (type === 'sgd') {
-    for (const key of ['beta1', 'beta2', 'epsilon'] as const) {
-      if (has(raw, 'optimizer', key)) report('error', `applies to "adam" and "adamw" only (optimizer.type is "sgd")`, ['optimizer', key]);
-    }
+  for (const key of TYPE_SPECIFIC_OPTIMIZER_KEYS) {
+    if (!has(raw, 'optimizer', key) || optimizerTypesTaking(key).includes(type)) continue;
+    if ((key === 'momentum' || key === 'weightDecay') && config.optimizer[key] === 0) continue;
+    report('error', `applies to ${describeTypes(optimizerTypesTaking(key))} only (optimizer.type is "${type}"${OTHER_TYPE_HINTS[key]?.(type) ?? ')'}`, ['optimizer', key]);
   }
   checkDiagnostics(raw, report);
   return out;

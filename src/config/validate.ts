@@ -8,10 +8,11 @@
 import * as path from 'node:path';
 import { regularFileProblem } from '../files/regularFile';
 import { fillDefaults } from './defaults';
-import { createScanner, getNodeValue, parseTree, printParseErrorCode, type ParseError } from './jsonc';
+import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from './jsonc';
 import type { ConfigProblem } from './problems';
 import { CONFIG_SCHEMA } from './schema';
-import { validateNode } from './schemaWalker';
+import { validateNode, type WalkContext } from './schemaWalker';
+import { optimizerTypeOf, optimizerTypesTaking } from './optimizerKeys';
 import { checkSemantics } from './semantics';
 import type { LossLensConfig } from './types';
 
@@ -82,6 +83,16 @@ function tooDeepAt(text: string): number {
   return -1;
 }
 
+/** An optimizer takes only its type's keys (optimizerKeys.ts): a typo is never told to become another type's key. */
+const WALK_CONTEXT: WalkContext = {
+  keyApplies: (objectPath, objectNode, key) => {
+    if (objectPath.length !== 1 || objectPath[0] !== 'optimizer') return { applies: true };
+    const type = optimizerTypeOf(findNodeAtLocation(objectNode, ['type'])?.value);
+    const types = optimizerTypesTaking(key);
+    return types.includes(type) ? { applies: true } : { applies: false, why: `is for ${types.map((t) => `"${t}"`).join(' and ')} only; optimizer.type is "${type}"` };
+  },
+};
+
 export function validateConfigText(text: string, filePath: string, options: ValidateOptions = {}): ConfigValidation {
   const deep = tooDeepAt(text);
   if (deep >= 0) {
@@ -102,7 +113,7 @@ export function validateConfigText(text: string, filePath: string, options: Vali
   }
 
   const problems: ConfigProblem[] = [];
-  validateNode(root, CONFIG_SCHEMA, [], problems);
+  validateNode(root, CONFIG_SCHEMA, [], problems, WALK_CONTEXT);
   if (problems.length) return { problems };
 
   const raw = getNodeValue(root) as Record<string, unknown>;

@@ -185,6 +185,21 @@ describe('semantic rules', () => {
     assert.match(only('{"data":{"source":"iris"},"optimizer":{"type":"sgd","beta1":0.8}}', 'optimizer.beta1').problem.message, /"adam" and "adamw" only/);
   });
 
+  test('a misspelt optimizer key is offered only a key the chosen optimizer takes (issue 14)', () => {
+    const sgd = only('{"data":{"source":"iris"},"optimizer":{"type":"sgd","momentm":0.9}}', 'optimizer.momentm');
+    assert.equal(sgd.problem.suggestion, 'momentum');
+    assert.equal(sgd.underlined, '"momentm"');
+    for (const type of ['"type":"adam",', '']) {
+      // adam (also the default): "momentum" would be rejected next ("applies to sgd only"), so it is named, not offered.
+      const adam = only(`{"data":{"source":"iris"},"optimizer":{${type}"momentm":0.9}}`, 'optimizer.momentm');
+      assert.equal(adam.problem.suggestion, undefined, adam.problem.message);
+      assert.match(adam.problem.message, /unknown key "momentm" in "optimizer" \("momentum" is for "sgd" only; optimizer.type is "adam"\)/);
+    }
+    assert.equal(only('{"data":{"source":"iris"},"optimizer":{"type":"adam","beta_1":0.9}}', 'optimizer.beta_1').problem.suggestion, 'beta1');
+    assert.equal(only('{"data":{"source":"iris"},"optimizer":{"type":"adamw","weightDecy":0.1}}', 'optimizer.weightDecy').problem.suggestion, 'weightDecay');
+    assert.equal(only('{"data":{"source":"iris"},"optimizer":{"type":"sgd","weightDecy":0.1}}', 'optimizer.weightDecy').problem.suggestion, undefined);
+  });
+
   test('warnings do not block: validationSplit with explicit files, synthetic without a synthetic source, dropout without hidden layers', () => {
     const { config, problems } = validateConfigText(
       '{"data":{"train":"a.csv","validation":"b.csv","validationSplit":0.3,"synthetic":{"samples":10}},"model":{"hidden":[],"dropout":0.5}}',
