@@ -19,6 +19,7 @@ import { DashboardPanel } from './views/dashboardPanel';
 import { trackRunningContext } from './views/runningContext';
 import { registerLog } from './views/log';
 import { RunsWatcher } from './views/runsWatcher';
+import { announceInterruptedRuns } from './views/interruptedRuns';
 import { registerCommands } from './commands/registerCommands';
 import { applyFixFromDashboard } from './commands/applyFix';
 import { openConfigCommand } from './commands/runConfig';
@@ -63,8 +64,12 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   RunsWatcher.register(context, store, () => runsFolders(configsTree));
   // Past runs come back after a reload (only in a trusted workspace: they are workspace data).
   const reload = (): void => void services.reloadRuns();
-  if (vscode.workspace.isTrusted) void services.reloadRuns().finally(markRunsLoaded);
-  else markRunsLoaded();
+  if (vscode.workspace.isTrusted) {
+    void services
+      .reloadRuns()
+      .then(() => announceInterruptedRuns(context, store))
+      .finally(markRunsLoaded);
+  } else markRunsLoaded();
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(reload),
     vscode.workspace.onDidChangeWorkspaceFolders(reload),

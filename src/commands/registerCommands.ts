@@ -15,6 +15,7 @@ import { exportRunCommand } from './exportRun';
 import { applyFixCommand } from './applyFix';
 import { openConfigCommand } from './runConfig';
 import { findLearningRateCommand } from './findLearningRate';
+import { trainAgainCommand } from './trainAgain';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- VS Code passes command arguments untyped; each handler narrows its own.
 type Handler = (...args: any[]) => unknown;
@@ -36,6 +37,7 @@ export function commandHandlers(s: Services): Readonly<Record<CommandId, Handler
     [CommandIds.createExample]: (arg?: unknown) => createExampleConfig(typeof arg === 'object' && arg && 'name' in arg ? (arg as { name: unknown }).name : arg),
     [CommandIds.applyFix]: (args: Parameters<typeof applyFixCommand>[1]) => applyFixCommand(s, args),
     [CommandIds.openConfig]: (...args: unknown[]) => openConfigCommand(s, ...args),
+    [CommandIds.trainAgain]: (...args: unknown[]) => trainAgainCommand(s, ...args),
   };
 }
 

@@ -4,6 +4,7 @@
  * These turn any of those into runs.
  */
 import * as vscode from 'vscode';
+import { runWords } from '../views/statusText';
 import type { RunRecord } from '../store/runStore';
 import type { Services } from './services';
 
@@ -31,7 +32,7 @@ export async function pickRuns(s: Services, options: { placeHolder: string; many
     void vscode.window.showInformationMessage('Loss Lens: there are no runs yet. Train a config first.');
     return undefined;
   }
-  const items = runs.map((run) => ({ label: run.name, description: `${run.state} · ${new Date(run.startedAt).toLocaleString()}`, detail: vscode.workspace.asRelativePath(run.dir), run }));
+  const items = runs.map((run) => ({ label: run.name, description: `${runWords(run)} · ${new Date(run.startedAt).toLocaleString()}`, detail: vscode.workspace.asRelativePath(run.dir), run }));
   if (options.many) {
     const picked = await vscode.window.showQuickPick(items, { placeHolder: options.placeHolder, canPickMany: true, matchOnDetail: true });
     return picked?.map((p) => p.run);

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, rmdir } from 'node:fs/promises';
 import { validateConfigText } from '../config/validate';
 import { ConfigError } from '../config/errors';
 import { describeFailure } from '../model';
@@ -134,7 +134,10 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
   const workspaceRoots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const run = s.controller.start({ configPath, config, runDir, workspaceRoots });
   void s.controller.whenDone(run.id).then((end) => {
-    if (end?.state === 'failed') showFailure(end.failure, uri, `"${run.name}" failed`);
+    if (end?.state !== 'failed') return;
+    showFailure(end.failure, uri, `"${run.name}" failed`);
+    // A run that failed before it wrote anything (bad data) leaves no empty folder in the runs folder.
+    void rmdir(runDir).catch(() => undefined);
   });
   const openDashboard = options.openDashboard ?? vscode.workspace.getConfiguration('lossLens', uri).get<boolean>('dashboard.openOnTrain', true);
   if (openDashboard) s.dashboard.show([run.id], false, true);

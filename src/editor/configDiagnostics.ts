@@ -10,6 +10,7 @@ import { validateConfigText } from '../config/validate';
 import type { ConfigProblem } from '../config/problems';
 import { type Flag, flagTitle } from '../model';
 import { flagAnchor } from './flagKeys';
+import { fixApplied } from './jsoncEdits';
 import { flagLine } from '../views/statusText';
 
 export const DIAGNOSTIC_SOURCE = 'Loss Lens';
@@ -41,6 +42,8 @@ export class ConfigDiagnostics extends Disposable {
    * list (what `lossLens.applyFix` looks up, so it must survive flags being dropped here).
    */
   private readonly flagsByConfig = new Map<string, { runId: string; flags: readonly { flag: Flag; index: number }[] }>();
+  /** Runs whose flags were put on their config once in this session (a past run's are restored only once). */
+  private readonly placedRuns = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   static register(context: vscode.ExtensionContext): ConfigDiagnostics {
@@ -65,9 +68,15 @@ export class ConfigDiagnostics extends Disposable {
 
   /** Shows a run's flags on its config (replacing the previous run's), and refreshes. */
   setRunFlags(configUri: vscode.Uri, runId: string, flags: readonly Flag[]): void {
+    this.placedRuns.add(runId);
     this.flagsByConfig.set(configUri.toString(), { runId, flags: flags.map((flag, index) => ({ flag, index })) });
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
     if (doc) this.refresh(doc);
+  }
+
+  /** Whether this run's flags were put on its config in this session (even if dropped since). */
+  hasPlaced(runId: string): boolean {
+    return this.placedRuns.has(runId);
   }
 
   /** Drops one flag (its fix was applied) or all flags of a config. */
@@ -110,6 +119,8 @@ export class ConfigDiagnostics extends Disposable {
     }
     const runFlags = this.flagsByConfig.get(doc.uri.toString());
     runFlags?.flags.forEach(({ flag, index: flagIndex }) => {
+      // A fix already in the text (applied before a reload, or typed by hand) answers its flag.
+      if (flag.fix?.some((f) => fixApplied(text, f.edits))) return;
       const anchor = flagAnchor(text, flag);
       const range = new vscode.Range(doc.positionAt(anchor.offset), doc.positionAt(anchor.offset + anchor.length));
       const diagnostic = new vscode.Diagnostic(range, flagLine(flagTitle(flag.kind), flag), SEVERITY[flag.severity]);

@@ -124,3 +124,17 @@ export function suggestionReplacement(text: string, problem: SuggestedProblem): 
   if (typeof last === 'string') return renameKeyReplacement(text, problem.path, problem.suggestion);
   return undefined;
 }
+
+/**
+ * Whether a fix is already in the config text: every key it edits holds the value it would write.
+ * A past run's flag whose fix the user applied is not put back on the config after a reload.
+ */
+export function fixApplied(text: string, edits: readonly ConfigEdit[]): boolean {
+  if (!edits.length) return false;
+  const tree = parseTree(text);
+  if (!tree) return false;
+  return edits.every((edit) => {
+    const node = findNodeAtLocation(tree, toJsonPath(edit.path));
+    return node !== undefined && JSON.stringify(getNodeValue(node)) === JSON.stringify(edit.value);
+  });
+}

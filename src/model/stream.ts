@@ -29,6 +29,8 @@ export interface RunStart {
   readonly files?: readonly string[];
   /** When the run started (ms since the epoch), when the source knows better than "now" (a folder's name). */
   readonly startedAt?: number;
+  /** The absolute path of the `*.losslens.json` the run trained, when the source knows it (a run folder's status.json). */
+  readonly configPath?: string;
 }
 
 /** How the trainer's loop ended, beyond its reason. */

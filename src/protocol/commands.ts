@@ -21,9 +21,14 @@ export const CommandIds = {
   createExample: 'lossLens.createExample',
   applyFix: 'lossLens.applyFix',
   openConfig: 'lossLens.openConfig',
+  /** Trains a past run's config again (a run cut off by a reload, a stopped one): Runs view and dashboard title. */
+  trainAgain: 'lossLens.trainAgain',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
 /** The context key that is true while any run trains (menus show Stop). */
 export const RUNNING_CONTEXT_KEY = 'lossLens.running';
+
+/** True while the dashboard shows one run that has ended (its title bar shows Train Again). */
+export const DASHBOARD_ENDED_CONTEXT_KEY = 'lossLens.dashboardRunEnded';

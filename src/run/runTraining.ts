@@ -200,7 +200,7 @@ function openRunFolder(options: RunTrainingOptions, loaded: LoadedConfig, config
       throw RunFolderError.cannotCreate(runsFolder, e);
     }
   }
-  return new RunFolderWriter(runDir, { epochsPlanned: config.training.epochs, ...(options.replace ? { replace: true } : {}), ...(options.now ? { now: options.now } : {}) });
+  return new RunFolderWriter(runDir, { epochsPlanned: config.training.epochs, configFile: loaded.path, ...(options.replace ? { replace: true } : {}), ...(options.now ? { now: options.now } : {}) });
 }
 
 /** How a run that ended without an error is recorded: a stop because the editor went away is an interruption. */

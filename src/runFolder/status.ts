@@ -20,6 +20,11 @@ export interface RunStatus {
   readonly epochsPlanned: number;
   /** For an interrupted or failed run: what happened, in words. */
   readonly note?: string;
+  /**
+   * The `*.losslens.json` the run trained, relative to the run folder (so a moved project still
+   * resolves it): the editor puts a past run's flags back on that config after a reload.
+   */
+  readonly config?: string;
 }
 
 /** Who holds a run folder while it is written. */
@@ -71,6 +76,7 @@ export function parseStatus(raw: Record<string, unknown>): RunStatus | undefined
     epochs: typeof raw['epochs'] === 'number' ? raw['epochs'] : 0,
     epochsPlanned: typeof raw['epochsPlanned'] === 'number' ? raw['epochsPlanned'] : 0,
     ...(typeof raw['note'] === 'string' ? { note: raw['note'].slice(0, 500) } : {}),
+    ...(typeof raw['config'] === 'string' && raw['config'].length <= 4096 ? { config: raw['config'] } : {}),
   };
 }
 

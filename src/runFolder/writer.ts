@@ -36,6 +36,8 @@ export interface WriterOptions {
   /** A folder that already holds a run is moved aside (to `<dir>.previous-<time>`) instead of refused. */
   readonly replace?: boolean;
   readonly epochsPlanned?: number;
+  /** The config file the run trains (status.json records it relative to the folder). */
+  readonly configFile?: string;
   readonly now?: () => Date;
 }
 
@@ -134,6 +136,7 @@ export class RunFolderWriter {
       epochs: this.epochs,
       epochsPlanned: this.options.epochsPlanned ?? 0,
       ...(note ? { note } : {}),
+      ...(this.options.configFile ? { config: path.relative(this.dir, path.resolve(this.options.configFile)).split(path.sep).join('/') } : {}),
     };
     this.writeWhole(RUN_FILES.status, json(status));
   }

@@ -3,7 +3,7 @@
  * the run's own judgment, made live with what only the trainer saw (every epoch's model outputs), so
  * its flags are shown as they were recorded (their fixes checked: diagnostics/persisted.ts). A folder
  * without it (a run cut short) is judged now by the same detectors, from metrics.jsonl and predictions.csv.
- * `loss-lens diagnose` on a folder and "Open Run" on it read this same source, so they agree.
+ * `loss-lens diagnose` on a folder and "Open Log or Run Folder" on it read this same source, so they agree.
  */
 import * as path from 'node:path';
 import type { DiagnosticsReport, RunEnd, RunReading, StepStats } from '../model';
@@ -105,7 +105,9 @@ export function folderReadings(folder: RunFolder): RunReading[] {
   const config = folder.config as Partial<LossLensConfig> | undefined;
   const steps: StepStats[] = folder.steps.map(stepFromRecord);
   const readings: RunReading[] = [];
-  const startedAt = runFolderTime(path.basename(folder.dir));
+  // status.json knows the start to the millisecond; older folders only by their name (to the second).
+  const recorded = folder.status ? Date.parse(folder.status.startedAt) : NaN;
+  const startedAt = Number.isFinite(recorded) ? recorded : runFolderTime(path.basename(folder.dir));
   readings.push({
     type: 'run/didStart',
     name: typeof config?.name === 'string' ? config.name : path.basename(folder.dir),
@@ -117,6 +119,7 @@ export function folderReadings(folder: RunFolder): RunReading[] {
     format: RUN_FOLDER_FORMAT,
     files: [RUN_FILES.config, RUN_FILES.metrics, RUN_FILES.diagnostics, RUN_FILES.predictions, RUN_FILES.model, RUN_FILES.status].map((f) => path.join(folder.dir, f)),
     ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(folder.status?.config ? { configPath: path.resolve(folder.dir, folder.status.config) } : {}),
   });
   readings.push({ type: 'run/didProgress', steps, epochs: folder.epochs });
   const endedAt = endTime(folder, startedAt);

@@ -75,6 +75,7 @@ export function newRunRecord(init: Partial<RunRecord> & Pick<RunRecord, 'dir' | 
 function foldStart(run: RunRecord, info: RunStart): void {
   if (info.name) run.name = info.name;
   if (info.startedAt !== undefined) run.startedAt = info.startedAt;
+  if (info.configPath !== undefined) run.configPath = info.configPath;
   run.classes = info.classes;
   run.epochsPlanned = info.epochs;
   run.stepsPerEpoch = info.stepsPerEpoch;

@@ -8,7 +8,7 @@ import { Disposable } from '../dispose';
 import { Throttle } from './throttle';
 import type { RunStore } from '../store/runStore';
 import { CONFIG_FILE_SUFFIX } from '../config/defaults';
-import { runStateLabel } from './statusText';
+import { runWords } from './statusText';
 
 export const CONFIGS_VIEW_ID = 'lossLens.configs';
 export const CONFIG_GLOB = `**/*${CONFIG_FILE_SUFFIX}`;
@@ -37,6 +37,8 @@ export class ConfigsTree extends Disposable implements vscode.TreeDataProvider<v
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(invalidate));
     // The description shows the latest run's state.
     this._register(store.onDidChangeState(() => this.refresher.schedule()));
+    // Runs read back from the runs folders (after a reload) carry their config: "last run" returns.
+    this._register(store.onDidChange(() => this.refresher.schedule()));
   }
 
   refresh(): void {
@@ -60,7 +62,7 @@ export class ConfigsTree extends Disposable implements vscode.TreeDataProvider<v
     item.label = path.basename(uri.fsPath).slice(0, -CONFIG_FILE_SUFFIX.length);
     const rel = vscode.workspace.asRelativePath(path.dirname(uri.fsPath), true);
     const latest = this.store.list().find((r) => r.configPath && path.resolve(r.configPath) === path.resolve(uri.fsPath));
-    item.description = [rel === path.dirname(uri.fsPath) ? undefined : rel, latest ? `last run ${runStateLabel(latest)}` : undefined].filter(Boolean).join(' · ');
+    item.description = [rel === path.dirname(uri.fsPath) ? undefined : rel, latest ? `last run ${runWords(latest)}` : undefined].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('settings-gear');
     item.contextValue = 'lossLens.config';
     item.command = { command: 'vscode.open', title: 'Open Config', arguments: [uri] };

@@ -12,6 +12,7 @@ import { gateDashboardMessage } from './dashboardMessages';
 import { PendingRequests, Readiness } from './pendingRequests';
 import { log } from './log';
 import { toSnapshot, type RunStore } from '../store/runStore';
+import { DASHBOARD_ENDED_CONTEXT_KEY } from '../protocol/commands';
 
 export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
 /** An export the webview does not answer within this time is written without images. */
@@ -64,9 +65,10 @@ export class DashboardPanel extends Disposable {
     this._register(store.onDidProgress(({ run, steps, epochs, calibration }) => this.postFor(run.id, { type: 'run/didProgress', runId: run.id, steps, epochs, ...(calibration ? { calibration } : {}) })));
     this._register(store.onDidFlag(({ run, flag, replacedIndex }) => this.postFor(run.id, { type: 'run/didFlag', runId: run.id, flag, ...(replacedIndex !== undefined ? { index: replacedIndex } : {}) })));
     this._register(
-      store.onDidChangeState((run) =>
-        this.postFor(run.id, { type: 'run/didChangeState', runId: run.id, state: run.state, ...(run.reason ? { reason: run.reason } : {}), ...(run.error ? { error: run.error } : {}), flags: run.flags, calibration: run.calibration }),
-      ),
+      store.onDidChangeState((run) => {
+        this.postFor(run.id, { type: 'run/didChangeState', runId: run.id, state: run.state, ...(run.reason ? { reason: run.reason } : {}), ...(run.error ? { error: run.error } : {}), flags: run.flags, calibration: run.calibration });
+        if (run.id === this.runIds[0]) this.updateEndedContext();
+      }),
     );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -117,6 +119,7 @@ export class DashboardPanel extends Disposable {
       this.panel.title = this.titleFor();
       this.panel.reveal(undefined, preserveFocus);
       this.sendRuns();
+      this.updateEndedContext();
       return;
     }
     this.attach(newPanel(preserveFocus), ids, compare);
@@ -138,6 +141,7 @@ export class DashboardPanel extends Disposable {
     this.runIds = runIds;
     this.compare = compare;
     this.ready.clear();
+    this.updateEndedContext();
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'out', 'webview');
     const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media');
     // Only the built dashboard assets are reachable from the webview (not media/, not the workspace).
@@ -159,6 +163,7 @@ export class DashboardPanel extends Disposable {
           this.ready.clear();
           this.runIds = [];
           this.exports.cancelAll();
+          this.updateEndedContext();
         }
       }),
       // A hidden webview is torn down; it posts didBecomeReady again when shown.
@@ -216,6 +221,13 @@ export class DashboardPanel extends Disposable {
         log()?.warn(`unhandled dashboard message ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /** The title bar's "Train Again" shows while the dashboard shows one run that has ended. */
+  private updateEndedContext(): void {
+    const run = this.runIds[0] ? this.store.get(this.runIds[0]) : undefined;
+    const ended = run !== undefined && !(this.compare && this.runIds.length > 1) && run.state !== 'running' && run.origin !== 'log';
+    void vscode.commands.executeCommand('setContext', DASHBOARD_ENDED_CONTEXT_KEY, ended);
   }
 
   private titleFor(): string {

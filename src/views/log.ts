@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { RunStore } from '../store/runStore';
 import type { IDisposable } from '../dispose';
-import { runStateLabel } from './statusText';
+import { runWords } from './statusText';
 
 let channel: vscode.LogOutputChannel | undefined;
 
@@ -22,8 +22,7 @@ export function registerLog(context: vscode.ExtensionContext, store: RunStore): 
     if (run?.origin === 'live' && run.state === 'running' && run.epochs.length === 0 && run.classes.length === 0) channel?.info(`run "${run.name}" started: ${run.dir}`);
   });
   const ended = store.onDidChangeState((run) => {
-    const last = run.epochs.at(-1);
-    const summary = `run "${run.name}" ${runStateLabel(run)} after ${last?.epoch ?? 0} epoch(s); ${run.flags.length} flag(s)`;
+    const summary = `run "${run.name}" ${runWords(run)}; ${run.flags.length} flag${run.flags.length === 1 ? '' : 's'}`;
     if (run.state === 'failed') channel?.error(`${summary}: ${run.error ?? 'unknown error'}`);
     else channel?.info(summary);
   });

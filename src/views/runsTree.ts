@@ -10,14 +10,15 @@ import { Throttle } from './throttle';
 import type { RunRecord, RunStore } from '../store/runStore';
 import { type Flag, flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../protocol/commands';
-import { flagLine, formatLoss, runStateLabel } from './statusText';
+import { bestValidation, flagLine, formatLoss, formatStartTime, runWords } from './statusText';
 import { SEVERITY_ICONS } from './severityIcons';
 
 export const RUNS_VIEW_ID = 'lossLens.runs';
 /** Tree redraws are heavier than a status item: at most 4 a second. */
 const REFRESH_INTERVAL_MS = 250;
 
-export type RunsTreeNode = { readonly kind: 'run'; readonly run: RunRecord } | { readonly kind: 'flag'; readonly run: RunRecord; readonly flag: Flag; readonly index: number };
+type RunNode = { readonly kind: 'run'; readonly run: RunRecord };
+export type RunsTreeNode = RunNode | { readonly kind: 'flag'; readonly run: RunRecord; readonly flag: Flag; readonly index: number };
 
 const STATE_ICONS: Readonly<Record<RunRecord['state'], vscode.ThemeIcon>> = {
   running: new vscode.ThemeIcon('loading~spin'),
@@ -27,14 +28,18 @@ const STATE_ICONS: Readonly<Record<RunRecord['state'], vscode.ThemeIcon>> = {
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
 };
 
-/** The short description of a run in the list: state, progress and its key figure. */
-export function runDescription(run: RunRecord): string {
+/**
+ * The short description of a run in the list: when it started (runs of one config share a name),
+ * its state with how far it got, its best validation loss (named as such: it is not the last one),
+ * the last validation accuracy and its flags.
+ */
+export function runDescription(run: RunRecord, now: number = Date.now()): string {
   const last = run.epochs.at(-1);
-  const bestVal = run.epochs.reduce((m, e) => (Number.isFinite(e.valLoss) ? Math.min(m, e.valLoss) : m), Infinity);
-  const parts: string[] = [runStateLabel(run)];
-  if (run.state === 'running' && last) parts.push(`${last.epoch}/${run.epochsPlanned}`);
-  if (last) parts.push(`val ${formatLoss(Number.isFinite(bestVal) ? bestVal : last.valLoss)}`);
-  if (last && Number.isFinite(last.valAccuracy)) parts.push(`acc ${(last.valAccuracy * 100).toFixed(1)}%`);
+  const best = bestValidation(run);
+  const parts: string[] = [formatStartTime(run.startedAt, now), runWords(run)];
+  if (best) parts.push(`best val loss ${formatLoss(best.loss)}`);
+  else if (last) parts.push(`val loss ${formatLoss(last.valLoss)}`);
+  if (last && Number.isFinite(last.valAccuracy)) parts.push(`val acc ${(last.valAccuracy * 100).toFixed(1)}%`);
   if (run.flags.length) parts.push(`${run.flags.length} flag${run.flags.length > 1 ? 's' : ''}`);
   return parts.join(' · ');
 }
@@ -42,7 +47,16 @@ export function runDescription(run: RunRecord): string {
 export class RunsTree extends Disposable implements vscode.TreeDataProvider<RunsTreeNode> {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<RunsTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly refresher = this._register(new Throttle(() => this.changeEmitter.fire(undefined), REFRESH_INTERVAL_MS));
+  /**
+   * What changed since the last redraw: the whole list (runs added or removed) or only some runs.
+   * A live run's readings redraw only its own row: a redraw of the whole tree makes VS Code fetch
+   * every expanded row's children again, and each such row shows a spinning twistie meanwhile.
+   */
+  private dirtyAll = false;
+  private readonly dirtyRuns = new Set<RunRecord>();
+  private readonly refresher = this._register(new Throttle(() => this.flush(), REFRESH_INTERVAL_MS));
+  /** One node object per run: VS Code finds the row of `onDidChangeTreeData(node)` by identity. */
+  private readonly nodes = new Map<string, { readonly node: RunNode; withFlags: boolean }>();
   readonly view: vscode.TreeView<RunsTreeNode>;
 
   static register(context: vscode.ExtensionContext, store: RunStore): RunsTree {
@@ -54,9 +68,35 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   private constructor(private readonly store: RunStore) {
     super();
     this.view = this._register(vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true }));
-    this._register(store.onDidChange(() => this.refresher.schedule()));
-    this._register(store.onDidProgress(() => this.refresher.schedule()));
-    this._register(store.onDidChangeState(() => this.refresher.schedule()));
+    this._register(store.onDidChange((run) => this.invalidate(run)));
+    this._register(store.onDidProgress(({ run }) => this.invalidate(run)));
+    this._register(store.onDidChangeState((run) => this.invalidate(run)));
+  }
+
+  /** Schedules a redraw of this run's row, or of the whole list. */
+  private invalidate(run: RunRecord | undefined): void {
+    const drawn = run && this.nodes.get(run.id);
+    // The whole list: many runs at once, a run not drawn yet (or read again into a new record), or
+    // a run that gained its first flag, whose row takes a new id (see getTreeItem).
+    const rowOnly = run !== undefined && drawn !== undefined && drawn.node.run === run && drawn.withFlags === run.flags.length > 0;
+    if (rowOnly) this.dirtyRuns.add(run);
+    else this.dirtyAll = true;
+    this.refresher.schedule();
+  }
+
+  private flush(): void {
+    if (this.dirtyAll) this.changeEmitter.fire(undefined);
+    else for (const run of this.dirtyRuns) this.changeEmitter.fire(this.nodeOf(run));
+    this.dirtyAll = false;
+    this.dirtyRuns.clear();
+  }
+
+  private nodeOf(run: RunRecord): RunNode {
+    const drawn = this.nodes.get(run.id);
+    if (drawn && drawn.node.run === run) return drawn.node;
+    const node: RunNode = { kind: 'run', run };
+    this.nodes.set(run.id, { node, withFlags: run.flags.length > 0 });
+    return node;
   }
 
   /** The runs selected in the view (for Compare / Export from the view's title bar). */
@@ -65,13 +105,18 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   }
 
   getChildren(node?: RunsTreeNode): RunsTreeNode[] {
-    if (!node) return this.store.list().map((run) => ({ kind: 'run', run }));
+    if (!node) {
+      const runs = this.store.list();
+      const ids = new Set(runs.map((r) => r.id));
+      for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
+      return runs.map((run) => this.nodeOf(run));
+    }
     if (node.kind === 'run') return node.run.flags.map((flag, index) => ({ kind: 'flag', run: node.run, flag, index }));
     return [];
   }
 
   getParent(node: RunsTreeNode): RunsTreeNode | undefined {
-    return node.kind === 'flag' ? { kind: 'run', run: node.run } : undefined;
+    return node.kind === 'flag' ? this.nodeOf(node.run) : undefined;
   }
 
   getTreeItem(node: RunsTreeNode): vscode.TreeItem {
@@ -94,6 +139,8 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     // would stay collapsed when its first flag arrives; a new id when it gains children lets
     // `Expanded` take effect and the flags show without a click.
     item.id = run.flags.length ? `${run.id}#flags` : run.id;
+    const drawn = this.nodes.get(run.id);
+    if (drawn) drawn.withFlags = run.flags.length > 0;
     item.description = runDescription(run);
     const worst = worstSeverity(run.flags.map((f) => f.severity));
     item.iconPath = run.state === 'completed' && worst && worst !== 'info' ? new vscode.ThemeIcon(SEVERITY_ICONS[worst].icon, new vscode.ThemeColor(SEVERITY_ICONS[worst].color)) : STATE_ICONS[run.state];
@@ -108,13 +155,15 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
 function runTooltip(run: RunRecord): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const last = run.epochs.at(-1);
-  md.appendMarkdown(`**${run.name}** — ${runStateLabel(run)}\n\n`);
+  const best = bestValidation(run);
+  md.appendMarkdown(`**${run.name}** — ${runWords(run)}\n\n`);
   md.appendMarkdown(`Started ${new Date(run.startedAt).toLocaleString()}\n\n`);
   if (last) {
-    md.appendMarkdown(`Epoch ${last.epoch}/${run.epochsPlanned}: loss ${formatLoss(last.trainLoss)} (val ${formatLoss(last.valLoss)}), accuracy ${(last.valAccuracy * 100).toFixed(1)}% on validation\n\n`);
+    md.appendMarkdown(`Epoch ${last.epoch}${run.epochsPlanned ? ` of ${run.epochsPlanned}` : ''}: loss ${formatLoss(last.trainLoss)} (val ${formatLoss(last.valLoss)}), accuracy ${(last.valAccuracy * 100).toFixed(1)}% on validation\n\n`);
   }
+  if (best) md.appendMarkdown(`Best validation loss ${formatLoss(best.loss)}, at epoch ${best.epoch}\n\n`);
   if (run.calibration) md.appendMarkdown(`ECE ${run.calibration.ece.toFixed(3)} · Brier ${run.calibration.brier.toFixed(3)}\n\n`);
-  if (run.error) md.appendMarkdown(`Error: ${run.error}\n\n`);
+  if (run.error) md.appendMarkdown(`${run.state === 'failed' ? 'Error' : 'Note'}: ${run.error}\n\n`);
   md.appendText(run.dir);
   return md;
 }

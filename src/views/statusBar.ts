@@ -10,7 +10,7 @@ import { Throttle } from './throttle';
 import type { RunRecord, RunStore } from '../store/runStore';
 import { flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../protocol/commands';
-import { flagLine, formatLoss, runStateLabel, statusBackground, statusText } from './statusText';
+import { bestValidation, flagLine, formatLoss, runWords, statusBackground, statusText } from './statusText';
 
 /** The readout redraws at most 10 times a second: the eye reads a number no faster. */
 const REDRAW_INTERVAL_MS = 100;
@@ -108,14 +108,14 @@ function tooltipOf(run: RunRecord): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   const last = run.epochs.at(-1);
-  const best = run.epochs.reduce<(typeof run.epochs)[number] | undefined>((b, e) => (Number.isFinite(e.valLoss) && (!b || e.valLoss < b.valLoss) ? e : b), undefined);
-  md.appendMarkdown(`**Loss Lens: ${escape(run.name)}** — ${runStateLabel(run)}\n\n`);
+  const best = bestValidation(run);
+  md.appendMarkdown(`**Loss Lens: ${escape(run.name)}** — ${runWords(run)}\n\n`);
   if (last) {
     md.appendMarkdown(`| | train | validation |\n|---|---:|---:|\n`);
     md.appendMarkdown(`| loss | ${formatLoss(last.trainLoss)} | ${formatLoss(last.valLoss)} |\n`);
     md.appendMarkdown(`| accuracy | ${pct(last.trainAccuracy)} | ${pct(last.valAccuracy)} |\n\n`);
     md.appendMarkdown(`Epoch ${last.epoch} of ${run.epochsPlanned}`);
-    if (best) md.appendMarkdown(` · best validation loss ${formatLoss(best.valLoss)} at epoch ${best.epoch}`);
+    if (best) md.appendMarkdown(` · best validation loss ${formatLoss(best.loss)} at epoch ${best.epoch}`);
     md.appendMarkdown(` · learning rate ${last.learningRate.toPrecision(3)}\n\n`);
   }
   if (run.error) md.appendMarkdown(`$(error) ${escape(run.error)}\n\n`);

@@ -2,7 +2,7 @@
  * The status bar's words, as pure functions (unit-tested without an editor). Status-bar UX
  * guidelines: short text, one icon; details go to the tooltip.
  */
-import type { EpochMetrics, RunState, Severity } from '../model';
+import { runStateWords, type EpochMetrics, type RunState, type Severity, type StopReason } from '../model';
 
 /**
  * A change smaller than this fraction of the previous value shows as flat (→): epoch-to-epoch noise
@@ -66,9 +66,32 @@ export function statusBackground(worst: Severity | undefined, state: RunState): 
   return undefined;
 }
 
-/** How a run's end reads in lists: "diverged" or "early-stopped" say more than "completed". */
-export function runStateLabel(run: { readonly state: RunState; readonly reason?: string | undefined }): string {
-  return run.state === 'completed' && run.reason && run.reason !== 'completed' ? run.reason : run.state;
+/** A run's state in words with how far it got ("stopped at epoch 30 of 150"): model/runState.ts's one wording. */
+export function runWords(run: { readonly state: RunState; readonly reason?: StopReason | undefined; readonly epochs: readonly EpochMetrics[]; readonly epochsPlanned: number }): string {
+  return runStateWords({ state: run.state, reason: run.reason, epochsReached: run.epochs.at(-1)?.epoch ?? 0, epochsPlanned: run.epochsPlanned });
+}
+
+/** The lowest finite validation loss of a run and its epoch, if any (lists name it "best": it is not the last). */
+export function bestValidation(run: { readonly epochs: readonly EpochMetrics[] }): { loss: number; epoch: number } | undefined {
+  let best: { loss: number; epoch: number } | undefined;
+  for (const e of run.epochs) if (Number.isFinite(e.valLoss) && (!best || e.valLoss < best.loss)) best = { loss: e.valLoss, epoch: e.epoch };
+  return best;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * When a run started, as short as tells runs apart in a list (local time): "14:05" today,
+ * "Dec 3 14:05" this year, "Dec 3 2025 14:05" before.
+ */
+export function formatStartTime(startedAt: number, now: number = Date.now()): string {
+  const d = new Date(startedAt);
+  const today = new Date(now);
+  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  if (d.toDateString() === today.toDateString()) return time;
+  const day = `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+  return d.getFullYear() === today.getFullYear() ? `${day} ${time}` : `${day} ${d.getFullYear()} ${time}`;
 }
 
 /**

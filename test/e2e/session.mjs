@@ -77,7 +77,7 @@ export async function openSession({ workspaceDir = path.join(root, 'test', 'edit
 
 /** Runs a palette command by its title, as a user would: F1, type, pick the row, Enter. */
 export async function runCommand(page, title) {
-  // Fuzzy matching may rank another command first ("New Training Config" for "Train"): click the
+  // Fuzzy matching may rank another command first (before issue 14, "New Training Config" for "Train"): click the
   // row whose label is exactly the title.
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const row = page.locator(sel.quickRow).filter({ has: page.locator('.label-name', { hasText: exact }) }).first();

@@ -113,7 +113,7 @@ export class Dashboard {
     this.live.dataset.testid = 'live';
     this.header.append(this.headerMain, this.live);
     this.empty.className = 'll-empty';
-    this.empty.textContent = 'No run to show yet. Train a *.losslens.json file ("Loss Lens: Train") or open a run folder ("Loss Lens: Open Run").';
+    this.empty.textContent = 'No run to show yet. Train a *.losslens.json file ("Loss Lens: Train") or open a run folder ("Loss Lens: Open Log or Run Folder...").';
     this.controls = this.buildControls();
     this.top.append(this.header, this.controls.element, this.compareView.legend);
     this.content.className = 'll-content';

@@ -95,7 +95,8 @@ describe('Loss Lens in the editor', function () {
     assert.ok(node, 'the run is in the Runs view');
     const item = lossLens.runsTree.getTreeItem(node);
     assert.equal(item.label, 'iris-baseline');
-    assert.match(String(item.description), /^(completed|early-stopped) · val [\d.]+ · acc [\d.]+%/);
+    // Issue 14: the start time tells runs of one config apart; the validation loss shown is the best one, and says so.
+    assert.match(String(item.description), /^\d{2}:\d{2} · (completed · 30 epochs|early-stopped at epoch \d+ of 30) · best val loss [\d.]+ · val acc [\d.]+%/);
     assert.equal(item.contextValue, 'lossLens.run.completed');
     assert.equal(item.command?.command, 'lossLens.openDashboard');
   });
@@ -193,7 +194,7 @@ describe('Loss Lens in the editor', function () {
   });
 
   it('shows a bad config in the Problems panel on the exact key, and a quick fix corrects it', async () => {
-    const uri = workspaceFile('typo.losslens.json');
+    const uri = workspaceFile('typo-key.losslens.json');
     const text = '{\n  // a typo in a key\n  "data": { "source": "iris" },\n  "optimizer": { "learningRat": 0.01 }\n}\n';
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     const doc = await vscode.workspace.openTextDocument(uri);

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { flagLine, formatLoss, runStateLabel, statusBackground, statusText, trendOf } from '../../../src/views/statusText';
+import { bestValidation, flagLine, formatLoss, formatStartTime, runWords, statusBackground, statusText, trendOf } from '../../../src/views/statusText';
 import { type EpochMetrics, worstSeverity } from '../../../src/model';
 
 const epoch = (e: number, trainLoss: number, valLoss: number): EpochMetrics => ({ epoch: e, trainLoss, valLoss, trainAccuracy: 0.9, valAccuracy: 0.8, learningRate: 0.001, gradNorm: 1, timeMs: 5 });
@@ -39,10 +39,34 @@ describe('status bar text', () => {
     assert.equal(statusBackground(undefined, 'failed'), 'error');
   });
 
-  test('a run that ended early says how; a flag line names its title once', () => {
-    assert.equal(runStateLabel({ state: 'completed', reason: 'diverged' }), 'diverged');
-    assert.equal(runStateLabel({ state: 'completed', reason: 'completed' }), 'completed');
-    assert.equal(runStateLabel({ state: 'stopped', reason: 'stopped' }), 'stopped');
+  test('a run says how it ended and how far it got, once (issue 14: not "Stopped (stopped)", not "Finished" for a stopped run)', () => {
+    const upTo = (n: number): EpochMetrics[] => Array.from({ length: n }, (_, i) => epoch(i + 1, 1, 1));
+    assert.equal(runWords({ state: 'stopped', reason: 'stopped', epochs: upTo(30), epochsPlanned: 150 }), 'stopped at epoch 30 of 150');
+    assert.equal(runWords({ state: 'completed', reason: 'early-stopped', epochs: upTo(34), epochsPlanned: 100 }), 'early-stopped at epoch 34 of 100');
+    assert.equal(runWords({ state: 'completed', reason: 'diverged', epochs: upTo(3), epochsPlanned: 20 }), 'diverged at epoch 3 of 20');
+    assert.equal(runWords({ state: 'completed', reason: 'completed', epochs: upTo(50), epochsPlanned: 50 }), 'completed · 50 epochs');
+    assert.equal(runWords({ state: 'completed', reason: 'completed', epochs: upTo(1), epochsPlanned: 1 }), 'completed · 1 epoch');
+    assert.equal(runWords({ state: 'interrupted', reason: 'stopped', epochs: upTo(12), epochsPlanned: 50 }), 'interrupted at epoch 12 of 50');
+    assert.equal(runWords({ state: 'interrupted', reason: 'stopped', epochs: [], epochsPlanned: 50 }), 'interrupted before the first epoch');
+    assert.equal(runWords({ state: 'running', epochs: upTo(12), epochsPlanned: 50 }), 'training · epoch 12 of 50');
+    assert.equal(runWords({ state: 'failed', epochs: [], epochsPlanned: 50 }), 'failed');
+    // A foreign log that does not say how many epochs were planned.
+    assert.equal(runWords({ state: 'stopped', reason: 'stopped', epochs: upTo(7), epochsPlanned: 0 }), 'stopped at epoch 7');
+  });
+
+  test('the best validation loss is the lowest finite one, with its epoch', () => {
+    assert.deepEqual(bestValidation({ epochs: [epoch(1, 1, 0.9), epoch(2, 1, 0.5), epoch(3, 1, NaN), epoch(4, 1, 0.7)] }), { loss: 0.5, epoch: 2 });
+    assert.equal(bestValidation({ epochs: [epoch(1, 1, NaN)] }), undefined);
+  });
+
+  test('start times: the time today, the day this year, the year before', () => {
+    const now = new Date(2026, 11, 3, 18, 30).getTime();
+    assert.equal(formatStartTime(new Date(2026, 11, 3, 14, 5).getTime(), now), '14:05');
+    assert.equal(formatStartTime(new Date(2026, 10, 22, 9, 7).getTime(), now), 'Nov 22 09:07');
+    assert.equal(formatStartTime(new Date(2025, 0, 2, 23, 59).getTime(), now), 'Jan 2 2025 23:59');
+  });
+
+  test('a flag line names its title once', () => {
     assert.equal(flagLine('Exploding loss', { epoch: 1, message: 'Exploding loss: the loss became NaN.' }), 'Exploding loss (epoch 1): the loss became NaN.');
     assert.equal(flagLine('Overfitting', { epoch: 9, message: 'Validation loss rose.' }), 'Overfitting (epoch 9): Validation loss rose.');
     assert.match(statusText({ name: 'x', state: 'completed', epochsPlanned: 5, epochs: [], worstSeverity: 'error', otherLive: 0 }), /^\$\(error\)/);
