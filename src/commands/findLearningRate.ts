@@ -30,7 +30,7 @@ export interface FindLearningRateOptions {
 
 export async function findLearningRateCommand(s: Services, arg?: unknown, options: FindLearningRateOptions = {}): Promise<LearningRateSearch | undefined> {
   if (!requireTrust('run a learning-rate range test')) return undefined;
-  const uri = await resolveConfigUri(s, arg, 'Which config should Loss Lens find a learning rate for?');
+  const uri = await resolveConfigUri(s, arg, 'Which config should Loss Lens find a learning rate for?', 'finds its learning rate');
   if (!uri) return undefined;
   const config = await validConfigOf(s, uri);
   if (!config) return undefined;

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS, type ExampleDataset, type TaskKind } from '../config/template';
-import { readCsvHeader } from '../data/csvRecords';
+import { configFileName, configTemplate, csvBaseline, EXAMPLE_DATASETS, TASKS, type ExampleDataset, type TaskKind } from '../config/template';
+import { readCsvOutline } from '../data/csvRecords';
 
 /** Presets for programmatic use (tests); any missing answer is asked. */
 export interface NewConfigArgs {
@@ -47,7 +47,7 @@ export async function newConfigCommand(args: NewConfigArgs = {}): Promise<vscode
     const chosen = await pickTarget(csvPath, args.target);
     if (!chosen) return undefined;
     target = chosen.isLast ? undefined : chosen.name;
-    dataset = { name: path.basename(csvPath).replace(/\.[^.]+$/, ''), kind: 'csv', description: csvPath, hidden: [32], learningRate: 0.001, epochs: 50, batchSize: 32 };
+    dataset = { name: path.basename(csvPath).replace(/\.[^.]+$/, ''), kind: 'csv', description: csvPath, ...csvBaseline(chosen.rows) };
   }
   if (!dataset) return undefined;
 
@@ -113,10 +113,11 @@ export async function createExampleConfig(datasetName: unknown, options: { open:
  * a table's label is often not its last column. Undefined if the user cancels or the file cannot
  * be read (then the user was told why, with the file named).
  */
-async function pickTarget(csvPath: string, preset: string | undefined): Promise<{ name: string; isLast: boolean } | undefined> {
+async function pickTarget(csvPath: string, preset: string | undefined): Promise<{ name: string; isLast: boolean; rows: number | undefined } | undefined> {
   let header: readonly string[];
+  let rows: number | undefined;
   try {
-    header = await readCsvHeader(csvPath, path.basename(csvPath));
+    ({ header, rows } = await readCsvOutline(csvPath, path.basename(csvPath)));
   } catch (err) {
     void vscode.window.showErrorMessage(`Loss Lens: ${(err as Error).message}`);
     return undefined;
@@ -126,10 +127,10 @@ async function pickTarget(csvPath: string, preset: string | undefined): Promise<
     void vscode.window.showErrorMessage(`Loss Lens: ${path.basename(csvPath)} has ${header.length} column: it needs feature columns and a column of class labels.`);
     return undefined;
   }
-  if (preset !== undefined) return header.includes(preset) ? { name: preset, isLast: preset === last } : undefined;
+  if (preset !== undefined) return header.includes(preset) ? { name: preset, isLast: preset === last, rows } : undefined;
   const items = [last, ...header.slice(0, -1)].map((name) => ({ label: name, description: name === last ? 'the last column (the default)' : '', name }));
   const picked = await vscode.window.showQuickPick(items, { title: `New Loss Lens config: the column of class labels in ${path.basename(csvPath)}`, placeHolder: 'Which column should the classifier predict? The others become its features.' });
-  return picked ? { name: picked.name, isLast: picked.name === last } : undefined;
+  return picked ? { name: picked.name, isLast: picked.name === last, rows } : undefined;
 }
 
 async function pickFolder(): Promise<string | undefined> {

@@ -36,25 +36,39 @@ export async function trainCommand(s: Services, arg?: unknown, options: TrainOpt
   return trainConfig(s, uri, options);
 }
 
-/** The config a command means: its argument, the one on screen, or one the user picks (or an example). */
-export async function resolveConfigUri(s: Services, arg: unknown, placeHolder = 'Which config should Loss Lens train?'): Promise<vscode.Uri | undefined> {
+/**
+ * The config a command means: its argument (a file, or a bundled example from the Examples view,
+ * whose config is written first), the one on screen, or one the user picks (or an example).
+ * `then` says what the command does with it, for the examples' words.
+ */
+export async function resolveConfigUri(s: Services, arg: unknown, placeHolder = 'Which config should Loss Lens train?', then = 'trains it'): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string' && arg.endsWith(CONFIG_FILE_SUFFIX)) return vscode.Uri.file(arg);
+  const example = exampleOf(arg);
+  if (example) return createExampleConfig(example, { open: true });
   const active = activeConfigUri();
   if (active) return active;
   log()?.info(`no config is open in the active editor, asking: ${placeHolder}`);
   const configs = await s.configsTree.list();
+  // Without a folder the example opens unsaved: nothing trains until it is saved.
+  const exampleDetail = vscode.workspace.workspaceFolders?.length ? `Creates a config for this dataset in the workspace, then ${then}` : 'Opens a config for this dataset (save it in a folder to use it)';
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; example?: string };
   const items: Item[] = [
     ...configs.map((uri): Item => ({ label: `$(settings-gear) ${path.basename(uri.fsPath)}`, description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
     { label: 'Bundled examples', kind: vscode.QuickPickItemKind.Separator },
-    ...EXAMPLE_DATASETS.map((d): Item => ({ label: `$(${d.kind === 'synthetic' ? 'beaker' : 'database'}) ${d.name}`, description: d.description, detail: 'Creates a config for this dataset in the workspace, then trains it', example: d.name })),
+    ...EXAMPLE_DATASETS.map((d): Item => ({ label: `$(${d.kind === 'synthetic' ? 'beaker' : 'database'}) ${d.name}`, description: d.description, detail: exampleDetail, example: d.name })),
   ];
   const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   if (picked.example) return createExampleConfig(picked.example, { open: true });
   return undefined;
+}
+
+/** A bundled example named by a command's argument: the Examples view passes its item, `{ name }`. */
+function exampleOf(arg: unknown): string | undefined {
+  const name = typeof arg === 'object' && arg !== null && 'name' in arg ? (arg as { name: unknown }).name : undefined;
+  return EXAMPLE_DATASETS.some((d) => d.name === name) ? (name as string) : undefined;
 }
 
 /**

@@ -217,18 +217,20 @@ class LineTaggingParser extends Parser {
 /** Thrown from a callback to stop streaming early (not an error: the caller has what it needs). */
 class StopReading extends Error {}
 
-/** The header of a CSV file (checked as `forEachCsvRecord` checks it), without reading its rows. */
-export async function readCsvHeader(path: string, displayName: string = path): Promise<readonly string[]> {
-  let header: readonly string[] = [];
+/**
+ * The header of a CSV file and how many data records follow (read once; the rows are not kept). The
+ * count is undefined when a record past the header cannot be read (a ragged row): training names it.
+ */
+export async function readCsvOutline(path: string, displayName: string = path): Promise<{ readonly header: readonly string[]; readonly rows: number | undefined }> {
+  let header: readonly string[] | undefined;
+  let rows = 0;
   try {
-    await forEachCsvRecord({ path, displayName }, (h) => {
-      header = h;
-      throw new StopReading();
-    }, () => undefined);
+    await forEachCsvRecord({ path, displayName }, (h) => (header = h), () => void rows++);
   } catch (err) {
-    if (!(err instanceof StopReading)) throw err;
+    if (header === undefined) throw err;
+    return { header, rows: undefined };
   }
-  return header;
+  return { header: header ?? [], rows };
 }
 
 /** A whole CSV held as strings: for small files (logs, predictions). Large tables go through `forEachCsvRecord`. */

@@ -20,6 +20,7 @@ import { MislabeledDetector } from './mislabeled';
 import { OscillationDetector } from './oscillation';
 import { OverfittingDetector } from './overfitting';
 import { PlateauDetector } from './plateau';
+import { withSmallSplitNote } from './smallSplit';
 import { withLeads } from './leads';
 import { detectorEnabled } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput, RunContext } from './types';
@@ -45,7 +46,9 @@ export class DiagnosticsSession {
     readonly ctx: RunContext,
     private readonly onFlag?: (flag: Flag) => void,
   ) {
-    const env: DetectorEnv = { ctx, raise: (f) => this.raise(f), raised: (k) => this.byKind.get(k), resolve: (k, note, evidence) => this.resolve(k, note, evidence), refresh: (f) => this.refresh(f) };
+    // Every flag passes through the small-split note on its way in (raised, escalated or refreshed).
+    const noted = (f: Flag): Flag => withSmallSplitNote(f, ctx.validationRows);
+    const env: DetectorEnv = { ctx, raise: (f) => this.raise(noted(f)), raised: (k) => this.byKind.get(k), resolve: (k, note, evidence) => this.resolve(k, note, evidence), refresh: (f) => this.refresh(noted(f)) };
     const on = (kind: string) => detectorEnabled(kind, ctx.config?.diagnostics);
     const add = <D extends Detector>(d: D): D => {
       this.detectors.push(d);

@@ -13,6 +13,8 @@ export interface RunContext {
   /** Training-set class counts, in class order. */
   readonly trainClassCounts?: readonly number[];
   readonly stepsPerEpoch?: number;
+  /** Rows of the validation split, when known: a split too small to judge is said so on its flags (smallSplit.ts). */
+  readonly validationRows?: number;
 }
 
 /**

@@ -224,7 +224,7 @@ function trainInto(writer: RunFolderWriter, config: LossLensConfig, data: Encode
     stepsPerEpoch,
     notes: data.notes,
   });
-  const session = new DiagnosticsSession({ classes: data.classes, config, trainClassCounts: classCounts(data), stepsPerEpoch }, options.onFlag);
+  const session = new DiagnosticsSession({ classes: data.classes, config, trainClassCounts: classCounts(data), stepsPerEpoch, validationRows: data.validation.rows }, options.onFlag);
   const stepRecords = options.stepRecords ?? true;
   const summary = train(
     trainingSpec(config, initialModel),

@@ -25,7 +25,7 @@ export class ExamplesTree extends Disposable implements vscode.TreeDataProvider<
     const item = new vscode.TreeItem(example.name, vscode.TreeItemCollapsibleState.None);
     item.description = example.description;
     item.iconPath = new vscode.ThemeIcon(example.kind === 'synthetic' ? 'beaker' : 'database');
-    item.tooltip = `Create ${example.name}.losslens.json (${example.kind} dataset: ${example.description}) and open it.`;
+    item.tooltip = `Click: create ${example.name}.losslens.json (${example.kind} dataset: ${example.description}) and open it. ▷ Train: create it and train it.`;
     item.contextValue = 'lossLens.example';
     item.command = { command: CommandIds.createExample, title: 'Create Config from Example', arguments: [example.name] };
     return item;

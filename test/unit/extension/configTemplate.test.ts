@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
-import { configFileName, configTemplate, EXAMPLE_DATASETS, TASKS } from '../../../src/config/template';
+import { BASELINE_STEPS, configFileName, configTemplate, csvBaseline, EXAMPLE_DATASETS, TASKS } from '../../../src/config/template';
 import { validateConfigText } from '../../../src/config/validate';
 import { BUNDLED_DATASETS, SYNTHETIC_DATASETS } from '../../../src/config/datasets';
 
@@ -41,5 +41,15 @@ describe('starter configs', () => {
     assert.deepEqual([v.config?.data.source, v.config?.data.target], ['data/cars.csv', 'Origin']);
     const last = parse(configTemplate({ dataset: csv, task: 'baseline', name: 'cars', csvPath: 'data/cars.csv' })) as { data: Record<string, unknown> };
     assert.equal('target' in last.data, false);
+  });
+
+  test('a baseline on a CSV is sized from its row count (issue 14: 50 epochs of batch 32 at 1e-3 on 70 rows read as a plateau)', () => {
+    // 70 rows: 56 trained in batches of 8 (7 steps an epoch), 143 epochs for about BASELINE_STEPS steps.
+    assert.deepEqual(csvBaseline(70), { hidden: [16], learningRate: 0.003, epochs: Math.ceil(BASELINE_STEPS / 7), batchSize: 8 });
+    assert.deepEqual(csvBaseline(768), { hidden: [32], learningRate: 0.003, epochs: 50, batchSize: 32 });
+    assert.deepEqual(csvBaseline(100_000), { hidden: [32], learningRate: 0.001, epochs: 30, batchSize: 32 });
+    assert.equal(csvBaseline(10).epochs, 300, 'capped');
+    assert.deepEqual(csvBaseline(undefined), { hidden: [32], learningRate: 0.001, epochs: 50, batchSize: 32 });
+    assert.doesNotMatch(TASKS.find((t) => t.kind === 'baseline')!.detail, /no flags/, 'no promise a small table cannot keep');
   });
 });
