@@ -28,6 +28,12 @@ import { fmt, median, medianOfLast, quantile } from './stats';
 import { resolveThresholds } from './thresholds';
 import type { Detector, DetectorEnv, EpochInput } from './types';
 
+/**
+ * "step 2 (in epoch 1)": the step counts over the whole run, from 1. No batch number: the engine's
+ * counts from 0 ("step 2 (epoch 1, batch 1)" read as a contradiction) and a foreign log has none.
+ */
+const stepWhere = (step: number, epoch: number): string => `step ${step} (in epoch ${epoch})`;
+
 export const EXPLODING_LOSS_DEFAULTS = {
   /** fastai `lr_find`: stop when the smoothed loss exceeds 4× the best smoothed loss. */
   spikeFactor: 4,
@@ -151,7 +157,7 @@ export class ExplodingLossDetector implements Detector {
         blownUp ? 'blown-up-step' : 'extreme-step',
         s.epoch,
         s.step,
-        `Exploding loss: the loss of step ${s.step} (epoch ${s.epoch}, batch ${s.batch}) was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× ${this.describeChance(bound)}: ` +
+        `Exploding loss: the loss of ${stepWhere(s.step, s.epoch)} was ${fmt(s.loss)}, ${fmt(s.loss / chance, 2)}× ${this.describeChance(bound)}: ` +
           `the correct class's logit trails the largest by about ${fmt(s.loss)} units. This comes from unscaled inputs or a learning rate far too high; such a step can also kill ReLU units for good. ` +
           `Try standardized inputs, a learning rate ${fmt(this.t.learningRateFactor)}× lower, or gradient clipping.`,
         { onsetEpoch: s.epoch, onsetStep: s.step, batch: s.batch, loss: s.loss, ...(known ? { chanceLoss: chance, ratioToChance: s.loss / chance } : { chanceLoss: null, assumedChanceLoss: chance }) },
@@ -280,7 +286,7 @@ export class ExplodingLossDetector implements Detector {
 
   private nonFinite(epoch: number, step: number | undefined, batch: number | undefined, loss: number, gradNorm: number, lr: number): void {
     const what = !Number.isFinite(loss) ? `The training loss became ${String(loss)}` : `The gradient norm became ${String(gradNorm)}`;
-    const where = step !== undefined ? `at step ${step} (epoch ${epoch}, batch ${batch})` : `in epoch ${epoch}`;
+    const where = step !== undefined ? `at ${stepWhere(step, epoch)}` : `in epoch ${epoch}`;
     const last = this.lastFinite ? ` The last finite loss was ${fmt(this.lastFinite.loss)} at step ${this.lastFinite.step}.` : '';
     this.emit(
       'error',
@@ -322,7 +328,7 @@ export class ExplodingLossDetector implements Detector {
     const enough = s === undefined ? this.bestLevel < Infinity : this.stepsSeen >= t.minSteps;
     const now = recent[recent.length - 1]!;
     const unit = s === undefined ? 'epoch' : 'step';
-    const at = s === undefined ? `at epoch ${now.epoch}` : `at step ${now.step} (epoch ${now.epoch}, batch ${now.batch})`;
+    const at = s === undefined ? `at epoch ${now.epoch}` : `at ${stepWhere(now.step, now.epoch)}`;
     const levelName = s === undefined ? 'training loss' : `loss (median of the last ${w} steps)`;
     // Per step, a rise counts only past the spread of the recent batches (see the file comment);
     // an epoch mean already averages the batches. The spread costs a sort of the recent batches, so

@@ -36,7 +36,7 @@ export function standardizeInputs(ctx: RunContext): Fix | null {
 }
 
 export function stopAtEpoch(epoch: number): Fix {
-  return { title: `Train for ${epoch} epochs (where validation loss was lowest)`, edits: [{ path: 'training.epochs', value: epoch }] };
+  return { title: `Train for ${epoch} epoch${epoch === 1 ? '' : 's'} (where validation loss was lowest)`, edits: [{ path: 'training.epochs', value: epoch }] };
 }
 
 /** Patience 5: half the default (docs/config.md), because here we already know the run overfits. */

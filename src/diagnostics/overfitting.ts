@@ -180,7 +180,7 @@ export class OverfittingDetector implements Detector {
         ` (median of the last ${k} epochs ${fmt(gl, 2)}% above the minimum), while training loss went from ${fmt(best.trainLoss)} to ${fmt(now.trainLoss)}.`,
       `Generalization gap (validation − training loss): ${fmt(gapAtBest)} at the best epoch, ${fmt(gapNow)} now.`,
       `Each of the last ${levelEpochs} epochs is ${fmt(test.statistic, 2)}× the curve's epoch-to-epoch noise (${pct(test.noise, 1)}) above the level at the minimum, ` +
-        `past the ${fmt(confirmed ? t.confirmSigmas : t.noiseSigmas)}σ a jittering curve would not reach: ${confirmed ? 'confirmed' : 'first evidence'}. First raised at epoch ${raisedAt}, ${delay} epochs after the minimum.`,
+        `past the ${fmt(confirmed ? t.confirmSigmas : t.noiseSigmas)}σ a jittering curve would not reach: ${confirmed ? 'confirmed' : 'first evidence'}. First raised at epoch ${raisedAt}, ${delay} epoch${delay === 1 ? '' : 's'} after the minimum.`,
     ];
     if (confidenceOverfitting) {
       parts.push(

@@ -93,7 +93,7 @@ export class CsvLogParser implements LogParser {
     }
     this.feed(file, bytes);
     if (this.headerLine !== before && this.skipRows === 0 && seen > 0) {
-      this.assembler.noteOnce('header', `${this.label}: rewritten with a new header (a new metric was logged); ${seen} rows were already read`);
+      this.assembler.noteOnce('header', `${this.label}: rewritten with a new header (a new metric was logged); ${seen} row${seen === 1 ? ' was' : 's were'} already read`);
     }
   }
 

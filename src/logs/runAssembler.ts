@@ -613,7 +613,7 @@ export class RunAssembler {
     if (!a && seg.nextEpoch !== undefined && epoch < seg.nextEpoch - REVISABLE_EPOCHS) {
       // Too late to revise an epoch read this long ago: kept as a scalar only.
       this.out.scalar(s.name, 'step', this.outStep(step), value);
-      this.noteOnce(`too-late:${s.name}`, `${this.options.label}: a value of "${s.name}" for epoch ${epoch + seg.epochOffset} came ${seg.nextEpoch - epoch} epochs late: kept as a scalar, the epoch not revised`);
+      this.noteOnce(`too-late:${s.name}`, `${this.options.label}: a value of "${s.name}" for epoch ${epoch + seg.epochOffset} came ${seg.nextEpoch - epoch} epoch${seg.nextEpoch - epoch === 1 ? '' : 's'} late: kept as a scalar, the epoch not revised`);
       return;
     }
     if (!a) {

@@ -58,7 +58,8 @@ describe('exploding loss (per step)', () => {
     assert.equal(f.epoch, 5);
     assert.equal(f.evidence['batch'], 7);
     assert.equal(f.evidence['onsetStep'], 88);
-    assert.match(f.message, /step 88 \(epoch 5, batch 7\)/);
+    // Issue 14: "step 88 (epoch 5, batch 7)" read as a contradiction (the batch counts from 0); the batch stays in the evidence.
+    assert.match(f.message, /step 88 \(in epoch 5\)/);
     assert.ok(f.fix?.some((x) => x.edits.some((e) => e.path === 'optimizer.learningRate' && Math.abs((e.value as number) - 0.0001) < 1e-12)));
     assert.ok(f.fix?.some((x) => x.edits.some((e) => e.path === 'training.gradientClip')));
   });
