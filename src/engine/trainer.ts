@@ -60,6 +60,8 @@ interface Session {
   readonly labels: Int32Array;
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
+  /** performance.now() when training started: epochs record their wall-clock time since then. */
+  readonly startedAt: number;
 }
 
 /** One epoch as it ended: its event when any step ran, and whether it diverged or was stopped. */
@@ -155,6 +157,7 @@ function prepare(spec: TrainingSpec, data: TrainingData, kernels: Kernels): Sess
     labels: new Int32Array(shape.maxRows),
     batchSize,
     stepsPerEpoch: Math.ceil(trainRows / batchSize),
+    startedAt: performance.now(),
   };
 }
 
@@ -217,6 +220,7 @@ function runEpoch(s: Session, epoch: number, firstStep: number, listener: Traini
     learningRate: s.spec.optimizer.learningRate,
     gradNorm: normSum / stepsTaken,
     timeMs,
+    wallMs: performance.now() - s.startedAt,
   };
   const trainOutputs = options.recordTrainOutputs === true ? s.evaluator.evaluate(data.train).outputs : undefined;
   listener.onEpoch?.(trainOutputs === undefined ? { metrics, validation: validation.outputs } : { metrics, validation: validation.outputs, train: trainOutputs });

@@ -47,8 +47,13 @@ export interface EpochMetrics {
   readonly learningRate: number;
   /** Mean over the epoch's steps of the pre-clip global gradient norm. */
   readonly gradNorm: number;
-  /** Wall-clock milliseconds of the epoch's training steps, validation excluded. */
+  /** Wall-clock milliseconds of the epoch's training steps, validation excluded (compute time). */
   readonly timeMs: number;
+  /**
+   * Wall-clock milliseconds since the run started, at the end of this epoch: validation, the
+   * detectors, writing the folder and any wait included. Absent when the source did not record it.
+   */
+  readonly wallMs?: number;
   /**
    * Metrics a foreign log did not record (their values are NaN). Absent for the engine's own runs,
    * where NaN always means the value was measured and was not finite. Never written to metrics.jsonl.

@@ -5,13 +5,19 @@
  */
 import { EPOCH_RECORD_KEYS, STEP_RECORD_KEYS, type EpochMetrics, type StepRecord } from '../model';
 
+/** The epoch record's wall-clock time since the run started (docs/run-folder.md), after the documented metrics. */
+const WALL_KEY = 'wallMs';
+
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function epochLine(m: EpochMetrics): string {
   const record: Record<string, number | null> = {};
   for (const key of EPOCH_RECORD_KEYS) record[key] = finiteOrNull(m[key]);
+  // Last, and only when measured: older readers and other tools see the documented keys first.
+  if (m.wallMs !== undefined && Number.isFinite(m.wallMs)) record[WALL_KEY] = Math.round(m.wallMs * 1000) / 1000;
   return JSON.stringify(record);
 }
+
 
 export function stepLine(s: StepRecord): string {
   const record: Record<string, number | null> = {};
@@ -32,8 +38,9 @@ export function toRecord(value: unknown): MetricsRecord {
     return { kind: 'step', step: { step: o.step, epoch: num(o.epoch), loss: num(o.loss), gradNorm: num(o.gradNorm) } };
   }
   if (typeof o.epoch === 'number' && ('trainLoss' in o || 'valLoss' in o)) {
-    const metrics = Object.fromEntries(EPOCH_RECORD_KEYS.map((k) => [k, num(o[k])])) as unknown as EpochMetrics;
-    return { kind: 'epoch', metrics };
+    const metrics = Object.fromEntries(EPOCH_RECORD_KEYS.map((k) => [k, num(o[k])])) as Record<string, number>;
+    if (typeof o[WALL_KEY] === 'number') metrics[WALL_KEY] = o[WALL_KEY];
+    return { kind: 'epoch', metrics: metrics as unknown as EpochMetrics };
   }
   return { kind: 'other' };
 }

@@ -38,18 +38,19 @@ const MAX_TABLE_ROWS = 1000;
 /** How far the raw trace is faded towards the background under a smoothed line (kept at 3:1 or more). */
 const RAW_FADE = 0.55;
 
-const X_TITLES: Readonly<Record<XAxisMode, string>> = { epoch: 'epoch', step: 'step', time: 'training time (s)', fraction: 'fraction of run' };
+const X_TITLES: Readonly<Record<XAxisMode, string>> = { epoch: 'epoch', step: 'step', time: 'compute time (s)', wall: 'wall-clock time (s)', fraction: 'fraction of run' };
 
 /** The time axis needs epoch durations; a log without them is drawn against epochs. */
 function effectiveXAxis(run: RunModel, mode: XAxisMode): XAxisMode {
-  return mode === 'time' && !run.hasEpochTime ? 'epoch' : mode;
+  return (mode === 'time' && !run.hasEpochTime) || (mode === 'wall' && !run.hasEpochWall) ? 'epoch' : mode;
 }
 
 /** Tooltip title naming the axis: "epoch 66", "step 7,890", "12.5 s of training", "45% of the run". */
 export function xTitleText(mode: XAxisMode, x: number): string {
   if (mode === 'epoch') return `epoch ${Number.isInteger(x) ? x : x.toFixed(2)}`;
   if (mode === 'step') return `step ${Math.round(x).toLocaleString('en')}`;
-  if (mode === 'time') return `${formatNumber(x)} s of training`;
+  if (mode === 'time') return `${formatNumber(x)} s of compute`;
+  if (mode === 'wall') return `${formatNumber(x)} s since the start`;
   return `${(x * 100).toFixed(1)}% of the run`;
 }
 
@@ -337,7 +338,8 @@ export class CurveChart {
       if (xAxis === 'fraction') {
         const length = runLength(run);
         xs = this.derived(run, 'fraction', steps.epochPosition.data, steps.length, String(length), (v) => v / length);
-      } else if (xAxis === 'time' && !steps.hasTime) xs = this.interpolatedStepTimes(run);
+      } else if (xAxis === 'wall') xs = this.interpolatedStepTimes(run, run.epochWall);
+      else if (xAxis === 'time' && !steps.hasTime) xs = this.interpolatedStepTimes(run, run.epochTime);
       else xs = steps.x(xAxis).data;
       return { xs, ys: column.data, length: column.length, fromSteps: true, nonFinite: column.nonFinite, min: column.min, max: column.max };
     }
@@ -351,7 +353,7 @@ export class CurveChart {
       if (value === undefined) return;
       const y = toNumber(value);
       if (Number.isFinite(y)) finite++;
-      xs.push(xAxis === 'time' ? run.epochTime[i]! : epochX(run, e.epoch, xAxis));
+      xs.push(xAxis === 'time' ? run.epochTime[i]! : xAxis === 'wall' ? run.epochWall[i]! : epochX(run, e.epoch, xAxis));
       ys.push(y);
     });
     // Logs from other trainers mark a metric they lack as NaN in every record: with no finite value
@@ -373,15 +375,20 @@ export class CurveChart {
     return { xs, ys: c.value.data.subarray(0, c.value.length), length: c.value.length, fromSteps: false, min: c.value.min, max: c.value.max };
   }
 
-  /** Step times placed linearly within each epoch's duration, for steps read back without their own timing. */
-  private interpolatedStepTimes(run: RunModel): Float64Array {
+  /**
+   * Step times placed linearly within each epoch's span of `epochEnds` (for steps without their own
+   * timing, and for wall-clock time, which only epochs record); the steps of an epoch still running
+   * get the span of the one before.
+   */
+  private interpolatedStepTimes(run: RunModel, epochEnds: readonly number[]): Float64Array {
     const positions = run.steps.epochPosition;
     const out = new Float64Array(positions.length);
+    const last = epochEnds.length;
     for (let i = 0; i < positions.length; i++) {
       const p = positions.data[i]!;
-      const e = Math.min(Math.max(Math.ceil(p), 1), run.epochTime.length);
-      const end = run.epochTime[e - 1] ?? 0;
-      const start = e >= 2 ? run.epochTime[e - 2]! : 0;
+      const e = Math.max(Math.ceil(p), 1);
+      const start = e >= 2 ? (epochEnds[Math.min(e, last + 1) - 2] ?? 0) : 0;
+      const end = e <= last ? epochEnds[e - 1]! : start + (last >= 2 ? epochEnds[last - 1]! - epochEnds[last - 2]! : (epochEnds[0] ?? 0));
       out[i] = start + (end - start) * Math.min(1, Math.max(0, p - (e - 1)));
     }
     return out;

@@ -25,7 +25,7 @@ const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is str
 export function parsePrefs(raw: unknown): Prefs {
   const p = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const smoothing = typeof p.smoothing === 'number' && p.smoothing >= 0 && p.smoothing <= MAX_SMOOTHING ? p.smoothing : DEFAULT_PREFS.smoothing;
-  const xAxis = p.xAxis === 'epoch' || p.xAxis === 'step' || p.xAxis === 'time' || p.xAxis === 'fraction' ? p.xAxis : DEFAULT_PREFS.xAxis;
+  const xAxis = p.xAxis === 'epoch' || p.xAxis === 'step' || p.xAxis === 'time' || p.xAxis === 'fraction' || p.xAxis === 'wall' ? p.xAxis : DEFAULT_PREFS.xAxis;
   const resolution = p.resolution === 'epoch' || p.resolution === 'step' ? p.resolution : DEFAULT_PREFS.resolution;
   // A state saved before charts had their own scales had one `logY` for all: it meant the loss chart.
   const logCharts = p.logCharts !== undefined ? ids(p.logCharts) : p.logY === true ? ['loss'] : [];

@@ -34,7 +34,8 @@ export class Column {
 }
 
 /** `fraction`: the fraction of the run done (epoch / the run's length), to overlay runs of different lengths. */
-export type XAxisMode = 'epoch' | 'step' | 'time' | 'fraction';
+/** `time`: compute seconds (the training steps' own durations); `wall`: wall-clock seconds since the run started. */
+export type XAxisMode = 'epoch' | 'step' | 'time' | 'wall' | 'fraction';
 
 /** Per-layer step readings a live run carries (one column per dense/hidden layer, made when first seen). */
 export type LayerField = 'layerGradNorm' | 'deadFraction';
@@ -139,6 +140,9 @@ export interface RunModel {
   readonly epochTime: number[];
   /** Whether the epochs carry durations (a foreign log may not): without them there is no time axis. */
   hasEpochTime: boolean;
+  /** Wall-clock seconds since the run started at the end of each epoch, parallel to `epochs` (when recorded). */
+  readonly epochWall: number[];
+  hasEpochWall: boolean;
   readonly steps: StepColumns;
   readonly flags: Flag[];
   calibration: CalibrationReading | null;
@@ -175,6 +179,8 @@ function newRun(s: RunSnapshot): RunModel {
     epochs: [],
     epochTime: [],
     hasEpochTime: false,
+    epochWall: [],
+    hasEpochWall: false,
     steps: new StepColumns(stepsPerEpoch, s.stepsPerEpoch > 0),
     flags: [...s.flags],
     calibration: s.calibration,
@@ -232,6 +238,9 @@ function appendReadings(run: RunModel, steps: readonly StepStats[], epochs: read
     if (Number.isFinite(timeMs)) run.hasEpochTime = true;
     run.epochs.push(e);
     run.epochTime.push(previous + (Number.isFinite(timeMs) ? timeMs : 0) / 1000);
+    const wallMs = toNumber(e.wallMs);
+    if (Number.isFinite(wallMs)) run.hasEpochWall = true;
+    run.epochWall.push(Number.isFinite(wallMs) ? wallMs / 1000 : (run.epochWall[run.epochWall.length - 1] ?? 0));
   }
 }
 
@@ -240,9 +249,10 @@ export function epochX(run: RunModel, epoch: number, mode: XAxisMode): number {
   if (mode === 'epoch') return epoch;
   if (mode === 'fraction') return epoch / runLength(run);
   if (mode === 'step') return run.steps.lastStepOfEpoch[epoch] ?? epoch * Math.max(run.stepsPerEpoch, 1);
+  const times = mode === 'wall' ? run.epochWall : run.epochTime;
   const at = run.epochs.findIndex((e) => e.epoch === epoch);
-  if (at >= 0) return run.epochTime[at]!;
-  return run.epochTime[run.epochTime.length - 1] ?? 0;
+  if (at >= 0) return times[at]!;
+  return times[times.length - 1] ?? 0;
 }
 
 /** The epoch with the lowest finite validation loss, or undefined. */

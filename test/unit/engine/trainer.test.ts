@@ -50,7 +50,7 @@ describe('train', () => {
     trainConfig(cfg, data, b.listener);
     const strip = (s: StepStats): unknown => ({ ...s, timeMs: 0 });
     assert.deepEqual(a.steps.map(strip), b.steps.map(strip));
-    assert.deepEqual(a.epochs.map((e) => ({ ...e.metrics, timeMs: 0 })), b.epochs.map((e) => ({ ...e.metrics, timeMs: 0 })));
+    assert.deepEqual(a.epochs.map((e) => ({ ...e.metrics, timeMs: 0, wallMs: 0 })), b.epochs.map((e) => ({ ...e.metrics, timeMs: 0, wallMs: 0 })));
     assert.deepEqual(a.epochs.at(-1)!.validation.probabilities, b.epochs.at(-1)!.validation.probabilities);
     const c = record();
     trainConfig(config({ ...cfg, seed: 8 }), data, c.listener);
