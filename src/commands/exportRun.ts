@@ -8,11 +8,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileStem, metricsCsv, runJson } from './exportFiles';
 import { pickRuns, runsFromArgs } from './runArgs';
 import type { Services } from './services';
+import { DEFAULT_EXPORT_STYLE, EXPORT_STYLES, type ExportStyle } from '../protocol/webview';
 
-/** Programmatic use (tests): the folder to write into, and whether to ask the dashboard for images. */
+/** Programmatic use (tests): the folder to write into, whether to ask the dashboard for images, and their style. */
 export interface ExportOptions {
   readonly folder?: string;
   readonly images?: boolean;
+  /** Default: the `lossLens.export.chartStyle` setting. */
+  readonly chartStyle?: ExportStyle;
+}
+
+/** The chart style to export in: the option, else the setting (an unknown value reads as the default). */
+function chartStyleOf(options: ExportOptions): ExportStyle {
+  const setting = options.chartStyle ?? vscode.workspace.getConfiguration('lossLens').get<string>('export.chartStyle');
+  return EXPORT_STYLES.find((s) => s === setting) ?? DEFAULT_EXPORT_STYLE;
 }
 
 export async function exportRunCommand(s: Services, arg?: unknown, options: ExportOptions = {}): Promise<string[]> {
@@ -37,7 +46,7 @@ export async function exportRunCommand(s: Services, arg?: unknown, options: Expo
       await write(`${stem}-metrics.csv`, metricsCsv(run.epochs));
       await write(`${stem}-run.json`, runJson(run));
       if (options.images ?? true) {
-        const images = await s.dashboard.renderImages(run.id);
+        const images = await s.dashboard.renderImages(run.id, chartStyleOf(options));
         for (const image of images) await write(`${stem}-${image.name}.png`, Buffer.from(image.pngDataUrl.slice('data:image/png;base64,'.length), 'base64'));
         if (!images.length) void vscode.window.showWarningMessage('Loss Lens: the dashboard did not render the charts, so the export has no images.');
       }

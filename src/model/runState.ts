@@ -16,6 +16,13 @@ export interface RunStanding {
   readonly epochsPlanned: number;
 }
 
+/** One word for how a run stands: "training", "completed", "early-stopped", "diverged", "stopped", "interrupted", "failed". */
+export function runStateWord(state: RunState, reason?: StopReason): string {
+  if (state === 'running') return 'training';
+  if (state === 'completed' && (reason === 'early-stopped' || reason === 'diverged')) return reason;
+  return state;
+}
+
 const epochsOf = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`;
 
 /**
@@ -31,8 +38,7 @@ export function runStateWords(run: RunStanding): string {
     case 'running':
       return n > 0 ? `training · epoch ${n}${run.epochsPlanned > 0 ? ` of ${run.epochsPlanned}` : ''}` : 'starting';
     case 'completed':
-      if (run.reason === 'early-stopped' || run.reason === 'diverged') return `${run.reason} ${at}`;
-      return `completed · ${epochsOf(n)}`;
+      return run.reason === 'early-stopped' || run.reason === 'diverged' ? `${runStateWord(run.state, run.reason)} ${at}` : `completed · ${epochsOf(n)}`;
     case 'stopped':
     case 'interrupted':
       return n > 0 ? `${run.state} ${at}` : `${run.state} before the first epoch`;

@@ -8,7 +8,15 @@ import type { Calibration, CalibrationBin, EpochMetrics, Flag, RangePoint, Range
 
 // The run model's readings, flags and their vocabulary, as the wire carries them.
 export type { Calibration, CalibrationBin, ConfigEdit, EpochMetrics, Fix, Flag, FlagKind, RangePoint, RunState, Severity, StepStats, StopReason } from '../model';
-export { FLAG_TITLES, flagTitle, severityRank } from '../model';
+export { FLAG_TITLES, flagTitle, runStateWord, severityRank } from '../model';
+
+/**
+ * How exported chart PNGs look (the `lossLens.export.chartStyle` setting): `paper`, white with dark
+ * text for documents and slides, or `editor`, the editor's theme. Both are titled (run and metric).
+ */
+export type ExportStyle = 'paper' | 'editor';
+export const EXPORT_STYLES: readonly ExportStyle[] = ['paper', 'editor'];
+export const DEFAULT_EXPORT_STYLE: ExportStyle = 'paper';
 
 /** The default of `lossLens.chart.smoothing` (package.json declares the same): TensorBoard's debiased EMA weight. */
 export const DEFAULT_SMOOTHING = 0.6;
@@ -100,8 +108,11 @@ export type HostToWebview =
   | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string; readonly flags: readonly Flag[]; readonly calibration: CalibrationReading | null }
   /** Host -> webview: user preferences that affect drawing. */
   | { readonly type: 'settings/didChange'; readonly smoothing: number }
-  /** Host -> webview: a request to render the charts to images; answered by `export/didRender` with the same `requestId`. */
-  | { readonly type: 'export/render'; readonly requestId: string }
+  /**
+   * Host -> webview: a request to render the charts to titled images in `style`; answered by
+   * `export/didRender` with the same `requestId`.
+   */
+  | { readonly type: 'export/render'; readonly requestId: string; readonly style: ExportStyle }
   /** Host -> webview: show (or update, stage by stage) a learning-rate range test; null removes it. */
   | { readonly type: 'rangeTest/didUpdate'; readonly rangeTest: RangeTestSnapshot | null };
 

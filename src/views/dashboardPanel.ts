@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { dashboardHtml, makeNonce } from './webviewHtml';
-import { DEFAULT_SMOOTHING, parseDashboardState, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
+import { DEFAULT_EXPORT_STYLE, DEFAULT_SMOOTHING, parseDashboardState, type ExportStyle, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
 import { gateDashboardMessage } from './dashboardMessages';
 import { PendingRequests, Readiness } from './pendingRequests';
 import { log } from './log';
@@ -125,13 +125,13 @@ export class DashboardPanel extends Disposable {
     this.attach(newPanel(preserveFocus), ids, compare);
   }
 
-  /** Asks the webview for PNGs of its charts; resolves with none if it cannot answer in time. */
-  async renderImages(runId: string): Promise<readonly ExportedImage[]> {
+  /** Asks the webview for titled PNGs of its charts in `style`; resolves with none if it cannot answer in time. */
+  async renderImages(runId: string, style: ExportStyle = DEFAULT_EXPORT_STYLE): Promise<readonly ExportedImage[]> {
     if (!this.panel || !this.runIds.includes(runId)) this.show([runId], false, true);
     const started = Date.now();
     if (!(await this.ready.wait(EXPORT_TIMEOUT_MS))) return [];
     const { requestId, answer } = this.exports.open(Math.max(0, EXPORT_TIMEOUT_MS - (Date.now() - started)));
-    this.post({ type: 'export/render', requestId });
+    this.post({ type: 'export/render', requestId, style });
     return (await answer) ?? [];
   }
 

@@ -40,7 +40,7 @@ export function runDescription(run: RunRecord, now: number = Date.now()): string
   if (best) parts.push(`best val loss ${formatLoss(best.loss)}`);
   else if (last) parts.push(`val loss ${formatLoss(last.valLoss)}`);
   if (last && Number.isFinite(last.valAccuracy)) parts.push(`val acc ${(last.valAccuracy * 100).toFixed(1)}%`);
-  if (run.flags.length) parts.push(`${run.flags.length} flag${run.flags.length > 1 ? 's' : ''}`);
+  if (run.flags.length) parts.push(`${run.flags.length} flag${run.flags.length === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
 

@@ -244,7 +244,7 @@ describe('dashboard webview in Chromium', () => {
     await finish(page);
   });
 
-  test('x axis as step or training time, log scales, per-epoch readings', async () => {
+  test('x axis as step, compute time or wall-clock time, log scales, per-epoch readings', async () => {
     const page = await harness.open({ theme: 'dark' });
     const run = syntheticRun({ epochs: 6, stepsPerEpoch: 8, bestEpoch: 4 });
     await streamRun(page, run);
@@ -261,13 +261,25 @@ describe('dashboard webview in Chromium', () => {
     assert.deepEqual(dataset(loss, 'run-1:validation', 'raw').data.map((p) => p.x), run.epochs.map((e) => e.epoch * 8));
     assert.equal(loss.annotations.find((a) => a.id.startsWith('best'))?.x, 32);
 
+    // Issue 14: the time axis is compute seconds (the steps' own durations), named so; wall-clock
+    // seconds since the run started (validation and the rest included) are the other one.
     await page.page.locator('[data-testid="x-axis"]').click();
-    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'wall-clock time' }).click();
+    await page.debug((d) => d.flush());
+    loss = chart(await page.debug((d) => d.charts()), 'loss');
+    assert.equal(loss.xTitle, 'wall-clock time (s)');
+    assert.deepEqual(dataset(loss, 'run-1:validation', 'raw').data.map((p) => p.x), run.epochs.map((e) => e.wallMs! / 1000));
+    const wall = dataset(loss, 'run-1:train', 'raw').data.map((p) => p.x);
+    assert.ok(Math.abs(wall.at(-1)! - run.epochs.at(-1)!.wallMs! / 1000) < 1e-9, 'the last step ends the last epoch');
+    assert.ok(wall.every((x, i) => i === 0 || x > wall[i - 1]!), 'steps in order');
+
+    await page.page.locator('[data-testid="x-axis"]').click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'compute time' }).click();
     await page.page.locator('[data-testid="log-x"]').click();
     await page.debug((d) => d.flush());
     loss = chart(await page.debug((d) => d.charts()), 'loss');
     assert.equal(loss.xType, 'logarithmic');
-    assert.equal(loss.xTitle, 'training time (s)');
+    assert.equal(loss.xTitle, 'compute time (s)');
     const times = dataset(loss, 'run-1:train', 'raw').data.map((p) => p.x);
     let elapsed = 0;
     assert.deepEqual(times, run.steps.map((s) => (elapsed += s.timeMs) / 1000));
@@ -377,7 +389,7 @@ describe('dashboard webview in Chromium', () => {
   test('export/render answers with PNG data URLs the host accepts', async () => {
     const page = await harness.open({ theme: 'dark' });
     await streamRun(page, syntheticRun({ epochs: 5, stepsPerEpoch: 4, bestEpoch: 3 }));
-    await page.send({ type: 'export/render', requestId: 'req-7' });
+    await page.send({ type: 'export/render', requestId: 'req-7', style: 'paper' });
     await page.page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'export/didRender'));
     const reply = (await page.posted()).find((m) => m.type === 'export/didRender');
     const parsed = parseWebviewToHost(reply);
@@ -388,6 +400,57 @@ describe('dashboard webview in Chromium', () => {
       const png = Buffer.from(img.pngDataUrl.slice('data:image/png;base64,'.length), 'base64');
       assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], `${img.name} is a PNG`);
       assert.ok(png.length > 2000, `${img.name} has content`);
+    }
+    await finish(page);
+  });
+
+  test('exported charts read on paper: white, titled, dark text; or in the editor\'s theme; the panel keeps its own (issue 14)', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    await streamRun(page, syntheticRun({ epochs: 5, stepsPerEpoch: 4, bestEpoch: 3 }));
+    /** Pixel figures of an exported PNG, decoded in the page: corner colour, and dark/light pixels in the title band and below it. */
+    const measure = (dataUrl: string): Promise<{ width: number; height: number; corner: number[]; bandDark: number; bandLight: number; chartWhite: number }> =>
+      page.page.evaluate(`(async (url) => {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const count = (y0, y1, test) => {
+          const d = ctx.getImageData(0, y0, c.width, y1 - y0).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (test(0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2])) n++;
+          return n;
+        };
+        const band = Math.round(58 * devicePixelRatio);
+        return { width: c.width, height: c.height, corner: [...ctx.getImageData(2, 2, 1, 1).data], bandDark: count(0, band, (l) => l < 90), bandLight: count(0, band, (l) => l > 200), chartWhite: count(band, c.height, (l) => l > 245) / (c.width * (c.height - band)) };
+      })(${JSON.stringify(dataUrl)})`);
+    const exported = async (style: 'paper' | 'editor', requestId: string) => {
+      await page.send({ type: 'export/render', requestId, style });
+      await page.page.waitForFunction((id) => (globalThis as unknown as { __posted: { type: string; requestId?: string }[] }).__posted.some((m) => m.type === 'export/didRender' && m.requestId === id), requestId);
+      const reply = parseWebviewToHost((await page.posted()).find((m) => m.type === 'export/didRender' && m.requestId === requestId));
+      assert.ok(reply && reply.type === 'export/didRender');
+      return reply.images;
+    };
+    const paper = await exported('paper', 'paper-1');
+    for (const img of paper) {
+      const m = await measure(img.pngDataUrl);
+      assert.deepEqual(m.corner.slice(0, 3), [255, 255, 255], `${img.name}: a white background`);
+      assert.ok(m.bandDark > 100, `${img.name}: a dark title on the band (${m.bandDark} dark pixels)`);
+      assert.ok(m.chartWhite > 0.6, `${img.name}: the chart itself is on white (${(m.chartWhite * 100).toFixed(0)}%)`);
+    }
+    const editor = await exported('editor', 'editor-1');
+    const loss = await measure(editor.find((i) => i.name === 'loss')!.pngDataUrl);
+    assert.ok(Math.max(...loss.corner.slice(0, 3)) < 60, `the editor style keeps the dark background: ${loss.corner.join(',')}`);
+    assert.ok(loss.bandLight > 100, 'and a light title');
+    // The panel is drawn in the editor's theme again after the export.
+    assert.equal(chart(await page.debug((d) => d.charts()), 'loss').tickColor, '#cccccc');
+    await page.page.screenshot({ path: `${SHOTS}/after-export-dark.png` });
+    const { writeFileSync } = await import('node:fs');
+    for (const [style, images] of [['paper', paper], ['editor', editor]] as const) {
+      for (const img of images.filter((i) => i.name === 'loss' || i.name === 'reliability')) writeFileSync(`${SHOTS}/export-${style}-${img.name}.png`, Buffer.from(img.pngDataUrl.split(',')[1]!, 'base64'));
     }
     await finish(page);
   });
@@ -451,7 +514,7 @@ describe('dashboard webview in Chromium', () => {
     assert.equal(calibration.figures.ECE, String(Number(run.calibration!.ece.toPrecision(4))));
     // Time axis: epochs carry their durations; steps are placed within them.
     await page.page.locator('[data-testid="x-axis"]').click();
-    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'compute time' }).click();
     await page.debug((d) => d.flush());
     charts = await page.debug((d) => d.charts());
     const timed = dataset(chart(charts, 'loss'), `${run.id}:train`, 'raw').data;
@@ -521,7 +584,7 @@ describe('dashboard webview in Chromium', () => {
     assert.deepEqual(dataset(chart(charts, 'loss'), 'log:train', 'raw').data.slice(0, 5).map((p) => p.x), [0.2, 0.4, 0.6, 0.8, 1]);
     // No durations: the time axis falls back to epochs and says so.
     await page.page.locator('[data-testid="x-axis"]').click();
-    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'training time' }).click();
+    await page.page.locator('[data-testid="x-axis"] vscode-option', { hasText: 'compute time' }).click();
     await page.debug((d) => d.flush());
     assert.equal(chart(await page.debug((d) => d.charts()), 'loss').xTitle, 'epoch (this log has no timings)');
     await finish(page);

@@ -7,7 +7,8 @@
  * calibration (beside the charts on a wide panel, right below the loss chart in a narrow column),
  * then the other charts. Nothing above the loss chart grows when a flag arrives.
  */
-import { MAX_EXPORT_IMAGES, type HostToWebview, type RangeTestSnapshot, type RunSnapshot, type WebviewToHost } from '../../src/protocol/webview';
+import { MAX_EXPORT_IMAGES, runStateWord, type ExportStyle, type HostToWebview, type RangeTestSnapshot, type RunSnapshot, type WebviewToHost } from '../../src/protocol/webview';
+import { exportTheme, titledPng } from './exportImage';
 import { badge, button, checkbox, dropdown, progressRing, slider } from '../components';
 import { applyThemeDefaults } from './chartSetup';
 import { CalibrationView } from './calibrationView';
@@ -42,7 +43,6 @@ export interface SavedState {
 const FRAME_BUDGET_MS = 8;
 const FRAME_HISTORY = 200;
 
-const STATE_LABEL: Readonly<Record<string, string>> = { running: 'Training', completed: 'Finished', stopped: 'Stopped', failed: 'Failed' };
 
 export class Dashboard {
   private readonly store = new RunStore();
@@ -167,7 +167,8 @@ export class Dashboard {
       [
         { value: 'epoch', label: 'epoch' },
         { value: 'step', label: 'step' },
-        { value: 'time', label: 'training time' },
+        { value: 'time', label: 'compute time' },
+        { value: 'wall', label: 'wall-clock time' },
         { value: 'fraction', label: 'fraction of run' },
       ],
       this.prefs.xAxis,
@@ -247,10 +248,11 @@ export class Dashboard {
       case 'rangeTest/didUpdate':
         this.rangeTest = message.rangeTest;
         break;
-      case 'export/render':
-        this.renderNow();
-        this.post({ type: 'export/didRender', requestId: message.requestId, images: this.images() });
+      case 'export/render': {
+        const { requestId } = message;
+        void this.exportImages(message.style).then((images) => this.post({ type: 'export/didRender', requestId, images }));
         return;
+      }
       default: {
         const unexpected: never = message;
         console.warn('Loss Lens dashboard: unknown message', unexpected);
@@ -389,7 +391,9 @@ export class Dashboard {
         title.textContent = compare ? `Comparing ${runs.length} runs` : primary.name;
         this.headerMain.append(title);
         if (!compare) {
-          const state = badge(STATE_LABEL[primary.state] ?? primary.state, `ll-state ll-state-${primary.state}`);
+          // The host's word for it (src/model/runState.ts): "Stopped", "Early-stopped", "Interrupted", never "Finished" for a stopped run.
+          const word = runStateWord(primary.state, primary.reason);
+          const state = badge(`${word.charAt(0).toUpperCase()}${word.slice(1)}`, `ll-state ll-state-${primary.state}`);
           if (primary.state === 'running') state.prepend(progressRing('Training in progress'));
           this.headerMain.append(state);
           const actions = document.createElement('div');
@@ -406,6 +410,33 @@ export class Dashboard {
       this.live.textContent = text;
     }
     setHidden(this.live, !text);
+  }
+
+  /**
+   * The charts as exported PNGs (exportImage.ts): drawn in the export's theme (paper: a light print
+   * theme), titled with the run and the chart, then the panel is drawn in the editor's theme again
+   * (within the same task, so the panel never shows the print colours).
+   */
+  async exportImages(style: ExportStyle): Promise<{ name: string; pngDataUrl: string }[]> {
+    const editorTheme = this.theme;
+    const theme = exportTheme(style, editorTheme);
+    let raw: { name: string; pngDataUrl: string }[];
+    try {
+      this.theme = theme;
+      applyThemeDefaults(theme);
+      this.renderNow();
+      raw = this.images();
+    } finally {
+      this.theme = editorTheme;
+      applyThemeDefaults(editorTheme);
+      this.renderNow();
+    }
+    const runs = this.store.runs;
+    const primary = runs[0];
+    const who = this.store.compare ? `${runs.length} runs compared` : (primary?.name ?? 'Loss Lens');
+    const subtitle = this.store.compare ? runs.map((r) => r.name).join(' · ') : primary ? `${runStateWord(primary.state, primary.reason)} · ${liveText(primary)} · started ${new Date(primary.startedAt).toLocaleString()}` : '';
+    const titles: Record<string, string> = { reliability: 'Reliability diagram', 'confidence-histogram': 'Confidence histogram', ...Object.fromEntries(this.charts.map((c) => [c.def.id, c.def.title])) };
+    return Promise.all(raw.map(async (img) => ({ name: img.name, pngDataUrl: await titledPng(img.pngDataUrl, `${who} · ${titles[img.name] ?? img.name}`, subtitle, theme, window.devicePixelRatio || 1) })));
   }
 
   /** The charts as PNGs: the curves first, then calibration, at most what the host accepts. */
@@ -435,12 +466,11 @@ export class Dashboard {
   }
 }
 
-/** "epoch 12 of 40 · train loss 0.412 · val loss 0.455" (with the state's reason or error when it ended). */
+/** "epoch 12 of 40 · train loss 0.412 · val loss 0.455" (with the error when it failed); the state is the badge's. */
 function liveText(run: RunModel): string {
   const last = run.epochs[run.epochs.length - 1];
   const epoch = last?.epoch ?? 0;
-  const reason = run.reason && run.reason !== 'completed' ? ` (${run.reason.replace('-', ' ')})` : '';
-  const parts = [`epoch ${epoch} of ${run.epochsPlanned}${reason}`];
+  const parts = [`epoch ${epoch}${run.epochsPlanned > 0 ? ` of ${run.epochsPlanned}` : ''}`];
   if (last) {
     parts.push(`train loss ${formatNumber(toNumber(last.trainLoss))}`);
     const val = toNumber(last.valLoss);
