@@ -19,7 +19,7 @@ import { DashboardPanel } from './views/dashboardPanel';
 import { trackRunningContext } from './views/runningContext';
 import { registerLog } from './views/log';
 import { RunsWatcher } from './views/runsWatcher';
-import { announceInterruptedRuns } from './views/interruptedRuns';
+import { announceInterruptions } from './views/interruptedRuns';
 import { registerCommands } from './commands/registerCommands';
 import { applyFixFromDashboard } from './commands/applyFix';
 import { openConfigCommand } from './commands/runConfig';
@@ -65,10 +65,9 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   // Past runs come back after a reload (only in a trusted workspace: they are workspace data).
   const reload = (): void => void services.reloadRuns();
   if (vscode.workspace.isTrusted) {
-    void services
-      .reloadRuns()
-      .then(() => announceInterruptedRuns(context, store))
-      .finally(markRunsLoaded);
+    const loaded = services.reloadRuns();
+    void loaded.finally(markRunsLoaded);
+    context.subscriptions.push(announceInterruptions(context, store, loaded));
   } else markRunsLoaded();
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(reload),

@@ -19,6 +19,26 @@ export function runsToAnnounce(runs: readonly RunRecord[], announced: ReadonlySe
   return runs.filter((r) => r.state === 'interrupted' && !announced.has(r.id) && now - (r.endedAt ?? r.startedAt) <= ANNOUNCE_WITHIN_MS).sort((a, b) => b.startedAt - a.startedAt);
 }
 
+/**
+ * Announces the interrupted runs once the runs folders are read back (`loaded`), and then any run
+ * read from a folder that turns out interrupted later (a run of the window before, whose process was
+ * still ending when this one started, reads as running until it is gone). A run of this window cut
+ * off as it closes is not announced here: the next window does.
+ */
+export function announceInterruptions(context: vscode.ExtensionContext, store: RunStore, loaded: Promise<unknown>): vscode.Disposable {
+  let ready = false;
+  void loaded.then(
+    () => {
+      ready = true;
+      return announceInterruptedRuns(context, store);
+    },
+    () => undefined,
+  );
+  return store.onDidChangeState((run) => {
+    if (ready && run.origin === 'folder' && run.state === 'interrupted') void announceInterruptedRuns(context, store);
+  });
+}
+
 export async function announceInterruptedRuns(context: vscode.ExtensionContext, store: RunStore): Promise<readonly RunRecord[]> {
   const announced = new Set(context.workspaceState.get<string[]>(ANNOUNCED_KEY, []));
   const runs = runsToAnnounce(store.list(), announced);
