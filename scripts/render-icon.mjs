@@ -3,6 +3,7 @@
 // workbench's own icons (codicons) when the offline editor's font is installed. Writes
 // test-results/icon/icon-{dark,light}.png at 1x, and an 5x nearest-neighbour enlargement of each,
 // to look at. Usage: node scripts/render-icon.mjs [icon.svg ...]   (Debian's Chromium)
+//   --png  also writes media/icons/loss-lens.png (128 px, the marketplace icon) from loss-lens-marketplace.svg
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,8 @@ import { editorDir } from './editor/paths.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'test-results', 'icon');
-const icons = (process.argv.slice(2).length ? process.argv.slice(2) : [path.join(root, 'media', 'icons', 'loss-lens.svg')]).map((f) => path.resolve(f));
+const args = process.argv.slice(2).filter((a) => a !== '--png');
+const icons = (args.length ? args : [path.join(root, 'media', 'icons', 'loss-lens.svg')]).map((f) => path.resolve(f));
 
 /** VS Code's Default Dark Modern and Default Light Modern activity bars: background, active and inactive icon colours. */
 const THEMES = {
@@ -56,6 +58,13 @@ try {
     await zoom.setContent(`<body style="margin:0"><img style="image-rendering:pixelated;width:${Math.ceil(width) * 5}px" src="data:image/png;base64,${png.toString('base64')}"></body>`);
     await zoom.locator('img').screenshot({ path: path.join(out, `icon-${theme}-5x.png`) });
     console.log(`${file} (and -5x)`);
+  }
+  if (process.argv.includes('--png')) {
+    const p = await browser.newPage({ deviceScaleFactor: 1, viewport: { width: 128, height: 128 } });
+    await p.setContent(`<body style="margin:0;background:transparent"><img style="display:block" width="128" height="128" src="${dataUrl(path.join(root, 'media', 'icons', 'loss-lens-marketplace.svg'), 'image/svg+xml')}"></body>`);
+    await p.locator('img').evaluate((img) => img.decode());
+    await p.locator('img').screenshot({ path: path.join(root, 'media', 'icons', 'loss-lens.png'), omitBackground: true });
+    console.log('media/icons/loss-lens.png');
   }
 } finally {
   await browser.close();
