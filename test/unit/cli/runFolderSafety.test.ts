@@ -78,6 +78,15 @@ describe('a run folder holds one run', () => {
     for (const line of lines) JSON.parse(line);
   });
 
+  test('status.json names the config the run trained, relative to the folder, and a reader resolves it', async () => {
+    const root = tmp();
+    const out = path.join(root, 'runs', 'run');
+    assert.equal(cli(['train', TINY, '--out', out]).status, 0);
+    const written = JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8')) as { config?: string };
+    assert.equal(written.config, path.relative(out, path.resolve(TINY)).split(path.sep).join('/'));
+    assert.equal((await loadRunFolder(out))?.configPath, path.resolve(TINY));
+  });
+
   test('a run killed outright reads back as interrupted, with what it reached', async () => {
     const out = path.join(tmp(), 'run');
     const { code } = await trainAndSignal(out, 'SIGKILL');
