@@ -48,7 +48,11 @@ export class DashboardPanel extends Disposable {
         deserializeWebviewPanel: async (panel, state) => {
           await runsLoaded.catch(() => undefined);
           const restored = parseDashboardState(state);
-          dashboard.attach(panel, restored?.runIds.filter((id) => store.get(id)) ?? [], restored?.compare ?? false);
+          const ids = restored?.runIds.filter((id) => store.get(id)) ?? [];
+          // VS Code for the Web may restore the panel without the state the webview saved (a reload
+          // before it was written): show the newest run rather than an empty dashboard.
+          const newest = store.list()[0];
+          dashboard.attach(panel, ids.length ? ids : newest ? [newest.id] : [], ids.length ? (restored?.compare ?? false) : false);
         },
       }),
     );
