@@ -66,11 +66,19 @@ async function cliRun(config: vscode.Uri, until?: { epochs: number; signal: 'SIG
   return dir;
 }
 
-/** The Runs view's row of a run folder, after the runs folders were read back as activation does. */
+/**
+ * The Runs view's row of a run folder once its process has ended, after the runs folders were read
+ * back as activation does. The Runs watcher may already follow the folder live (it scans every 2 s);
+ * a followed run keeps its record through a reload and learns of the end at its next poll (250 ms),
+ * so the row is read again until it no longer says "running".
+ */
 async function rowOf(lossLens: LossLensApi, dir: string): Promise<{ run: RunRecord; item: vscode.TreeItem }> {
   await lossLens.reloadRuns();
-  const node = lossLens.runsTree.getChildren().find((n) => n.run.id === runIdOf(dir));
-  assert.ok(node, `the run of ${dir} is in the Runs view`);
+  const node = await waitFor(
+    `the run of ${dir} in the Runs view, ended`,
+    () => lossLens.runsTree.getChildren().find((n) => n.run.id === runIdOf(dir) && n.run.state !== 'running'),
+    10_000,
+  );
   return { run: node.run, item: lossLens.runsTree.getTreeItem(node) };
 }
 
