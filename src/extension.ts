@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { RunStore } from './store/runStore';
 import { RunController } from './store/runController';
+import { FollowController } from './store/followController';
 import { loadRunFolders } from './store/pastRuns';
 import { resolveRunsFolder, DEFAULT_RUNS_FOLDER } from './runFolder';
 import { ConfigDiagnostics } from './editor/configDiagnostics';
@@ -20,9 +21,11 @@ import { trackRunningContext } from './views/runningContext';
 import { registerLog } from './views/log';
 import { RunsWatcher } from './views/runsWatcher';
 import { announceInterruptions } from './views/interruptedRuns';
+import { RunsFilter } from './views/runsFilter';
 import { registerCommands } from './commands/registerCommands';
 import { applyFixFromDashboard } from './commands/applyFix';
 import { openConfigCommand } from './commands/runConfig';
+import { watchFollowSetting } from './commands/followSettings';
 import type { Services } from './commands/services';
 
 /** What `activate` returns: the integration tests and other extensions drive Loss Lens through it. */
@@ -41,11 +44,16 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   const controller = new RunController(vscode.Uri.joinPath(context.extensionUri, 'out', 'worker.js').fsPath, store);
   context.subscriptions.push(controller);
   liveController = controller;
+  const follows = new FollowController(store);
+  context.subscriptions.push(follows);
 
   const diagnostics = ConfigDiagnostics.register(context);
   ConfigCodeActions.register(context, diagnostics);
   context.subscriptions.push(linkRunFlagsToConfigs(store, diagnostics));
-  const runsTree = RunsTree.register(context, store);
+  const runsFilter = new RunsFilter();
+  context.subscriptions.push(runsFilter);
+  const runsTree = RunsTree.register(context, store, runsFilter);
+  runsFilter.attach(runsTree.view);
   const configsTree = ConfigsTree.register(context, store);
   const examplesTree = ExamplesTree.register(context);
   const statusBar = LossStatusBar.register(context, store);
@@ -56,10 +64,12 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   const dashboard = DashboardPanel.register(context, store, {
     applyFix: (runId, flagIndex, fixIndex, retrain) => applyFixFromDashboard(services, runId, flagIndex, fixIndex, retrain),
     openConfig: (runId) => openConfigCommand(services, runId),
-    stop: (runId) => void controller.stop(runId),
+    // The dashboard's Stop: a run trained here stops; a followed one is no longer followed.
+    stop: (runId) => void (controller.stop(runId) || follows.stop(runId)),
   }, runsLoaded);
-  const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, reloadRuns: () => reloadRuns(store, configsTree) };
+  const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, follows, runsFilter, reloadRuns: () => reloadRuns(store, configsTree) };
   registerCommands(context, services);
+  watchFollowSetting(context, services);
 
   RunsWatcher.register(context, store, () => runsFolders(configsTree));
   // Past runs come back after a reload (only in a trusted workspace: they are workspace data).

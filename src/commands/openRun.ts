@@ -12,6 +12,7 @@ import { endOf, readAll } from '../sources/runSource';
 import { describeFailure } from '../model';
 import { FolderSource } from '../sources/folderSource';
 import { sourcesFor } from '../sources/sourceFor';
+import { runKey } from '../sources/logdirFollower';
 import { requireTrust } from './trust';
 import type { Services } from './services';
 
@@ -44,14 +45,15 @@ export async function openRunCommand(s: Services, arg?: unknown): Promise<RunRec
   }
   const runs: RunRecord[] = [];
   let failure: string | undefined;
-  for (const source of found.sources) {
+  for (const [i, source] of found.sources.entries()) {
     const readings = await readAll(source);
     const end = endOf(readings);
     if (end?.state === 'failed' && end.failure.badInput) {
       failure ??= end.failure.message;
       continue;
     }
-    const dir = source instanceof FolderSource ? source.dir : (source.files[0] ?? path.resolve(target));
+    // The run's folder (or file, for one-file logs), as Follow names it: following it later updates this record.
+    const dir = source instanceof FolderSource ? source.dir : runKey(found.found.root, found.found.runs[i]!);
     const run = newRunRecord({ dir, origin: source.origin, name: path.basename(dir), startedAt: Date.now() });
     for (const reading of readings) applyReading(run, reading);
     s.store.add(run);

@@ -16,6 +16,8 @@ import { applyFixCommand } from './applyFix';
 import { openConfigCommand } from './runConfig';
 import { findLearningRateCommand } from './findLearningRate';
 import { trainAgainCommand } from './trainAgain';
+import { followCommand, stopFollowingCommand } from './follow';
+import { filterRunsCommand } from './filterRuns';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- VS Code passes command arguments untyped; each handler narrows its own.
 type Handler = (...args: any[]) => unknown;
@@ -30,6 +32,10 @@ export function commandHandlers(s: Services): Readonly<Record<CommandId, Handler
     [CommandIds.compareRuns]: (...args: unknown[]) => compareRunsCommand(s, ...args),
     [CommandIds.exportRun]: (arg?: unknown, options?: Parameters<typeof exportRunCommand>[2]) => exportRunCommand(s, arg, options),
     [CommandIds.findLearningRate]: (arg?: unknown, options?: Parameters<typeof findLearningRateCommand>[2]) => findLearningRateCommand(s, arg, options),
+    [CommandIds.follow]: (arg?: unknown) => followCommand(s, arg),
+    [CommandIds.stopFollowing]: (...args: unknown[]) => stopFollowingCommand(s, ...args),
+    [CommandIds.filterRuns]: (arg?: unknown) => filterRunsCommand(s, arg),
+    [CommandIds.clearRunsFilter]: () => filterRunsCommand(s, ''),
     [CommandIds.refreshRuns]: async () => {
       s.configsTree.refresh();
       await s.reloadRuns();

@@ -6,6 +6,8 @@ import type { DashboardPanel } from '../views/dashboardPanel';
 import type { ConfigDiagnostics } from '../editor/configDiagnostics';
 import type { RunsTree } from '../views/runsTree';
 import type { ConfigsTree } from '../views/configsTree';
+import type { FollowController } from '../store/followController';
+import type { RunsFilter } from '../views/runsFilter';
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -15,6 +17,9 @@ export interface Services {
   readonly diagnostics: ConfigDiagnostics;
   readonly runsTree: RunsTree;
   readonly configsTree: ConfigsTree;
+  /** Other trainers' logs and run folders followed while they are written. */
+  readonly follows: FollowController;
+  readonly runsFilter: RunsFilter;
   /** Reads the runs folders of the workspace again. */
   reloadRuns(): Promise<void>;
 }

@@ -143,16 +143,23 @@ export function discoverRuns(entries: readonly ListedEntry[], rootName: string):
   return runs.sort((a, b) => a.name.localeCompare(b.name) || a.format.localeCompare(b.format));
 }
 
-/** The runs whose name matches a filter, as TensorBoard's run filter: a regular expression (case-insensitive), else a plain substring. */
-export function filterRuns(runs: readonly DiscoveredRun[], filter: string): DiscoveredRun[] {
-  if (!filter) return [...runs];
-  let test: (name: string) => boolean;
+/**
+ * TensorBoard's run filter as a test of a run's name: a regular expression (case-insensitive), else
+ * (when it is not one) a plain substring, case-insensitive too. An empty filter keeps every run.
+ */
+export function runNameMatcher(filter: string): (name: string) => boolean {
+  if (!filter) return () => true;
   try {
     const re = new RegExp(filter, 'i');
-    test = (name) => re.test(name);
+    return (name) => re.test(name);
   } catch {
     const lower = filter.toLowerCase();
-    test = (name) => name.toLowerCase().includes(lower);
+    return (name) => name.toLowerCase().includes(lower);
   }
+}
+
+/** The runs whose name matches a filter (runNameMatcher). */
+export function filterRuns(runs: readonly DiscoveredRun[], filter: string): DiscoveredRun[] {
+  const test = runNameMatcher(filter);
   return runs.filter((r) => test(r.name));
 }

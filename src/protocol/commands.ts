@@ -16,6 +16,13 @@ export const CommandIds = {
   exportRun: 'lossLens.exportRun',
   /** The learning-rate range test (Smith 2017) on a config, with its suggestion as a one-click edit. */
   findLearningRate: 'lossLens.findLearningRate',
+  /** Follow a training log or a folder of runs while another process writes it. */
+  follow: 'lossLens.follow',
+  /** Stop following a run (the Runs view's inline action), or the followed paths picked. */
+  stopFollowing: 'lossLens.stopFollowing',
+  /** The Runs view lists only the runs whose name matches (a regex or a substring, as TensorBoard). */
+  filterRuns: 'lossLens.filterRuns',
+  clearRunsFilter: 'lossLens.clearRunsFilter',
   // Internal (hidden from the palette): sidebar and quick-fix plumbing.
   refreshRuns: 'lossLens.refreshRuns',
   createExample: 'lossLens.createExample',

@@ -59,6 +59,11 @@ export interface RunSnapshot {
   readonly calibration: CalibrationReading | null;
   readonly error?: string;
   /**
+   * Whether the run has a config its fixes can edit (a Loss Lens run). False for another trainer's
+   * log: the dashboard shows its fixes as advice, with no "Apply" or "Open config". Absent: true.
+   */
+  readonly configurable?: boolean;
+  /**
    * Optional, for Compare Runs: the run's resolved config (config.json), so the dashboard can show the
    * keys that differ between runs. Plain JSON.
    */

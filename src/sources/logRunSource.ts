@@ -56,7 +56,10 @@ export class LogRunSource implements RunSource {
   private polling = false;
   private pokeAgain = false;
   private ended = false;
+  /** When the log last grew: its files' newest change at the start, then each poll that read records. */
   private lastRecordAt = Date.now();
+  /** The first read of what the log already held is over (its records are not news). */
+  private caughtUp = false;
   private rejudgeDue = false;
   private lastRejudge = 0;
 
@@ -76,6 +79,8 @@ export class LogRunSource implements RunSource {
     this.reader = openLogReader(this.root, this.run, this.options.mapping ? { mapping: this.options.mapping } : {});
     this.readPredictions();
     this.judge = this.newJudge();
+    // A log untouched for longer than the idle timeout is a finished run: it ends once it is read.
+    this.lastRecordAt = Math.min(Date.now(), newestChange(this.files) ?? Date.now());
     sink({ type: 'run/didStart', name: this.run.name, classes: this.predictions.classes ?? [], epochs: 0, stepsPerEpoch: 0, format: this.reader.format, files: this.files });
     this.schedule(0);
   }
@@ -119,6 +124,7 @@ export class LogRunSource implements RunSource {
     if (this.ended) return;
     this.take(update);
     if (update.ended) return this.end('completed');
+    if (!update.more) this.caughtUp = true;
     if (update.more || this.pokeAgain) {
       this.pokeAgain = false;
       return this.schedule(0);
@@ -134,7 +140,7 @@ export class LogRunSource implements RunSource {
 
   /** One update's readings: judged and sent on. */
   private take(update: LogUpdate): void {
-    if (update.records > 0) this.lastRecordAt = Date.now();
+    if (update.records > 0 && this.caughtUp) this.lastRecordAt = Date.now();
     for (const segment of update.segments) {
       if (segment.index === 0 || segment.continued === true) continue;
       // Another run in the same place: the detectors start afresh from it.
@@ -243,4 +249,18 @@ export class LogRunSource implements RunSource {
     if (this.timer) clearTimeout(this.timer);
     this.sink?.({ type: 'run/didEnd', end: { state: 'failed', failure: describeFailure(error) } });
   }
+}
+
+/** The newest modification time among these files (ms), or undefined when none can be read. */
+function newestChange(files: readonly string[]): number | undefined {
+  let newest: number | undefined;
+  for (const file of files) {
+    try {
+      const { mtimeMs } = statSync(file);
+      newest = newest === undefined ? mtimeMs : Math.max(newest, mtimeMs);
+    } catch {
+      // Not there (yet): the others say when the log last changed.
+    }
+  }
+  return newest;
 }

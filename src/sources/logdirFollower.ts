@@ -5,6 +5,7 @@
  * file systems send no change events). Used by `loss-lens diagnose --follow` and the editor's
  * "Follow Training Log or Folder...". Free of `vscode`.
  */
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { DiscoveredRun } from '../logs/discoverRuns';
@@ -19,15 +20,22 @@ const COALESCE_MS = 30;
 const IGNORED = /(^|[\\/])(node_modules|\.git|__pycache__|\.venv|venv)([\\/]|$)/;
 
 export interface FollowedRun {
-  /** Stable across rediscoveries: the run's folder (or file) under the root. */
+  /** Stable across rediscoveries: the run's folder (or file) under the root (runKey). */
   readonly key: string;
   readonly root: string;
   readonly run: DiscoveredRun;
   readonly source: RunSource & { readonly files: readonly string[]; poke?(): void };
 }
 
+export interface LogdirFollowerOptions extends SourcesOptions {
+  /** Follows only the runs this accepts (the editor's `lossLens.follow` globs), besides `filter`. */
+  readonly accept?: (run: DiscoveredRun, root: string) => boolean;
+}
+
 export class LogdirFollower {
   private readonly followed = new Map<string, FollowedRun>();
+  /** Runs whose source ended by itself (idle, the trainer's end marker): taken up again once their files change. */
+  private readonly released = new Map<string, number>();
   private watcher: FSWatcher | undefined;
   private found: FoundRuns | undefined;
   private rediscoverTimer: ReturnType<typeof setInterval> | undefined;
@@ -37,7 +45,7 @@ export class LogdirFollower {
 
   constructor(
     readonly target: string,
-    private readonly options: SourcesOptions,
+    private readonly options: LogdirFollowerOptions,
     /** Called once per run, when it is first found; the caller starts its source. */
     private readonly onRun: (followed: FollowedRun) => void,
   ) {}
@@ -55,6 +63,15 @@ export class LogdirFollower {
 
   get runs(): readonly FollowedRun[] {
     return [...this.followed.values()];
+  }
+
+  /**
+   * The run's source ended by itself (the log went quiet, or said it ended): if its files change
+   * again (a resumed training, a second `fit()`), a new source reads it again from the start.
+   */
+  release(key: string): void {
+    if (!this.followed.delete(key)) return;
+    this.released.set(key, Date.now());
   }
 
   /** Stops every source and the watcher. */
@@ -90,11 +107,36 @@ export class LogdirFollower {
 
   private adopt(found: FoundRuns): void {
     for (const run of found.runs) {
-      const key = path.join(found.root, run.dir || run.files[0] || run.name);
-      if (this.followed.has(key)) continue;
+      const key = runKey(found.root, run);
+      if (this.followed.has(key) || (this.options.accept && !this.options.accept(run, found.root))) continue;
+      const releasedAt = this.released.get(key);
+      if (releasedAt !== undefined && !changedSince(run.files.map((f) => path.join(found.root, f)), releasedAt)) continue;
+      this.released.delete(key);
       const followed: FollowedRun = { key, root: found.root, run, source: sourceOf(found, run, { ...this.options, follow: true }) };
       this.followed.set(key, followed);
       this.onRun(followed);
     }
   }
+}
+
+/** Logs that are one file each (several can share a folder); the other formats are a folder each. */
+const FILE_RUNS: ReadonlySet<DiscoveredRun['format']> = new Set(['keras-csv', 'jsonl', 'csv']);
+
+/**
+ * Where a run is, absolute: its folder, or its file for one-file logs. The same run named by its
+ * folder, its parent or a whole tree gets the same key (the editor's run id is made from it).
+ */
+export function runKey(root: string, run: DiscoveredRun): string {
+  return path.join(root, FILE_RUNS.has(run.format) && run.files[0] ? run.files[0] : run.dir);
+}
+
+/** Whether any of these files changed after `since` (ms). */
+function changedSince(files: readonly string[], since: number): boolean {
+  return files.some((file) => {
+    try {
+      return statSync(file).mtimeMs > since;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -32,12 +32,16 @@ export interface RunRecord {
   error: string | undefined;
   /** Where it came from: trained in this window, a run folder on disk, or another trainer's log. */
   readonly origin: 'live' | 'folder' | 'log';
+  /** True while a source reads the run as another process writes it ("Follow"); false once it ends. */
+  followed: boolean;
 }
 
 export interface RunProgress {
   readonly run: RunRecord;
   readonly steps: readonly StepStats[];
   readonly epochs: readonly EpochMetrics[];
+  /** Epochs sent before and now replaced (a log file that flushed late). */
+  readonly revised?: readonly EpochMetrics[];
   readonly calibration?: Calibration;
 }
 
@@ -67,6 +71,7 @@ export function newRunRecord(init: Partial<RunRecord> & Pick<RunRecord, 'dir' | 
     calibration: null,
     diagnostics: null,
     error: undefined,
+    followed: false,
     ...init,
   };
 }
@@ -81,7 +86,11 @@ function foldStart(run: RunRecord, info: RunStart): void {
   run.stepsPerEpoch = info.stepsPerEpoch;
 }
 
-function foldProgress(run: RunRecord, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration?: Calibration): void {
+function foldProgress(run: RunRecord, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration?: Calibration, revised?: readonly EpochMetrics[]): void {
+  for (const e of revised ?? []) {
+    const at = run.epochs.findIndex((p) => p.epoch === e.epoch);
+    if (at >= 0) run.epochs[at] = e;
+  }
   run.epochs.push(...epochs);
   run.steps.push(...steps);
   if (run.steps.length > MAX_STEPS_KEPT) run.steps.splice(0, run.steps.length - MAX_STEPS_KEPT);
@@ -111,6 +120,7 @@ export function endedFrom(end: RunEnd): RunEnded {
 }
 
 function foldEnd(run: RunRecord, end: RunEnded): void {
+  run.followed = false;
   run.state = end.state;
   run.reason = end.reason;
   run.error = end.error;
@@ -132,7 +142,7 @@ export function applyReading(run: RunRecord, reading: RunReading): number | unde
       foldStart(run, reading);
       return undefined;
     case 'run/didProgress':
-      foldProgress(run, reading.steps, reading.epochs, reading.calibration);
+      foldProgress(run, reading.steps, reading.epochs, reading.calibration, reading.revised);
       return undefined;
     case 'run/didFlag':
       return foldFlag(run, reading.flag);
@@ -148,8 +158,6 @@ export function applyReading(run: RunRecord, reading: RunReading): number | unde
 
 export class RunStore extends Disposable {
   private readonly runs = new Map<string, RunRecord>();
-  /** Runs whose source still sends readings: a reload of the runs folders leaves them be. */
-  private readonly following = new Set<string>();
 
   private readonly changeEmitter = this._register(new Emitter<RunRecord | undefined>());
   private readonly progressEmitter = this._register(new Emitter<RunProgress>());
@@ -187,28 +195,27 @@ export class RunStore extends Disposable {
   }
 
   /**
-   * Adds the run and folds its source's readings into it as they come. `whenStarted`: the run is
-   * added with its first reading (its name and classes known), not before.
+   * Adds the run and folds its source's readings into it as they come; the run is `followed` until
+   * its source ends. `whenStarted`: the run is added with its first reading (its name and classes
+   * known), not before. `onReading` sees each reading once it is folded in.
    */
-  follow(run: RunRecord, source: Pick<RunSource, 'start'>, options: { readonly whenStarted?: boolean } = {}): void {
+  follow(run: RunRecord, source: Pick<RunSource, 'start'>, options: { readonly whenStarted?: boolean; readonly onReading?: (reading: RunReading) => void } = {}): void {
+    run.followed = true;
     let added = !options.whenStarted;
     if (added) this.add(run);
-    this.following.add(run.id);
     source.start((reading) => {
-      if (reading.type === 'run/didEnd') this.following.delete(run.id);
-      if (!added) {
+      if (added) this.apply(run, reading);
+      else {
         applyReading(run, reading);
         added = true;
         this.add(run);
-        return;
       }
-      this.apply(run, reading);
+      options.onReading?.(reading);
     });
   }
 
   /** Takes a run out (a folder that turned out not to be a run). */
   remove(id: string): void {
-    this.following.delete(id);
     if (this.runs.delete(id)) this.changeEmitter.fire(undefined);
   }
 
@@ -216,8 +223,8 @@ export class RunStore extends Disposable {
   apply(run: RunRecord, reading: RunReading): void {
     const replacedIndex = applyReading(run, reading);
     if (reading.type === 'run/didProgress') {
-      const { steps, epochs, calibration } = reading;
-      this.progressEmitter.fire({ run, steps, epochs, ...(calibration ? { calibration } : {}) });
+      const { steps, epochs, calibration, revised } = reading;
+      this.progressEmitter.fire({ run, steps, epochs, ...(calibration ? { calibration } : {}), ...(revised?.length ? { revised } : {}) });
       return;
     }
     if (reading.type === 'run/didFlag') this.flagEmitter.fire({ run, flag: reading.flag, ...(replacedIndex !== undefined ? { replacedIndex } : {}) });
@@ -225,9 +232,9 @@ export class RunStore extends Disposable {
     this.changeEmitter.fire(run);
   }
 
-  /** Replaces every run read from the runs folders with these, keeping live runs and opened logs. */
+  /** Replaces every run read from the runs folders with these, keeping live runs, opened logs and followed runs. */
   replaceStored(runs: readonly RunRecord[]): void {
-    for (const [id, run] of this.runs) if (run.origin === 'folder' && !this.following.has(id)) this.runs.delete(id);
+    for (const [id, run] of this.runs) if (run.origin === 'folder' && !run.followed) this.runs.delete(id);
     for (const run of runs) if (!this.runs.has(run.id)) this.runs.set(run.id, run);
     this.changeEmitter.fire(undefined);
   }
@@ -257,5 +264,15 @@ export function toSnapshot(run: RunRecord): RunSnapshot {
     flags: run.flags,
     calibration: run.calibration,
     ...(run.error ? { error: run.error } : {}),
+    configurable: isConfigurable(run),
   };
+}
+
+/**
+ * Whether a run's fixes can edit a config and train again: a Loss Lens run (trained here or read
+ * from its run folder, whose config.json names it). Another trainer's log has no config to edit:
+ * its fixes are advice.
+ */
+export function isConfigurable(run: Pick<RunRecord, 'origin'>): boolean {
+  return run.origin !== 'log';
 }

@@ -66,7 +66,8 @@ export class DashboardPanel extends Disposable {
     private readonly actions: DashboardActions,
   ) {
     super();
-    this._register(store.onDidProgress(({ run, steps, epochs, calibration }) => this.postFor(run.id, { type: 'run/didProgress', runId: run.id, steps, epochs, ...(calibration ? { calibration } : {}) })));
+    // Revised epochs (a log that flushed late) go first: the webview replaces an epoch it has.
+    this._register(store.onDidProgress(({ run, steps, epochs, revised, calibration }) => this.postFor(run.id, { type: 'run/didProgress', runId: run.id, steps, epochs: revised ? [...revised, ...epochs] : epochs, ...(calibration ? { calibration } : {}) })));
     this._register(store.onDidFlag(({ run, flag, replacedIndex }) => this.postFor(run.id, { type: 'run/didFlag', runId: run.id, flag, ...(replacedIndex !== undefined ? { index: replacedIndex } : {}) })));
     this._register(
       store.onDidChangeState((run) => {

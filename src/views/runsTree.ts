@@ -12,6 +12,8 @@ import { type Flag, flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../protocol/commands';
 import { bestValidation, flagLine, formatLoss, formatStartTime, runWords } from './statusText';
 import { SEVERITY_ICONS } from './severityIcons';
+import { runContextValue } from './runContext';
+import type { RunsViewFilter } from './runsFilter';
 
 export const RUNS_VIEW_ID = 'lossLens.runs';
 /** Tree redraws are heavier than a status item: at most 4 a second. */
@@ -59,14 +61,19 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   private readonly nodes = new Map<string, { readonly node: RunNode; withFlags: boolean }>();
   readonly view: vscode.TreeView<RunsTreeNode>;
 
-  static register(context: vscode.ExtensionContext, store: RunStore): RunsTree {
-    const tree = new RunsTree(store);
+  static register(context: vscode.ExtensionContext, store: RunStore, filter?: RunsViewFilter): RunsTree {
+    const tree = new RunsTree(store, filter);
     context.subscriptions.push(tree);
     return tree;
   }
 
-  private constructor(private readonly store: RunStore) {
+  private constructor(
+    private readonly store: RunStore,
+    /** Which runs the view lists (runsFilter.ts); all when absent. */
+    private readonly filter?: RunsViewFilter,
+  ) {
     super();
+    if (filter) this._register(filter.onDidChange(() => this.invalidate(undefined)));
     this.view = this._register(vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true }));
     this._register(store.onDidChange((run) => this.invalidate(run)));
     this._register(store.onDidProgress(({ run }) => this.invalidate(run)));
@@ -109,7 +116,7 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
       const runs = this.store.list();
       const ids = new Set(runs.map((r) => r.id));
       for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
-      return runs.map((run) => this.nodeOf(run));
+      return runs.filter((run) => this.filter?.matches(run) ?? true).map((run) => this.nodeOf(run));
     }
     if (node.kind === 'run') return node.run.flags.map((flag, index) => ({ kind: 'flag', run: node.run, flag, index }));
     return [];
@@ -145,7 +152,7 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     const worst = worstSeverity(run.flags.map((f) => f.severity));
     item.iconPath = run.state === 'completed' && worst && worst !== 'info' ? new vscode.ThemeIcon(SEVERITY_ICONS[worst].icon, new vscode.ThemeColor(SEVERITY_ICONS[worst].color)) : STATE_ICONS[run.state];
     item.tooltip = runTooltip(run);
-    item.contextValue = `lossLens.run.${run.state}`;
+    item.contextValue = runContextValue(run);
     item.command = { command: CommandIds.openDashboard, title: 'Open Dashboard', arguments: [run.id] };
     item.accessibilityInformation = { label: `Run ${run.name}: ${runDescription(run)}` };
     return item;

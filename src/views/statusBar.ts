@@ -15,12 +15,21 @@ import { bestValidation, flagLine, formatLoss, runWords, statusBackground, statu
 /** The readout redraws at most 10 times a second: the eye reads a number no faster. */
 const REDRAW_INTERVAL_MS = 100;
 const DEFAULT_LINGER_SECONDS = 30;
+/**
+ * The readout follows the run whose epochs or flags came last; a run that had news this recently
+ * keeps it, so two runs updating together do not make it flicker.
+ */
+const HOLD_MS = 2_000;
+/** A run the readout may speak about: trained here, or followed from another trainer's log. */
+const isWatched = (r: RunRecord): boolean => r.origin === 'live' || r.followed;
 
 export class LossStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('lossLens.status', vscode.StatusBarAlignment.Left, 50));
   private readonly redraw = this._register(new Throttle(() => this.render(), REDRAW_INTERVAL_MS));
-  /** The run the item speaks about: the newest live one, else the last one that ended. */
+  /** The run the item speaks about: the running one updated last (HOLD_MS), else the last one that ended. */
   private shown: RunRecord | undefined;
+  /** When the shown run last had news (epochs or a flag). */
+  private shownNewsAt = 0;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   static register(context: vscode.ExtensionContext, store: RunStore): LossStatusBar {
@@ -32,9 +41,9 @@ export class LossStatusBar extends Disposable {
   private constructor(private readonly store: RunStore) {
     super();
     this.item.name = 'Loss Lens';
-    this._register(store.onDidProgress(({ run }) => this.follow(run)));
-    this._register(store.onDidFlag(({ run }) => this.follow(run)));
-    this._register(store.onDidChange((run) => run?.state === 'running' && run.origin === 'live' && this.follow(run)));
+    this._register(store.onDidProgress(({ run, epochs, revised }) => this.follow(run, epochs.length > 0 || revised !== undefined)));
+    this._register(store.onDidFlag(({ run }) => this.follow(run, true)));
+    this._register(store.onDidChange((run) => run?.state === 'running' && run.origin === 'live' && this.follow(run, false)));
     this._register(store.onDidChangeState((run) => this.onEnded(run)));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -51,17 +60,22 @@ export class LossStatusBar extends Disposable {
 
   private visible = false;
 
-  private follow(run: RunRecord): void {
+  private follow(run: RunRecord, news: boolean): void {
     if (run.state !== 'running') return;
-    if (this.shown !== run && this.shown?.state === 'running' && this.shown.startedAt > run.startedAt) return;
+    if (this.shown !== run && this.shown?.state === 'running') {
+      // Another running run has the readout: it changes hands on news, once the shown run's is old.
+      if (!news || Date.now() - this.shownNewsAt < HOLD_MS) return;
+    }
     this.shown = run;
+    if (news) this.shownNewsAt = Date.now();
     clearTimeout(this.hideTimer);
     this.redraw.schedule();
   }
 
   private onEnded(run: RunRecord): void {
-    if (run.origin !== 'live') return;
-    const otherLive = this.store.live().find((r) => r !== run && r.origin === 'live');
+    // Another run's end changes only the count of other runs.
+    if (this.shown && this.shown !== run && this.shown.state === 'running') return this.render();
+    const otherLive = this.store.live().find((r) => r !== run && isWatched(r));
     if (otherLive) {
       this.shown = otherLive;
     } else {
@@ -85,7 +99,7 @@ export class LossStatusBar extends Disposable {
       return;
     }
     const worst = worstSeverity(run.flags.map((f) => f.severity));
-    const otherLive = this.store.live().filter((r) => r !== run && r.origin === 'live').length;
+    const otherLive = this.store.live().filter((r) => r !== run && isWatched(r)).length;
     this.item.text = statusText({ name: run.name, state: run.state, epochsPlanned: run.epochsPlanned, epochs: run.epochs, worstSeverity: worst, otherLive });
     const background = statusBackground(worst, run.state);
     this.item.backgroundColor = background ? new vscode.ThemeColor(`statusBarItem.${background}Background`) : undefined;

@@ -382,7 +382,7 @@ export class Dashboard {
     const runs = this.store.runs;
     const primary = runs[0];
     const compare = this.store.compare;
-    const key = JSON.stringify([compare, runs.map((r) => [r.id, r.name, r.state, r.reason, r.error])]);
+    const key = JSON.stringify([compare, runs.map((r) => [r.id, r.name, r.state, r.reason, r.error, r.configurable])]);
     if (key !== this.headerKey) {
       this.headerKey = key;
       this.headerMain.replaceChildren();
@@ -398,8 +398,10 @@ export class Dashboard {
           this.headerMain.append(state);
           const actions = document.createElement('div');
           actions.className = 'll-actions';
-          if (primary.state === 'running') actions.append(button('Stop', () => this.post({ type: 'run/stop', runId: primary.id }), { appearance: 'secondary', ariaLabel: `Stop training ${primary.name}`, testId: 'stop' }));
-          actions.append(button('Open config', () => this.post({ type: 'config/open', runId: primary.id }), { appearance: 'secondary', ariaLabel: `Open the config of ${primary.name}`, testId: 'open-config' }));
+          // Another trainer's log (not configurable) is followed, not trained here: Stop ends the following.
+          const stop = primary.configurable ? { label: 'Stop', aria: `Stop training ${primary.name}` } : { label: 'Stop following', aria: `Stop following ${primary.name} (its trainer goes on)` };
+          if (primary.state === 'running') actions.append(button(stop.label, () => this.post({ type: 'run/stop', runId: primary.id }), { appearance: 'secondary', ariaLabel: stop.aria, testId: 'stop' }));
+          if (primary.configurable) actions.append(button('Open config', () => this.post({ type: 'config/open', runId: primary.id }), { appearance: 'secondary', ariaLabel: `Open the config of ${primary.name}`, testId: 'open-config' }));
           this.headerMain.append(actions);
         }
       }
@@ -470,6 +472,7 @@ export class Dashboard {
 function liveText(run: RunModel): string {
   const last = run.epochs[run.epochs.length - 1];
   const epoch = last?.epoch ?? 0;
+  // Another trainer's log seldom says how many epochs it plans (0): then only the epoch reached.
   const parts = [`epoch ${epoch}${run.epochsPlanned > 0 ? ` of ${run.epochsPlanned}` : ''}`];
   if (last) {
     parts.push(`train loss ${formatNumber(toNumber(last.trainLoss))}`);

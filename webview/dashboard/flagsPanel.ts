@@ -127,6 +127,7 @@ export class FlagsPanel {
       li.append(details);
     }
     const fixes = flag.fix ?? [];
+    if (fixes.length && !run.configurable) return li.append(adviceList(fixes, title));
     if (fixes.length) {
       // The best fix is shown; the alternatives wait behind "More fixes" to keep the panel short.
       const actions = document.createElement('div');
@@ -160,6 +161,28 @@ export class FlagsPanel {
       li.append(actions);
     }
   }
+}
+
+/**
+ * A log written by another trainer has no config to edit: its fixes are what to change in that
+ * training, as text (the config keys they would edit mean nothing there).
+ */
+function adviceList(fixes: readonly NonNullable<Flag['fix']>[number][], title: string): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'll-advice';
+  box.dataset.testid = 'advice';
+  const heading = document.createElement('p');
+  heading.className = 'll-muted';
+  heading.textContent = fixes.length > 1 ? 'What to try in the training (best first):' : 'What to try in the training:';
+  const list = document.createElement('ul');
+  list.setAttribute('aria-label', `Advice for ${title}`);
+  for (const fix of fixes) {
+    const item = document.createElement('li');
+    item.textContent = fix.title;
+    list.append(item);
+  }
+  box.append(heading, list);
+  return box;
 }
 
 /**

@@ -149,6 +149,8 @@ export interface RunModel {
   /** The ECE of each epoch (from the snapshot, then one per calibration a live run sends). */
   readonly eceHistory: EceReading[];
   readonly config: unknown;
+  /** A Loss Lens run whose fixes edit its config; false for another trainer's log (fixes are advice). */
+  readonly configurable: boolean;
   readonly scalars: readonly ScalarColumns[];
   /** Bumped on every change to this run except new per-step readings (see `steps.length`). */
   revision: number;
@@ -186,6 +188,7 @@ function newRun(s: RunSnapshot): RunModel {
     calibration: s.calibration,
     eceHistory: [...(s.eceByEpoch ?? [])],
     config: s.config,
+    configurable: s.configurable !== false,
     scalars: (s.scalars ?? []).map(scalarColumns),
     revision: 0,
   };
@@ -343,6 +346,7 @@ export class RunStore {
       calibration: r.calibration,
       eceByEpoch: r.eceHistory,
       ...(r.config !== undefined ? { config: r.config } : {}),
+      configurable: r.configurable,
     }));
   }
 }

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRunRecord, RunStore, runIdOf, toSnapshot } from '../../../src/store/runStore';
-import type { Flag } from '../../../src/model';
+import type { EpochMetrics, Flag, RunReading } from '../../../src/model';
 
 const flag = (kind: Flag['kind'], severity: Flag['severity']): Flag => ({ kind, severity, epoch: 2, message: `${kind} ${severity}`, evidence: {} });
 
@@ -58,5 +58,35 @@ describe('RunStore', () => {
       run.epochs.map((e) => e.epoch),
       [1, 2],
     );
+  });
+});
+
+describe('RunStore and followed runs', () => {
+  const epoch = (n: number, valLoss: number): EpochMetrics => ({ epoch: n, trainLoss: 1, valLoss, trainAccuracy: NaN, valAccuracy: NaN, learningRate: NaN, gradNorm: NaN, timeMs: NaN });
+
+  test('revised epochs replace the ones sent before, in the record and in the progress event', () => {
+    const store = new RunStore();
+    const run = newRunRecord({ dir: '/logs/a', name: 'a', origin: 'log' });
+    store.add(run);
+    const revisedSeen: number[][] = [];
+    store.onDidProgress((p) => revisedSeen.push((p.revised ?? []).map((e) => e.valLoss)));
+    store.apply(run, { type: 'run/didProgress', steps: [], epochs: [epoch(1, NaN), epoch(2, NaN)] });
+    store.apply(run, { type: 'run/didProgress', steps: [], epochs: [epoch(3, 0.7)], revised: [epoch(1, 0.9), epoch(2, 0.8)] });
+    assert.deepEqual(run.epochs.map((e) => [e.epoch, e.valLoss]), [[1, 0.9], [2, 0.8], [3, 0.7]]);
+    assert.deepEqual(revisedSeen, [[], [0.9, 0.8]]);
+  });
+
+  test('a followed run is followed until its source ends, survives a reload of the runs folders, and is configurable only when it is a Loss Lens run', () => {
+    const store = new RunStore();
+    const folder = newRunRecord({ dir: '/runs/written-elsewhere', name: 'w', origin: 'folder' });
+    let sink: ((r: RunReading) => void) | undefined;
+    store.follow(folder, { origin: 'folder', start: (s) => (sink = s), stop: () => undefined, dispose: () => undefined });
+    assert.equal(folder.followed, true);
+    store.replaceStored([]);
+    assert.equal(store.get(folder.id), folder, 'a followed run folder is not dropped by a reload');
+    sink!({ type: 'run/didEnd', end: { state: 'completed', reason: 'completed', diagnostics: null } });
+    assert.equal(folder.followed, false);
+    assert.equal(toSnapshot(folder).configurable, true);
+    assert.equal(toSnapshot(newRunRecord({ dir: '/logs/k.csv', name: 'k', origin: 'log' })).configurable, false, 'another trainer\'s log: fixes are advice');
   });
 });
