@@ -15,6 +15,7 @@ const CONTRACT_COMMANDS = [
   'lossLens.openRun',
   'lossLens.compareRuns',
   'lossLens.exportRun',
+  'lossLens.follow',
 ] as const;
 
 interface ManifestCommand {
