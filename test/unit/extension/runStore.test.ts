@@ -80,7 +80,7 @@ describe('RunStore and followed runs', () => {
     const store = new RunStore();
     const folder = newRunRecord({ dir: '/runs/written-elsewhere', name: 'w', origin: 'folder' });
     let sink: ((r: RunReading) => void) | undefined;
-    store.follow(folder, { origin: 'folder', start: (s) => (sink = s), stop: () => undefined, dispose: () => undefined });
+    store.follow(folder, { start: (s) => (sink = s) });
     assert.equal(folder.followed, true);
     store.replaceStored([]);
     assert.equal(store.get(folder.id), folder, 'a followed run folder is not dropped by a reload');
