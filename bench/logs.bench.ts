@@ -10,28 +10,12 @@
  */
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import * as path from 'node:path';
-import { Writer } from 'protobufjs/minimal';
-import { buf as crc32c } from 'crc-32/crc32c';
+import { eventFileHeader, scalarRecord as record } from './eventRecords';
 import { findLogRunsSync, openLogReader } from '../src/logs/logFiles';
 import { readTrainingLog } from '../src/logs/readLog';
 import { diagnoseTrainingLog } from '../src/sources/logJudge';
 
 const STEPS_PER_EPOCH = 1000;
-const mask = (c: number): number => ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
-
-/** One TFRecord framing an Event { wall_time = 1, step = 2, summary = 5 { value = 1 { tag = 1, simple_value = 2 } } }. */
-function record(step: number, wall: number, tag: string, value: number): Buffer {
-  const v = Writer.create().uint32((1 << 3) | 2).string(tag).uint32((2 << 3) | 5).float(value).finish();
-  const summary = Writer.create().uint32((1 << 3) | 2).bytes(v).finish();
-  const data = Writer.create().uint32((1 << 3) | 1).double(wall).uint32((2 << 3) | 0).int64(step).uint32((5 << 3) | 2).bytes(summary).finish();
-  const out = Buffer.alloc(16 + data.length);
-  out.writeUInt32LE(data.length, 0);
-  out.writeUInt32LE(0, 4);
-  out.writeUInt32LE(mask(crc32c(out.subarray(0, 8)) >>> 0), 8);
-  out.set(data, 12);
-  out.writeUInt32LE(mask(crc32c(data) >>> 0), 12 + data.length);
-  return out;
-}
 
 async function write(file: string, chunks: () => Generator<string | Buffer>): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -45,13 +29,7 @@ async function gen(dir: string, steps: number): Promise<void> {
   const loss = (s: number): number => 2 / Math.sqrt(1 + s / 50) + 0.01 * Math.sin(s);
   await write(path.join(dir, 'tensorboard', 'events.out.tfevents.1700000000.bench.1.0'), function* () {
     let wall = 1.7e9;
-    const header = Writer.create().uint32((1 << 3) | 1).double(wall).uint32((3 << 3) | 2).string('brain.Event:2').finish();
-    const h = Buffer.alloc(16 + header.length);
-    h.writeUInt32LE(header.length, 0);
-    h.writeUInt32LE(mask(crc32c(h.subarray(0, 8)) >>> 0), 8);
-    h.set(header, 12);
-    h.writeUInt32LE(mask(crc32c(header) >>> 0), 12 + header.length);
-    yield h;
+    yield eventFileHeader(wall);
     for (let e = 0; e < epochs; e++) {
       const batch: Buffer[] = [];
       for (let b = 0; b < STEPS_PER_EPOCH; b++) batch.push(record(e * STEPS_PER_EPOCH + b, (wall += 0.01), 'Loss/train', loss(e * STEPS_PER_EPOCH + b)));

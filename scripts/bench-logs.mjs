@@ -18,6 +18,17 @@ const steps = Number(process.env.LOSSLENS_BENCH_STEPS ?? 1_000_000);
 const rounds = Number(process.env.LOSSLENS_BENCH_ROUNDS ?? 3);
 const child = path.join(out, 'logs-bench.js');
 
+const latencyChild = path.join(out, 'follow-latency-bench.js');
+await esbuild.build({
+  entryPoints: [path.join(root, 'bench/follow-latency.bench.ts')],
+  outfile: latencyChild,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  absWorkingDir: root,
+});
 await esbuild.build({
   entryPoints: [path.join(root, 'bench/logs.bench.ts')],
   outfile: child,
@@ -149,6 +160,20 @@ for (const [name, rel] of formats) {
   const m = run(process.execPath, [`--max-old-space-size=${HEAP_MB}`, child, 'read', path.join(work, rel)]);
   summary.bounded[name] = m.error ? { ok: false } : { ok: true, peakRssMB: m.peakRssMB, seconds: m.seconds };
   console.log(`  ${name.padEnd(34)} ${m.error ? `failed (${m.error.slice(0, 80)})` : `ok, ${m.seconds.toFixed(2)} s, peak RSS ${m.peakRssMB.toFixed(0)} MB`}`);
+}
+// Latency: a writer process appends an event file epoch by epoch (every 400 ms) while the
+// editor's FollowController follows them, and TensorBoard's loader at its server's reload interval beside it.
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const lat = run(process.execPath, [latencyChild, 'latency', work, '400', '60', ...(python ? [python.py] : [])]);
+if (lat.error) console.log(`\nFollow latency: failed: ${lat.error}`);
+else {
+  summary.latency = lat;
+  const line = (xs) => `median ${median(xs).toFixed(0)} ms, p90 ${quantile(xs, 0.9).toFixed(0)} ms, worst ${Math.max(...xs).toFixed(0)} ms (${xs.length} appends)`;
+  console.log(`\nFollow latency, a writer process appending ${lat.epochs} epochs to a TensorBoard event file (50 steps each, as SummaryWriter with flush() writes them), one every 400 ms:`);
+  console.log(`  append -> readout (the store the status bar draws): ${line(lat.readout)}  (goal: median < 1 s)`);
+  for (const f of lat.flags) console.log(`  append -> flag "${f.kind}" raised on it: ${f.ms.toFixed(0)} ms`);
+  if (lat.peer?.length) console.log(`  TensorBoard ${python.version} EventAccumulator reloaded every 5 s (its server's default), same files: ${line(lat.peer)} = ${(median(lat.peer) / median(lat.readout)).toFixed(0)}x Loss Lens's median`);
+  else console.log('  TensorBoard\'s EventAccumulator: skipped (no Python with tensorboard)');
 }
 mkdirSync(path.join(root, '.bench'), { recursive: true });
 writeFileSync(path.join(root, '.bench', 'logs-results.json'), `${JSON.stringify(summary, null, 2)}\n`);
