@@ -212,6 +212,19 @@ describe('dashboard webview in Chromium', () => {
     await finish(page);
   });
 
+  test('without calibration the card says why: a run still training gets it after an epoch, another trainer\'s finished log needs a predictions.csv', async () => {
+    const page = await harness.open({ theme: 'dark' });
+    const run = syntheticRun({ epochs: 3, stepsPerEpoch: 5, bestEpoch: 2 });
+    const missing = page.page.locator('[data-testid="calibration-missing"]');
+    await page.sendAndRender({ type: 'runs/didLoad', runs: [snapshot('live', 'iris', { stepsPerEpoch: 5, epochs: run.epochs.slice(0, 1) })], compare: false });
+    assert.match(await missing.innerText(), /^No calibration yet: it appears after the first epoch/);
+    const log = snapshot('log', 'keras/logs', { stepsPerEpoch: 5, epochs: run.epochs }, { state: 'completed', reason: 'completed', configurable: false, epochsPlanned: 0 });
+    await page.sendAndRender({ type: 'runs/didLoad', runs: [log], compare: false });
+    assert.match(await missing.innerText(), /the log holds losses, not the model's probabilities\. Write a predictions\.csv/);
+    assert.doesNotMatch(await missing.innerText(), /first epoch/);
+    await finish(page);
+  });
+
   test('reliability diagram follows the calibration of each epoch', async () => {
     const page = await harness.open({ theme: 'light' });
     const run = syntheticRun({ epochs: 3, stepsPerEpoch: 5, bestEpoch: 2 });

@@ -11,7 +11,7 @@ import { MAX_EXPORT_IMAGES, runStateWord, type ExportStyle, type HostToWebview, 
 import { exportTheme, titledPng } from './exportImage';
 import { badge, button, checkbox, dropdown, progressRing, slider } from '../components';
 import { applyThemeDefaults } from './chartSetup';
-import { CalibrationView } from './calibrationView';
+import { calibrationMissing, CalibrationView } from './calibrationView';
 import { CompareView } from './compareView';
 import { setHidden } from './dataTable';
 import { FlagsPanel } from './flagsPanel';
@@ -331,7 +331,7 @@ export class Dashboard {
     this.renderPicker();
     const detail = this.detailRun();
     const detailName = compare && detail ? this.styles.get(detail.id)?.label : undefined;
-    this.calibration.update(detail?.calibration ?? null, detail?.eceHistory ?? [], this.theme, detailName);
+    this.calibration.update(detail?.calibration ?? null, detail?.eceHistory ?? [], this.theme, detailName, detail ? calibrationMissing(detail) : undefined);
     this.flags.update(detail, detailName);
     setHidden(this.compareView.element, !compare);
     setHidden(this.compareView.legend, !compare);

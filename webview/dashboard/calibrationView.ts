@@ -15,6 +15,18 @@ import { type Theme, withAlpha } from './theme';
 /** The range temperature scaling searches (the diagnostics' temperature fit); a fit at its edge is no estimate. */
 const SEARCH_RANGE = '0.05 to 20';
 
+const NO_CALIBRATION_YET = 'No calibration yet: it appears after the first epoch.';
+
+/**
+ * Why a run shows no calibration: one still training gets it after an epoch; another trainer's log
+ * has none unless a predictions.csv lies beside it (the log holds losses, not the model's outputs).
+ */
+export function calibrationMissing(run: { readonly state: string; readonly configurable: boolean; readonly epochs: readonly unknown[] }): string {
+  if (run.state === 'running') return NO_CALIBRATION_YET;
+  if (!run.configurable) return 'No calibration: the log holds losses, not the model\'s probabilities. Write a predictions.csv of the validation rows beside it to get the reliability diagram and ECE (README, "Following your own training").';
+  return run.epochs.length ? 'No calibration: the run recorded no validation outputs.' : 'No calibration: the run ended before its first epoch.';
+}
+
 type Verdict = { readonly kind: 'helps' | 'no-help' | 'at-bound'; readonly text: string };
 
 /** What to tell a person about the temperature: apply it, do not bother, or none could be fitted. */
@@ -111,7 +123,8 @@ export class CalibrationView {
     heading.textContent = 'Calibration (validation set)';
     this.empty = document.createElement('p');
     this.empty.className = 'll-muted';
-    this.empty.textContent = 'No calibration yet: it appears after the first epoch.';
+    this.empty.dataset.testid = 'calibration-missing';
+    this.empty.textContent = NO_CALIBRATION_YET;
     this.body = document.createElement('div');
     this.body.className = 'll-calibration-body';
     this.verdict = document.createElement('p');
@@ -175,8 +188,11 @@ export class CalibrationView {
     });
   }
 
-  /** `runName` names the run in a comparison (the view shows the calibration of the run chosen there). */
-  update(calibration: CalibrationReading | null, history: readonly EceReading[], theme: Theme, runName?: string): void {
+  /**
+   * `runName` names the run in a comparison (the view shows the calibration of the run chosen there);
+   * `missing` says why a run has none (calibrationMissing), shown in place of the figures.
+   */
+  update(calibration: CalibrationReading | null, history: readonly EceReading[], theme: Theme, runName?: string, missing = NO_CALIBRATION_YET): void {
     const heading = runName ? `Calibration (validation set): ${runName}` : 'Calibration (validation set)';
     if (this.heading.textContent !== heading) this.heading.textContent = heading;
     // Calibration arrives once per epoch; most renders (per-step batches) leave it alone.
@@ -185,6 +201,7 @@ export class CalibrationView {
     this.current = calibration;
     this.history = history;
     this.historyLength = history.length;
+    if (this.empty.textContent !== missing) this.empty.textContent = missing;
     this.empty.hidden = calibration !== null;
     this.body.hidden = calibration === null;
     if (!calibration) return;
