@@ -5,19 +5,44 @@
 import { runStateWords, type EpochMetrics, type RunState, type Severity, type StopReason } from '../model';
 
 /**
- * A change smaller than this fraction of the previous value shows as flat (→): epoch-to-epoch noise
- * of a converged run is around a percent, and an arrow that flips on noise tells nothing.
+ * A trend smaller than this fraction of the level shows as flat (→): epoch-to-epoch noise of a
+ * converged run is around a percent.
  */
 export const TREND_TOLERANCE = 0.005;
+/** The epochs a trend is fitted over: enough to average out one noisy epoch, few enough to turn within a few. */
+export const TREND_EPOCHS = 5;
 
 export type Trend = '↓' | '↑' | '→' | '';
 
-/** The direction of the last change of a series (losses: ↓ is good). Empty with < 2 finite values. */
-export function trendOf(previous: number | undefined, current: number | undefined): Trend {
-  if (previous === undefined || current === undefined || !Number.isFinite(previous) || !Number.isFinite(current)) return '';
-  const scale = Math.max(Math.abs(previous), 1e-12);
-  const change = (current - previous) / scale;
-  return change < -TREND_TOLERANCE ? '↓' : change > TREND_TOLERANCE ? '↑' : '→';
+/**
+ * The smoothed direction of a series' last `TREND_EPOCHS` finite values (losses: ↓ is good), so
+ * the arrow does not flip on every epoch of noise: the least-squares slope across them, shown as ↓
+ * or ↑ only when the change it predicts over the window is at least `TREND_TOLERANCE` of the level
+ * and the slope is at least twice its standard error (with 3+ points; 2 points give the last change).
+ * Empty with fewer than 2 finite values.
+ */
+export function trendOf(series: readonly (number | undefined)[]): Trend {
+  const ys = series.filter((v): v is number => v !== undefined && Number.isFinite(v)).slice(-TREND_EPOCHS);
+  const n = ys.length;
+  if (n < 2) return '';
+  const meanX = (n - 1) / 2;
+  const meanY = ys.reduce((a, b) => a + b, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (i - meanX) ** 2;
+    sxy += (i - meanX) * (ys[i]! - meanY);
+  }
+  const slope = sxy / sxx;
+  const level = Math.max(Math.abs(meanY), 1e-12);
+  if (Math.abs(slope * (n - 1)) < TREND_TOLERANCE * level) return '→';
+  if (n > 2) {
+    let sse = 0;
+    for (let i = 0; i < n; i++) sse += (ys[i]! - (meanY + slope * (i - meanX))) ** 2;
+    const standardError = Math.sqrt(sse / (n - 2) / sxx);
+    if (Math.abs(slope) < 2 * standardError) return '→';
+  }
+  return slope < 0 ? '↓' : '↑';
 }
 
 /** Three significant digits, or "NaN"/"∞" for a diverged value. */
@@ -51,12 +76,12 @@ const ICONS: Readonly<Record<RunState, string>> = {
 export function statusText(input: StatusInput): string {
   const icon = input.state === 'completed' && input.worstSeverity && input.worstSeverity !== 'info' ? `$(${input.worstSeverity})` : ICONS[input.state];
   const last = input.epochs.at(-1);
-  const prev = input.epochs.at(-2);
+  const recent = input.epochs.slice(-TREND_EPOCHS);
   const more = input.otherLive > 0 ? ` +${input.otherLive}` : '';
   if (input.state === 'failed') return `${icon} ${input.name} failed${more}`;
   if (!last) return `${icon} ${input.name}: starting…${more}`;
   const epoch = input.epochsPlanned > 0 ? `${last.epoch}/${input.epochsPlanned}` : `${last.epoch}`;
-  return `${icon} ${epoch} loss ${formatLoss(last.trainLoss)}${trendOf(prev?.trainLoss, last.trainLoss)} val ${formatLoss(last.valLoss)}${trendOf(prev?.valLoss, last.valLoss)}${more}`;
+  return `${icon} ${epoch} loss ${formatLoss(last.trainLoss)}${trendOf(recent.map((e) => e.trainLoss))} val ${formatLoss(last.valLoss)}${trendOf(recent.map((e) => e.valLoss))}${more}`;
 }
 
 /** Which background the item takes: none, warning or error (`statusBarItem.*Background`). */

@@ -6,12 +6,31 @@ import { type EpochMetrics, worstSeverity } from '../../../src/model';
 const epoch = (e: number, trainLoss: number, valLoss: number): EpochMetrics => ({ epoch: e, trainLoss, valLoss, trainAccuracy: 0.9, valAccuracy: 0.8, learningRate: 0.001, gradNorm: 1, timeMs: 5 });
 
 describe('status bar text', () => {
-  test('trend arrows with a dead band of half a percent', () => {
-    assert.equal(trendOf(1, 0.9), '↓');
-    assert.equal(trendOf(1, 1.1), '↑');
-    assert.equal(trendOf(1, 1.004), '→');
-    assert.equal(trendOf(undefined, 1), '');
-    assert.equal(trendOf(1, NaN), '');
+  test('trend arrows: the last change for two epochs, with a dead band of half a percent', () => {
+    assert.equal(trendOf([1, 0.9]), '↓');
+    assert.equal(trendOf([1, 1.1]), '↑');
+    assert.equal(trendOf([1, 1.004]), '→');
+    assert.equal(trendOf([undefined, 1]), '');
+    assert.equal(trendOf([1, NaN]), '');
+  });
+
+  test('trend arrows follow the fitted trend of the last 5 epochs, not epoch-to-epoch noise', () => {
+    // A falling loss with ±3% jitter: the last step is up, the trend is down.
+    const falling = [1, 0.9, 0.84, 0.78, 0.74, 0.77];
+    assert.ok(falling.at(-1)! > falling.at(-2)!);
+    assert.equal(trendOf(falling), '↓');
+    // A converged loss jittering ±2% around 0.5: flat, although each step moves by more than the dead band.
+    const jitter = [0.5, 0.51, 0.49, 0.51, 0.49, 0.51, 0.49];
+    assert.equal(trendOf(jitter), '→');
+    for (let end = 2; end <= jitter.length; end++) assert.notEqual(trendOf(jitter.slice(0, end).slice(-2)), '→', 'two epochs alone would flip');
+    // A steady rise of 1% an epoch is a trend (overfitting), even with small noise.
+    assert.equal(trendOf([0.5, 0.506, 0.51, 0.515, 0.521]), '↑');
+    // Least squares (numpy.polyfit): [3, 1, 2, 0, 1] has slope -0.5 with standard error 0.3, under
+    // two standard errors: flat; [0.9, 0.84, 0.78, 0.74, 0.77] has -0.036 with 0.0106 (3.4): down.
+    assert.equal(trendOf([3, 1, 2, 0, 1]), '→');
+    assert.equal(trendOf([0.9, 0.84, 0.78, 0.74, 0.77]), '↓');
+    // Only the last 5 finite values count: an old rise is forgotten.
+    assert.equal(trendOf([0.1, 0.5, 0.9, 0.8, 0.7, 0.6, 0.5]), '↓');
   });
 
   test('losses: three significant digits, NaN and infinity spelled out', () => {
