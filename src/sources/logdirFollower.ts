@@ -3,7 +3,7 @@
  * appears later (a new `version_N`, a new TensorBoard run folder), each looked at as soon as a file
  * watcher (chokidar) sees the path change, and at a steady interval in case it does not (network
  * file systems send no change events). Used by `loss-lens diagnose --follow` and the editor's
- * "Follow Training Log or Folder...". Free of `vscode`.
+ * "Follow Log or Folder Live...". Free of `vscode`.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * The sources for a path a user names (`loss-lens diagnose PATH`, "Open Log or Run Folder...",
- * "Follow Training Log or Folder..."): a run folder (or the metrics.jsonl inside one) is read as a
+ * "Follow Log or Folder Live..."): a run folder (or the metrics.jsonl inside one) is read as a
  * run folder; anything else is searched for runs (docs/logs.md: a run's own folder, its parent,
  * `lightning_logs/`, a whole logs tree, a single log file), one source per run.
  */

@@ -1,6 +1,6 @@
 /**
  * Follows other trainers' logs and run folders while another process writes them (the editor's
- * "Follow Training Log or Folder..." and its `lossLens.follow` setting): one LogdirFollower per
+ * "Follow Log or Folder Live..." and its `lossLens.follow` setting): one LogdirFollower per
  * target path, and each run it finds (now or later) a record in the RunStore, `followed` while its
  * source reads it. Free of `vscode`.
  */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { openFile, openSession, runCommand, sel } from './session.mjs';
 
 const WAIT_MS = 90_000;
-const LONG = '{\n  "name": "long-run",\n  "data": { "source": "digits" },\n  "model": { "hidden": [128] },\n  "training": { "epochs": 500, "batchSize": 8, "earlyStopping": false }\n}\n';
+const LONG = '{\n  "name": "long-run",\n  "data": { "source": "digits" },\n  "model": { "hidden": [512, 512] },\n  "training": { "epochs": 500, "batchSize": 4, "earlyStopping": false }\n}\n';
 const runsRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
 
 describe('a reload during a run does not end it silently', { timeout: 300_000 }, () => {
