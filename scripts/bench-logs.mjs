@@ -19,26 +19,9 @@ const rounds = Number(process.env.LOSSLENS_BENCH_ROUNDS ?? 3);
 const child = path.join(out, 'logs-bench.js');
 
 const latencyChild = path.join(out, 'follow-latency-bench.js');
-await esbuild.build({
-  entryPoints: [path.join(root, 'bench/follow-latency.bench.ts')],
-  outfile: latencyChild,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  absWorkingDir: root,
-});
-await esbuild.build({
-  entryPoints: [path.join(root, 'bench/logs.bench.ts')],
-  outfile: child,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  absWorkingDir: root,
-});
+for (const [entry, outfile] of [['bench/logs.bench.ts', child], ['bench/follow-latency.bench.ts', latencyChild]]) {
+  await esbuild.build({ entryPoints: [path.join(root, entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: root });
+}
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
