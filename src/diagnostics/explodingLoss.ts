@@ -126,6 +126,8 @@ export class ExplodingLossDetector implements Detector {
   private earlyMedian: number | undefined;
   /** Reused by medianOfLast: no allocation per step. */
   private readonly scratch: number[] = [];
+  /** The learning rate the run's readings last carried: the fixes' base when there is no config. */
+  private loggedLearningRate: number | undefined;
 
   constructor(private readonly env: DetectorEnv) {
     this.t = resolveThresholds('exploding-loss', EXPLODING_LOSS_DEFAULTS, env.ctx.config?.diagnostics);
@@ -133,6 +135,7 @@ export class ExplodingLossDetector implements Detector {
 
   onStep(s: StepStats): void {
     this.stepsSeen++;
+    if (Number.isFinite(s.learningRate)) this.loggedLearningRate = s.learningRate;
     if (!Number.isFinite(s.loss) || !Number.isFinite(s.gradNorm)) {
       this.nonFinite(s.epoch, s.step, s.batch, s.loss, s.gradNorm, s.learningRate);
       return;
@@ -172,6 +175,7 @@ export class ExplodingLossDetector implements Detector {
 
   onEpoch(event: EpochInput): void {
     const m: EpochMetrics = event.metrics;
+    if (Number.isFinite(m.learningRate)) this.loggedLearningRate = m.learningRate;
     if (event.validation && this.seenClasses === undefined) this.seenClasses = event.validation.classes;
     if (this.stepsSeen > 0) {
       // Steps already judged the training loss; a non-finite validation loss is still news.
@@ -262,7 +266,7 @@ export class ExplodingLossDetector implements Detector {
     const baseNorm = this.gradNorms.length ? median(this.gradNorms) : NaN;
     const clipAt = extraClip ?? (Number.isFinite(baseNorm) && baseNorm > 0 ? 5 * baseNorm : 1);
     return compact([
-      lowerLearningRate(ctx, this.t.learningRateFactor, 'a good rate sits about 10× below where the loss diverges'),
+      lowerLearningRate(ctx, this.t.learningRateFactor, 'a good rate sits about 10× below where the loss diverges', this.loggedLearningRate),
       clip === null ? clipGradients(clipAt) : null,
       standardizeInputs(ctx),
     ]);

@@ -7,21 +7,40 @@ import type { Fix } from '../model';
 import { fmt, round2 } from './stats';
 
 /** The defaults of docs/config.md, used when the run's config is unknown. */
-const DEFAULT_LEARNING_RATE = 0.001;
 const DEFAULT_HIDDEN: readonly number[] = [32];
 
-export function learningRateOf(ctx: RunContext): number {
-  return ctx.config?.optimizer.learningRate ?? DEFAULT_LEARNING_RATE;
+/**
+ * The learning rate the run used: its config's, else the one its log recorded (another trainer's
+ * log may carry it per epoch or step), else undefined: a log that does not say is not given Loss
+ * Lens's own default as if it were the run's.
+ */
+export function learningRateOf(ctx: RunContext, logged?: number): number | undefined {
+  const configured = ctx.config?.optimizer.learningRate;
+  if (configured !== undefined) return configured;
+  return logged !== undefined && Number.isFinite(logged) && logged > 0 ? logged : undefined;
 }
 
-export function lowerLearningRate(ctx: RunContext, factor: number, reason: string): Fix {
-  const lr = round2(learningRateOf(ctx) / factor);
-  return { title: `Lower the learning rate ${fmt(factor)}× to ${fmt(lr)} (${reason})`, edits: [{ path: 'optimizer.learningRate', value: lr }] };
+/** The learning rate in words: its value, or that the log does not say. */
+export function learningRateText(ctx: RunContext, logged?: number): string {
+  const lr = learningRateOf(ctx, logged);
+  return lr === undefined ? 'not in the log' : fmt(lr);
 }
 
-export function raiseLearningRate(ctx: RunContext, factor: number, reason: string): Fix {
-  const lr = round2(learningRateOf(ctx) * factor);
-  return { title: `Raise the learning rate ${fmt(factor)}× to ${fmt(lr)} (${reason})`, edits: [{ path: 'optimizer.learningRate', value: lr }] };
+function scaleLearningRate(ctx: RunContext, logged: number | undefined, factor: number, verb: 'Lower' | 'Raise', reason: string): Fix {
+  const lr = learningRateOf(ctx, logged);
+  // Without a known rate there is no value to write: the advice stands without an edit.
+  if (lr === undefined) return { title: `${verb} the learning rate ${fmt(factor)}× (${reason})`, edits: [] };
+  const to = round2(verb === 'Lower' ? lr / factor : lr * factor);
+  return { title: `${verb} the learning rate ${fmt(factor)}× to ${fmt(to)} (${reason})`, edits: [{ path: 'optimizer.learningRate', value: to }] };
+}
+
+/** `logged`: the rate the run's log recorded, used when there is no config (another trainer's log). */
+export function lowerLearningRate(ctx: RunContext, factor: number, reason: string, logged?: number): Fix {
+  return scaleLearningRate(ctx, logged, factor, 'Lower', reason);
+}
+
+export function raiseLearningRate(ctx: RunContext, factor: number, reason: string, logged?: number): Fix {
+  return scaleLearningRate(ctx, logged, factor, 'Raise', reason);
 }
 
 export function clipGradients(maxNorm: number): Fix {

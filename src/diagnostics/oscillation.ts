@@ -15,7 +15,7 @@
  * the optimizer is making progress, and a big net memorizing a small table makes its validation
  * loss wander upward (overfitting) without any learning-rate problem.
  */
-import { compact, lowerLearningRate } from './fixes';
+import { compact, learningRateText, lowerLearningRate } from './fixes';
 import { brokenRun, chanceLevel } from './runContext';
 import { fmt, median, pct } from './stats';
 import { resolveThresholds } from './thresholds';
@@ -96,11 +96,11 @@ export class OscillationDetector implements Detector {
       epoch: m.epoch,
       message:
         `Oscillating ${found.curve} loss since epoch ${start}: over the last ${w} epochs it rose ${found.rises} times and fell ${found.falls} times, typically moving ${pct(found.swing, 0)} of its level (${fmt(found.level)}) per epoch, ` +
-        `with ${found.improvement > 0 ? `only ${pct(found.improvement, 0)}` : 'no'} net progress. The updates overshoot the minimum: the learning rate (${fmt(m.learningRate)}) is probably too high. ` +
+        `with ${found.improvement > 0 ? `only ${pct(found.improvement, 0)}` : 'no'} net progress. The updates overshoot the minimum: the learning rate (${learningRateText(ctx, m.learningRate)}) is probably too high. ` +
         `Try a learning rate ${fmt(this.t.learningRateFactor)}× lower${batch ? ' or a larger batch' : ''}.`,
       evidence: { onsetEpoch: start, curve: found.curve, rises: found.rises, falls: found.falls, window: w, swing: found.swing, level: found.level, netImprovement: found.improvement, learningRate: m.learningRate },
       fix: compact([
-        lowerLearningRate(ctx, this.t.learningRateFactor, 'half a decade: unstable but not diverging'),
+        lowerLearningRate(ctx, this.t.learningRateFactor, 'half a decade: unstable but not diverging', m.learningRate),
         batch ? { title: `Double the batch size to ${batch * 2} (less gradient noise)`, edits: [{ path: 'training.batchSize', value: batch * 2 }] } : null,
       ]),
     });

@@ -10,7 +10,7 @@
  * when the run climbs out of it later.
  */
 import type { EpochMetrics, Fix } from '../model';
-import { raiseLearningRate } from './fixes';
+import { learningRateText, raiseLearningRate } from './fixes';
 import { brokenRun, chanceLevel, priorLevel } from './runContext';
 import { fmt, pct } from './stats';
 import { resolveThresholds } from './thresholds';
@@ -87,24 +87,23 @@ export class PlateauDetector implements Detector {
     this.raisedAt = { epoch: m.epoch, valLoss: m.valLoss };
     const ctx = this.env.ctx;
     const chanceText = chance !== undefined ? ` (guessing uniformly gives ${fmt(chance)})` : '';
-    const opt = ctx.config?.optimizer;
     this.env.raise({
       kind: 'plateau',
       severity: 'warning',
       epoch: m.epoch,
       message:
         `No progress: after ${m.epoch} epochs the training loss is ${fmt(m.trainLoss)}, only ${pct(Math.max(0, improvement))} below where it started (${fmt(start)})${chanceText}, ` +
-        `and the validation loss has not improved either. The learning rate (${fmt(opt?.learningRate ?? m.learningRate)}) is probably too low for this model and data. ` +
+        `and the validation loss has not improved either. The learning rate (${learningRateText(ctx, m.learningRate)}) is probably too low for this model and data. ` +
         `Try a learning rate ${fmt(this.t.learningRateFactor)}× higher, or run the learning-rate range test.`,
       evidence: { onsetEpoch: 1, startLoss: start, trainLoss: m.trainLoss, relativeImprovement: improvement, validationImprovement: valImprovement, chanceLoss: chance ?? null, learningRate: m.learningRate },
-      fix: this.fixes(),
+      fix: this.fixes(m.learningRate),
     });
   }
 
-  private fixes(): Fix[] {
+  private fixes(logged: number): Fix[] {
     const ctx = this.env.ctx;
     const opt = ctx.config?.optimizer;
-    const fixes: Fix[] = [raiseLearningRate(ctx, this.t.learningRateFactor, 'one decade, the usual grid step')];
+    const fixes: Fix[] = [raiseLearningRate(ctx, this.t.learningRateFactor, 'one decade, the usual grid step', logged)];
     if (opt && opt.type === 'sgd' && opt.momentum === 0) {
       fixes.push({ title: 'Switch to Adam (learning rate 0.001)', edits: [{ path: 'optimizer.type', value: 'adam' }, { path: 'optimizer.learningRate', value: 0.001 }] });
     }
@@ -140,7 +139,7 @@ export class PlateauDetector implements Detector {
         `and it stopped falling (${pct(Math.max(0, recent))} over the last 5 epochs). The model has not found any signal that generalises: ` +
         `the learning rate may be too low, the model too small for the pattern, or the features uninformative. Try a higher learning rate or more hidden units.`,
       evidence: { onsetEpoch: 1, valLoss: m.valLoss, priorLoss: prior, recentImprovement: recent, trainLoss: m.trainLoss, learningRate: m.learningRate, reason: 'at-chance' },
-      fix: this.fixes(),
+      fix: this.fixes(m.learningRate),
     });
     return true;
   }
