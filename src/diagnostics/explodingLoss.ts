@@ -257,7 +257,7 @@ export class ExplodingLossDetector implements Detector {
   private describeChance(bound: { readonly loss: number; readonly known: boolean }): string {
     return bound.known
       ? `the ${fmt(bound.loss)} of guessing uniformly (ln ${Math.round(Math.exp(bound.loss))})`
-      : `the ${fmt(bound.loss)} of guessing uniformly among ${this.assumedClasses().toLocaleString('en-US')} classes (this log does not say how many classes there are; fewer only make it worse)`;
+      : `${fmt(bound.loss)}, above the starting loss of any classifier (this log does not say how many classes it has; ${fmt(bound.loss)} is ln ${this.assumedClasses().toLocaleString('en-US')}, the loss of guessing among even the largest language-model vocabularies)`;
   }
 
   private fixes(extraClip?: number): Fix[] {
