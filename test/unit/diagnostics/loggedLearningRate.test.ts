@@ -20,15 +20,15 @@ describe('learning-rate fixes on a log without a config', () => {
   test('the rate the log recorded is the base: 1e-4 raised 10x is 1e-3', () => {
     const flag = plateauOf(flat(1e-4));
     assert.match(flag.message, /The learning rate \(1e-4\) is probably too low/);
-    assert.deepEqual(flag.fix[0]!.edits, [{ path: 'optimizer.learningRate', value: 0.001 }]);
-    assert.match(flag.fix[0]!.title, /^Raise the learning rate 10× to 0\.001 /);
+    assert.deepEqual(flag.fix?.[0]?.edits, [{ path: 'optimizer.learningRate', value: 0.001 }]);
+    assert.match(flag.fix?.[0]?.title, /^Raise the learning rate 10× to 0\.001 /);
   });
 
   test('a log without a learning rate: the message says so and the fix has no value to write', () => {
     const flag = plateauOf(flat(NaN));
     assert.match(flag.message, /The learning rate \(not in the log\) is probably too low/);
     assert.doesNotMatch(flag.message, /NaN/);
-    assert.equal(flag.fix[0]!.title, 'Raise the learning rate 10× (one decade, the usual grid step)');
-    assert.deepEqual(flag.fix[0]!.edits, []);
+    assert.equal(flag.fix?.[0]?.title, 'Raise the learning rate 10× (one decade, the usual grid step)');
+    assert.deepEqual(flag.fix?.[0]?.edits, []);
   });
 });
