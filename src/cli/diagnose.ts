@@ -5,7 +5,7 @@
  */
 import { parseMetricArgs } from '../logs/metricsSidecar';
 import { InputError, type DiagnosticsReport } from '../model';
-import { epochLine } from '../runFolder';
+import { diagnosticsContent, epochLine } from '../runFolder';
 import { record, type RunRecorder } from '../sources/runRecorder';
 import { sourcesFor, type SourcesOptions } from '../sources/sourceFor';
 import type { Command } from './args';
@@ -84,9 +84,9 @@ export function jsonReport(runs: readonly RunRecorder[]): Record<string, unknown
       epochs: run.epochList().map((e) => JSON.parse(epochLine(e)) as unknown),
       steps: run.steps,
       notes: run.notes,
-      ...(report ? { flags: report.flags, calibration: report.calibration, suspectedMislabeled: report.suspectedMislabeled } : { error: run.end?.state === 'failed' ? run.end.failure.message : 'not read' }),
+      ...(report ? diagnosticsContent(report) : { error: run.end?.state === 'failed' ? run.end.failure.message : 'not read' }),
     };
   });
   const only = runs.length === 1 && runs[0]!.end?.state !== 'failed' ? reportOf(runs[0]!) : undefined;
-  return { ...(only ? { flags: only.flags, calibration: only.calibration, suspectedMislabeled: only.suspectedMislabeled } : {}), runs: each };
+  return { ...(only ? diagnosticsContent(only) : {}), runs: each };
 }

@@ -9,8 +9,9 @@
  * - Brier score (Brier 1950, multiclass form): mean over rows of Σ_k (p_ik - 1[y_i = k])², range
  *   [0, 2]. The same sum over both classes is used for a sigmoid output, so a binary Brier score
  *   here is twice the one-probability form mean (p1 - y)².
- * - `temperature` fitted on these same outputs (see temperature.ts), `eceAfterTemperature` the ECE
- *   of the rescaled probabilities (in-sample: it shows how much a single T explains).
+ * - `temperature` fitted on these same outputs (see temperature.ts); `eceAfterTemperature`,
+ *   `mceAfterTemperature`, `brierAfterTemperature` and `binsAfterTemperature` are the same figures
+ *   of the rescaled probabilities (in-sample: they show how much a single T explains).
  */
 import type { Calibration, CalibrationBin, SplitOutputs } from '../model';
 import { fitTemperature, scaledProbabilities, temperatureAtSearchBound } from './temperature';
@@ -116,15 +117,17 @@ export function computeCalibration(outputs: SplitOutputs): Calibration {
   const { rows, classes, labels } = outputs;
   const base = calibrationOfProbabilities(outputs.probabilities, labels, rows, classes);
   const temperature = fitTemperature(outputs);
-  const scaled = scaledProbabilities(outputs, temperature);
-  const after = topLabel(scaled, labels, rows, classes);
+  const after = calibrationOfProbabilities(scaledProbabilities(outputs, temperature), labels, rows, classes);
   return {
     ece: base.ece,
     mce: base.mce,
     brier: base.brier,
     bins: base.bins,
     temperature,
-    eceAfterTemperature: eceOf(after.confidence, after.correct, rows),
+    eceAfterTemperature: after.ece,
+    mceAfterTemperature: after.mce,
+    brierAfterTemperature: after.brier,
+    binsAfterTemperature: after.bins,
     temperatureAtBound: temperatureAtSearchBound(temperature),
   };
 }

@@ -3,7 +3,7 @@
  * shows or applies it: flags keep the documented shape, messages are bounded, and fixes survive only
  * when they edit the keys detectors edit (fixes.ts FIXABLE_KEYS). Anything else is dropped.
  */
-import { SEVERITIES_MILDEST_FIRST, type Calibration, type DiagnosticsReport, type Flag, type FlagKind, type Severity, type SuspectedMislabeled } from '../model';
+import { SEVERITIES_MILDEST_FIRST, type Calibration, type CalibrationBin, type DiagnosticsReport, type EceReading, type Flag, type FlagKind, type Severity, type SuspectedMislabeled } from '../model';
 import { checkedFix } from './fixes';
 
 /** A message from a file is shown, never a whole file: longer ones are cut with a mark. */
@@ -20,7 +20,8 @@ export function checkedDiagnostics(raw: Record<string, unknown>, file: string): 
     return flag ? [flag] : [];
   });
   const suspected = Array.isArray(raw['suspectedMislabeled']) ? (raw['suspectedMislabeled'] as unknown[]).filter(isSuspect) : [];
-  return { flags, calibration: checkedCalibration(raw['calibration']), suspectedMislabeled: suspected };
+  const eceByEpoch = checkedEceTrend(raw['eceByEpoch']);
+  return { flags, calibration: checkedCalibration(raw['calibration']), suspectedMislabeled: suspected, ...(eceByEpoch ? { eceByEpoch } : {}) };
 }
 
 function checkedFlag(raw: unknown): Flag | undefined {
@@ -38,10 +39,33 @@ function checkedFlag(raw: unknown): Flag | undefined {
   };
 }
 
+/** Epochs a trend may hold: far beyond any run's length, so a forged file cannot make the dashboard draw millions. */
+const MAX_TREND_EPOCHS = 100_000;
+
 function checkedCalibration(raw: unknown): Calibration | null {
-  if (!isObject(raw) || !Array.isArray(raw['bins'])) return null;
+  if (!isObject(raw) || !isBins(raw['bins'])) return null;
   for (const key of ['ece', 'mce', 'brier', 'temperature', 'eceAfterTemperature']) if (typeof raw[key] !== 'number' && raw[key] !== null) return null;
-  return raw as unknown as Calibration;
+  // The figures after scaling came later (docs/run-folder.md): a file may lack them; a malformed one loses them.
+  const out: Record<string, unknown> = { bins: raw['bins'] };
+  for (const key of ['ece', 'mce', 'brier', 'temperature', 'eceAfterTemperature']) out[key] = raw[key];
+  if (raw['temperatureAtBound'] === true) out['temperatureAtBound'] = true;
+  for (const key of ['mceAfterTemperature', 'brierAfterTemperature']) if (typeof raw[key] === 'number' || raw[key] === null) out[key] = raw[key];
+  if (isBins(raw['binsAfterTemperature'])) out['binsAfterTemperature'] = raw['binsAfterTemperature'];
+  return out as unknown as Calibration;
+}
+
+function isBins(raw: unknown): raw is CalibrationBin[] {
+  return Array.isArray(raw) && raw.length <= 1000 && raw.every((b) => isObject(b) && ['lower', 'upper', 'count', 'accuracy', 'confidence'].every((k) => isNumber(b[k])));
+}
+
+function checkedEceTrend(raw: unknown): EceReading[] | undefined {
+  if (!Array.isArray(raw) || raw.length > MAX_TREND_EPOCHS) return undefined;
+  const out: EceReading[] = [];
+  for (const r of raw as unknown[]) {
+    if (!isObject(r) || !Number.isInteger(r['epoch']) || !isNumber(r['ece'])) continue;
+    out.push({ epoch: r['epoch'] as number, ece: r['ece'], ...(isNumber(r['eceAfterTemperature']) ? { eceAfterTemperature: r['eceAfterTemperature'] } : {}) });
+  }
+  return out.length ? out : undefined;
 }
 
 function isSuspect(raw: unknown): raw is SuspectedMislabeled {

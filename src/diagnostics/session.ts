@@ -9,7 +9,7 @@
  * Works live (worker, CLI) and on logs read from disk, where events may carry only EpochMetrics
  * (and steps only {loss, gradNorm}): every detector degrades to what the events hold.
  */
-import { type Calibration, type DiagnosticsReport, type EpochMetrics, type Flag, type FlagKind, severityRank, type SplitOutputs, type StepStats } from '../model';
+import { type Calibration, type DiagnosticsReport, type EceReading, eceReadingOf, type EpochMetrics, type Flag, type FlagKind, severityRank, type SplitOutputs, type StepStats } from '../model';
 import { computeCalibration } from './calibration';
 import { ClassImbalanceDetector } from './classImbalance';
 import { DeadNetworkDetector } from './deadNetwork';
@@ -38,6 +38,8 @@ export class DiagnosticsSession {
   private readonly sentLead = new Map<FlagKind, unknown>();
   private lastValidation: SplitOutputs | null = null;
   private liveCalibration: Calibration | null = null;
+  /** The ECE trend (diagnostics.json's `eceByEpoch`): kept here, where every epoch's calibration is computed. */
+  private readonly eceByEpoch: EceReading[] = [];
   private report: DiagnosticsReport | null = null;
   private stepsSeen = 0;
   private lastEpoch = 0;
@@ -89,7 +91,9 @@ export class DiagnosticsSession {
     this.lastEpoch = event.metrics.epoch;
     if (event.validation) this.lastValidation = event.validation;
     for (const d of this.detectors) d.onEpoch?.(event);
-    if (event.validation) this.liveCalibration = this.miscalibration?.calibration() ?? safeCalibration(event.validation);
+    if (!event.validation) return;
+    this.liveCalibration = this.miscalibration?.calibration() ?? safeCalibration(event.validation);
+    if (this.liveCalibration) this.eceByEpoch.push(eceReadingOf(event.metrics.epoch, this.liveCalibration));
   }
 
   /** The latest validation calibration (live, per epoch), or null before any epoch with outputs. */
@@ -113,7 +117,7 @@ export class DiagnosticsSession {
     const outputs = finalValidation && finalValidation.rows > 0 ? finalValidation : this.lastValidation;
     const calibration = this.miscalibration?.calibration() ?? (outputs ? safeCalibration(outputs) : null);
     this.liveCalibration = calibration;
-    this.report = { flags: this.flags(), calibration, suspectedMislabeled: this.mislabeled?.suspected() ?? [] };
+    this.report = { flags: this.flags(), calibration, suspectedMislabeled: this.mislabeled?.suspected() ?? [], ...(this.eceByEpoch.length ? { eceByEpoch: [...this.eceByEpoch] } : {}) };
     return this.report;
   }
 

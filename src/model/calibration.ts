@@ -21,9 +21,28 @@ export interface Calibration {
    * validation set is too small or too cleanly separated to fit it. Do not apply it.
    */
   readonly temperatureAtBound?: boolean;
-  /** Optional: the other figures after temperature scaling (the dashboard shows them when present). */
+  /**
+   * The other figures after temperature scaling, and the reliability bins of the rescaled
+   * probabilities (the "after" diagram). Optional: diagnostics.json written before they existed lacks them.
+   */
   readonly mceAfterTemperature?: number;
   readonly brierAfterTemperature?: number;
+  readonly binsAfterTemperature?: readonly CalibrationBin[];
+}
+
+/** The ECE at the end of one epoch, before and (when the temperature is an estimate) after temperature scaling. */
+export interface EceReading {
+  readonly epoch: number;
+  readonly ece: number;
+  readonly eceAfterTemperature?: number;
+}
+
+/**
+ * One epoch's point of the ECE trend. A temperature at its search bound is no estimate (see
+ * `temperatureAtBound`), so the "after" figure is left out rather than drawn.
+ */
+export function eceReadingOf(epoch: number, c: Calibration): EceReading {
+  return { epoch, ece: c.ece, ...(c.temperatureAtBound ? {} : { eceAfterTemperature: c.eceAfterTemperature }) };
 }
 
 export interface SuspectedMislabeled {
@@ -37,4 +56,6 @@ export interface DiagnosticsReport {
   readonly flags: readonly Flag[];
   readonly calibration: Calibration | null;
   readonly suspectedMislabeled: readonly SuspectedMislabeled[];
+  /** The validation ECE of every epoch that had outputs, oldest first (absent in older diagnostics.json). */
+  readonly eceByEpoch?: readonly EceReading[];
 }

@@ -17,7 +17,13 @@ import { predictionsCsv } from './predictions';
 import { epochLine, stepLine } from './records';
 import { lockIsLive, ownLock, parseLock, STATUS_FORMAT, type RunStatus } from './status';
 
+/** diagnostics.json's keys, in order (docs/run-folder.md): what the writer stores and `loss-lens --json` prints. */
+export function diagnosticsContent(report: DiagnosticsReport): Record<string, unknown> {
+  return { flags: report.flags, calibration: report.calibration, suspectedMislabeled: report.suspectedMislabeled, ...(report.eceByEpoch ? { eceByEpoch: report.eceByEpoch } : {}) };
+}
+
 /** JSON with non-finite numbers as null (JSON.stringify does this for NaN/Infinity; every file must have it). */
+
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
@@ -169,7 +175,7 @@ export class RunFolderWriter {
   }
 
   writeDiagnostics(report: DiagnosticsReport): void {
-    this.writeWhole(RUN_FILES.diagnostics, json({ flags: report.flags, calibration: report.calibration, suspectedMislabeled: report.suspectedMislabeled }));
+    this.writeWhole(RUN_FILES.diagnostics, json(diagnosticsContent(report)));
   }
 
   writePredictions(classes: readonly string[], outputs: SplitOutputs): void {

@@ -87,6 +87,53 @@ describe('temperature scaling against closed forms', () => {
   });
 });
 
+describe('the figures after temperature scaling, derived by hand', () => {
+  // Sigmoid, six rows. Four with logit z = 2 ln 3 (p = 0.9), labels 1, 1, 1, 0; two with z = 0
+  // (p = 0.5, a tie: the top label is the first class, 0), both labelled 1, so both wrong.
+  // NLL'(β) = Σ z (σ(βz) - y): the z = 0 rows add nothing, the others 2 ln 3 · (4σ - 3), zero at
+  // σ(βz) = 3/4, βz = ln 3: β = 1/2, T = 2 exactly. Scaled, the first four say 0.75.
+  //            conf  bin  acc   |gap|   Brier Σ_k (p_k - y_k)² per row
+  // before A   0.90  13   0.75  0.15    right 2·0.1² = 0.02, wrong 2·0.9² = 1.62
+  // after  A   0.75  11   0.75  0       right 2·0.25² = 0.125, wrong 2·0.75² = 1.125
+  // both   B   0.50  7    0     0.5     0.5² + 0.5² = 0.5
+  // ECE before (4·0.15 + 2·0.5)/6 = 1.6/6, after 1/6; MCE 0.5 both; Brier before
+  // (3·0.02 + 1.62 + 2·0.5)/6 = 2.68/6, after (3·0.125 + 1.125 + 1)/6 = 2.5/6.
+  const z = 2 * Math.log(3);
+  const c = computeCalibration(sigmoidOutputs([z, z, z, z, 0, 0], [1, 1, 1, 0, 1, 1]));
+
+  test('T = 2, inside the search range', () => {
+    close(c.temperature, 2, 1e-6, 'T');
+    assert.equal(c.temperatureAtBound, false);
+  });
+  test('ECE, MCE and Brier before and after', () => {
+    close(c.ece, 1.6 / 6, 1e-6, 'ECE');
+    close(c.eceAfterTemperature, 1 / 6, 1e-6, 'ECE after');
+    close(c.mce, 0.5, 1e-6, 'MCE');
+    close(c.mceAfterTemperature!, 0.5, 1e-6, 'MCE after');
+    close(c.brier, 2.68 / 6, 1e-6, 'Brier');
+    close(c.brierAfterTemperature!, 2.5 / 6, 1e-6, 'Brier after');
+  });
+  test('the reliability bins after scaling', () => {
+    const after = c.binsAfterTemperature!;
+    assert.equal(after.length, 15);
+    assert.deepEqual(after.map((b) => b.count), [0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0]);
+    close(after[11]!.accuracy, 0.75, 1e-12, 'bin 11 accuracy');
+    close(after[11]!.confidence, 0.75, 1e-6, 'bin 11 confidence');
+    close(after[7]!.accuracy, 0, 0, 'bin 7 accuracy');
+    close(after[7]!.confidence, 0.5, 1e-12, 'bin 7 confidence');
+    assert.deepEqual(c.bins.map((b) => b.count), [0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 4, 0], 'before: at 0.9');
+  });
+  test('softmax: logits [3, 0, 0] at T = 3 / ln 3 give [0.6, 0.2, 0.2]; Brier after (3·0.24 + 2·1.04) / 5 = 0.56', () => {
+    const after = computeCalibration(softmaxOutputs([[3, 0, 0], [3, 0, 0], [3, 0, 0], [3, 0, 0], [3, 0, 0]], [0, 0, 0, 1, 2]));
+    close(after.brierAfterTemperature!, 0.56, 1e-6, 'Brier after');
+    close(after.mceAfterTemperature!, 0, 1e-6, 'MCE after');
+    const full = after.binsAfterTemperature!.filter((b) => b.count > 0);
+    assert.equal(full.length, 1);
+    close(full[0]!.accuracy, 0.6, 1e-12);
+    close(full[0]!.confidence, 0.6, 1e-6);
+  });
+});
+
 describe('calibration significance (consistency resampling)', () => {
   test('a calibrated model is not significant; a badly overconfident one is', () => {
     const rnd = noise(11);

@@ -52,3 +52,20 @@ test('a diagnostics.json that is not JSON becomes a note; metrics.jsonl is still
   assert.equal(folder.diagnostics, undefined);
   assert.match(folder.notes.join('\n'), /diagnostics\.json could not be read and was ignored/);
 });
+
+test('the figures after temperature scaling and the ECE trend read back; malformed ones are dropped, older files lack them', () => {
+  const bin = { lower: 0, upper: 1, count: 3, accuracy: 0.5, confidence: 0.6 };
+  const base = { ece: 0.1, mce: 0.2, brier: 0.3, bins: [bin], temperature: 1.5, eceAfterTemperature: 0.05 };
+  const write = (diagnostics: Record<string, unknown>): string => {
+    const dir = folderWith([]);
+    writeFileSync(path.join(dir, 'diagnostics.json'), JSON.stringify({ flags: [], suspectedMislabeled: [], ...diagnostics }));
+    return dir;
+  };
+  const full = readRunFolder(write({ calibration: { ...base, mceAfterTemperature: 0.1, brierAfterTemperature: 0.25, binsAfterTemperature: [bin], evil: 'x' }, eceByEpoch: [{ epoch: 1, ece: 0.2, eceAfterTemperature: 0.1 }, { epoch: 2, ece: 0.1 }, { epoch: 'x', ece: 1 }] })).diagnostics;
+  assert.deepEqual(full?.calibration, { ...base, mceAfterTemperature: 0.1, brierAfterTemperature: 0.25, binsAfterTemperature: [bin] });
+  assert.deepEqual(full?.eceByEpoch, [{ epoch: 1, ece: 0.2, eceAfterTemperature: 0.1 }, { epoch: 2, ece: 0.1 }]);
+  const malformed = readRunFolder(write({ calibration: { ...base, mceAfterTemperature: 'high', binsAfterTemperature: [{ lower: 0 }] }, eceByEpoch: 'none' })).diagnostics;
+  assert.deepEqual(malformed?.calibration, base);
+  assert.equal(malformed?.eceByEpoch, undefined);
+  assert.equal(readRunFolder(write({ calibration: { ...base, bins: [{ count: 'many' }] } })).diagnostics?.calibration, null, 'bins of the wrong shape: no calibration');
+});

@@ -47,7 +47,7 @@ describe('runTraining', () => {
     assert.equal(config.data.target, 'label');
     assert.equal(config.optimizer.epsilon, 1e-8);
     const diagnostics = JSON.parse(readFileSync(path.join(result.runDir, 'diagnostics.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(diagnostics), ['flags', 'calibration', 'suspectedMislabeled']);
+    assert.deepEqual(Object.keys(diagnostics), ['flags', 'calibration', 'suspectedMislabeled', 'eceByEpoch']);
   });
 
   test('the same config and seed give byte-identical metrics (timing aside)', async () => {
