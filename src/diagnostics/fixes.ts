@@ -54,8 +54,12 @@ export function standardizeInputs(ctx: RunContext): Fix | null {
   return { title: 'Standardize the inputs (z-score with training statistics)', edits: [{ path: 'data.standardize', value: true }] };
 }
 
+/** "1 epoch", "9 epochs". */
+export const epochCount = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`;
+
+/** Names the edit, not a run: the fix rewrites `training.epochs`, training again is the user's choice. */
 export function stopAtEpoch(epoch: number): Fix {
-  return { title: `Train for ${epoch} epoch${epoch === 1 ? '' : 's'} (where validation loss was lowest)`, edits: [{ path: 'training.epochs', value: epoch }] };
+  return { title: `Cut training to ${epochCount(epoch)} (where validation loss was lowest)`, edits: [{ path: 'training.epochs', value: epoch }] };
 }
 
 /** Patience 5: half the default (docs/config.md), because here we already know the run overfits. */

@@ -263,7 +263,7 @@ export class MiscalibrationDetector implements Detector {
         return [{ title: `Lower label smoothing to ${value}`, edits: [{ path: 'loss.labelSmoothing', value }] }];
       }
       const epochs = ctx.config?.training.epochs;
-      return epochs ? [{ title: `Train longer (${epochs * 2} epochs)`, edits: [{ path: 'training.epochs', value: epochs * 2 }] }] : [];
+      return epochs ? [{ title: `Double the epochs to ${epochs * 2} (an underconfident model often has not finished learning)`, edits: [{ path: 'training.epochs', value: epochs * 2 }] }] : [];
     }
     return compact([
       earlyStopping(ctx),

@@ -217,7 +217,9 @@ export class OverfittingDetector implements Detector {
         valAccuracyNow: accuracyKnown ? accNow : null,
         confidenceOverfitting,
       },
-      fix: compact([stopAtEpoch(best.epoch), earlyStopping(ctx), moreL2(ctx), moreDropout(ctx), fewerUnits(ctx)]),
+      // Early stopping first: it is the remedy an engineer reaches for, and it keeps working when the
+      // data, the seed or the model change, where a fixed epoch count only fits this one curve.
+      fix: compact([earlyStopping(ctx), stopAtEpoch(best.epoch), moreL2(ctx), moreDropout(ctx), fewerUnits(ctx)]),
     });
   }
 

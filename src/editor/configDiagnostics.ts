@@ -8,10 +8,9 @@ import { Disposable } from '../dispose';
 import { CONFIG_FILE_SUFFIX } from '../config/defaults';
 import { validateConfigText } from '../config/validate';
 import type { ConfigProblem } from '../config/problems';
-import { type Flag, flagTitle } from '../model';
+import { type Flag, flagHeadline } from '../model';
 import { flagAnchor } from './flagKeys';
 import { fixApplied } from './jsoncEdits';
-import { flagLine } from '../views/statusText';
 
 export const DIAGNOSTIC_SOURCE = 'Loss Lens';
 const DEFAULT_DELAY_MS = 250;
@@ -123,7 +122,10 @@ export class ConfigDiagnostics extends Disposable {
       if (flag.fix?.some((f) => fixApplied(text, f.edits))) return;
       const anchor = flagAnchor(text, flag);
       const range = new vscode.Range(doc.positionAt(anchor.offset), doc.positionAt(anchor.offset + anchor.length));
-      const diagnostic = new vscode.Diagnostic(range, flagLine(flagTitle(flag.kind), flag), SEVERITY[flag.severity]);
+      // One line in the list, as the dashboard and the sidebar word it; the detector's full message
+      // is the entry's related information (expand the entry, or hover the key).
+      const diagnostic = new vscode.Diagnostic(range, `${flagHeadline(flag)} (epoch ${flag.epoch})`, SEVERITY[flag.severity]);
+      diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, range), flag.message)];
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = flag.kind;
       list.push({ diagnostic, origin: { kind: 'flag', flag, runId: runFlags.runId, flagIndex, key: anchor.key } });

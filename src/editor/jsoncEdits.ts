@@ -1,10 +1,12 @@
 /**
- * Edits of a `*.losslens.json` text that keep the user's comments and layout: jsonc-parser's
- * `modify` changes only the value it targets. Pure (no `vscode`), so it is unit-tested on text.
+ * Edits of a `*.losslens.json` text that keep the user's comments and layout: a value is set in the
+ * style of the object around it (jsoncInKind.ts), and jsonc-parser's `modify` with the file's own
+ * indentation removes keys. Pure (no `vscode`), so it is unit-tested on text.
  * (jsonc-parser's ES module build: its UMD `main` hides `require`s esbuild cannot bundle.)
  */
-import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions, type JSONPath } from 'jsonc-parser/lib/esm/main.js';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, type FormattingOptions } from 'jsonc-parser/lib/esm/main.js';
 import type { ConfigEdit } from '../model';
+import { setInKind } from './jsoncInKind';
 
 /** One replacement of `length` characters at `offset` by `content`. */
 export interface TextReplacement {
@@ -14,7 +16,7 @@ export interface TextReplacement {
 }
 
 /** Splits a fix's dotted key path ("optimizer.learningRate") into a JSON path. */
-export const toJsonPath = (dotted: string): JSONPath => dotted.split('.').filter((p) => p.length > 0);
+export const toJsonPath = (dotted: string): string[] => dotted.split('.').filter((p) => p.length > 0);
 
 /** Guesses the file's indentation so inserted keys line up with their neighbours. */
 export function formattingOf(text: string): FormattingOptions {
@@ -23,13 +25,22 @@ export function formattingOf(text: string): FormattingOptions {
   return indent.startsWith('\t') ? { insertSpaces: false, tabSize: 4, eol } : { insertSpaces: true, tabSize: indent.length, eol };
 }
 
+/** The file's indentation as text ("  ", "\t"). */
+const indentUnitOf = (f: FormattingOptions): string => (f.insertSpaces ? ' '.repeat(f.tabSize ?? 2) : '\t');
+
+/**
+ * `value` at `path`, in the style of the object that receives it; jsonc-parser's formatter only
+ * when the text has no root object to take a style from (an empty file).
+ */
+export function setValue(text: string, path: readonly string[], value: unknown): string {
+  const formattingOptions = formattingOf(text);
+  return setInKind(text, path, value, indentUnitOf(formattingOptions), formattingOptions.eol ?? '\n') ?? applyEdits(text, modify(text, [...path], value, { formattingOptions }));
+}
+
 /** The text after applying every edit in order (a missing parent object is created). */
 export function applyConfigEdits(text: string, edits: readonly ConfigEdit[]): string {
-  const formattingOptions = formattingOf(text);
   let out = text;
-  for (const edit of edits) {
-    out = applyEdits(out, modify(out, toJsonPath(edit.path), edit.value, { formattingOptions }));
-  }
+  for (const edit of edits) out = setValue(out, toJsonPath(edit.path), edit.value);
   return out;
 }
 
@@ -116,7 +127,7 @@ export function suggestionReplacement(text: string, problem: SuggestedProblem): 
       const value: unknown = JSON.parse(JSON.stringify(getNodeValue(node)));
       const formattingOptions = formattingOf(text);
       const removed = applyEdits(text, modify(text, [...problem.path], undefined, { formattingOptions }));
-      return minimalReplacement(text, applyEdits(removed, modify(removed, toJsonPath(problem.suggestion), value, { formattingOptions })));
+      return minimalReplacement(text, setValue(removed, toJsonPath(problem.suggestion), value));
     }
   }
   const current = text.slice(problem.offset, problem.offset + problem.length);

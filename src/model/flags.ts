@@ -59,9 +59,24 @@ export interface ConfigEdit {
 }
 
 export interface Fix {
-  /** A short imperative label for the button / code action, e.g. "Lower the learning rate to 3e-4". */
+  /**
+   * What the fix does, imperative, with its reason in a trailing parenthesis: "Turn on early stopping
+   * (patience 5, restore the best epoch)". The code action's title; buttons use `fixAction`.
+   */
   readonly title: string;
   readonly edits: readonly ConfigEdit[];
+}
+
+/** A trailing "(...)" with at most one level of nested parentheses inside. */
+const TRAILING_REASON = /\s*\((?:[^()]|\([^()]*\))*\)\s*$/;
+
+/**
+ * The fix's action without its reason, for a button ("Turn on early stopping" and train again).
+ * A title that is all parenthesis is kept whole.
+ */
+export function fixAction(fix: Pick<Fix, 'title'>): string {
+  const action = fix.title.replace(TRAILING_REASON, '');
+  return action.length > 0 ? action : fix.title;
 }
 
 export interface Flag {

@@ -7,3 +7,5 @@ export * from './outputKind';
 export * from './inputError';
 export * from './stream';
 export * from './rangeTest';
+export * from './flagHeadline';
+export * from './numberFormat';

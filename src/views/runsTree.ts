@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import { Throttle } from './throttle';
 import type { RunRecord, RunStore } from '../store/runStore';
-import { type Flag, flagTitle, worstSeverity } from '../model';
+import { type Flag, fixAction, flagHeadline, flagTitle, worstSeverity } from '../model';
 import { CommandIds } from '../protocol/commands';
 import { bestValidation, flagLine, formatLoss, formatStartTime, runWords } from './statusText';
 import { SEVERITY_ICONS } from './severityIcons';
@@ -129,9 +129,10 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   getTreeItem(node: RunsTreeNode): vscode.TreeItem {
     if (node.kind === 'flag') {
       const { flag } = node;
-      const item = new vscode.TreeItem(flagTitle(flag.kind), vscode.TreeItemCollapsibleState.None);
+      // The one-line headline the dashboard and the Problems panel show; the full message is the tooltip.
+      const item = new vscode.TreeItem(flagHeadline(flag), vscode.TreeItemCollapsibleState.None);
       item.id = `${node.run.id}/flag/${node.index}`;
-      item.description = `epoch ${flag.epoch}${flag.fix?.length ? ` · fix: ${flag.fix[0]!.title}` : ''}`;
+      item.description = `epoch ${flag.epoch}${flag.fix?.length ? ` · fix: ${fixAction(flag.fix[0]!)}` : ''}`;
       const icon = SEVERITY_ICONS[flag.severity];
       item.iconPath = new vscode.ThemeIcon(icon.icon, new vscode.ThemeColor(icon.color));
       item.tooltip = new vscode.MarkdownString().appendText(`${flagLine(flagTitle(flag.kind), flag)} (${flag.severity})`);

@@ -38,6 +38,8 @@ describe('overfitting (CUSUM of the rise, in units of the curve noise)', () => {
     assert.ok((first.evidence['generalizationLoss'] as number) > 2);
     assert.ok(first.fix?.some((f) => f.edits.some((e) => e.path === 'training.epochs' && e.value === argmin)));
     assert.ok(first.fix?.some((f) => f.edits.some((e) => e.path === 'regularization.l2')));
+    // Early stopping ranks first: the remedy an engineer reaches for, before cutting epochs to this curve's minimum.
+    assert.deepEqual(first.fix?.slice(0, 2).map((f) => f.edits[0]?.path), ['training.earlyStopping', 'training.epochs']);
     assert.match(first.message, /since epoch/);
   });
 

@@ -93,3 +93,33 @@ describe('keyRangeOf', () => {
     assert.equal(CONFIG[none.offset], '{');
   });
 });
+
+describe('fix edits take the style of the object they edit', () => {
+  const earlyStopping = { path: 'training.earlyStopping', value: { patience: 5, minDelta: 0, restoreBest: true } };
+
+  test('a one-line object stays on one line, its spacing copied', () => {
+    const text = '{\n  "data": { "source": "iris" },\n  "training": { "epochs": 120, "earlyStopping": false }\n}\n';
+    assert.equal(applyConfigEdits(text, [earlyStopping]), '{\n  "data": { "source": "iris" },\n  "training": { "epochs": 120, "earlyStopping": { "patience": 5, "minDelta": 0, "restoreBest": true } }\n}\n');
+    const tight = '{"training":{"epochs":120}}';
+    assert.equal(applyConfigEdits(tight, [{ path: 'training.epochs', value: 9 }, { path: 'training.earlyStopping', value: false }]), '{"training":{"epochs":9,"earlyStopping":false}}');
+  });
+
+  test('a multi-line object gets the key on its own line, after the comment that ends the line before', () => {
+    const text = '{\n  "data": { "source": "iris" },\n  "training": {\n    "epochs": 120 // long\n  }\n}\n';
+    assert.equal(
+      applyConfigEdits(text, [earlyStopping]),
+      '{\n  "data": { "source": "iris" },\n  "training": {\n    "epochs": 120, // long\n    "earlyStopping": {\n      "patience": 5,\n      "minDelta": 0,\n      "restoreBest": true\n    }\n  }\n}\n',
+    );
+  });
+
+  test('tabs and CRLF are kept; a missing parent is created in the file style', () => {
+    const text = '{\r\n\t"data": {\r\n\t\t"source": "iris"\r\n\t}\r\n}\r\n';
+    assert.equal(applyConfigEdits(text, [{ path: 'regularization.l2', value: 0.001 }]), '{\r\n\t"data": {\r\n\t\t"source": "iris"\r\n\t},\r\n\t"regularization": {\r\n\t\t"l2": 0.001\r\n\t}\r\n}\r\n');
+    // Beside one-line objects the new one is written on one line too.
+    assert.equal(applyConfigEdits('{\n  "data": { "source": "iris" }\n}\n', [{ path: 'regularization.l2', value: 0.001 }]), '{\n  "data": { "source": "iris" },\n  "regularization": { "l2": 0.001 }\n}\n');
+  });
+
+  test('an empty file falls back to jsonc-parser (no object to take a style from)', () => {
+    assert.deepEqual(parse(applyConfigEdits('', [{ path: 'training.epochs', value: 9 }])), { training: { epochs: 9 } });
+  });
+});
