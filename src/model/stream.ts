@@ -31,6 +31,8 @@ export interface RunStart {
   readonly startedAt?: number;
   /** The absolute path of the `*.losslens.json` the run trained, when the source knows it (a run folder's status.json). */
   readonly configPath?: string;
+  /** The run's resolved config as plain JSON (config.json), when the source has one: a trainer or a run folder. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 /** How the trainer's loop ended, beyond its reason. */

@@ -4,11 +4,12 @@
  * nothing before that. Everything the webview sends is validated by the host (`parseWebviewToHost`):
  * the webview can only name runs it was shown (by id), never a path.
  */
-import type { Calibration, CalibrationBin, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, StepStats, StopReason } from '../model';
+import type { Calibration, EceReading, EpochMetrics, Flag, RangePoint, RangeSuggestion, RunState, ScalarSeries, StepStats, StopReason } from '../model';
 
 // The run model's readings, flags and their vocabulary, as the wire carries them.
-export type { Calibration, CalibrationBin, ConfigEdit, EpochMetrics, Fix, Flag, FlagKind, RangePoint, RunState, Severity, StepStats, StopReason } from '../model';
-export { FLAG_TITLES, flagTitle, runStateWord, severityRank } from '../model';
+export type { Calibration, CalibrationBin, ConfigEdit, EceReading, EpochMetrics, Fix, Flag, FlagKind, RangePoint, RunState, ScalarSeries, Severity, StepStats, StopReason } from '../model';
+// ...and the pure functions every view of a flag or a number uses, so the dashboard reads as the editor does.
+export { eceReadingOf, FLAG_TITLES, fixAction, flagHeadline, flagTitle, formatNumber, formatPercent, MAX_HEADLINE, runStateWord, severityRank } from '../model';
 
 /**
  * How exported chart PNGs look (the `lossLens.export.chartStyle` setting): `paper`, white with dark
@@ -21,26 +22,8 @@ export const DEFAULT_EXPORT_STYLE: ExportStyle = 'paper';
 /** The default of `lossLens.chart.smoothing` (package.json declares the same): TensorBoard's debiased EMA weight. */
 export const DEFAULT_SMOOTHING = 0.6;
 
-/**
- * A calibration as the dashboard draws it: the diagnostics' figures plus, when the host has them,
- * the reliability bins after temperature scaling (the "after" diagram; without them only the figures
- * after scaling are shown).
- */
-export type CalibrationReading = Calibration & { readonly binsAfterTemperature?: readonly CalibrationBin[] };
-
-/** The ECE at the end of one epoch, before and (when fitted) after temperature scaling. */
-export interface EceReading {
-  readonly epoch: number;
-  readonly ece: number;
-  readonly eceAfterTemperature?: number;
-}
-
-/** A scalar the trainer logged beyond the dashboard's own charts (a TensorBoard tag, a CSV column). */
-export interface ScalarSeries {
-  readonly tag: string;
-  /** In logging order; `epoch` (1-based, may be fractional) places a point when the log knows it, `step` otherwise. */
-  readonly points: readonly { readonly step: number; readonly epoch?: number; readonly value: number | null }[];
-}
+/** A calibration as the dashboard draws it: the run model's, "after" figures and bins included when computed. */
+export type CalibrationReading = Calibration;
 
 /** A run as the dashboard shows it. `id` is opaque to the webview (the host maps it to a folder). */
 export interface RunSnapshot {
@@ -70,7 +53,11 @@ export interface RunSnapshot {
   readonly config?: unknown;
   /** Optional: the ECE of each epoch so far (a live run's later ones arrive with `run/didProgress`). */
   readonly eceByEpoch?: readonly EceReading[];
-  /** Optional: other scalars the log holds, each chartable from the dashboard's "Add chart" list. */
+  /**
+   * Optional: other scalars the run logged, each chartable from the dashboard's "Add chart" list. The
+   * host keeps at most MAX_SCALAR_POINTS per series (src/store/scalarSeries.ts), thinned keeping each
+   * neighbourhood's lowest and highest value; live points arrive whole with `run/didProgress`.
+   */
   readonly scalars?: readonly ScalarSeries[];
 }
 
@@ -98,8 +85,12 @@ export interface RangeTestSnapshot extends RangeSuggestion {
 export type HostToWebview =
   /** Host -> webview: replace what is shown with these runs; the first is the primary one. */
   | { readonly type: 'runs/didLoad'; readonly runs: readonly RunSnapshot[]; readonly compare: boolean }
-  /** Host -> webview: new readings of a live run (batched, at most ~20 a second). */
-  | { readonly type: 'run/didProgress'; readonly runId: string; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: CalibrationReading }
+  /**
+   * Host -> webview: new readings of a live run (batched, at most ~20 a second). An epoch already
+   * sent may come again, revised (a log file that flushed late): it replaces the earlier one.
+   * `scalars`: new points of other series, appended to the series of the same name and axis.
+   */
+  | { readonly type: 'run/didProgress'; readonly runId: string; readonly steps: readonly StepStats[]; readonly epochs: readonly EpochMetrics[]; readonly calibration?: CalibrationReading; readonly scalars?: readonly ScalarSeries[] }
   /**
    * Host -> webview: a flag was raised or escalated on a run. Without `index` it is appended to the
    * run's flag list; with `index` it replaces the flag there (an escalation). `fix/apply.flagIndex`
@@ -108,9 +99,10 @@ export type HostToWebview =
   | { readonly type: 'run/didFlag'; readonly runId: string; readonly flag: Flag; readonly index?: number }
   /**
    * Host -> webview: a run changed state (finished, stopped, failed). Its final flags and calibration
-   * come along: the end of a run may refine them (diagnostics.json).
+   * come along: the end of a run may refine them (diagnostics.json). `eceByEpoch`, when present,
+   * replaces the trend built from progress (which has only each batch's last epoch).
    */
-  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string; readonly flags: readonly Flag[]; readonly calibration: CalibrationReading | null }
+  | { readonly type: 'run/didChangeState'; readonly runId: string; readonly state: RunState; readonly reason?: StopReason; readonly error?: string; readonly flags: readonly Flag[]; readonly calibration: CalibrationReading | null; readonly eceByEpoch?: readonly EceReading[] }
   /** Host -> webview: user preferences that affect drawing. */
   | { readonly type: 'settings/didChange'; readonly smoothing: number }
   /**

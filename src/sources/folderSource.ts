@@ -120,6 +120,7 @@ export function folderReadings(folder: RunFolder): RunReading[] {
     files: [RUN_FILES.config, RUN_FILES.metrics, RUN_FILES.diagnostics, RUN_FILES.predictions, RUN_FILES.model, RUN_FILES.status].map((f) => path.join(folder.dir, f)),
     ...(startedAt !== undefined ? { startedAt } : {}),
     ...(folder.status?.config ? { configPath: path.resolve(folder.dir, folder.status.config) } : {}),
+    ...(folder.config ? { config: folder.config } : {}),
   });
   readings.push({ type: 'run/didProgress', steps, epochs: folder.epochs });
   const endedAt = endTime(folder, startedAt);

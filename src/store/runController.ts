@@ -45,7 +45,7 @@ export class RunController extends Disposable {
   }
 
   start(options: StartRunOptions): RunRecord {
-    const run = newRunRecord({ dir: options.runDir, name: options.config.name, origin: 'live', configPath: options.configPath, epochsPlanned: options.config.training.epochs });
+    const run = newRunRecord({ dir: options.runDir, name: options.config.name, origin: 'live', configPath: options.configPath, epochsPlanned: options.config.training.epochs, config: { ...options.config } });
     const source = new TrainerSource(this.workerPath, { type: 'run/start', ...options });
     this.jobs.set(run.id, source);
     this.store.add(run);

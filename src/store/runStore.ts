@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Disposable, Emitter } from '../dispose';
-import type { Calibration, DiagnosticsReport, EpochMetrics, Flag, RunEnd, RunReading, RunStart, RunState, StepStats, StopReason } from '../model';
+import { type Calibration, type DiagnosticsReport, type EceReading, eceReadingOf, type EpochMetrics, type Flag, type RunEnd, type RunReading, type RunStart, type RunState, type ScalarSeries, type StepStats, type StopReason } from '../model';
 import type { RunSource } from '../sources/runSource';
 import type { RunSnapshot } from '../protocol/webview';
+import { appendScalars, type KeptScalarSeries } from './scalarSeries';
 
 export interface RunRecord {
   readonly id: string;
@@ -28,6 +29,12 @@ export interface RunRecord {
   readonly steps: StepStats[];
   flags: Flag[];
   calibration: Calibration | null;
+  /** The validation ECE per epoch: from each progress's calibration while it trains, diagnostics.json's once it ended. */
+  eceByEpoch: EceReading[];
+  /** Other series the run logged, each bounded (scalarSeries.ts). */
+  readonly scalars: KeptScalarSeries[];
+  /** The run's resolved config (config.json), when its source has one. */
+  config: Readonly<Record<string, unknown>> | undefined;
   diagnostics: DiagnosticsReport | null;
   error: string | undefined;
   /** Where it came from: trained in this window, a run folder on disk, or another trainer's log. */
@@ -43,6 +50,8 @@ export interface RunProgress {
   /** Epochs sent before and now replaced (a log file that flushed late). */
   readonly revised?: readonly EpochMetrics[];
   readonly calibration?: Calibration;
+  /** New points of other series (the store keeps a bounded copy; this is every point). */
+  readonly scalars?: readonly ScalarSeries[];
 }
 
 /** Stable opaque id of a run folder: 16 hex digits of SHA-1 of its absolute path. */
@@ -69,6 +78,9 @@ export function newRunRecord(init: Partial<RunRecord> & Pick<RunRecord, 'dir' | 
     steps: [],
     flags: [],
     calibration: null,
+    eceByEpoch: [],
+    scalars: [],
+    config: undefined,
     diagnostics: null,
     error: undefined,
     followed: false,
@@ -84,17 +96,29 @@ function foldStart(run: RunRecord, info: RunStart): void {
   run.classes = info.classes;
   run.epochsPlanned = info.epochs;
   run.stepsPerEpoch = info.stepsPerEpoch;
+  if (info.config) run.config = info.config;
 }
 
-function foldProgress(run: RunRecord, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration?: Calibration, revised?: readonly EpochMetrics[]): void {
-  for (const e of revised ?? []) {
+type Progress = Extract<RunReading, { type: 'run/didProgress' }>;
+
+function foldProgress(run: RunRecord, reading: Progress): void {
+  for (const e of reading.revised ?? []) {
     const at = run.epochs.findIndex((p) => p.epoch === e.epoch);
     if (at >= 0) run.epochs[at] = e;
   }
-  run.epochs.push(...epochs);
-  run.steps.push(...steps);
+  run.epochs.push(...reading.epochs);
+  run.steps.push(...reading.steps);
   if (run.steps.length > MAX_STEPS_KEPT) run.steps.splice(0, run.steps.length - MAX_STEPS_KEPT);
-  if (calibration) run.calibration = calibration;
+  if (reading.scalars) appendScalars(run.scalars, reading.scalars);
+  const calibration = reading.calibration;
+  if (!calibration) return;
+  run.calibration = calibration;
+  // A batch's calibration is that of its last epoch (the worker sends the latest one).
+  const epoch = run.epochs[run.epochs.length - 1]?.epoch;
+  if (epoch === undefined) return;
+  const last = run.eceByEpoch[run.eceByEpoch.length - 1];
+  if (last && last.epoch >= epoch) run.eceByEpoch[run.eceByEpoch.length - 1] = eceReadingOf(epoch, calibration);
+  else run.eceByEpoch.push(eceReadingOf(epoch, calibration));
 }
 
 /** An escalated flag replaces the earlier one of its kind (same kind and onset = same finding); returns its index then. */
@@ -129,6 +153,8 @@ function foldEnd(run: RunRecord, end: RunEnded): void {
     run.diagnostics = end.diagnostics;
     run.flags = [...end.diagnostics.flags];
     if (end.diagnostics.calibration) run.calibration = end.diagnostics.calibration;
+    // The session saw every epoch's calibration; a batch carries only its last one.
+    if (end.diagnostics.eceByEpoch?.length) run.eceByEpoch = [...end.diagnostics.eceByEpoch];
   }
 }
 
@@ -142,7 +168,7 @@ export function applyReading(run: RunRecord, reading: RunReading): number | unde
       foldStart(run, reading);
       return undefined;
     case 'run/didProgress':
-      foldProgress(run, reading.steps, reading.epochs, reading.calibration, reading.revised);
+      foldProgress(run, reading);
       return undefined;
     case 'run/didFlag':
       return foldFlag(run, reading.flag);
@@ -223,8 +249,8 @@ export class RunStore extends Disposable {
   apply(run: RunRecord, reading: RunReading): void {
     const replacedIndex = applyReading(run, reading);
     if (reading.type === 'run/didProgress') {
-      const { steps, epochs, calibration, revised } = reading;
-      this.progressEmitter.fire({ run, steps, epochs, ...(calibration ? { calibration } : {}), ...(revised?.length ? { revised } : {}) });
+      const { steps, epochs, calibration, revised, scalars } = reading;
+      this.progressEmitter.fire({ run, steps, epochs, ...(calibration ? { calibration } : {}), ...(revised?.length ? { revised } : {}), ...(scalars?.length ? { scalars } : {}) });
       return;
     }
     if (reading.type === 'run/didFlag') this.flagEmitter.fire({ run, flag: reading.flag, ...(replacedIndex !== undefined ? { replacedIndex } : {}) });
@@ -248,7 +274,10 @@ export class RunStore extends Disposable {
   }
 }
 
-/** The run as the dashboard receives it (ids only, never paths). */
+/**
+ * The run as the dashboard receives it: named by its opaque id, never its folder's path (the
+ * webview can name nothing else back). The config is shown as the user wrote it, for the diff.
+ */
 export function toSnapshot(run: RunRecord): RunSnapshot {
   return {
     id: run.id,
@@ -265,6 +294,9 @@ export function toSnapshot(run: RunRecord): RunSnapshot {
     calibration: run.calibration,
     ...(run.error ? { error: run.error } : {}),
     configurable: isConfigurable(run),
+    ...(run.config ? { config: run.config } : {}),
+    ...(run.eceByEpoch.length ? { eceByEpoch: run.eceByEpoch } : {}),
+    ...(run.scalars.length ? { scalars: run.scalars } : {}),
   };
 }
 

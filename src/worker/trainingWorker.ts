@@ -100,6 +100,7 @@ async function train(request: Extract<HostToWorker, { type: 'run/start' }>): Pro
           epochs: info.epochs,
           stepsPerEpoch: info.stepsPerEpoch,
           notes: info.notes,
+          config: { ...info.config },
         }),
       onStep: (step) => batcher.addStep({ ...step, layerGradNorms: [...step.layerGradNorms], deadFractions: [...step.deadFractions] }),
       onEpoch: (event, live) => {

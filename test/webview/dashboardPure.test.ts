@@ -1,18 +1,18 @@
 /**
  * The dashboard's pure parts (no browser): contrast ratios against WCAG's own examples, the marker
  * lane's merging and placement, the config diff, the outlier range against an independent
- * percentile, flag headlines, and how runs are named and coloured apart.
+ * percentile, and how runs are named and coloured apart (flag headlines, shared with the host, are
+ * tested with the run model: test/unit/model/flagHeadline.test.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { configDiff } from '../../webview/dashboard/configDiff';
 import { contrastRatio, ensureContrast, faded } from '../../webview/dashboard/contrast';
-import { flagHeadline, MAX_HEADLINE } from '../../webview/dashboard/flagHeadline';
 import { layoutLane, MAX_LANE_ROWS } from '../../webview/dashboard/markerLayout';
 import { runStyles } from '../../webview/dashboard/runIdentity';
 import type { RunModel } from '../../webview/dashboard/store';
 import { constantRange, isConstant, outlierRange } from '../../webview/dashboard/yRange';
-import { explodingFlag, overfittingFlag, rng } from './fixtures';
+import { rng } from './fixtures';
 
 describe('contrast (WCAG 2.2 relative luminance)', () => {
   test('known ratios: black on white 21:1, #777 on white 4.48:1, a colour on itself 1:1, alpha composited', () => {
@@ -101,16 +101,6 @@ describe('y range', () => {
     assert.deepEqual(constantRange(0, false), { min: -1, max: 1 });
     const log = constantRange(0.01, true);
     assert.ok(Math.abs(log.min - 0.01 / 3) < 1e-15 && Math.abs(log.max - 0.03) < 1e-15);
-  });
-});
-
-describe('flag headlines', () => {
-  test('one line with the figure that matters, from the evidence; long messages cut at a word', () => {
-    assert.equal(flagHeadline(overfittingFlag(14, 9)), 'Overfitting: val loss +16% since epoch 9 while train loss fell');
-    assert.equal(flagHeadline(explodingFlag(15, 150)), 'Exploding loss: loss blew up at step 150 (epoch 15)');
-    const long = { ...explodingFlag(3, 1), kind: 'learning-rate' as const, message: `${'word '.repeat(60)}end.` };
-    const h = flagHeadline(long);
-    assert.ok(h.length <= MAX_HEADLINE && h.endsWith('…'), h);
   });
 });
 

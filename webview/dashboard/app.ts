@@ -232,13 +232,13 @@ export class Dashboard {
         this.store.load(message.runs, message.compare);
         break;
       case 'run/didProgress':
-        this.store.progress(message.runId, message.steps, message.epochs, message.calibration);
+        this.store.progress(message.runId, message.steps, message.epochs, message.calibration, message.scalars);
         break;
       case 'run/didFlag':
         this.store.flag(message.runId, message.flag, message.index);
         break;
       case 'run/didChangeState':
-        this.store.changeState(message.runId, message.state, message.reason, message.error, message.flags, message.calibration);
+        this.store.changeState(message.runId, message.state, message.reason, message.error, message.flags, message.calibration, message.eceByEpoch);
         break;
       case 'settings/didChange':
         if (!Number.isFinite(message.smoothing)) return;

@@ -13,8 +13,7 @@ import { laneLabels, laneNeedsRelayout, setMarkers, type MarkerSpec } from './ma
 import type { ChartSummary, MarkerPoint, XY } from './debugTypes';
 import { fillTextTable, setHidden } from './dataTable';
 import { MinMaxDownsampler, minMaxDownsample } from './downsample';
-import { flagHeadline } from './flagHeadline';
-import { flagTitle } from './flagTitles';
+import { flagHeadline, flagTitle } from './flagTitles';
 import { formatNumber, formatPercent, toNumber } from './format';
 import type { MetricDef, SeriesDef } from './metrics';
 import type { Prefs } from './prefs';
@@ -362,15 +361,20 @@ export class CurveChart {
     return { xs: Float64Array.from(xs), ys: Float64Array.from(ys), length: xs.length, fromSteps: false };
   }
 
-  /** A logged scalar: at its epoch when the log gave one, else at its step (placed in epochs by steps per epoch). */
-  private scalarArrays(run: RunModel, tag: string, xAxis: XAxisMode): SeriesArrays {
-    const c = run.scalars.find((x) => x.tag === tag);
+  /**
+   * A logged scalar in the chosen x axis: a per-step series at its step (in epochs: step / steps per
+   * epoch), a per-epoch one at its epoch (on the step axis: the epoch's last step).
+   */
+  private scalarArrays(run: RunModel, which: NonNullable<SeriesDef['scalar']>, xAxis: XAxisMode): SeriesArrays {
+    const c = run.scalars.find((x) => x.name === which.name && x.axis === which.axis);
     if (!c) return { xs: new Float64Array(0), ys: new Float64Array(0), length: 0, fromSteps: false };
     const perEpoch = Math.max(run.stepsPerEpoch, 1);
-    const epochAt = (i: number): number => (Number.isFinite(c.epoch.data[i]!) ? c.epoch.data[i]! : c.step.data[i]! / perEpoch);
+    const length = runLength(run);
     const xs = new Float64Array(c.value.length);
     for (let i = 0; i < xs.length; i++) {
-      xs[i] = xAxis === 'step' ? c.step.data[i]! : xAxis === 'fraction' ? epochAt(i) / runLength(run) : epochAt(i);
+      const x = c.x.data[i]!;
+      const epochAt = c.axis === 'epoch' ? x : x / perEpoch;
+      xs[i] = xAxis === 'step' ? (c.axis === 'step' ? x : epochX(run, x, 'step')) : xAxis === 'fraction' ? epochAt / length : epochAt;
     }
     return { xs, ys: c.value.data.subarray(0, c.value.length), length: c.value.length, fromSteps: false, min: c.value.min, max: c.value.max };
   }

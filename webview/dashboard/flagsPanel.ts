@@ -2,14 +2,13 @@
  * The flag strip: one line per flag of the shown run (severity and a headline such as "Overfitting:
  * val loss +21% since epoch 4 while train loss fell"), which expands in place to the title, when it
  * was raised (and since when the evidence says the problem began), the full message, the evidence
- * and each fix as a button. A fix button asks the host to apply the config edit (`fix/apply`); the
- * second variant also trains again. The strip sits below the loss chart (beside it on wide panels),
+ * and each fix as two buttons: "<action> and train again" (the primary one for the best fix) and
+ * "Only edit the config"; both ask the host to apply the config edit (`fix/apply`) and show the file. The strip sits below the loss chart (beside it on wide panels),
  * so a flag arriving never moves the chart.
  */
 import type { Flag, WebviewToHost } from '../../src/protocol/webview';
 import { badge, button } from '../components';
-import { flagHeadline } from './flagHeadline';
-import { SEVERITY_LABEL, flagTitle, severityRank } from './flagTitles';
+import { SEVERITY_LABEL, fixAction, flagHeadline, flagTitle, severityRank } from './flagTitles';
 import { formatEvidence, humanizeKey } from './format';
 import type { RunModel } from './store';
 
@@ -147,9 +146,12 @@ export class FlagsPanel {
         const apply = (retrain: boolean) => () => this.post({ type: 'fix/apply', runId: run.id, flagIndex, fixIndex, retrain });
         const row = document.createElement('div');
         row.className = 'll-fix';
+        // The button says what happens: the config is edited (and shown) and a new run starts; the
+        // other one only edits. "Train for 9 epochs" on a button that trains nothing misled people.
+        const action = fixAction(fix);
         row.append(
-          button(fix.title, apply(false), { appearance: fixIndex === 0 ? 'primary' : 'secondary', title: `Edit the config: ${edits}`, ariaLabel: `${title}: ${fix.title} (edits the config: ${edits})`, testId: `fix-${flagIndex}-${fixIndex}` }),
-          button('Apply and train again', apply(true), { appearance: 'secondary', title: `Edit the config (${edits}) and start a new run`, ariaLabel: `${title}: ${fix.title}, then train again`, testId: `fix-${flagIndex}-${fixIndex}-retrain` }),
+          button(`${action} and train again`, apply(true), { appearance: fixIndex === 0 ? 'primary' : 'secondary', title: `${fix.title}: edit the config (${edits}), show it, and start a new run`, ariaLabel: `${title}: ${action}, then train again (edits the config: ${edits})`, testId: `fix-${flagIndex}-${fixIndex}-retrain` }),
+          button('Only edit the config', apply(false), { appearance: 'secondary', title: `${fix.title}: edit the config (${edits}) and show it; no new run`, ariaLabel: `${title}: ${action}, only edit the config (${edits})`, testId: `fix-${flagIndex}-${fixIndex}` }),
         );
         const code = document.createElement('code');
         code.className = 'll-muted';

@@ -1,20 +1,8 @@
-/** Number formatting for labels, tables and tooltips. Non-finite values are spelled out, never hidden. */
+/** Number formatting for labels, tables and tooltips (numbers themselves: the run model's, shared with the host). */
 
-export function formatNumber(value: number | null | undefined, digits = 4): string {
-  if (value === null || value === undefined) return 'NaN';
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(Math.max(digits - 2, 1));
-  return Number(value.toPrecision(digits)).toString();
-}
+import { formatNumber } from '../../src/protocol/webview';
 
-export function formatPercent(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value);
-  return `${(value * 100).toFixed(1)}%`;
-}
+export { formatNumber, formatPercent } from '../../src/protocol/webview';
 
 /**
  * JSON's `null` in metrics stands for a non-finite value (docs/run-folder.md); readings may carry either.

@@ -20,8 +20,8 @@ export interface SeriesDef {
   readonly epochField?: EpochField;
   /** Present when the quantity is also (or only) measured per step. */
   readonly step?: StepSource;
-  /** A scalar the log carried, by tag. */
-  readonly scalar?: string;
+  /** A scalar the run logged, by name and axis. */
+  readonly scalar?: { readonly name: string; readonly axis: 'step' | 'epoch' };
 }
 
 export interface MetricDef {
@@ -103,9 +103,9 @@ export function extraMetrics(runs: readonly RunModel[]): MetricDef[] {
       });
     }
     for (const s of run.scalars) {
-      const id = `scalar-${s.tag}`;
+      const id = `scalar-${s.axis}-${s.name}`;
       if (out.has(id) || s.value.finiteCount === 0) continue;
-      out.set(id, { id, title: s.tag, yLabel: s.tag, logAllowed: true, collapsible: true, extra: true, series: [{ key: id, label: s.tag, role: 'train', scalar: s.tag }] });
+      out.set(id, { id, title: s.name, yLabel: s.name, logAllowed: true, collapsible: true, extra: true, series: [{ key: id, label: s.name, role: 'train', scalar: { name: s.name, axis: s.axis } }] });
     }
   }
   return [...out.values()];

@@ -3,7 +3,7 @@
  * growable typed columns (one per quantity, plus the three x positions) so that 100,000 steps cost a
  * few megabytes and appending a batch touches only the new tail.
  */
-import type { CalibrationReading, EceReading, EpochMetrics, Flag, RunSnapshot, RunState, ScalarSeries, StepStats } from '../../src/protocol/webview';
+import { eceReadingOf, type CalibrationReading, type EceReading, type EpochMetrics, type Flag, type RunSnapshot, type RunState, type ScalarSeries, type StepStats } from '../../src/protocol/webview';
 import { toNumber } from './format';
 
 /** A growable Float64Array. */
@@ -117,11 +117,11 @@ function pushLayers(columns: Column[], values: readonly number[] | undefined, in
   columns.forEach((c, k) => c.push(k < n ? toNumber(values![k]) : Number.NaN));
 }
 
-/** A logged scalar as columns: x at its epoch when known (else its step), y its value. */
+/** A logged scalar (the run model's ScalarSeries) as columns: x in its own axis (steps or epochs), y its value. */
 export interface ScalarColumns {
-  readonly tag: string;
-  readonly step: Column;
-  readonly epoch: Column;
+  readonly name: string;
+  readonly axis: ScalarSeries['axis'];
+  readonly x: Column;
   readonly value: Column;
 }
 
@@ -151,7 +151,7 @@ export interface RunModel {
   readonly config: unknown;
   /** A Loss Lens run whose fixes edit its config; false for another trainer's log (fixes are advice). */
   readonly configurable: boolean;
-  readonly scalars: readonly ScalarColumns[];
+  readonly scalars: ScalarColumns[];
   /** Bumped on every change to this run except new per-step readings (see `steps.length`). */
   revision: number;
 }
@@ -189,26 +189,30 @@ function newRun(s: RunSnapshot): RunModel {
     eceHistory: [...(s.eceByEpoch ?? [])],
     config: s.config,
     configurable: s.configurable !== false,
-    scalars: (s.scalars ?? []).map(scalarColumns),
+    scalars: [],
     revision: 0,
   };
+  appendScalars(run.scalars, s.scalars ?? []);
   appendReadings(run, s.steps, s.epochs);
   return run;
 }
 
-function scalarColumns(s: ScalarSeries): ScalarColumns {
-  const c: ScalarColumns = { tag: s.tag, step: new Column(), epoch: new Column(), value: new Column() };
-  for (const p of s.points) {
-    c.step.push(p.step);
-    c.epoch.push(typeof p.epoch === 'number' ? p.epoch : Number.NaN);
-    c.value.push(toNumber(p.value));
+/** Appends each series' points to the columns of the same name and axis (made when first seen). */
+function appendScalars(into: ScalarColumns[], series: readonly ScalarSeries[]): void {
+  for (const s of series) {
+    let c = into.find((k) => k.name === s.name && k.axis === s.axis);
+    if (!c) into.push((c = { name: s.name, axis: s.axis, x: new Column(), value: new Column() }));
+    const n = Math.min(s.x.length, s.y.length);
+    for (let i = 0; i < n; i++) {
+      c.x.push(s.x[i]!);
+      c.value.push(toNumber(s.y[i]));
+    }
   }
-  return c;
 }
 
 /** Records a calibration's ECE against the epoch it belongs to (a re-sent epoch replaces its reading). */
 function recordEce(run: RunModel, epoch: number, c: CalibrationReading): void {
-  const reading: EceReading = { epoch, ece: c.ece, ...(c.temperatureAtBound ? {} : { eceAfterTemperature: c.eceAfterTemperature }) };
+  const reading: EceReading = eceReadingOf(epoch, c);
   const last = run.eceHistory[run.eceHistory.length - 1];
   if (last && last.epoch >= epoch) {
     const at = run.eceHistory.findIndex((r) => r.epoch === epoch);
@@ -288,17 +292,18 @@ export class RunStore {
     return this.runs.find((r) => r.id === runId);
   }
 
-  progress(runId: string, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration: CalibrationReading | undefined): boolean {
+  progress(runId: string, steps: readonly StepStats[], epochs: readonly EpochMetrics[], calibration: CalibrationReading | undefined, scalars: readonly ScalarSeries[] = []): boolean {
     const run = this.get(runId);
     if (!run) return false;
     appendReadings(run, steps, epochs);
+    appendScalars(run.scalars, scalars);
     if (calibration) {
       run.calibration = calibration;
       const epoch = run.epochs[run.epochs.length - 1]?.epoch;
       if (epoch !== undefined) recordEce(run, epoch, calibration);
     }
     // Per-step readings alone do not bump the revision: views key those on the step count.
-    if (epochs.length || calibration) run.revision++;
+    if (epochs.length || calibration || scalars.length) run.revision++;
     this.version++;
     return true;
   }
@@ -314,10 +319,11 @@ export class RunStore {
     return true;
   }
 
-  /** A run ended: its state, and its final flags and calibration (the end may refine them). */
-  changeState(runId: string, state: RunState, reason: RunSnapshot['reason'], error: string | undefined, flags: readonly Flag[], calibration: CalibrationReading | null): boolean {
+  /** A run ended: its state, and its final flags, calibration and ECE trend (the end may refine them). */
+  changeState(runId: string, state: RunState, reason: RunSnapshot['reason'], error: string | undefined, flags: readonly Flag[], calibration: CalibrationReading | null, eceByEpoch?: readonly EceReading[]): boolean {
     const run = this.get(runId);
     if (!run) return false;
+    if (eceByEpoch?.length) run.eceHistory.splice(0, run.eceHistory.length, ...eceByEpoch);
     run.state = state;
     run.reason = reason;
     run.error = error;

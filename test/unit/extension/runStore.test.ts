@@ -61,6 +61,32 @@ describe('RunStore', () => {
   });
 });
 
+describe('RunStore: what the dashboard needs from the host', () => {
+  const epoch = (n: number): EpochMetrics => ({ epoch: n, trainLoss: 1, valLoss: 1, trainAccuracy: 0, valAccuracy: 0, learningRate: 0.1, gradNorm: 1, timeMs: 1 });
+  const calibration = (ece: number, temperatureAtBound = false) => ({ ece, mce: 0, brier: 0, bins: [], temperature: 2, eceAfterTemperature: ece / 2, temperatureAtBound });
+
+  test('the snapshot carries the config, the ECE per epoch and the other scalars; the end replaces the trend', () => {
+    const store = new RunStore();
+    const run = newRunRecord({ dir: '/runs/c', name: 'c', origin: 'folder' });
+    store.add(run);
+    assert.deepEqual(Object.keys(toSnapshot(run)).filter((k) => ['config', 'eceByEpoch', 'scalars'].includes(k)), [], 'none before they exist');
+    const scalars: RunReading[] = [];
+    store.onDidProgress((p) => p.scalars && scalars.push({ type: 'run/didProgress', steps: [], epochs: [], scalars: p.scalars }));
+    store.apply(run, { type: 'run/didStart', classes: ['a', 'b'], epochs: 3, stepsPerEpoch: 1, notes: [], config: { training: { epochs: 3 } } } as RunReading);
+    store.apply(run, { type: 'run/didProgress', steps: [], epochs: [epoch(1)], calibration: calibration(0.2) });
+    // A batch of two epochs carries the last one's calibration only; a bound temperature has no "after".
+    store.apply(run, { type: 'run/didProgress', steps: [], epochs: [epoch(2), epoch(3)], calibration: calibration(0.1, true), scalars: [{ name: 'grad/l2', axis: 'step', x: [1], y: [0.5] }] });
+    const snap = toSnapshot(run);
+    assert.deepEqual(snap.config, { training: { epochs: 3 } });
+    assert.deepEqual(snap.eceByEpoch, [{ epoch: 1, ece: 0.2, eceAfterTemperature: 0.1 }, { epoch: 3, ece: 0.1 }]);
+    assert.deepEqual(snap.scalars, [{ name: 'grad/l2', axis: 'step', x: [1], y: [0.5] }]);
+    assert.equal(scalars.length, 1, 'the progress event carries the new points');
+    const trend = [1, 2, 3].map((e) => ({ epoch: e, ece: 0.3 / e }));
+    store.apply(run, { type: 'run/didEnd', end: { state: 'completed', reason: 'completed', diagnostics: { flags: [], calibration: calibration(0.1), suspectedMislabeled: [], eceByEpoch: trend } } } as RunReading);
+    assert.deepEqual(toSnapshot(run).eceByEpoch, trend);
+  });
+});
+
 describe('RunStore and followed runs', () => {
   const epoch = (n: number, valLoss: number): EpochMetrics => ({ epoch: n, trainLoss: 1, valLoss, trainAccuracy: NaN, valAccuracy: NaN, learningRate: NaN, gradNorm: NaN, timeMs: NaN });
 
