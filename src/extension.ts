@@ -16,7 +16,7 @@ import { RunsTree } from './views/runsTree';
 import { ConfigsTree } from './views/configsTree';
 import { ExamplesTree } from './views/examplesTree';
 import { LossStatusBar } from './views/statusBar';
-import { DashboardPanel } from './views/dashboardPanel';
+import { Dashboards } from './views/dashboards';
 import { trackRunningContext } from './views/runningContext';
 import { registerLog } from './views/log';
 import { RunsWatcher } from './views/runsWatcher';
@@ -61,13 +61,13 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
 
   let markRunsLoaded!: () => void;
   const runsLoaded = new Promise<void>((resolve) => (markRunsLoaded = resolve));
-  const dashboard = DashboardPanel.register(context, store, {
+  const dashboards = Dashboards.register(context, store, {
     applyFix: (runId, flagIndex, fixIndex, retrain) => applyFixFromDashboard(services, runId, flagIndex, fixIndex, retrain),
     openConfig: (runId) => openConfigCommand(services, runId),
     // The dashboard's Stop: a run trained here stops; a followed one is no longer followed.
     stop: (runId) => void (controller.stop(runId) || follows.stop(runId)),
   }, runsLoaded);
-  const services: Services = { context, store, controller, dashboard, diagnostics, runsTree, configsTree, follows, runsFilter, reloadRuns: () => reloadRuns(store, configsTree) };
+  const services: Services = { context, store, controller, dashboards, diagnostics, runsTree, configsTree, follows, runsFilter, reloadRuns: () => reloadRuns(store, configsTree) };
   registerCommands(context, services);
   watchFollowSetting(context, services);
 

@@ -30,7 +30,7 @@ export async function applyFixCommand(s: Services, args: ApplyFixArgs): Promise<
     return undefined;
   }
   const newRun = await trainConfig(s, uri, { whenAlreadyRunning: 'alongside', openDashboard: false });
-  if (newRun && oldRun) s.dashboard.show([newRun.id, oldRun.id], true, true);
+  if (newRun && oldRun) s.dashboards.show([newRun.id, oldRun.id], true, true);
   return newRun;
 }
 

@@ -14,9 +14,10 @@ export async function compareRunsCommand(s: Services, ...args: unknown[]): Promi
     if (runs.length === 1) void vscode.window.showInformationMessage('Loss Lens: pick at least two runs to compare.');
     return [];
   }
-  s.dashboard.show(
-    runs.map((r) => r.id),
-    true,
+  return (
+    s.dashboards.show(
+      runs.map((r) => r.id),
+      true,
+    )?.shownRunIds ?? []
   );
-  return s.dashboard.shownRunIds;
 }

@@ -46,7 +46,7 @@ export async function exportRunCommand(s: Services, arg?: unknown, options: Expo
       await write(`${stem}-metrics.csv`, metricsCsv(run.epochs));
       await write(`${stem}-run.json`, runJson(run));
       if (options.images ?? true) {
-        const images = await s.dashboard.renderImages(run.id, chartStyleOf(options));
+        const images = await s.dashboards.renderImages(run.id, chartStyleOf(options));
         for (const image of images) await write(`${stem}-${image.name}.png`, Buffer.from(image.pngDataUrl.slice('data:image/png;base64,'.length), 'base64'));
         if (!images.length) void vscode.window.showWarningMessage('Loss Lens: the dashboard did not render the charts, so the export has no images.');
       }

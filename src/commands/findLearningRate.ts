@@ -50,27 +50,27 @@ export async function findLearningRateCommand(s: Services, arg?: unknown, option
     if (!fix || !(await editConfigFile(uri, fix.edits))) return;
     if (retrain) await trainConfig(s, uri);
   };
-  if (options.openDashboard ?? true) s.dashboard.showRangeTest(live(), apply);
+  if (options.openDashboard ?? true) s.dashboards.showRangeTest(uri.fsPath, live(), apply);
 
   const outcome = await sweepWithProgress(job, config.name, (point) => {
     points.push(point);
-    s.dashboard.updateRangeTest(live());
+    s.dashboards.updateRangeTest(live());
   });
   if (outcome.state === 'failed') {
-    s.dashboard.updateRangeTest({ ...live(), state: 'failed', message: outcome.error });
+    s.dashboards.updateRangeTest({ ...live(), state: 'failed', message: outcome.error });
     showFailure(failureOf(outcome), uri, `the learning-rate range test on ${file} failed`);
     return undefined;
   }
   const search = outcome.search;
   if (!search) {
-    s.dashboard.updateRangeTest({ ...live(), state: 'stopped', message: 'Stopped before the sweep was read.' });
+    s.dashboards.updateRangeTest({ ...live(), state: 'stopped', message: 'Stopped before the sweep was read.' });
     return undefined;
   }
   logCurve(file, search);
   const { result } = search;
   fix = search.flag?.fix?.[0];
   const verdict = search.flag ? search.flag.message : noSuggestionMessage(result, search.classes.length, search.current);
-  s.dashboard.updateRangeTest({
+  s.dashboards.updateRangeTest({
     ...base,
     state: result.stopped ? 'stopped' : 'completed',
     points: result.points,

@@ -43,7 +43,7 @@ export async function followCommand(s: Services, arg?: unknown): Promise<RunReco
     return [];
   }
   const name = vscode.workspace.asRelativePath(target);
-  if (runs.length === 1) s.dashboard.show([runs[0]!.id], false, true);
+  if (runs.length === 1) s.dashboards.show([runs[0]!.id], false, true);
   else void vscode.window.showInformationMessage(runs.length ? `Loss Lens: following ${runs.length} runs in ${name}; they are in the Runs view.` : `Loss Lens: following ${name}; runs appear in the Runs view as they start.`);
   return runs;
 }

@@ -1,4 +1,7 @@
-/** `lossLens.openDashboard`: the given run, the runs selected in the sidebar, or the newest run. */
+/**
+ * `lossLens.openDashboard`: the given run, the runs selected in the sidebar, or the newest run, in the
+ * dashboard of its config (src/views/dashboardIdentity.ts). Returns the runs that dashboard shows.
+ */
 import { runsFromArgs } from './runArgs';
 import type { Services } from './services';
 
@@ -6,9 +9,10 @@ export function openDashboardCommand(s: Services, ...args: unknown[]): readonly 
   let runs = runsFromArgs(s, ...args);
   if (!runs.length) runs = s.runsTree.selectedRuns();
   if (!runs.length) runs = s.store.list().slice(0, 1);
-  s.dashboard.show(
-    runs.map((r) => r.id),
-    runs.length > 1,
+  return (
+    s.dashboards.show(
+      runs.map((r) => r.id),
+      runs.length > 1,
+    )?.shownRunIds ?? []
   );
-  return s.dashboard.shownRunIds;
 }

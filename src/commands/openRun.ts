@@ -63,7 +63,7 @@ export async function openRunCommand(s: Services, arg?: unknown): Promise<RunRec
     void vscode.window.showErrorMessage(`Loss Lens: ${failure ?? `${target}: no run found`}`);
     return undefined;
   }
-  s.dashboard.show([runs[0]!.id], false);
+  s.dashboards.show([runs[0]!.id], false);
   if (runs.length > 1) void vscode.window.showInformationMessage(`Loss Lens: ${runs.length} runs read from ${path.basename(target)}; they are in the Runs view.`);
   return runs[0];
 }

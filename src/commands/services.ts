@@ -2,7 +2,7 @@
 import type * as vscode from 'vscode';
 import type { RunStore } from '../store/runStore';
 import type { RunController } from '../store/runController';
-import type { DashboardPanel } from '../views/dashboardPanel';
+import type { Dashboards } from '../views/dashboards';
 import type { ConfigDiagnostics } from '../editor/configDiagnostics';
 import type { RunsTree } from '../views/runsTree';
 import type { ConfigsTree } from '../views/configsTree';
@@ -13,7 +13,8 @@ export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly store: RunStore;
   readonly controller: RunController;
-  readonly dashboard: DashboardPanel;
+  /** The open dashboards: one per config, run or comparison. */
+  readonly dashboards: Dashboards;
   readonly diagnostics: ConfigDiagnostics;
   readonly runsTree: RunsTree;
   readonly configsTree: ConfigsTree;

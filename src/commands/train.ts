@@ -154,6 +154,6 @@ export async function trainConfig(s: Services, uri: vscode.Uri, options: TrainOp
     void rmdir(runDir).catch(() => undefined);
   });
   const openDashboard = options.openDashboard ?? vscode.workspace.getConfiguration('lossLens', uri).get<boolean>('dashboard.openOnTrain', true);
-  if (openDashboard) s.dashboard.show([run.id], false, true);
+  if (openDashboard) s.dashboards.show([run.id], false, true);
   return run;
 }

@@ -13,7 +13,7 @@ import type { Services } from './services';
 export async function trainAgainCommand(s: Services, ...args: unknown[]): Promise<RunRecord | undefined> {
   if (!requireTrust('train')) return undefined;
   // From the dashboard's title bar there is no argument: the run it shows.
-  const shown = s.dashboard.shownRunIds[0];
+  const shown = s.dashboards.active?.shownRunIds[0];
   const named = args.some((a) => typeof a === 'string' || (typeof a === 'object' && a !== null && 'run' in a));
   const run = named ? runsFromArgs(s, ...args)[0] : shown ? s.store.get(shown) : undefined;
   if (!run) return undefined;

@@ -1,17 +1,19 @@
 /**
- * The host of the dashboard webview: one panel, reused, with a `WebviewPanelSerializer` so it
- * survives a reload. It sends nothing before the webview's `webview/didBecomeReady` (and re-sends
- * everything after each one: the webview is not retained while hidden), validates every incoming
- * message with `parseWebviewToHost`, and acts only on runs it was shown (by id, never a path).
+ * One dashboard webview panel: the runs it was opened for (its tab names them), and the range test
+ * of its config if one was run. It sends nothing before the webview's `webview/didBecomeReady` (and
+ * re-sends everything after each one: the webview is not retained while hidden), validates every
+ * incoming message with `parseWebviewToHost`, and acts only on runs it was shown (by id, never a
+ * path). Which panel shows which runs is decided by `Dashboards` (dashboards.ts).
  */
 import * as vscode from 'vscode';
-import { Disposable } from '../dispose';
+import { Disposable, Emitter } from '../dispose';
 import { dashboardHtml, makeNonce } from './webviewHtml';
-import { DEFAULT_EXPORT_STYLE, DEFAULT_SMOOTHING, parseDashboardState, type ExportStyle, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
+import { DEFAULT_EXPORT_STYLE, DEFAULT_SMOOTHING, type ExportStyle, type HostToWebview, type RangeTestSnapshot, type WebviewToHost } from '../protocol/webview';
 import { gateDashboardMessage } from './dashboardMessages';
 import { PendingRequests, Readiness } from './pendingRequests';
+import { dashboardTitle } from './dashboardIdentity';
 import { log } from './log';
-import { toSnapshot, type RunStore } from '../store/runStore';
+import { toSnapshot, type RunRecord, type RunStore } from '../store/runStore';
 import { DASHBOARD_ENDED_CONTEXT_KEY } from '../protocol/commands';
 
 export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
@@ -27,63 +29,56 @@ export interface DashboardActions {
   stop(runId: string): void;
 }
 
+/** A range test shown in a dashboard, and what pressing its button does. */
+export interface ShownRangeTest {
+  snapshot: RangeTestSnapshot;
+  readonly apply: (retrain: boolean) => Promise<void>;
+}
+
 export class DashboardPanel extends Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private panelDisposables: vscode.Disposable[] = [];
   private readonly ready = new Readiness();
-  private runIds: string[] = [];
-  private compare = false;
   private readonly exports = new PendingRequests<readonly ExportedImage[]>('export');
-  /** The range test shown (one at a time), and what applying its suggestion does. */
-  private rangeTest: { snapshot: RangeTestSnapshot; apply: (retrain: boolean) => Promise<void> } | undefined;
+  private rangeTest: ShownRangeTest | undefined;
+  private readonly disposeEmitter = this._register(new Emitter<void>());
+  /** The user closed the panel (or the extension is going away). */
+  readonly onDidDispose = this.disposeEmitter.event;
 
-  /**
-   * `runsLoaded` settles once past runs are read back: a dashboard restored after a reload asks for
-   * runs by id, and they must be in the store before its ids are checked.
-   */
-  static register(context: vscode.ExtensionContext, store: RunStore, actions: DashboardActions, runsLoaded: Promise<unknown>): DashboardPanel {
-    const dashboard = new DashboardPanel(context.extensionUri, store, actions);
-    dashboard._register(
-      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state) => {
-          await runsLoaded.catch(() => undefined);
-          const restored = parseDashboardState(state);
-          const ids = restored?.runIds.filter((id) => store.get(id)) ?? [];
-          // VS Code for the Web may restore the panel without the state the webview saved (a reload
-          // before it was written): show the newest run rather than an empty dashboard.
-          const newest = store.list()[0];
-          dashboard.attach(panel, ids.length ? ids : newest ? [newest.id] : [], ids.length ? (restored?.compare ?? false) : false);
-        },
-      }),
-    );
-    context.subscriptions.push(dashboard);
-    return dashboard;
-  }
-
-  private constructor(
-    private readonly extensionUri: vscode.Uri,
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private readonly store: RunStore,
     private readonly actions: DashboardActions,
+    /** Which dashboard this is (dashboardIdentity.ts): the config, run or comparison it belongs to. */
+    readonly key: string,
+    private runIds: readonly string[],
+    private compare: boolean,
   ) {
     super();
-    // Revised epochs (a log that flushed late) go first: the webview replaces an epoch it has.
-    this._register(store.onDidProgress(({ run, steps, epochs, revised, calibration }) => this.postFor(run.id, { type: 'run/didProgress', runId: run.id, steps, epochs: revised ? [...revised, ...epochs] : epochs, ...(calibration ? { calibration } : {}) })));
-    this._register(store.onDidFlag(({ run, flag, replacedIndex }) => this.postFor(run.id, { type: 'run/didFlag', runId: run.id, flag, ...(replacedIndex !== undefined ? { index: replacedIndex } : {}) })));
+    const webviewRoot = vscode.Uri.joinPath(extensionUri, 'out', 'webview');
+    // Only the built dashboard assets are reachable from the webview (not media/, not the workspace).
+    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot] };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'loss-lens.svg');
+    panel.title = this.title;
+    panel.webview.html = dashboardHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dashboard.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dashboard.css')).toString(),
+      nonce: makeNonce(),
+      title: panel.title,
+    });
+    this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    // A hidden webview is torn down; it posts didBecomeReady again when shown.
     this._register(
-      store.onDidChangeState((run) => {
-        this.postFor(run.id, { type: 'run/didChangeState', runId: run.id, state: run.state, ...(run.reason ? { reason: run.reason } : {}), ...(run.error ? { error: run.error } : {}), flags: run.flags, calibration: run.calibration });
-        if (run.id === this.runIds[0]) this.updateEndedContext();
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready.clear();
+        if (panel.active) this.updateEndedContext();
       }),
     );
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('lossLens.chart.smoothing')) this.sendSettings();
-      }),
-    );
-    this._register({ dispose: () => this.disposePanel() });
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this.updateEndedContext(true);
   }
 
-  /** The runs the dashboard currently shows (for tests and commands). */
+  /** The runs this dashboard shows (the first is the primary one). */
   get shownRunIds(): readonly string[] {
     return this.runIds;
   }
@@ -92,90 +87,60 @@ export class DashboardPanel extends Disposable {
     return this.ready.isSet;
   }
 
-  /** The range test the dashboard shows, if any (for tests). */
+  /** The editor group's active tab (its title bar's commands act on it). */
+  get isActive(): boolean {
+    return !this.isDisposed && this.panel.active;
+  }
+
+  /** Closed by the user (or disposed with the extension). */
+  get closed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** The range test this dashboard shows, if any. */
   get shownRangeTest(): RangeTestSnapshot | undefined {
     return this.rangeTest?.snapshot;
   }
 
-  /**
-   * Shows a learning-rate range test beside the runs, opening or revealing the panel; `apply` runs
-   * when the user presses its button (the webview names the test by id, never a file).
-   */
-  showRangeTest(snapshot: RangeTestSnapshot, apply: (retrain: boolean) => Promise<void>): void {
-    this.rangeTest = { snapshot, apply };
-    if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(newPanel(true), this.runIds, this.compare);
-    this.post({ type: 'rangeTest/didUpdate', rangeTest: snapshot });
+  /** What its tab says: the run it shows (name and start time), the runs it compares, or its range test. */
+  get title(): string {
+    const runs = this.runIds.flatMap((id) => this.store.get(id) ?? []);
+    return dashboardTitle(runs, this.compare, this.rangeTest?.snapshot.name);
   }
 
-  /** A new stage or the end of the range test shown; ignored if another one replaced it. */
-  updateRangeTest(snapshot: RangeTestSnapshot): void {
-    if (!this.rangeTest || this.rangeTest.snapshot.id !== snapshot.id) return;
+  /** Shows these runs here, revealing the panel. */
+  show(runIds: readonly string[], compare: boolean, preserveFocus: boolean): void {
+    this.runIds = runIds.filter((id) => this.store.get(id));
+    this.compare = compare;
+    this.panel.title = this.title;
+    this.panel.reveal(undefined, preserveFocus);
+    this.sendRuns();
+    this.updateEndedContext(true);
+  }
+
+  /** Shows a learning-rate range test here (the webview names it by id, never a file). */
+  showRangeTest(shown: ShownRangeTest, preserveFocus = true): void {
+    this.rangeTest = shown;
+    this.panel.title = this.title;
+    this.panel.reveal(undefined, preserveFocus);
+    this.post({ type: 'rangeTest/didUpdate', rangeTest: shown.snapshot });
+  }
+
+  /** A new stage or the end of the range test shown; false when this dashboard shows another one. */
+  updateRangeTest(snapshot: RangeTestSnapshot): boolean {
+    if (!this.rangeTest || this.rangeTest.snapshot.id !== snapshot.id) return false;
     this.rangeTest.snapshot = snapshot;
     this.post({ type: 'rangeTest/didUpdate', rangeTest: snapshot });
-  }
-
-  /** Shows these runs (the first is the primary one), opening or revealing the panel. */
-  show(runIds: readonly string[], compare = runIds.length > 1, preserveFocus = false): void {
-    const ids = runIds.filter((id) => this.store.get(id));
-    if (this.panel) {
-      this.runIds = ids;
-      this.compare = compare;
-      this.panel.title = this.titleFor();
-      this.panel.reveal(undefined, preserveFocus);
-      this.sendRuns();
-      this.updateEndedContext();
-      return;
-    }
-    this.attach(newPanel(preserveFocus), ids, compare);
+    return true;
   }
 
   /** Asks the webview for titled PNGs of its charts in `style`; resolves with none if it cannot answer in time. */
-  async renderImages(runId: string, style: ExportStyle = DEFAULT_EXPORT_STYLE): Promise<readonly ExportedImage[]> {
-    if (!this.panel || !this.runIds.includes(runId)) this.show([runId], false, true);
+  async renderImages(style: ExportStyle = DEFAULT_EXPORT_STYLE): Promise<readonly ExportedImage[]> {
     const started = Date.now();
     if (!(await this.ready.wait(EXPORT_TIMEOUT_MS))) return [];
     const { requestId, answer } = this.exports.open(Math.max(0, EXPORT_TIMEOUT_MS - (Date.now() - started)));
     this.post({ type: 'export/render', requestId, style });
     return (await answer) ?? [];
-  }
-
-  private attach(panel: vscode.WebviewPanel, runIds: string[], compare: boolean): void {
-    this.disposePanel();
-    this.panel = panel;
-    this.runIds = runIds;
-    this.compare = compare;
-    this.ready.clear();
-    this.updateEndedContext();
-    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'out', 'webview');
-    const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media');
-    // Only the built dashboard assets are reachable from the webview (not media/, not the workspace).
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot] };
-    panel.iconPath = vscode.Uri.joinPath(mediaRoot, 'icons', 'loss-lens.svg');
-    panel.title = this.titleFor();
-    panel.webview.html = dashboardHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dashboard.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dashboard.css')).toString(),
-      nonce: makeNonce(),
-      title: panel.title,
-    });
-    this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidDispose(() => {
-        if (this.panel === panel) {
-          this.panel = undefined;
-          this.ready.clear();
-          this.runIds = [];
-          this.exports.cancelAll();
-          this.updateEndedContext();
-        }
-      }),
-      // A hidden webview is torn down; it posts didBecomeReady again when shown.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready.clear();
-      }),
-    );
   }
 
   /**
@@ -185,10 +150,13 @@ export class DashboardPanel extends Disposable {
   receive(raw: unknown): void {
     const gate = gateDashboardMessage(raw, this.runIds.filter((id) => this.store.get(id)), this.rangeTest?.snapshot.id);
     if (!gate.ok) {
-      log()?.warn(`ignored a message from the dashboard: ${gate.reason}`);
+      log()?.warn(`ignored a message from the dashboard "${this.panel.title}": ${gate.reason}`);
       return;
     }
-    const { message } = gate;
+    this.act(gate.message);
+  }
+
+  private act(message: WebviewToHost): void {
     switch (message.type) {
       case 'webview/didBecomeReady':
         this.ready.set();
@@ -216,6 +184,7 @@ export class DashboardPanel extends Disposable {
       }
       case 'rangeTest/close':
         this.rangeTest = undefined;
+        this.panel.title = this.title;
         this.post({ type: 'rangeTest/didUpdate', rangeTest: null });
         return;
       case 'export/didRender':
@@ -228,17 +197,18 @@ export class DashboardPanel extends Disposable {
     }
   }
 
-  /** The title bar's "Train Again" shows while the dashboard shows one run that has ended. */
-  private updateEndedContext(): void {
-    const run = this.runIds[0] ? this.store.get(this.runIds[0]) : undefined;
-    const ended = run !== undefined && !(this.compare && this.runIds.length > 1) && run.state !== 'running' && run.origin !== 'log';
-    void vscode.commands.executeCommand('setContext', DASHBOARD_ENDED_CONTEXT_KEY, ended);
+  /** A run's news, if this dashboard shows that run. */
+  postFor(run: RunRecord, message: HostToWebview): void {
+    if (!this.runIds.includes(run.id)) return;
+    this.post(message);
+    // A run's name or start time may arrive with its first readings.
+    if (message.type === 'run/didChangeState' || this.panel.title !== this.title) this.panel.title = this.title;
+    if (message.type === 'run/didChangeState' && run.id === this.runIds[0]) this.updateEndedContext();
   }
 
-  private titleFor(): string {
-    if (this.runIds.length > 1 && this.compare) return `Loss Lens: compare ${this.runIds.length} runs`;
-    const run = this.runIds[0] ? this.store.get(this.runIds[0]) : undefined;
-    return run ? `Loss Lens: ${run.name}` : 'Loss Lens';
+  sendSettings(): void {
+    const smoothing = vscode.workspace.getConfiguration('lossLens').get<number>('chart.smoothing', DEFAULT_SMOOTHING);
+    this.post({ type: 'settings/didChange', smoothing });
   }
 
   private sendRuns(): void {
@@ -249,30 +219,30 @@ export class DashboardPanel extends Disposable {
     this.post({ type: 'runs/didLoad', runs, compare: this.compare });
   }
 
-  private sendSettings(): void {
-    const smoothing = vscode.workspace.getConfiguration('lossLens').get<number>('chart.smoothing', DEFAULT_SMOOTHING);
-    this.post({ type: 'settings/didChange', smoothing });
-  }
-
-  private postFor(runId: string, message: HostToWebview): void {
-    if (this.runIds.includes(runId)) this.post(message);
+  /**
+   * The title bar's "Train Again" shows while the active dashboard shows one run that has ended. The
+   * context key is global: only the active dashboard, or one being shown (`shown`), sets it.
+   */
+  private updateEndedContext(shown = false): void {
+    if (this.isDisposed || !(shown || this.panel.active)) return;
+    const run = this.runIds[0] ? this.store.get(this.runIds[0]) : undefined;
+    const ended = run !== undefined && !(this.compare && this.runIds.length > 1) && run.state !== 'running' && run.origin !== 'log';
+    void vscode.commands.executeCommand('setContext', DASHBOARD_ENDED_CONTEXT_KEY, ended);
   }
 
   private post(message: HostToWebview): void {
-    if (!this.panel || !this.ready.isSet) return;
+    if (this.isDisposed || !this.ready.isSet) return;
     void this.panel.webview.postMessage(message);
   }
 
-  private disposePanel(): void {
-    this.panelDisposables.forEach((d) => d.dispose());
-    this.panelDisposables = [];
-    const panel = this.panel;
-    this.panel = undefined;
-    panel?.dispose();
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.ready.clear();
+    this.exports.cancelAll();
+    // Another dashboard that becomes active sets it again.
+    void vscode.commands.executeCommand('setContext', DASHBOARD_ENDED_CONTEXT_KEY, false);
+    this.disposeEmitter.fire();
+    super.dispose();
+    this.panel.dispose();
   }
-}
-
-/** A new dashboard panel beside the editor; `attach` sets its options, HTML and listeners. */
-function newPanel(preserveFocus: boolean): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'Loss Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {});
 }

@@ -114,12 +114,12 @@ describe('following a training log while it is written', function () {
     try {
       // The dashboard opened on the run (one run found) and draws it as it grows: two renders of
       // its charts at different moments differ.
-      await waitFor('the dashboard to show the run', () => lossLens.dashboard.shownRunIds.includes(run.id) && lossLens.dashboard.isReady, 30_000);
+      await waitFor('the dashboard to show the run', () => lossLens.dashboards.forRun(run.id)?.isReady, 30_000);
       await waitFor('a few epochs', () => run.epochs.length >= 3);
-      const before = await lossLens.dashboard.renderImages(run.id);
+      const before = await lossLens.dashboards.renderImages(run.id);
       const epochsBefore = run.epochs.length;
       await waitFor('more epochs', () => run.epochs.length >= epochsBefore + 3);
-      const after = await lossLens.dashboard.renderImages(run.id);
+      const after = await lossLens.dashboards.renderImages(run.id);
       assert.ok(before.length > 0 && after.length > 0, 'the dashboard renders its charts');
       const loss = (imgs: typeof before): string | undefined => imgs.find((i) => /loss/i.test(i.name))?.pngDataUrl ?? imgs[0]?.pngDataUrl;
       assert.notEqual(loss(after), loss(before), `the loss chart changed between epoch ${epochsBefore} and ${run.epochs.length}`);

@@ -10,37 +10,7 @@ import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
 import type { RunRecord } from '../../../src/store/runStore';
 import type { LearningRateSearch } from '../../../src/model';
-
-const EXTENSION_ID = 'loss-lens.loss-lens';
-
-async function api(): Promise<LossLensApi> {
-  const ext = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function trainToEnd(lossLens: LossLensApi, uri: vscode.Uri): Promise<RunRecord> {
-  const run = (await vscode.commands.executeCommand('lossLens.train', uri, { whenAlreadyRunning: 'alongside', openDashboard: false })) as RunRecord | undefined;
-  assert.ok(run, 'lossLens.train returned the run it started');
-  await lossLens.controller.whenDone(run.id);
-  return run;
-}
+import { api, EXTENSION_ID, trainToEnd, waitFor, workspaceFile } from './editorKit';
 
 describe('Loss Lens in the editor', function () {
   this.timeout(120_000);
@@ -104,7 +74,7 @@ describe('Loss Lens in the editor', function () {
   it('opens the dashboard on a run, and compares two runs', async () => {
     const shown = (await vscode.commands.executeCommand('lossLens.openDashboard', baseline.id)) as readonly string[];
     assert.deepEqual(shown, [baseline.id]);
-    await waitFor('the dashboard webview to become ready', () => lossLens.dashboard.isReady, 30_000);
+    await waitFor('the dashboard webview to become ready', () => lossLens.dashboards.forRun(baseline.id)?.isReady, 30_000);
     // Warm: measure the host's event-loop delay at idle and then while a second run trains.
     const ms = (ns: number): string => (ns / 1e6).toFixed(1);
     const idle = monitorEventLoopDelay({ resolution: 1 });
@@ -144,7 +114,7 @@ describe('Loss Lens in the editor', function () {
     const run = (await vscode.commands.executeCommand('lossLens.openRun', dir)) as RunRecord | undefined;
     assert.ok(run);
     assert.ok(run.epochs.length > 0);
-    assert.deepEqual(lossLens.dashboard.shownRunIds, [run.id]);
+    assert.deepEqual(lossLens.dashboards.forRun(run.id)?.shownRunIds, [run.id]);
   });
 
   it('stops a live run mid-way (lossLens.stop) and keeps what was measured', async () => {
@@ -251,7 +221,8 @@ describe('Loss Lens in the editor', function () {
     assert.ok(fresh, 'a new run started');
     assert.notEqual(fresh.id, old.id);
     assert.notEqual(doc.getText(), before);
-    assert.deepEqual(lossLens.dashboard.shownRunIds, [fresh.id, old.id]);
+    // Both runs are the config's: its own dashboard compares them.
+    assert.deepEqual(lossLens.dashboards.forConfig(uri.fsPath)?.shownRunIds, [fresh.id, old.id]);
     await lossLens.controller.whenDone(fresh.id);
   });
 
@@ -277,7 +248,9 @@ describe('Loss Lens in the editor', function () {
       assert.ok(suggested !== null && suggested > 0.0001 && suggested < 10, `suggested ${suggested}`);
       assert.ok(search.result.points.length >= 10, `${search.result.points.length} stages`);
       // The dashboard drew the same sweep and holds its suggestion for the button.
-      const shown = lossLens.dashboard.shownRangeTest;
+      // The test shows in its config's dashboard only.
+      const shown = lossLens.dashboards.forConfig(uri.fsPath)?.shownRangeTest;
+      assert.equal(lossLens.dashboards.forConfig(workspaceFile('iris.losslens.json').fsPath)?.shownRangeTest, undefined);
       assert.equal(shown?.state, 'completed');
       assert.equal(shown?.suggested, suggested);
       assert.deepEqual(shown?.points, search.result.points);
@@ -295,15 +268,16 @@ describe('Loss Lens in the editor', function () {
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  // tuned from the dashboard\n  "data": { "source": "iris" },\n  "optimizer": { "type": "sgd", "learningRate": 0.0001 }\n}\n'));
     try {
       const search = (await vscode.commands.executeCommand('lossLens.findLearningRate', uri)) as LearningRateSearch | undefined;
-      const shown = lossLens.dashboard.shownRangeTest;
+      const dashboard = lossLens.dashboards.forConfig(uri.fsPath);
+      const shown = dashboard?.shownRangeTest;
       assert.ok(search && shown && shown.state === 'completed' && shown.suggested !== null, JSON.stringify(shown?.state));
       const read = async (): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       // A forged or stale id is refused by the gate: the file does not change.
-      lossLens.dashboard.receive({ type: 'rangeTest/apply', id: 'range-forged', retrain: false });
+      dashboard!.receive({ type: 'rangeTest/apply', id: 'range-forged', retrain: false });
       await new Promise((r) => setTimeout(r, 300));
       assert.match(await read(), /"learningRate": 0\.0001/);
       // The button's message for the test shown writes the suggestion, comments kept.
-      lossLens.dashboard.receive({ type: 'rangeTest/apply', id: shown.id, retrain: false });
+      dashboard!.receive({ type: 'rangeTest/apply', id: shown.id, retrain: false });
       const after = await waitFor('the suggestion in the file', async () => {
         const text = await read();
         return Number(/"learningRate":\s*([-+0-9.eE]+)/.exec(text)?.[1]) === shown.suggested && text;
