@@ -556,7 +556,11 @@ describe('dashboard webview in Chromium', () => {
     // Each chart is an image with a text summary; each fix button says which flag it fixes.
     assert.equal(await p.getByRole('img', { name: /^Loss chart\. 12 epochs, latest train loss [\d.]+, validation loss [\d.]+, best epoch 7\./ }).count(), 1);
     assert.equal(await p.getByRole('img', { name: /^Reliability diagram: accuracy against confidence in 15 bins\. ECE/ }).count(), 1);
-    assert.equal(await p.getByRole('button', { name: /^Overfitting: Stop early \(patience 5\) and restore the best epoch \(edits the config: training\.earlyStopping/ }).count(), 1);
+    // Two buttons per fix, each naming the action and what it does: train again, or only edit the config.
+    assert.equal(await p.getByRole('button', { name: /^Overfitting: Stop early \(patience 5\) and restore the best epoch, then train again \(edits the config: training\.earlyStopping/ }).count(), 1);
+    assert.equal(await p.getByRole('button', { name: /^Overfitting: Stop early \(patience 5\) and restore the best epoch, only edit the config \(training\.earlyStopping/ }).count(), 1);
+    assert.match((await p.locator('[data-testid="fix-0-0-retrain"]').textContent())?.trim() ?? '', /^Stop early \(patience 5\) and restore the best epoch and train again$/);
+    assert.equal((await p.locator('[data-testid="fix-0-0"]').textContent())?.trim(), 'Only edit the config');
     assert.equal(await p.getByRole('button', { name: /^Stop training digits-baseline$/ }).count(), 1);
     assert.equal(await p.getByRole('toolbar', { name: 'Chart options' }).count(), 1);
     // Tab from the top reaches the loss data table's disclosure; Enter opens it; its rows are the epochs.
