@@ -7,35 +7,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
+import { api, EXTENSION_ID, waitFor, workspaceFile } from './editorKit';
 
-const EXTENSION_ID = 'loss-lens.loss-lens';
 /** The JSON service validates a little after a change; long enough for it to have spoken. */
 const SETTLE_MS = 3_000;
 
-async function api(): Promise<LossLensApi> {
-  const ext = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function workspaceUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 async function open(name: string, text: string): Promise<vscode.TextDocument> {
-  const uri = workspaceUri(name);
+  const uri = workspaceFile(name);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);

@@ -12,30 +12,14 @@ import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
 import type { RunRecord } from '../../../src/store/runStore';
 import { toSnapshot } from '../../../src/store/runStore';
+import { api, waitFor } from './editorKit';
 
-const EXTENSION_ID = 'loss-lens.loss-lens';
 /** The repository (this file runs from out/test/editor/suite/). */
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const KERAS_TB = path.join(ROOT, 'test', 'fixtures', 'logs-real', 'keras', 'overfit-diabetes', 'logs');
 const KERAS_CSV = path.join(ROOT, 'test', 'fixtures', 'logs-real', 'keras', 'overfit-diabetes', 'training.log');
 /** Between two appends: longer than a reading takes to reach the views, so each append's latency is its own. */
 const PAUSE_MS = 400;
-
-async function api(): Promise<LossLensApi> {
-  const ext = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 45_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** The trainer stand-in, a separate process: test/helpers/replayLog.mjs. */
 class Writer {

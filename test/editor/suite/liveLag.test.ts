@@ -9,20 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { LossLensApi } from '../../../src/extension';
 import type { RunRecord } from '../../../src/store/runStore';
+import { api } from './editorKit';
 
-const EXTENSION_ID = 'loss-lens.loss-lens';
 const SAMPLE_MS = 25;
 /** Stop is pressed once the status bar shows this epoch. */
 const STOP_AT = 30;
 const CONFIG = '{\n  "name": "live-lag",\n  "data": { "source": "digits" },\n  "model": { "hidden": [512, 512] },\n  "training": { "epochs": 150, "batchSize": 4, "earlyStopping": false }\n}\n';
-
-async function api(): Promise<LossLensApi> {
-  const ext = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
 
 /** Epoch records in a run folder's metrics.jsonl (step records have a "step" key). */
 function epochsInFile(dir: string): number {

@@ -8,20 +8,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LossLensApi } from '../../../src/extension';
 import type { RunRecord } from '../../../src/store/runStore';
-
-const EXTENSION_ID = 'loss-lens.loss-lens';
-
-async function api(): Promise<LossLensApi> {
-  const ext = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function workspaceUri(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
+import { api, EXTENSION_ID, workspaceFile } from './editorKit';
 
 describe('promises kept', function () {
   this.timeout(120_000);
@@ -41,7 +28,7 @@ describe('promises kept', function () {
     assert.match(inline?.group ?? '', /^inline/, 'Train is an inline action of an example');
     const example = lossLens.examplesTree.getChildren().find((e) => e.name === 'blobs');
     assert.ok(example);
-    const config = workspaceUri('blobs.losslens.json');
+    const config = workspaceFile('blobs.losslens.json');
     assert.ok(!existsSync(config.fsPath), 'no blobs config yet');
     // What the inline action sends: the tree's element.
     const run = (await vscode.commands.executeCommand('lossLens.train', example, { openDashboard: false })) as RunRecord | undefined;
@@ -58,9 +45,9 @@ describe('promises kept', function () {
     // Every other flower of the first 140: 70 rows, the three species kept.
     const small = rows.slice(0, 140).filter((_, i) => i % 2 === 0);
     assert.equal(small.length, 70);
-    const csv = workspaceUri('small', 'iris70.csv');
+    const csv = workspaceFile('small', 'iris70.csv');
     await vscode.workspace.fs.writeFile(csv, new TextEncoder().encode([header, ...small].join('\n') + '\n'));
-    const uri = (await vscode.commands.executeCommand('lossLens.newConfig', { csv: csv.fsPath, target: 'label', task: 'baseline', hidden: [16], folder: workspaceUri().fsPath })) as vscode.Uri | undefined;
+    const uri = (await vscode.commands.executeCommand('lossLens.newConfig', { csv: csv.fsPath, target: 'label', task: 'baseline', hidden: [16], folder: workspaceFile().fsPath })) as vscode.Uri | undefined;
     assert.ok(uri);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     // 56 training rows: batches of 8, 7 steps an epoch, about 1000 steps; Adam at 0.003.

@@ -13,30 +13,7 @@ import type { LossLensApi } from '../../../src/extension';
 import { loadRunFolder } from '../../../src/store/pastRuns';
 import { runIdOf, type RunRecord } from '../../../src/store/runStore';
 import { runsToAnnounce } from '../../../src/views/interruptedRuns';
-
-const EXTENSION_ID = 'loss-lens.loss-lens';
-
-async function api(): Promise<LossLensApi> {
-  const ext = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function workspaceUri(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { api, EXTENSION_ID, waitFor, workspaceFile } from './editorKit';
 
 /** Epoch records written so far to a run folder's metrics.jsonl. */
 function epochsWritten(dir: string): number {
@@ -99,9 +76,9 @@ const FLAGGED = '{\n  // SGD at a learning rate far too large: "Exploding loss" 
 describe('state after a reload', function () {
   this.timeout(180_000);
   let lossLens: LossLensApi;
-  const long = workspaceUri('reload-long.losslens.json');
-  const early = workspaceUri('reload-early.losslens.json');
-  const flagged = workspaceUri('reload-flagged.losslens.json');
+  const long = workspaceFile('reload-long.losslens.json');
+  const early = workspaceFile('reload-early.losslens.json');
+  const flagged = workspaceFile('reload-flagged.losslens.json');
 
   before(async () => {
     lossLens = await api();

@@ -2,10 +2,9 @@
 // command id of docs/extension.md is registered with a "Loss Lens" palette title.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { EXTENSION_ID } from './editorKit';
 
 /** publisher.name from package.json. */
-const EXTENSION_ID = 'loss-lens.loss-lens';
-
 /** The public command ids (docs/extension.md). */
 const CONTRACT_COMMANDS = [
   'lossLens.train',
