@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'out', 'cli.js');
+/** The CLI the benches run: this checkout's build, or LOSSLENS_BENCH_CLI (another build's out/cli.js, to compare two builds on the same runs). */
+const cli = process.env.LOSSLENS_BENCH_CLI ? path.resolve(process.env.LOSSLENS_BENCH_CLI) : path.join(root, 'out', 'cli.js');
 
 /** Builds out/ unless `envSkip` names a variable set to 1; exits on a failed build. */
 export function buildUnless(envSkip) {
@@ -95,15 +96,47 @@ export function trainWithCli(work, id, config) {
   const dir = path.join(work, id);
   fs.mkdirSync(dir, { recursive: true });
   const configPath = path.join(dir, `${id}.losslens.json`);
-  fs.writeFileSync(configPath, JSON.stringify({ name: id, ...config }, null, 2));
+  fs.writeFileSync(configPath, configText(id, config));
   const out = path.join(dir, 'run');
   fs.rmSync(out, { recursive: true, force: true });
   const r = spawnSync(process.execPath, [cli, 'train', configPath, '--json', '--out', out], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0 && r.status !== 3) return { id, crashed: `exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  const diagnostics = JSON.parse(fs.readFileSync(path.join(out, 'diagnostics.json'), 'utf8'));
+  return readRun(id, out, diagnostics);
+}
+
+const configText = (id, config) => JSON.stringify({ name: id, ...config }, null, 2);
+
+/**
+ * The same run without training it again: `work/id` must hold a run of exactly this config (a
+ * previous run's folders, kept with its work folder). Its metrics.jsonl, config.json and model.json are judged
+ * again by this build's `loss-lens diagnose` (the detectors over a log, as for any trainer's log);
+ * flags of the `rejudged` kinds come from that, the others (which need the validation outputs of
+ * each epoch, e.g. miscalibration) stay as the run recorded them. Null when no such run is there.
+ */
+export function rejudgeWithCli(work, id, config, rejudged) {
+  const dir = path.join(work, id);
+  const out = path.join(dir, 'run');
+  const configPath = path.join(dir, `${id}.losslens.json`);
+  if (!fs.existsSync(path.join(out, 'diagnostics.json')) || !fs.existsSync(configPath) || fs.readFileSync(configPath, 'utf8') !== configText(id, config)) return null;
+  const again = path.join(dir, 'rejudged');
+  fs.rmSync(again, { recursive: true, force: true });
+  fs.mkdirSync(again);
+  // model.json names the classes (the chance level some detectors compare with); predictions and diagnostics stay behind.
+  for (const f of ['metrics.jsonl', 'config.json', 'model.json']) fs.copyFileSync(path.join(out, f), path.join(again, f));
+  const r = spawnSync(process.execPath, [cli, 'diagnose', again, '--json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0 && r.status !== 3) return { id, crashed: `diagnose exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  const recorded = JSON.parse(fs.readFileSync(path.join(out, 'diagnostics.json'), 'utf8'));
+  const fresh = JSON.parse(r.stdout);
+  const flags = [...fresh.flags.filter((f) => rejudged.includes(f.kind)), ...recorded.flags.filter((f) => !rejudged.includes(f.kind))];
+  return readRun(id, out, { ...recorded, flags });
+}
+
+/** A finished run folder's records and final predictions, with `diagnostics` as its report. */
+function readRun(id, out, diagnostics) {
   const lines = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const epochs = lines.filter((l) => !('step' in l));
   const steps = lines.filter((l) => 'step' in l);
-  const diagnostics = JSON.parse(fs.readFileSync(path.join(out, 'diagnostics.json'), 'utf8'));
   const pred = fs.readFileSync(path.join(out, 'predictions.csv'), 'utf8').trim().split('\n');
   const classes = pred[0].split(',').slice(1).map((c) => c.replace(/^"?p:/, '').replace(/"$/, ''));
   let conf = 0;

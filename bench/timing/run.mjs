@@ -17,14 +17,24 @@
 // Builds first unless LOSSLENS_TIMING_NOBUILD=1. Run folders: $LOSSLENS_TIMING_DIR or a temp folder.
 // LOSSLENS_TIMING_ONLY=overfit,healthy keeps some groups; LOSSLENS_TIMING_TABLES=iris,cars some tables.
 // LOSSLENS_TIMING_RECORD=DIR also writes each run's curves as test fixtures (see test/fixtures/curves).
+// LOSSLENS_TIMING_REUSE=1 with LOSSLENS_TIMING_DIR of an earlier run trains nothing that is already
+// there: each run's metrics.jsonl is judged again by this build's `loss-lens diagnose` (the curve
+// and step detectors, REJUDGED below; the others keep the flags the run recorded), so a detector
+// change is measured on the same curves in seconds. LOSSLENS_TIMING_SEEDS=2,3 trains the overfitting
+// runs on other seeds (default 0,1: the seeds the detectors were tuned on).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildUnless, fmt, median, readTable, root, serious, stratified, trainWithCli, writeTable } from '../cliRuns.mjs';
+import { buildUnless, fmt, median, readTable, rejudgeWithCli, root, serious, stratified, trainWithCli, writeTable } from '../cliRuns.mjs';
 
 buildUnless('LOSSLENS_TIMING_NOBUILD');
 const work = process.env.LOSSLENS_TIMING_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'losslens-timing-'));
 const only = (v, name) => !process.env[v] || process.env[v].split(',').includes(name);
+const reuse = process.env.LOSSLENS_TIMING_REUSE === '1';
+if (reuse && !process.env.LOSSLENS_TIMING_DIR) throw new Error('LOSSLENS_TIMING_REUSE=1 needs LOSSLENS_TIMING_DIR: the work folder of an earlier run');
+/** The kinds a replay of metrics.jsonl judges again (they need no per-epoch validation outputs). */
+const REJUDGED = ['overfitting', 'exploding-loss', 'oscillation', 'plateau'];
+const SEEDS = (process.env.LOSSLENS_TIMING_SEEDS ?? '0,1').split(',').map(Number);
 
 const TUNED = ['breast-cancer-wisconsin', 'credit-g', 'diabetes', 'digits', 'glass', 'iris', 'wine'];
 const HELDOUT = ['seattle-weather', 'cars', 'fair-affairs', 'anes96-vote', 'modechoice', 'randhie-visit', 'penguins', 'weather-location'];
@@ -76,7 +86,7 @@ function splitFiles(table, id, trainRows, valRows, seed, pick = null) {
 for (const table of TABLES) {
   if (only('LOSSLENS_TIMING_ONLY', 'overfit')) {
     for (const n of [40, 80, 120]) {
-      for (const seed of [0, 1]) {
+      for (const seed of SEEDS) {
         const id = `${table.name}-overfit-n${n}-s${seed}`;
         const data = splitFiles(table, id, n, 500, 7 + n + 100 * seed);
         if (!data) continue;
@@ -186,7 +196,7 @@ const started = Date.now();
 const results = [];
 for (const r of runs) {
   const t0 = Date.now();
-  const run = trainWithCli(work, r.id, r.config);
+  const run = (reuse && rejudgeWithCli(work, r.id, r.config, REJUDGED)) || trainWithCli(work, r.id, r.config);
   if (run.crashed) {
     results.push({ ...r, crashed: run.crashed });
     process.stderr.write(`${r.id}: CRASH ${run.crashed}\n`);
@@ -257,7 +267,9 @@ function delayLine(name, fire, set) {
   return `${name.padEnd(22)} ${String(set.length).padStart(4)} ${String(fired.length).padStart(6)}  ${fmt(median(after), 1).padStart(6)}  ${String(after.length ? Math.max(...after) : '-').padStart(5)}  ${String(delays.filter((d) => d < 0).length).padStart(6)}`;
 }
 
-console.log(`\nbench:timing — ${ok.length} runs (${results.length - ok.length} crashed) in ${((Date.now() - started) / 1000).toFixed(0)} s; run folders in ${work}\n`);
+console.log(`\nbench:timing — ${ok.length} runs (${results.length - ok.length} crashed) in ${((Date.now() - started) / 1000).toFixed(0)} s; run folders in ${work}; overfitting runs on seeds ${SEEDS.join(', ')}`);
+if (reuse) console.log(`Runs found in the work folder were not trained again: ${REJUDGED.join(', ')} judged again on their metrics.jsonl by this build, other flags as recorded.`);
+console.log('');
 const header = `${'rule'.padEnd(22)} ${'runs'.padStart(4)} ${'fired'.padStart(6)}  ${'median'.padStart(6)}  ${'worst'.padStart(5)}  ${'early'.padStart(6)}`;
 for (const [title, set] of [
   ['all overfitting runs', overfit],
