@@ -1,23 +1,28 @@
 /**
  * Overfitting: validation loss rising past its minimum while training loss keeps falling, judged
- * as a change-detection problem with a controlled false-alarm rate.
+ * as sequential change detection with a controlled false-alarm rate.
  *
  * On the log of the validation loss (a rise is relative; multiplicative jitter becomes additive):
  * - noise σ: the curve's own epoch-to-epoch jitter, estimated robustly from the first epoch on by
- *   the median absolute second difference (a falling or rising trend cancels; stats.ts), floored at
- *   `noiseFloor`;
- * - the statistic is a one-sided CUSUM of the rise (Page 1954): S = max over epochs s since the
- *   minimum of (level now - level at s) / σ - `driftSigmas` · (now - s), where "level now" is the
- *   LOWEST of the last `levelEpochs` epochs (every one of them must be up, so one bad epoch never
- *   fires) and "level at s" the median of the 3 epochs around s (the raw minimum of a noisy curve
- *   sits about 2σ below it by selection alone, which would fire on pure jitter);
- * - a warning when S ≥ `noiseSigmas`, the minimum is `minEpochsSinceBest` epochs old and the rise
- *   is at least `generalizationLossAlpha` % (Prechelt's GL, 1998, as a floor of practical size);
+ *   the median absolute second difference (a falling or rising trend cancels; stats.ts); the one
+ *   centred at the minimum is left out when it would raise the estimate (the bend of a V is the
+ *   change being tested, not noise); floored at `noiseFloor`;
+ * - the statistic is a one-sided CUSUM of the rise (Page 1954; with no drift allowance it is the
+ *   rise from the lowest reference): S = max over epochs s since the minimum of
+ *   (level now - level at s) / σ - `driftSigmas` · (now - s), where "level now" is the
+ *   second-lowest of the last `levelEpochs` epochs (3 of the last 4 must be up: one low epoch
+ *   does not reset the evidence, one high one never fires) and "level at s" the median of the 3
+ *   epochs around s (the raw minimum of a noisy curve sits about 2σ below it by selection alone);
+ * - a warning when S ≥ h(d) = `noiseSigmas` + `thresholdGrowth` · ln(d / `minEpochsSinceBest`),
+ *   d epochs after the minimum (at least `minEpochsSinceBest`), and the rise is at least
+ *   `generalizationLossAlpha` % (Prechelt's GL, 1998, as a floor of practical size). The boundary
+ *   widens with the number of looks, as in alpha spending: a fixed h checked every epoch of a long
+ *   flat run is crossed sooner or later;
  * - escalated to an error once confirmed: S ≥ `confirmSigmas` and the median of the last
  *   `stripLength` epochs ≥ `errorGeneralizationLoss` % above the minimum.
  * The onset is the epoch of the validation-loss minimum; the evidence states the delay (raise
- * epoch - onset) and the test. With early stopping restoring the best epoch the delivered model is
- * the best one, so the same two levels are info and warning.
+ * epoch - onset), the test and the threshold it crossed. With early stopping restoring the best
+ * epoch the delivered model is the best one, so the same two levels are info and warning.
  * Guo et al. 2017 (Fig. 3): validation loss (NLL) can rise while validation accuracy still improves
  * ("confidence overfitting"): the net grows overconfident on the rows it gets wrong. Said explicitly.
  */
@@ -36,20 +41,34 @@ export const OVERFITTING_DEFAULTS = {
    */
   generalizationLossAlpha: 3,
   /**
-   * The CUSUM threshold h, in noise sigmas. 3.5: no false alarm on the 23 healthy real runs of
-   * `npm run bench:timing` nor on 150 synthetic flat curves with 2-15% Gaussian jitter
-   * (test/unit/diagnostics/overfitting.test.ts); 3 had 6 false alarms on those, 2.5 had 25.
+   * The CUSUM threshold h at `minEpochsSinceBest` epochs after the minimum, in noise sigmas. 3.25
+   * with `thresholdGrowth` 0.5: no false alarm on the 23 healthy real runs of `npm run bench:timing`
+   * nor on the 150 synthetic converged curves with 2-15% Gaussian jitter, 13 of 400 flat 150-epoch
+   * curves with falling training loss (test/unit/diagnostics/overfitting.test.ts); 3 had 3 of 150
+   * and 23 of 400 (README, "How soon, and how often for nothing").
    */
-  noiseSigmas: 3.5,
+  noiseSigmas: 3.25,
+  /**
+   * How fast h widens with the epochs d since the minimum, in sigmas per e-fold of d: the test looks
+   * again every epoch, so a fixed h is crossed on a long flat run sooner or later (a fixed 3.5σ on
+   * 33 of those 400 curves, a fixed 3.25σ on 61). The price is paid on late rises: a fixed 3.25σ
+   * had a worst bench delay of 22 epochs instead of 33, but 6 false alarms on the 150.
+   */
+  thresholdGrowth: 0.5,
   /**
    * The CUSUM's drift allowance k per epoch, in sigmas (Page 1954). 0: the level is compared with
    * the minimum's at once; 0.25 and 0.5 each doubled the worst delay on the bench's curves.
    */
   driftSigmas: 0,
-  /** The error ("confirmed") threshold on the same statistic: twice the warning's evidence. */
+  /** The error ("confirmed") threshold on the same statistic: twice the first warning's evidence. */
   confirmSigmas: 7,
-  /** Epochs in the current level (its lowest value is used, so all of them must be up). */
-  levelEpochs: 3,
+  /**
+   * Epochs in the current level: its second-lowest value is used (`levelLowEpochs` of them may be
+   * low). Requiring all of the last 3 up, with the same h, put the worst bench delay at 40 epochs.
+   */
+  levelEpochs: 4,
+  /** How many of the last `levelEpochs` epochs may be below the level (1: 3 of the last 4 must be up). */
+  levelLowEpochs: 1,
   /** Floor on σ (log units, i.e. 0.3% of the loss): a curve that is smooth for a while is never taken as noiseless. */
   noiseFloor: 0.003,
   /** Prechelt 1998: strips of k = 5 epochs (the error's median and the accuracy comparison). */
@@ -63,8 +82,13 @@ export const OVERFITTING_DEFAULTS = {
 /** What the test says about the curve so far. */
 interface RiseTest {
   readonly statistic: number;
+  /** The warning threshold h(d) at this epoch, in sigmas. */
+  readonly threshold: number;
   readonly noise: number;
   readonly rise: number;
+  /** Epochs in the level window, and how many of them must be up. */
+  readonly window: number;
+  readonly up: number;
 }
 
 /** What `evaluate` measured on the curve, for the flag that reports it. */
@@ -134,7 +158,7 @@ export class OverfittingDetector implements Detector {
 
     const test = this.riseTest(bestIdx);
     const confirmed = test.statistic >= t.confirmSigmas;
-    if (!(test.statistic >= t.noiseSigmas) || !(100 * test.rise >= t.generalizationLossAlpha)) return false;
+    if (!(test.statistic >= test.threshold) || !(100 * test.rise >= t.generalizationLossAlpha)) return false;
 
     const strip = pts.slice(-k);
     const stripVal = median(strip.map((p) => p.valLoss));
@@ -171,16 +195,18 @@ export class OverfittingDetector implements Detector {
     const confidenceOverfitting = accuracyKnown && accNow >= accAtBest;
     const gapNow = now.valLoss - now.trainLoss;
     const gapAtBest = best.valLoss - best.trainLoss;
-    const levelEpochs = Math.max(1, Math.round(t.levelEpochs));
-    const testName = `one-sided CUSUM of the log validation loss since its minimum, in units of its noise (h = ${fmt(t.noiseSigmas)}σ, k = ${fmt(t.driftSigmas)}σ)`;
+    const testName =
+      `one-sided CUSUM of the log validation loss since its minimum, in units of its noise (h = ${fmt(t.noiseSigmas)}σ + ${fmt(t.thresholdGrowth)}σ · ln(epochs since the minimum / ${fmt(t.minEpochsSinceBest)}), ` +
+      `k = ${fmt(t.driftSigmas)}σ; level: ${test.up} of the last ${test.window} epochs)`;
+    const threshold = confirmed ? t.confirmSigmas : test.threshold;
 
     const ctx = this.env.ctx;
     const parts = [
       `Overfitting since epoch ${best.epoch}: validation loss has risen from its minimum ${fmt(best.valLoss)} (epoch ${best.epoch}) to ${fmt(now.valLoss)} at epoch ${now.epoch}` +
         ` (median of the last ${k} epochs ${fmt(gl, 2)}% above the minimum), while training loss went from ${fmt(best.trainLoss)} to ${fmt(now.trainLoss)}.`,
       `Generalization gap (validation − training loss): ${fmt(gapAtBest)} at the best epoch, ${fmt(gapNow)} now.`,
-      `Each of the last ${levelEpochs} epochs is ${fmt(test.statistic, 2)}× the curve's epoch-to-epoch noise (${pct(test.noise, 1)}) above the level at the minimum, ` +
-        `past the ${fmt(confirmed ? t.confirmSigmas : t.noiseSigmas)}σ a jittering curve would not reach: ${confirmed ? 'confirmed' : 'first evidence'}. First raised at epoch ${raisedAt}, ${delay} epoch${delay === 1 ? '' : 's'} after the minimum.`,
+      `${test.up} of the last ${test.window} epochs are ${fmt(test.statistic, 2)}× the curve's epoch-to-epoch noise (${pct(test.noise, 1)}) above the level at the minimum, ` +
+        `past the ${fmt(threshold, 2)}σ a jittering curve would not reach: ${confirmed ? 'confirmed' : 'first evidence'}. First raised at epoch ${raisedAt}, ${delay} epoch${delay === 1 ? '' : 's'} after the minimum.`,
     ];
     if (confidenceOverfitting) {
       parts.push(
@@ -201,8 +227,9 @@ export class OverfittingDetector implements Detector {
         bestEpoch: best.epoch,
         delayEpochs: delay,
         test: testName,
-        criterion: [confirmed ? `CUSUM ${fmt(t.confirmSigmas)}σ` : `CUSUM ${fmt(t.noiseSigmas)}σ`],
+        criterion: [`CUSUM ${fmt(threshold, 2)}σ`],
         cusum: test.statistic,
+        thresholdSigmas: test.threshold,
         confirmed,
         bestValLoss: best.valLoss,
         currentValLoss: now.valLoss,
@@ -224,19 +251,25 @@ export class OverfittingDetector implements Detector {
   }
 
   /**
-   * The CUSUM statistic of the rise since the minimum at `bestIdx` (see the file comment), its
-   * noise σ and the relative rise of the current level over the minimum.
+   * The CUSUM statistic of the rise since the minimum at `bestIdx` (see the file comment), the
+   * threshold it is held to now, its noise σ and the relative rise of the current level over the minimum.
    */
   private riseTest(bestIdx: number): RiseTest {
     const t = this.t;
     const x = this.points.map((p) => Math.log(Math.max(p.valLoss, Number.MIN_VALUE)));
     const n = x.length;
-    const w = Math.max(1, Math.round(t.levelEpochs));
-    const noise = Math.max(t.noiseFloor, secondDifferenceNoise(x) || 0);
-    const level = Math.min(...x.slice(-w));
+    const window = Math.max(1, Math.round(t.levelEpochs));
+    const low = Math.min(window - 1, Math.max(0, Math.round(t.levelLowEpochs)));
+    const up = window - low;
+    const noise = Math.max(t.noiseFloor, Math.min(secondDifferenceNoise(x), secondDifferenceNoise(x, bestIdx)) || 0);
+    const level = [...x.slice(-window)].sort((a, b) => a - b)[Math.min(low, Math.min(window, n) - 1)]!;
     const around = (s: number) => median(x.slice(Math.max(0, s - 1), s + 2));
     let statistic = 0;
-    for (let s = bestIdx; s <= n - 1 - w; s++) statistic = Math.max(statistic, (level - around(s)) / noise - t.driftSigmas * (n - 1 - s));
-    return { statistic, noise, rise: Math.exp(level - x[bestIdx]!) - 1 };
+    // The reference epoch precedes the `up` epochs that must be above it.
+    for (let s = bestIdx; s <= n - 1 - up; s++) statistic = Math.max(statistic, (level - around(s)) / noise - t.driftSigmas * (n - 1 - s));
+    const since = n - 1 - bestIdx;
+    const base = Math.max(1, t.minEpochsSinceBest);
+    const threshold = t.noiseSigmas + t.thresholdGrowth * Math.log(Math.max(1, since / base));
+    return { statistic, threshold, noise, rise: Math.exp(level - x[bestIdx]!) - 1, window, up };
   }
 }

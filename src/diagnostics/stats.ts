@@ -50,14 +50,14 @@ export function robustSigma(values: readonly number[]): number {
 /**
  * The noise of a curve from its second differences x[i+1] - 2x[i] + x[i-1]: a straight trend
  * (falling or rising) cancels, white noise of spread σ gives differences of spread √6 σ, so
- * 1.4826 · median|d2| / √6 estimates σ, and the median ignores the few bends of the curve. NaN
- * below 3 points.
+ * 1.4826 · median|d2| / √6 estimates σ, and the median ignores the few bends of the curve.
+ * `skipCentre` leaves out the difference centred there (a known bend, e.g. a curve's minimum).
+ * NaN when no difference is left.
  */
-export function secondDifferenceNoise(values: readonly number[]): number {
-  if (values.length < 3) return NaN;
+export function secondDifferenceNoise(values: readonly number[], skipCentre = -1): number {
   const d: number[] = [];
-  for (let i = 1; i + 1 < values.length; i++) d.push(Math.abs(values[i + 1]! - 2 * values[i]! + values[i - 1]!));
-  return (MAD_TO_SIGMA * median(d)) / Math.sqrt(6);
+  for (let i = 1; i + 1 < values.length; i++) if (i !== skipCentre) d.push(Math.abs(values[i + 1]! - 2 * values[i]! + values[i - 1]!));
+  return d.length === 0 ? NaN : (MAD_TO_SIGMA * median(d)) / Math.sqrt(6);
 }
 
 /** Chance-level cross-entropy of guessing uniformly over C classes: ln C. */

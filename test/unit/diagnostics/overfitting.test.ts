@@ -107,6 +107,37 @@ describe('overfitting (CUSUM of the rise, in units of the curve noise)', () => {
     assert.ok(alarms <= 2, `${alarms} false alarms`);
   });
 
+  test('false-alarm rate over long runs: flat validation loss (2-25% Gaussian jitter) while the training loss keeps falling, 400 runs of 150 epochs', () => {
+    // The test looks again every epoch, so its boundary widens with the epochs since the minimum
+    // (thresholdGrowth): with a fixed 3.5σ (the previous boundary) the same curves raise far more often.
+    const flat = (overrides: Record<string, number>) => {
+      const cfg = config({ training: { earlyStopping: false }, diagnostics: { overfitting: overrides } });
+      let alarms = 0;
+      [0.02, 0.06, 0.15, 0.25].forEach((jitter, j) => {
+        for (let seed = 1; seed <= 100; seed++) {
+          const rnd = noise(1000 * j + 13 * seed + 5);
+          const gauss = () => { let t = 0; for (let i = 0; i < 6; i++) t += rnd(); return (t - 3) / Math.sqrt(0.5); };
+          const s = new DiagnosticsSession({ classes: ['a', 'b', 'c'], config: cfg });
+          for (let e = 1; e <= 150; e++) s.onEpoch({ metrics: metrics(e, 1.2 * Math.exp(-0.04 * e), (0.35 + 0.6 * Math.exp(-0.5 * e)) * Math.exp(jitter * gauss())) });
+          if (s.finish().flags.some((f) => f.kind === 'overfitting' && (f.severity !== 'info' || f.evidence['severityBeforeResolved'] !== undefined))) alarms++;
+        }
+      });
+      return alarms;
+    };
+    const widening = flat({});
+    const fixed = flat({ noiseSigmas: 3.5, thresholdGrowth: 0 });
+    assert.ok(widening <= 13, `${widening} false alarms in 400`);
+    assert.ok(fixed >= 2 * widening, `a fixed 3.5σ boundary: ${fixed}, the widening one: ${widening}`);
+  });
+
+  test('the evidence states the boundary crossed: h(d) = noiseSigmas + thresholdGrowth · ln(d / minEpochsSinceBest)', () => {
+    const f = run(uShape(30, 0.01))[0]!;
+    const d = f.evidence['delayEpochs'] as number;
+    assert.ok(Math.abs((f.evidence['thresholdSigmas'] as number) - (3.25 + 0.5 * Math.log(Math.max(1, d / 3)))) < 1e-9);
+    assert.ok((f.evidence['cusum'] as number) >= (f.evidence['thresholdSigmas'] as number));
+    assert.match(String(f.evidence['test']), /CUSUM.*ln\(epochs since the minimum/);
+  });
+
   test('says "confidence overfitting" when validation accuracy still improves (Guo et al. 2017)', () => {
     const series = uShape(30, 0.005).map((p, i) => ({ ...p, acc: 0.8 + 0.005 * i }));
     const f = run(series)[0]!;
