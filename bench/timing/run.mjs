@@ -268,7 +268,7 @@ function delayLine(name, fire, set) {
 }
 
 console.log(`\nbench:timing — ${ok.length} runs (${results.length - ok.length} crashed) in ${((Date.now() - started) / 1000).toFixed(0)} s; run folders in ${work}; overfitting runs on seeds ${SEEDS.join(', ')}`);
-if (reuse) console.log(`Runs found in the work folder were not trained again: ${REJUDGED.join(', ')} judged again on their metrics.jsonl by this build, other flags as recorded.`);
+if (reuse) console.log(`Runs found in the work folder were not trained again: ${REJUDGED.join(', ')} judged again on their metrics.jsonl by ${process.env.LOSSLENS_BENCH_CLI ?? "this build"}, other flags as recorded.`);
 console.log('');
 const header = `${'rule'.padEnd(22)} ${'runs'.padStart(4)} ${'fired'.padStart(6)}  ${'median'.padStart(6)}  ${'worst'.padStart(5)}  ${'early'.padStart(6)}`;
 for (const [title, set] of [
