@@ -352,6 +352,19 @@ describe('dashboard webview in Chromium', () => {
     // The global minimum is kept too, and x stays sorted.
     assert.equal(Math.min(...raw.data.map((p) => p.y ?? Infinity)), minLoss);
     for (let i = 1; i < raw.data.length; i++) assert.ok(raw.data[i]!.x >= raw.data[i - 1]!.x);
+    // A smoothing change is drawn in budgeted frames, the passes over the 100,000 readings in frames
+    // of their own (curveChart.prepare): the line drawn is still the debiased EMA of every reading.
+    const renders = await page.debug((d) => d.renders());
+    await page.send({ type: 'settings/didChange', smoothing: 0.95 });
+    await page.page.waitForFunction((b) => { const d = (globalThis as unknown as PageGlobals).__lossLensDebug; return d.renders() > b && !d.pending(); }, renders);
+    const reference = referenceSmoothing((globalThis as { __bigRunLosses?: number[] }).__bigRunLosses!, 0.95);
+    const drawn = dataset(chart(await page.debug((d) => d.charts()), 'loss'), 'big:train', 'smoothed').data;
+    assert.ok(drawn.length > 200 && drawn.length < 10_000, `${drawn.length} smoothed points`);
+    for (const p of drawn) {
+      const expected = reference[Math.round(p.x * 1000) - 1];
+      if (p.y === null) assert.equal(expected, null, `a gap at x ${p.x}`);
+      else assert.ok(Math.abs((p.y as number) - expected!) < 1e-9, `smoothed at x ${p.x}: ${p.y} vs ${expected}`);
+    }
     await finish(page);
   });
 

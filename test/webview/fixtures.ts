@@ -133,7 +133,8 @@ export interface BigRunArgs {
  * Builds a `runs/didLoad` with a long run and posts it to the page's window, INSIDE the page (passed
  * to page.evaluate, so it must not refer to anything outside itself): shipping 100,000 readings
  * through the test driver as JSON would time the driver, not the dashboard. Returns the smallest
- * finite loss, for checking the downsampled line. Also runs in node (without posting) for reference.
+ * finite loss, for checking the downsampled line. Also runs in node (without posting) for reference:
+ * there it leaves the readings' losses in `globalThis.__bigRunLosses` (it may use no helper).
  */
 export function postBigRun(args: BigRunArgs): number {
   let seed = 12345;
@@ -168,5 +169,6 @@ export function postBigRun(args: BigRunArgs): number {
   };
   const g = globalThis as unknown as { postMessage?: (m: unknown, origin: string) => void; document?: unknown };
   if (g.document && g.postMessage) g.postMessage(message, '*');
+  else (g as { __bigRunLosses?: number[] }).__bigRunLosses = steps.map((s) => s.loss);
   return min;
 }

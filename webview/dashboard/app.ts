@@ -289,6 +289,8 @@ export class Dashboard {
     for (; checked < charts.length; checked++) {
       if (checked > 0 && performance.now() - start > FRAME_BUDGET_MS) break;
       const chart = charts[(this.nextChart + checked) % charts.length]!;
+      // A pass over a million readings (smoothing changed) takes this frame; the chart draws in the next.
+      if (chart.prepare(shown, this.prefs)) break;
       chart.update(shown, this.prefs, this.theme, this.store.compare, this.styles);
     }
     this.nextChart = (this.nextChart + checked) % charts.length;

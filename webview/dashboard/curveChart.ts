@@ -67,6 +67,8 @@ interface SeriesArrays {
   max?: number;
 }
 
+/** Below this many readings a series is smoothed and bucketed within its chart's redraw (a few ms at most). */
+const PREPARE_FROM = 100_000;
 type CacheEntry = { config: string; smoother?: DebiasedEma; sampler?: MinMaxDownsampler; derived?: { data: Float64Array; length: number } };
 
 /** First index in xs[0..length) with xs[i] >= x (xs non-decreasing). */
@@ -417,9 +419,39 @@ export class CurveChart {
       return minMaxDownsample(a.xs.subarray(from, to), ys.subarray(from, to), to - from, buckets, prefs.logX);
     }
     if (!a.fromSteps) return minMaxDownsample(a.xs, ys, a.length, buckets, prefs.logX);
-    const entry = this.cache(run, `${key}:sampler`, JSON.stringify([buckets, prefs.xAxis, prefs.logX, weight, prefs.xAxis === 'fraction' ? runLength(run) : 0]));
+    const entry = this.samplerEntry(run, key, buckets, prefs, weight);
     entry.sampler ??= new MinMaxDownsampler(buckets, prefs.logX);
     return entry.sampler.update(a.xs, ys, a.length);
+  }
+
+  /** The incremental sampler of one series' points, kept while its buckets, axis and smoothing stay. */
+  private samplerEntry(run: RunModel, key: string, buckets: number, prefs: Prefs, weight: number): CacheEntry {
+    return this.cache(run, `${key}:sampler`, JSON.stringify([buckets, prefs.xAxis, prefs.logX, weight, prefs.xAxis === 'fraction' ? runLength(run) : 0]));
+  }
+
+  /**
+   * Does ahead of a redraw, one step per call, what is costly in it: a per-step series smoothed
+   * afresh (the smoothing weight changed), then its buckets, each a pass over every reading. True
+   * when it did such a step: the caller draws this chart in a later frame, so a smoothing change on
+   * a 1,000,000-step run costs a few frames of one pass each instead of one long one.
+   */
+  prepare(runs: readonly RunModel[], prefs: Prefs): boolean {
+    const w = prefs.smoothing;
+    if (w <= 0 || this.zoom) return false;
+    const buckets = Math.max(100, this.width || 800);
+    for (const run of runs) {
+      for (const s of this.def.series) {
+        const a = this.arrays(run, s, prefs);
+        if (!a.fromSteps || a.length < PREPARE_FROM) continue;
+        const fresh = !this.cache(run, `${s.key}:smoother`, String(w)).smoother;
+        const sm = this.smoothed(run, s.key, a, w);
+        if (fresh) return true;
+        if (this.samplerEntry(run, `${s.key}:smoothed`, buckets, prefs, w).sampler) continue;
+        this.points(run, `${s.key}:smoothed`, a, sm, buckets, prefs, w);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Redraws from the runs (the first is primary; several = comparison). Returns false when nothing changed. */

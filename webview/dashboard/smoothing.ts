@@ -34,16 +34,24 @@ export class DebiasedEma {
       grown.set(this.out.subarray(0, this.done));
       this.out = grown;
     }
+    // Locals, not fields, in the loop: it runs over every reading of a million-step run in one frame.
+    const out = this.out;
+    const v = 1 - w;
+    let last = this.last;
+    let power = this.weightPower;
     for (let i = this.done; i < length; i++) {
       const y = values[i]!;
-      if (!Number.isFinite(y)) {
-        this.out[i] = Number.NaN;
+      // y - y is 0 for a finite y and NaN for NaN and ±∞: Number.isFinite without the call.
+      if (y - y !== 0) {
+        out[i] = Number.NaN;
         continue;
       }
-      this.last = this.last * w + (1 - w) * y;
-      this.weightPower *= w;
-      this.out[i] = w === 0 ? y : this.last / (1 - this.weightPower);
+      last = last * w + v * y;
+      power *= w;
+      out[i] = w === 0 ? y : last / (1 - power);
     }
+    this.last = last;
+    this.weightPower = power;
     this.done = length;
     return this.out;
   }
