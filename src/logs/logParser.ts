@@ -28,7 +28,8 @@ export interface LogParser {
   /**
    * Bytes appended to `file` (a path relative to the run's folder) since the last call. `more`:
    * the caller has more of this file to feed in this poll (readers of several files merge them in
-   * writing order, so they wait for it).
+   * writing order, so they wait for it). The bytes are the reader's buffer, used again for the
+   * next read: a parser copies what it keeps past the call.
    */
   feed(file: string, bytes: Uint8Array, more?: boolean): void;
   /** The whole content of `file`, which was rewritten (or is read whole each time). */

@@ -2,11 +2,11 @@
  * What an incremental log reader hands on after each poll: the readings that became known since the
  * previous one, in the run model's shapes. Readers keep no history of their own beyond what they need
  * to finish an epoch (its running sums, the epoch marks of its steps): steps and scalars are streamed
- * out and never kept, so a log of millions of steps reads in bounded memory; whoever keeps every
- * step keeps it compactly (stepTable.ts).
+ * out and never kept, so a log of millions of steps reads in bounded memory. Steps travel as
+ * columns (stepTable.ts), never as an object per step: a reader's own cost is then its decoding.
  */
 import type { EpochMetrics, ScalarSeries } from '../model';
-import type { LogStep } from './trainingLog';
+import { StepTable, type StepRows } from './stepTable';
 
 /** A series the run model has no slot for: the run model's ScalarSeries, kept so it can be charted. */
 export type ScalarPoints = ScalarSeries;
@@ -44,7 +44,7 @@ export interface LogUpdate {
    */
   readonly revised: readonly EpochMetrics[];
   /** Step records, steps increasing. */
-  readonly steps: readonly LogStep[];
+  readonly steps: StepRows;
   /** New points of the series kept by name (every series read, the mapped ones included). */
   readonly scalars: readonly ScalarPoints[];
   /** Segments that began in this update (the first one included). */
@@ -67,7 +67,7 @@ export interface LogUpdate {
 export class UpdateBuilder {
   private epochs: EpochMetrics[] = [];
   private revised: EpochMetrics[] = [];
-  private steps: LogStep[] = [];
+  private steps = new StepTable();
   private scalars = new Map<string, { name: string; axis: 'step' | 'epoch'; x: number[]; y: number[] }>();
   private segments: LogSegment[] = [];
   private notes: string[] = [];
@@ -89,8 +89,13 @@ export class UpdateBuilder {
     }
   }
 
-  step(s: LogStep): void {
-    this.steps.push(s);
+  /** A step record; `gradNorm` undefined: the log did not record one. */
+  step(step: number, epoch: number, loss: number, gradNorm: number | undefined): void {
+    this.steps.add(step, epoch, loss, gradNorm);
+  }
+
+  appendSteps(rows: StepRows): void {
+    this.steps.append(rows);
   }
 
   scalar(name: string, axis: 'step' | 'epoch', x: number, y: number): void {
@@ -136,7 +141,7 @@ export class UpdateBuilder {
     };
     this.epochs = [];
     this.revised = [];
-    this.steps = [];
+    this.steps = new StepTable();
     this.scalars = new Map();
     this.generation++;
     this.segments = [];
@@ -152,7 +157,7 @@ export function mergeUpdates(updates: readonly LogUpdate[]): LogUpdate {
   for (const u of updates) {
     for (const e of u.epochs) b.epoch(e);
     for (const e of u.revised) b.revise(e);
-    for (const s of u.steps) b.step(s);
+    b.appendSteps(u.steps);
     for (const s of u.scalars) s.x.forEach((x, i) => b.scalar(s.name, s.axis, x, s.y[i]!));
     for (const s of u.segments) b.segment(s);
     for (const n of u.notes) b.note(n);

@@ -40,7 +40,7 @@ export function updatesToLog(format: string, file: string, updates: readonly Log
   for (const u of updates) {
     for (const e of u.epochs) byEpoch.set(e.epoch, e);
     for (const e of u.revised) byEpoch.set(e.epoch, e);
-    for (const s of u.steps) steps.push(s);
+    for (let i = 0; i < u.steps.length; i++) steps.push(u.steps.at(i));
     notes.push(...u.notes);
   }
   let epochs = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);

@@ -243,6 +243,7 @@ export class RunAssembler {
     }
     if (this.layout.kind === 'marks' && MARK_NAMES.has(name) && !sub) return this.mark(step, order, value);
     const s = name === this.lastSeries?.name ? this.lastSeries : (this.lastSeries = this.seriesOf(name));
+    if (this.quickStep(s, step, value, order)) return;
     if (step < s.lastStep) this.restartFrom(`"${s.name}" went back from step ${s.lastStep} to ${step}`, step);
     this.seg.firstLoggedStep ??= step;
     s.lastStep = step;
@@ -250,6 +251,39 @@ export class RunAssembler {
     if (step > s.maxStep) s.maxStep = step;
     if (this.layout.kind === 'marks') this.markedPoint(s, step, value, order);
     else this.axisPoint(s, step, value, order);
+  }
+
+  /**
+   * The bulk of a big log, a per-step training loss inside the epoch it is accumulating, taken
+   * without the general path's calls: exactly what point -> axisPoint -> axisStepPoint -> apply ->
+   * stepValue do in that state (the guards spell the state out), in one small function that V8
+   * compiles early. Anything else (a new epoch, a restart, a gradient norm, held or waiting points,
+   * a restart still to be said) returns false and takes the general path.
+   */
+  private quickStep(s: Series, step: number, value: number, order: number): boolean {
+    const seg = this.seg;
+    const a = seg.lastAcc;
+    if (s !== this.stepLoss || s.aggOf !== a || a === undefined || a.emitted || this.stepGrad !== undefined || this.lossesWithoutGrad < 2) return false;
+    if (this.layout.kind !== 'axis' || s.gran !== 'step' || s.iterations || s.held || step < s.lastStep || this.pendingSegment) return false;
+    if (seg.pendingSteps.length || seg.waitingSteps.length || seg.stepOffset === undefined || seg.epochOffset === undefined || this.stepShift === undefined) return false;
+    const per = seg.stepsPerEpoch || seg.inferredPerEpoch;
+    if (per) {
+      if (Math.max(1, Math.ceil((step + this.stepShift) / per)) !== a.epoch) return false;
+    } else {
+      // Written after the last epoch's values: in the epoch after it (axisStepPoint, epochs 1, 2, 3, ...).
+      const last = seg.epochEnds[seg.epochEnds.length - 1];
+      if (!seg.consecutive || last === undefined || last.order >= order || last.epoch + 1 !== a.epoch) return false;
+    }
+    s.lastStep = step;
+    s.count++;
+    if (step > s.maxStep) s.maxStep = step;
+    if (step > seg.maxStepSeen) seg.maxStepSeen = step;
+    const g = s.agg!;
+    g.sum += value;
+    g.n++;
+    g.last = value;
+    this.emitStep(step + this.stepShift + seg.stepOffset, a.epoch + seg.epochOffset, value, undefined);
+    return true;
   }
 
   /** The log's epoch at a step, as the log numbers it (Lightning from 0, Hugging Face fractional). */
@@ -671,7 +705,7 @@ export class RunAssembler {
     const at = this.outStep(step);
     // No gradient norm in this log (none with the first losses): a step is whole with its loss.
     if (s === this.stepLoss && !this.stepGrad && this.lossesWithoutGrad >= 2 && !this.seg.pendingSteps.length) {
-      this.emitStep({ step: at, epoch: epoch + (this.seg.epochOffset ?? 0), loss: value });
+      this.emitStep(at, epoch + (this.seg.epochOffset ?? 0), value, undefined);
       if (a) this.reviseIfEmitted(s, a, epoch);
       return;
     }
@@ -696,7 +730,7 @@ export class RunAssembler {
       const p = seg.pendingSteps[0]!;
       if (p.step >= which.before) return;
       seg.pendingSteps.length = 0;
-      this.emitStep(p);
+      this.emitStep(p.step, p.epoch, p.loss, p.grad);
       return;
     }
     const pending = seg.pendingSteps.length > 1 ? seg.pendingSteps.sort((a, b) => a.step - b.step) : seg.pendingSteps;
@@ -709,15 +743,15 @@ export class RunAssembler {
             ? p.epoch <= which.upToEpoch
             : !which.completeOnly || (p.loss !== undefined && (!this.stepGrad || p.grad !== undefined));
       if (!ready) seg.pendingSteps.push(p);
-      else this.emitStep(p);
+      else this.emitStep(p.step, p.epoch, p.loss, p.grad);
     }
   }
 
-  private emitStep(p: PendingStep): void {
-    if (p.loss === undefined || p.step <= this.lastStepOut) return;
+  private emitStep(step: number, epoch: number, loss: number | undefined, grad: number | undefined): void {
+    if (loss === undefined || step <= this.lastStepOut) return;
     this.sayRestart();
-    this.out.step(p.grad === undefined ? { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: NaN, gradNormUnknown: true } : { step: p.step, epoch: p.epoch, loss: p.loss, gradNorm: p.grad });
-    this.lastStepOut = p.step;
+    this.out.step(step, epoch, loss, grad);
+    this.lastStepOut = step;
   }
 
   private emitEpoch(e: number): void {

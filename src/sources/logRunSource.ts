@@ -15,7 +15,7 @@ import { epochFromName, parsePredictions } from '../logs/predictionsFile';
 import { describeFailure, severityRank, type DiagnosticsReport, type EpochMetrics, type Flag, type FlagKind, type RunEnd, type SplitOutputs } from '../model';
 import { LogJudge } from './logJudge';
 import type { ReadingSink, RunSource } from './runSource';
-import { StepTable } from './stepTable';
+import { StepTable } from '../logs/stepTable';
 import { stepFromRecord } from './steps';
 
 export interface LogRunOptions {
@@ -148,7 +148,7 @@ export class LogRunSource implements RunSource {
       this.judge = this.newJudge();
     }
     for (const e of [...update.epochs, ...update.revised]) this.epochs.set(e.epoch, e);
-    for (const s of update.steps) this.steps.push(s);
+    this.steps.append(update.steps);
     if (update.revised.length) this.rejudgeDue = true;
     this.judge.push(update.epochs, update.steps);
     const notes = [...update.notes, ...update.segments.filter((s) => s.index > 0).map((s) => s.reason)];

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { findLogRuns, openLogReader, type LogReader } from '../../../src/logs/logFiles';
 import { readTrainingLog, updatesToLog } from '../../../src/logs/readLog';
 import type { LogUpdate } from '../../../src/logs/logUpdate';
+import type { LogStep } from '../../../src/logs/trainingLog';
 import type { EpochMetrics } from '../../../src/model';
 import { event, header } from './eventWriter';
 
@@ -99,8 +100,8 @@ class Reading {
     return u;
   }
 
-  get steps(): LogUpdate['steps'][number][] {
-    return this.updates.flatMap((u) => u.steps);
+  get steps(): LogStep[] {
+    return this.updates.flatMap((u) => [...u.steps]);
   }
 
   get notes(): string[] {
