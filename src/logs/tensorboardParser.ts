@@ -8,7 +8,7 @@
  */
 import { RunAssembler } from './runAssembler';
 import { decodeEvent, type ScalarSink } from './tensorboardEvents';
-import { TfRecordStream } from './tfRecord';
+import { TfRecordStream, type TfRecordDamage } from './tfRecord';
 import type { LogUpdate } from './logUpdate';
 import type { LogParser, ParserOptions } from './logParser';
 
@@ -31,6 +31,16 @@ interface EventFile {
   head: number;
   more: boolean;
   notEvents: number;
+  records: number;
+  /**
+   * Made once per file, not per feed: the hot loop then always calls the same functions, and V8's
+   * compiled code is not thrown away at each chunk for "wrong call target".
+   */
+  readonly onRecord: (buf: Uint8Array, start: number, end: number) => void;
+  /** Scalars straight to the assembler (the run has one file), or queued for the merge. */
+  readonly direct: ScalarSink;
+  readonly queued: ScalarSink;
+  sink: ScalarSink;
 }
 
 export class TensorBoardParser implements LogParser {
@@ -47,19 +57,11 @@ export class TensorBoardParser implements LogParser {
     const f = this.fileOf(file);
     f.more = more;
     const direct = this.files.size === 1;
-    const sink: ScalarSink = direct
-      ? { scalar: (tag, value, step, wall) => this.assembler.point(f.prefix ? `${f.prefix}/${tag}` : tag, step, value, wall, f.prefix !== '') }
-      : { scalar: (tag, value, step, wall) => f.queue.push({ name: f.prefix ? `${f.prefix}/${tag}` : tag, step, value, wall }) };
-    let records = 0;
-    const damage = f.stream.feed(bytes, (buf, start, end) => {
-      records++;
-      if (decodeEvent(buf, start, end, sink) < 0) f.notEvents++;
-    });
-    this.assembler.countRecords(records);
-    for (const d of damage) {
-      const what = d.what === 'data-crc' ? "the record's data CRC-32C does not match" : "the length's CRC-32C does not match";
-      this.assembler.note(`${this.options.label}/${file}: corrupt record at byte offset ${d.offset} (${what}): skipped ${d.skipped} bytes, kept the records before and after it`);
-    }
+    f.sink = direct ? f.direct : f.queued;
+    f.records = 0;
+    const damage = f.stream.feed(bytes, f.onRecord);
+    this.assembler.countRecords(f.records);
+    for (const d of damage) this.noteDamage(file, d, 'kept the records before and after it');
     if (f.notEvents === 1) {
       f.notEvents++;
       this.assembler.note(`${this.options.label}/${file}: a record that is not a tensorflow.Event was skipped`);
@@ -83,17 +85,32 @@ export class TensorBoardParser implements LogParser {
     for (const f of this.files.values()) f.more = false;
     this.merge();
     for (const f of this.files.values()) {
+      const open = f.stream.openDamage;
+      if (open) this.noteDamage(f.file, open, 'kept the records before it; no intact record follows');
       if (f.stream.pending > 0) this.assembler.note(`${this.options.label}/${f.file}: skipped a partly written last record at byte offset ${f.stream.position}`);
     }
     this.assembler.setWaiting(false);
     return this.assembler.finish();
   }
 
+  private noteDamage(file: string, d: TfRecordDamage, kept: string): void {
+    const what = d.what === 'data-crc' ? "the record's data CRC-32C does not match" : "the length's CRC-32C does not match";
+    this.assembler.note(`${this.options.label}/${file}: corrupt record at byte offset ${d.offset} (${what}): skipped ${d.skipped} bytes, ${kept}`);
+  }
+
   private fileOf(file: string): EventFile {
     let f = this.files.get(file);
     if (!f) {
       const slash = file.lastIndexOf('/');
-      this.files.set(file, (f = { file, prefix: slash < 0 ? '' : file.slice(0, slash), stream: new TfRecordStream(), queue: [], head: 0, more: false, notEvents: 0 }));
+      const prefix = slash < 0 ? '' : file.slice(0, slash);
+      const named = (tag: string): string => (prefix ? `${prefix}/${tag}` : tag);
+      const direct: ScalarSink = { scalar: (tag, value, step, wall) => this.assembler.point(named(tag), step, value, wall, prefix !== '') };
+      const queued: ScalarSink = { scalar: (tag, value, step, wall) => f!.queue.push({ name: named(tag), step, value, wall }) };
+      const onRecord = (buf: Uint8Array, start: number, end: number): void => {
+        f!.records++;
+        if (decodeEvent(buf, start, end, f!.sink) < 0) f!.notEvents++;
+      };
+      this.files.set(file, (f = { file, prefix, stream: new TfRecordStream(), queue: [], head: 0, more: false, notEvents: 0, records: 0, onRecord, direct, queued, sink: direct }));
       // From one file to several: the first file's points went straight through, in its own order.
     }
     return f;

@@ -2,7 +2,7 @@
  * TFRecord framing, as TensorFlow's `io/record_writer.cc` writes it (TensorBoard event files use it):
  *   uint64 LE length | uint32 LE masked_crc32c(length bytes) | data | uint32 LE masked_crc32c(data)
  * with masked_crc(c) = ((c >>> 15) | (c << 17)) + 0xa282ead8 (mod 2^32), CRC-32C being the
- * Castagnoli CRC (SheetJS crc-32's crc32c, slicing-by-16).
+ * Castagnoli CRC (SheetJS crc-32's crc32c table, read 8 bytes a step: see crcAt).
  *
  * Read as a stream, the way TensorBoard's event-file loader resumes at its last offset: bytes are
  * fed as the file grows, a record cut short at the end waits for the rest, and corruption does not
@@ -33,15 +33,84 @@ export function maskedCrc32c(bytes: Uint8Array): number {
 
 const mask = (c: number): number => (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
 
-/** Records shorter than this are checked byte by byte with the library's table; longer ones by its slicing-by-16. */
-const INLINE_CRC_BYTES = 256;
+/**
+ * Slicing-by-8 tables derived from the library's byte table: TABLES[k][b] is the CRC of byte b
+ * followed by k zero bytes. Eight lookups then consume eight bytes (Intel's "slicing-by-8"), about
+ * four times faster than a byte at a time on the 30-60 bytes of a scalar event; and it runs on
+ * buf[start, end) directly, where the library's own slicing needs a view per record.
+ */
+const TABLES: Int32Array = (() => {
+  const t = new Int32Array(8 * 256);
+  for (let b = 0; b < 256; b++) t[b] = CRC_TABLE[b]!;
+  for (let k = 1; k < 8; k++) {
+    for (let b = 0; b < 256; b++) {
+      const prev = t[(k - 1) * 256 + b]!;
+      t[k * 256 + b] = (prev >>> 8) ^ t[prev & 0xff]!;
+    }
+  }
+  return t;
+})();
 
-/** The masked CRC-32C of buf[start, end), without a view per record for the short ones (most scalar events). */
-function maskedCrcAt(buf: Uint8Array, start: number, end: number): number {
-  if (end - start > INLINE_CRC_BYTES) return mask(crc32cSigned(buf.subarray(start, end)) >>> 0);
+/** The CRC-32C of buf[start, end). */
+export function crcAt(buf: Uint8Array, start: number, end: number): number {
+  return crcInt(buf, start, end) >>> 0;
+}
+
+/**
+ * The CRC as a signed 32-bit integer, and so are the CRCs it is compared with: V8 keeps those in a
+ * register, where an unsigned one above 2^31 is a heap number allocated per record.
+ */
+function crcInt(buf: Uint8Array, start: number, end: number): number {
+  const t = TABLES;
   let c = -1;
-  for (let i = start; i < end; i++) c = (c >>> 8) ^ CRC_TABLE[(c ^ buf[i]!) & 0xff]!;
-  return mask((c ^ -1) >>> 0);
+  let i = start;
+  for (const last = end - 8; i <= last; i += 8) {
+    const lo = c ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24));
+    c =
+      t[7 * 256 + (lo & 0xff)]! ^
+      t[6 * 256 + ((lo >>> 8) & 0xff)]! ^
+      t[5 * 256 + ((lo >>> 16) & 0xff)]! ^
+      t[4 * 256 + (lo >>> 24)]! ^
+      t[3 * 256 + buf[i + 4]!]! ^
+      t[2 * 256 + buf[i + 5]!]! ^
+      t[256 + buf[i + 6]!]! ^
+      t[buf[i + 7]!]!;
+  }
+  for (; i < end; i++) c = (c >>> 8) ^ t[(c ^ buf[i]!) & 0xff]!;
+  return c ^ -1;
+}
+
+/** The masked CRC of buf[start, end), signed (see crcInt). */
+function maskedCrcAt(buf: Uint8Array, start: number, end: number): number {
+  const c = crcInt(buf, start, end);
+  return (((c >>> 15) | (c << 17)) + MASK_DELTA) | 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(a.length + b.length);
+  c.set(a, 0);
+  c.set(b, a.length);
+  return c;
+}
+
+/** A little-endian uint32 as a signed int32 (see crcInt): a length past 2^31 reads as negative. */
+const i32At = (buf: Uint8Array, i: number): number => buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+
+/**
+ * Hands on the intact records from `at` and returns the offset of the first one that is not
+ * (cut short, damaged, or not a record): the hot loop of a read, kept free of the rare cases so
+ * that it is compiled early and never thrown back to the interpreter by one of them.
+ */
+function frameIntact(buf: Uint8Array, at: number, end: number, base: number, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): number {
+  while (end - at >= HEADER_BYTES) {
+    const length = i32At(buf, at);
+    const dataEnd = at + HEADER_BYTES + length;
+    if ((buf[at + 4]! | buf[at + 5]! | buf[at + 6]! | buf[at + 7]!) !== 0 || length < 0 || length > MAX_RECORD_BYTES || dataEnd + FOOTER_BYTES > end) return at;
+    if (i32At(buf, dataEnd) !== maskedCrcAt(buf, at + HEADER_BYTES, dataEnd)) return at;
+    onRecord(buf, at + HEADER_BYTES, dataEnd, base + at);
+    at = dataEnd + FOOTER_BYTES;
+  }
+  return at;
 }
 
 /** Corruption found and stepped over, with the byte offset of the record in the file. */
@@ -57,6 +126,8 @@ export class TfRecordStream {
   private tail: Uint8Array = new Uint8Array(0);
   private tailOffset = 0;
   private resyncing = false;
+  /** While resyncing: the file offset where the damaged bytes began. */
+  private scanFrom = 0;
 
   /** File offset of the first byte not consumed: where a partial record starts. */
   get position(): number {
@@ -74,36 +145,58 @@ export class TfRecordStream {
    * its record's position in the file. Returns the damage stepped over.
    */
   feed(bytes: Uint8Array, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): TfRecordDamage[] {
-    let buf: Uint8Array;
     // A plain view: Buffer's own subarray() is several times slower, and it is called per record.
-    if (!this.tail.length) buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    else {
-      buf = new Uint8Array(this.tail.length + bytes.length);
-      buf.set(this.tail, 0);
-      buf.set(bytes, this.tail.length);
-    }
+    const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!this.tail.length) return this.frame(plain, onRecord);
+    // A chunk nearly always starts inside a record: complete that one record on its own, then
+    // frame the rest of the chunk where it lies, rather than copying the whole chunk after the tail.
+    const need = this.stitchNeed(plain);
+    if (need === undefined || need > plain.length) return this.frame(concat(this.tail, plain), onRecord);
+    const first = this.frame(concat(this.tail, plain.subarray(0, need)), onRecord);
+    const rest = this.frame(plain.subarray(need), onRecord);
+    return first.length ? [...first, ...rest] : rest;
+  }
+
+  /** Bytes of `next` that complete the record the tail starts; undefined when that is not a plain partial record. */
+  private stitchNeed(next: Uint8Array): number | undefined {
+    const tail = this.tail;
+    if (this.resyncing || tail.length + next.length < HEADER_BYTES) return undefined;
+    const header = tail.length >= HEADER_BYTES ? tail.subarray(0, HEADER_BYTES) : concat(tail, next.subarray(0, HEADER_BYTES - tail.length));
+    const length = i32At(header, 0);
+    if (i32At(header, 4) !== 0 || length < 0 || length > MAX_RECORD_BYTES || i32At(header, 8) !== maskedCrcAt(header, 0, 8)) return undefined;
+    const need = HEADER_BYTES + length + FOOTER_BYTES - tail.length;
+    return need > 0 ? need : undefined;
+  }
+
+  /** Frames buf (the tail and what came after it), starting at file offset tailOffset; what is left becomes the tail. */
+  private frame(buf: Uint8Array, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): TfRecordDamage[] {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const damage: TfRecordDamage[] = [];
     let at = 0;
-    let damagedAt = -1;
     const end = buf.length;
     while (end - at >= HEADER_BYTES) {
+      // Intact records, the whole of a healthy log, go through the small loop; what it stops at
+      // (a partial record at the end, damage, a resync) is decided below, one offset at a time.
+      if (!this.resyncing) {
+        at = frameIntact(buf, at, end, this.tailOffset, onRecord);
+        if (end - at < HEADER_BYTES) break;
+      }
       const length = view.getUint32(at, true);
       const high = view.getUint32(at + 4, true);
       const recordEnd = at + HEADER_BYTES + length + FOOTER_BYTES;
       // A record whose data CRC matches vouches for its length too; the length's own CRC is checked
       // when that is not so (or while resynchronising), to tell a partial record from a damaged one.
       const plausible = high === 0 && length <= MAX_RECORD_BYTES;
-      const dataOk = plausible && !this.resyncing && recordEnd <= end && view.getUint32(at + HEADER_BYTES + length, true) === maskedCrcAt(buf, at + HEADER_BYTES, at + HEADER_BYTES + length);
-      if (!dataOk && !(plausible && view.getUint32(at + 8, true) === maskedCrcAt(buf, at, at + 8))) {
+      const dataOk = plausible && !this.resyncing && recordEnd <= end && view.getInt32(at + HEADER_BYTES + length, true) === maskedCrcAt(buf, at + HEADER_BYTES, at + HEADER_BYTES + length);
+      if (!dataOk && !(plausible && view.getInt32(at + 8, true) === maskedCrcAt(buf, at, at + 8))) {
         // Scan on, a byte at a time, for the next offset whose length and length CRC agree.
-        if (damagedAt < 0) damagedAt = at;
+        if (!this.resyncing) this.scanFrom = this.tailOffset + at;
         this.resyncing = true;
         at++;
         continue;
       }
       if (recordEnd > end) break;
-      if (!dataOk && view.getUint32(at + HEADER_BYTES + length, true) !== maskedCrcAt(buf, at + HEADER_BYTES, at + HEADER_BYTES + length)) {
+      if (!dataOk && view.getInt32(at + HEADER_BYTES + length, true) !== maskedCrcAt(buf, at + HEADER_BYTES, at + HEADER_BYTES + length)) {
         if (this.resyncing) {
           // A length that agreed with its CRC by chance while scanning: keep scanning.
           at++;
@@ -113,21 +206,21 @@ export class TfRecordStream {
         at = recordEnd;
         continue;
       }
-      if (damagedAt >= 0) {
-        damage.push({ offset: this.tailOffset + damagedAt, skipped: at - damagedAt, what: 'length-crc' });
-        damagedAt = -1;
-      }
+      if (this.resyncing) damage.push({ offset: this.scanFrom, skipped: this.tailOffset + at - this.scanFrom, what: 'length-crc' });
       this.resyncing = false;
       onRecord(buf, at + HEADER_BYTES, at + HEADER_BYTES + length, this.tailOffset + at);
       at = recordEnd;
     }
-    if (damagedAt >= 0) {
-      // Still scanning at the end of what was read: report the bytes stepped over so far.
-      damage.push({ offset: this.tailOffset + damagedAt, skipped: at - damagedAt, what: 'length-crc' });
-    }
+    // Still scanning at the end of what was read: the damage is reported once, when the next good
+    // record is found (or by openDamage at the end of the run), however many reads it spans.
     this.tail = buf.slice(at);
     this.tailOffset += at;
     return damage;
+  }
+
+  /** The damage still being scanned over when the reading stops (no good record after it yet). */
+  get openDamage(): TfRecordDamage | undefined {
+    return this.resyncing ? { offset: this.scanFrom, skipped: this.tailOffset - this.scanFrom, what: 'length-crc' } : undefined;
   }
 
   /** Forgets everything: the file was rewritten from its start. */

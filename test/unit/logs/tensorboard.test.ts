@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { readLogBytes, readTrainingLog, updatesToLog } from '../../../src/logs/readLog';
-import { crc32c, maskedCrc32c, TfRecordStream } from '../../../src/logs/tfRecord';
+import { crc32c, crcAt, maskedCrc32c, TfRecordStream } from '../../../src/logs/tfRecord';
 import { TensorBoardParser } from '../../../src/logs/tensorboardParser';
 import { metricRole } from '../../../src/logs/metricNames';
 import type { TrainingLog } from '../../../src/logs/trainingLog';
@@ -57,6 +57,44 @@ describe('TFRecord framing', () => {
     assert.equal(bitwiseCrc32c(digits), 0xe3069283);
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff);
     assert.equal(maskedCrc32c(bytes), masked(bytes));
+  });
+
+  test('the 8-bytes-a-step CRC of a byte range equals the bit-by-bit CRC-32C, at every length and alignment', () => {
+    assert.equal(crcAt(new TextEncoder().encode('x123456789y'), 1, 10), 0xe3069283);
+    let seed = 7;
+    const bytes = Uint8Array.from({ length: 200 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end <= 120; end++) assert.equal(crcAt(bytes, start, end), bitwiseCrc32c(bytes.subarray(start, end)), `bytes [${start}, ${end})`);
+    }
+  });
+
+  test('fed in chunks of any size (a record stitched across chunks), the records, their data and the damage are those of one whole feed', () => {
+    const records = [header(), ...Array.from({ length: 40 }, (_, i) => event(i, i + 1, [{ tag: i % 2 ? 'loss' : 'Loss/train', simple: 1 / (i + 1) }]))];
+    const whole = Buffer.concat(records);
+    // A flipped data byte in record 17 and a flipped length byte in record 30.
+    let at = 0;
+    const starts = records.map((r) => ((at += r.length), at - r.length));
+    whole[starts[17]! + 14]! ^= 0x01;
+    whole[starts[30]!]! ^= 0x01;
+    const read = (size: number): { offsets: number[]; data: string[]; damage: ReturnType<TfRecordStream['feed']>; pending: number } => {
+      const stream = new TfRecordStream();
+      const offsets: number[] = [];
+      const data: string[] = [];
+      const damage: ReturnType<TfRecordStream['feed']> = [];
+      for (let i = 0; i < whole.length; i += size) {
+        damage.push(
+          ...stream.feed(whole.subarray(i, i + size), (buf, start, end, offset) => {
+            offsets.push(offset);
+            data.push(Buffer.from(buf.subarray(start, end)).toString('hex'));
+          }),
+        );
+      }
+      return { offsets, data, damage, pending: stream.pending };
+    };
+    const one = read(whole.length);
+    assert.equal(one.offsets.length, records.length - 2);
+    assert.deepEqual(one.damage.map((d) => [d.offset, d.what]), [[starts[17], 'data-crc'], [starts[30], 'length-crc']]);
+    for (const size of [1, 2, 3, 5, 7, 11, 12, 13, 16, 37, 50, 64, 100, 333]) assert.deepEqual(read(size), one, `chunks of ${size} bytes`);
   });
 
   test('a flipped byte is skipped with its byte offset, the records after it kept; a cut-short last record waits', () => {
