@@ -5,6 +5,10 @@
 // asserted: the bench prints. A missing peer (no Python with tensorboard) is reported and skipped.
 //   LOSSLENS_BENCH_STEPS=1000000  steps of the workloads     LOSSLENS_BENCH_ROUNDS=3
 //   LOSSLENS_BENCH_PYTHON=...     the Python with tensorboard (default: /tmp/mlvenv/bin/python, then python3)
+//   LOSSLENS_BENCH_PYTHON_TF=...  a Python with tensorboard and tensorflow (default: /tmp/tfvenv/bin/python):
+//                                 TensorBoard then reads records with TensorFlow's C++ reader instead of its
+//                                 pure-Python stub, the setup of a user who has TensorFlow installed. Both
+//                                 peers are run when both are there; either missing is reported and skipped.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -57,15 +61,19 @@ c2 = time.process_time()
 import resource
 print(json.dumps({"records": n, "seconds": t2 - t1, "cpuSeconds": c2 - c1, "importSeconds": t1 - t0, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 `;
-function findPython() {
-  const candidates = [process.env.LOSSLENS_BENCH_PYTHON, '/tmp/mlvenv/bin/python', 'python3'].filter(Boolean);
-  for (const py of candidates) {
-    const r = spawnSync(py, ['-c', 'import tensorboard, sys; print(tensorboard.__version__)'], { encoding: 'utf8' });
-    if (r.status === 0) return { py, version: r.stdout.trim() };
+/** The first candidate with tensorboard, with or without tensorflow as asked. */
+function findPython(candidates, withTf) {
+  const probe = 'import importlib.util, tensorboard; print(tensorboard.__version__, importlib.util.find_spec("tensorflow") is not None)';
+  for (const py of candidates.filter(Boolean)) {
+    const r = spawnSync(py, ['-c', probe], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    const [version, tf] = r.stdout.trim().split(' ');
+    if ((tf === 'True') === withTf) return { py, version, tf: withTf };
   }
   return undefined;
 }
-const python = findPython();
+const python = findPython([process.env.LOSSLENS_BENCH_PYTHON, '/tmp/mlvenv/bin/python', 'python3'], false);
+const pythonTf = findPython([process.env.LOSSLENS_BENCH_PYTHON_TF, '/tmp/tfvenv/bin/python'], true);
 
 const formats = [
   ['TensorBoard event file', 'tensorboard'],
@@ -76,6 +84,7 @@ const formats = [
 ];
 const samples = new Map(formats.map(([name]) => [name, []]));
 const peer = [];
+const peerTf = [];
 const million = [];
 for (let r = 0; r < rounds; r++) {
   // Rotate the order each round so that no reader always runs first on a warm page cache.
@@ -85,10 +94,11 @@ for (let r = 0; r < rounds; r++) {
     if (m.error) console.log(`  ${name}: failed: ${m.error}`);
     else samples.get(name).push(m);
   }
-  if (python) {
-    const p = run(python.py, ['-c', PEER, path.join(work, 'tensorboard')]);
-    if (p.error) console.log(`  EventAccumulator: failed: ${p.error}`);
-    else peer.push(p);
+  for (const [py, into] of [[python, peer], [pythonTf, peerTf]]) {
+    if (!py) continue;
+    const p = run(py.py, ['-c', PEER, path.join(work, 'tensorboard')]);
+    if (p.error) console.log(`  EventAccumulator (${py.py}): failed: ${p.error}`);
+    else into.push(p);
   }
   const d = node('diagnose', path.join(work, 'tensorboard'));
   if (d.error) console.log(`  diagnose: failed: ${d.error}`);
@@ -108,16 +118,22 @@ for (const [name] of formats) {
   console.log(`  ${name.padEnd(34)} ${String(rec).padStart(9)} ${sec.toFixed(3).padStart(9)} ${fmt(rec / sec).padStart(10)}/s ${fmt(rec / cpu).padStart(10)}/s ${median(s.map((x) => x.peakRssMB)).toFixed(0).padStart(7)} MB`);
 }
 const tb = summary.formats['TensorBoard event file'];
-if (python && peer.length && tb) {
-  const sec = median(peer.map((x) => x.seconds));
-  const cpu = median(peer.map((x) => x.cpuSeconds));
-  const rps = peer[0].records / sec;
-  const rpc = peer[0].records / cpu;
-  summary.peer = { python: python.py, tensorboard: python.version, records: peer[0].records, seconds: sec, cpuSeconds: cpu, recordsPerSecond: rps, recordsPerCpuSecond: rpc, ratio: tb.recordsPerSecond / rps, cpuRatio: tb.recordsPerCpuSecond / rpc };
-  console.log(`\nTensorBoard ${python.version} EventAccumulator (size_guidance scalars=0), same file, same run:`);
-  console.log(`  ${peer[0].records} scalars in ${sec.toFixed(2)} s (${cpu.toFixed(2)} CPU-s) = ${fmt(rps)}/s, ${fmt(rpc)}/CPU-s, peak RSS ${median(peer.map((x) => x.peakRssMB)).toFixed(0)} MB`);
-  console.log(`  Loss Lens: ${fmt(tb.recordsPerSecond)}/s = ${(tb.recordsPerSecond / rps).toFixed(1)}x EventAccumulator by wall clock, ${(tb.recordsPerCpuSecond / rpc).toFixed(1)}x by CPU time (goal: >= 50x)`);
-} else console.log(`\nTensorBoard's EventAccumulator: skipped (${python ? 'it failed' : 'no Python with tensorboard: set LOSSLENS_BENCH_PYTHON'})`);
+/** One peer's figures beside ours: wall clock and CPU time, both medians of the rounds. */
+function comparePeer(py, runs, what) {
+  if (!py) return void console.log(`\nTensorBoard's EventAccumulator ${what}: skipped (no such Python: ${what.includes('TensorFlow') ? 'set LOSSLENS_BENCH_PYTHON_TF' : 'set LOSSLENS_BENCH_PYTHON'})`);
+  if (!runs.length || !tb) return void console.log(`\nTensorBoard's EventAccumulator ${what}: skipped (it failed)`);
+  const sec = median(runs.map((x) => x.seconds));
+  const cpu = median(runs.map((x) => x.cpuSeconds));
+  const rps = runs[0].records / sec;
+  const rpc = runs[0].records / cpu;
+  const r = { python: py.py, tensorboard: py.version, tensorflow: py.tf, records: runs[0].records, seconds: sec, cpuSeconds: cpu, recordsPerSecond: rps, recordsPerCpuSecond: rpc, ratio: tb.recordsPerSecond / rps, cpuRatio: tb.recordsPerCpuSecond / rpc };
+  console.log(`\nTensorBoard ${py.version} EventAccumulator (size_guidance scalars=0) ${what}, same file, same run:`);
+  console.log(`  ${runs[0].records} scalars in ${sec.toFixed(2)} s (${cpu.toFixed(2)} CPU-s) = ${fmt(rps)}/s, ${fmt(rpc)}/CPU-s, peak RSS ${median(runs.map((x) => x.peakRssMB)).toFixed(0)} MB`);
+  console.log(`  Loss Lens: ${fmt(tb.recordsPerSecond)}/s = ${r.ratio.toFixed(1)}x EventAccumulator by wall clock, ${r.cpuRatio.toFixed(1)}x by CPU time (goal: >= 50x)`);
+  return r;
+}
+summary.peer = comparePeer(python, peer, 'without TensorFlow (its own pure-Python record reader, as `pip install tensorboard` gives PyTorch users)');
+summary.peerTf = comparePeer(pythonTf, peerTf, 'with TensorFlow installed (its C++ record reader)');
 if (million.length) {
   const m = {
     steps: million[0].steps,
@@ -147,7 +163,8 @@ for (const [name, rel] of formats) {
 // Latency: a writer process appends an event file epoch by epoch (every 400 ms) while the
 // editor's FollowController follows them, and TensorBoard's loader at its server's reload interval beside it.
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const lat = run(process.execPath, [latencyChild, 'latency', work, '400', '60', ...(python ? [python.py] : [])]);
+const latencyPeer = python ?? pythonTf;
+const lat = run(process.execPath, [latencyChild, 'latency', work, '400', '60', ...(latencyPeer ? [latencyPeer.py] : [])]);
 if (lat.error) console.log(`\nFollow latency: failed: ${lat.error}`);
 else {
   summary.latency = lat;
@@ -155,7 +172,7 @@ else {
   console.log(`\nFollow latency, a writer process appending ${lat.epochs} epochs to a TensorBoard event file (50 steps each, as SummaryWriter with flush() writes them), one every 400 ms:`);
   console.log(`  append -> readout (the store the status bar draws): ${line(lat.readout)}  (goal: median < 1 s)`);
   for (const f of lat.flags) console.log(`  append -> flag "${f.kind}" raised on it: ${f.ms.toFixed(0)} ms`);
-  if (lat.peer?.length) console.log(`  TensorBoard ${python.version} EventAccumulator reloaded every 5 s (its server's default), same files: ${line(lat.peer)} = ${(median(lat.peer) / median(lat.readout)).toFixed(0)}x Loss Lens's median`);
+  if (lat.peer?.length) console.log(`  TensorBoard ${latencyPeer.version} EventAccumulator reloaded every 5 s (its server's default), same files: ${line(lat.peer)} = ${(median(lat.peer) / median(lat.readout)).toFixed(0)}x Loss Lens's median`);
   else console.log('  TensorBoard\'s EventAccumulator: skipped (no Python with tensorboard)');
 }
 mkdirSync(path.join(root, '.bench'), { recursive: true });
