@@ -1,7 +1,7 @@
-// The test command: builds, installs what the requested layers need (before the first of them),
-// then runs each layer and reports how many tests ran in each. A layer that ran nothing counts as
-// a failure, never as a pass; so does a layer whose prerequisite is missing (it ends at once with
-// the reason) and a layer that stops making progress (scripts/test/watchdog.mjs ends it and names
+// The test command: installs what the requested layers need (first of all), builds, then runs
+// each layer and reports how many tests ran in each. A prerequisite that cannot be
+// installed ends the command at once, naming it. A layer that ran nothing counts as a failure,
+// never as a pass; so does a layer that stops making progress (scripts/test/watchdog.mjs ends it and names
 // the test it was in). The other layers still run, and the last line is always `N passed, N failed`.
 // Usage: node scripts/test.mjs [typecheck|lint|unit|webview|editor|e2e ...]   (default: all layers)
 //   LOSSLENS_TEST_FILTER=engine      only test files whose path contains "engine" (unit, webview, e2e)
@@ -195,27 +195,38 @@ async function runEditorLauncher(launcher) {
 }
 
 const started = Date.now();
-// LOSSLENS_TEST_NO_BUILD=1 skips the build (CI's second pass on the packaged .vsix needs none).
-const build = process.env.LOSSLENS_TEST_NO_BUILD ? { status: 0 } : (console.log('build: node scripts/build.mjs --tests'), spawnSync(process.execPath, ['scripts/build.mjs', '--tests'], { cwd: root, stdio: 'inherit' }));
-if (build.status !== 0) {
-  console.log('\nbuild failed: no layer ran');
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
 
-// Everything the requested layers need is installed here, before the first layer runs, so that
-// a missing package costs seconds rather than a layer that waits on it.
+// Everything the requested layers need is installed first, before the build and before any layer,
+// so that a machine without it learns what is missing within seconds, not after the layers that
+// need nothing have run for minutes. A prerequisite that cannot be installed ends the command.
 const groups = layers.filter((l) => LAYERS[l]).map((l) => NEEDS[l]).filter((g) => g.length);
 /** @type {{ chromium?: string, editor?: string }} */
 let problems = {};
 if (groups.length) {
-  console.log('\n== prerequisites ==');
+  console.log('== prerequisites ==');
   const ready = ensurePrerequisites(groups);
   problems = ready.problems;
   for (const need of new Set(groups.flat())) {
     const where = need === 'chromium' ? ready.chromium : ready.editor?.dir;
     console.log(`  ${need}: ${problems[need] ? `MISSING: ${problems[need]}` : `ready (${where})`}`);
   }
+  const missing = Object.entries(problems);
+  if (missing.length) {
+    const blocked = layers.filter((l) => NEEDS[l]?.some((need) => problems[need]));
+    const free = layers.filter((l) => LAYERS[l] && !NEEDS[l].length);
+    console.log(`\nsetup failed after ${((Date.now() - started) / 1000).toFixed(0)} s: ${missing.map(([need, why]) => `${need}: ${why}`).join('; ')}`);
+    console.log(`the ${blocked.join(', ')} layer${blocked.length === 1 ? '' : 's'} cannot run without it${free.length ? `; the layers that need nothing run with: node scripts/test.mjs ${free.join(' ')}` : ''}`);
+    console.log(`0 passed, ${blocked.length} failed`);
+    process.exit(1);
+  }
+}
+
+// LOSSLENS_TEST_NO_BUILD=1 skips the build (CI's second pass on the packaged .vsix needs none).
+const build = process.env.LOSSLENS_TEST_NO_BUILD ? { status: 0 } : (console.log('build: node scripts/build.mjs --tests'), spawnSync(process.execPath, ['scripts/build.mjs', '--tests'], { cwd: root, stdio: 'inherit' }));
+if (build.status !== 0) {
+  console.log('\nbuild failed: no layer ran');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 const totals = { passed: 0, failed: 0 };

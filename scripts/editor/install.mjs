@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { chromiumUnavailable } from './chromium.mjs';
 import { CODE_SERVER_VERSION, NODE_VERSION, chromiumPath, editorPaths } from './paths.mjs';
 
+/** apt-get's limits: its index in 2 minutes, the packages (Chromium is about 100 MB) in 10. */
+const APT_UPDATE_MS = 120_000;
+const APT_INSTALL_MS = 600_000;
 const log = (msg) => process.stderr.write(`[editor-install] ${msg}\n`);
 
 function debInstalled(pkg) {
@@ -39,10 +42,12 @@ export function ensureSystemPackages(packages, stillMissing) {
   if (!isRoot) return `run: sudo apt-get install -y ${list}`;
   log(`apt-get install ${list} ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  // Bounded: a package mirror that does not answer must fail the setup, never hang it.
+  const update = spawnSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: APT_UPDATE_MS });
+  if (update.error || update.status !== 0) return `apt-get update failed${update.error ? ` (${update.error.message.includes('ETIMEDOUT') ? `no answer in ${APT_UPDATE_MS / 1000} s` : update.error.message})` : ' (see its messages above)'}: cannot install ${list}`;
+  const install = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: APT_INSTALL_MS });
   const left = stillMissing();
-  if (!install || install.status !== 0 || left.length) return `apt-get install ${list} failed (see its messages above)`;
+  if (install.error || install.status !== 0 || left.length) return `apt-get install ${list} failed${install.error ? ` (${install.error.message})` : ' (see its messages above)'}`;
   return null;
 }
 
