@@ -214,8 +214,9 @@ if (groups.length) {
   if (missing.length) {
     const blocked = layers.filter((l) => NEEDS[l]?.some((need) => problems[need]));
     const free = layers.filter((l) => LAYERS[l] && !NEEDS[l].length);
-    console.log(`\nsetup failed after ${((Date.now() - started) / 1000).toFixed(0)} s: ${missing.map(([need, why]) => `${need}: ${why}`).join('; ')}`);
-    console.log(`the ${blocked.join(', ')} layer${blocked.length === 1 ? '' : 's'} cannot run without it${free.length ? `; the layers that need nothing run with: node scripts/test.mjs ${free.join(' ')}` : ''}`);
+    console.log(`\nsetup failed after ${((Date.now() - started) / 1000).toFixed(0)} s; nothing was built or run:`);
+    for (const layer of blocked) console.log(`  ${layer}: setup failed: ${problems[NEEDS[layer].find((need) => problems[need])]}`);
+    if (free.length) console.log(`the layers that need nothing run with: node scripts/test.mjs ${free.join(' ')}`);
     console.log(`0 passed, ${blocked.length} failed`);
     process.exit(1);
   }

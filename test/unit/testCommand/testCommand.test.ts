@@ -82,6 +82,17 @@ describe('the test command on a machine without Chromium', () => {
     assert.equal(existsSync(aptLog), false, `apt-get was called: ${existsSync(aptLog) ? readFileSync(aptLog, 'utf8') : ''}`);
   });
 
+  test('`node scripts/test.mjs` (every layer) ends before the build and before the layers that need nothing, naming what is missing', async () => {
+    const env = freshEnv({ LOSS_LENS_CHROMIUM: MISSING_CHROMIUM });
+    const r = await runNode(['scripts/test.mjs'], env);
+    assert.equal(r.killed, false, `did not finish within ${KILL_AFTER_MS / 1000} s:\n${r.output}`);
+    assert.notEqual(r.code, 0, r.output);
+    assert.match(r.output, new RegExp(`^ {2}webview: setup failed: Chromium not found: LOSS_LENS_CHROMIUM=${MISSING_CHROMIUM} does not exist`, 'm'));
+    assert.match(r.output, /^ {2}e2e: setup failed: /m);
+    assert.match(r.output, /^the layers that need nothing run with: node scripts\/test\.mjs typecheck lint unit$/m);
+    assert.doesNotMatch(r.output, /^build: |^== (typecheck|lint|unit) ==/m, 'a layer or the build ran before the failure');
+  });
+
   const dashboard = path.join(ROOT, 'out', 'test', 'webview', 'dashboard.test.js');
   test('the webview harness alone (node --test, no force-exit) fails its file and lets it exit', { skip: !existsSync(dashboard) && 'webview tests not built (LOSSLENS_TEST_FILTER)' }, async () => {
     const r = await runNode(['--test', '--test-reporter=spec', dashboard], freshEnv({ LOSS_LENS_CHROMIUM: MISSING_CHROMIUM }));
