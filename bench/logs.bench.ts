@@ -1,10 +1,11 @@
 /**
  * The log readers' bench child (scripts/bench-logs.mjs runs it, one measurement per process):
  *   gen <dir> <steps>        writes the workloads: a PyTorch-style event file (per-step "Loss/train",
- *                            per-epoch "Loss/val" and "Accuracy/val", 1000 steps an epoch), a Keras
+ *                            per-epoch "Loss/val" and "Accuracy/val", 1000 steps an epoch), the same
+ *                            records as a logdir of ten runs, a Keras
  *                            CSVLogger log, a Lightning metrics.csv, a trainer_state.json, a JSONL log
- *   read <path>              reads a log to its end with the incremental reader, keeping nothing:
- *                            prints records, seconds, peak RSS
+ *   read <path>              reads a log (every run under a folder, one after the other) to its end
+ *                            with the incremental reader, keeping nothing: prints records, seconds, peak RSS
  *   diagnose <path>          reads it as `loss-lens diagnose` does (every step kept) and runs the detectors
  * Prints one JSON line. Timings come from this process alone (no build, no other work in it).
  */
@@ -37,6 +38,21 @@ async function gen(dir: string, steps: number): Promise<void> {
       yield Buffer.concat(batch);
     }
   });
+  // A logdir of ten runs (TensorBoard's layout: a folder with event files is a run), the same
+  // million records in all: what a sweep leaves, and where a reader's start-up cost is paid once.
+  const RUNS = 10;
+  for (let r = 0; r < RUNS; r++) {
+    await write(path.join(dir, 'logdir', `run-${String(r).padStart(2, '0')}`, `events.out.tfevents.1700000000.bench.${r}.0`), function* () {
+      let wall = 1.7e9;
+      yield eventFileHeader(wall);
+      for (let e = 0; e < epochs / RUNS; e++) {
+        const batch: Buffer[] = [];
+        for (let b = 0; b < STEPS_PER_EPOCH; b++) batch.push(record(e * STEPS_PER_EPOCH + b, (wall += 0.01), 'Loss/train', loss(e * STEPS_PER_EPOCH + b) * (1 + r / 100)));
+        batch.push(record(e, (wall += 0.01), 'Loss/val', 1.1 * loss((e + 1) * STEPS_PER_EPOCH)), record(e, (wall += 0.01), 'Accuracy/val', 0.5 + 0.4 * (e / epochs)));
+        yield Buffer.concat(batch);
+      }
+    });
+  }
   // Keras CSVLogger: one row per epoch (as many rows as the others have steps, to time the parser).
   await write(path.join(dir, 'keras', 'training.log'), function* () {
     yield 'epoch,accuracy,learning_rate,loss,val_accuracy,val_loss\n';
@@ -75,24 +91,29 @@ async function gen(dir: string, steps: number): Promise<void> {
   console.log(JSON.stringify({ ok: true, epochs, steps }));
 }
 
+/** Reads every run under `target` to its end, one after the other, the way a follower catches up with each. */
 async function read(target: string): Promise<void> {
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const { root, runs } = findLogRunsSync(target);
-  const reader = openLogReader(root, runs[0]!);
   let steps = 0;
   let epochs = 0;
   let records = 0;
-  // Poll until the log is read to its end, as a follower catching up with a big log does.
-  for (let u = await reader.poll(), last = false; ; u = last ? u : u.more ? await reader.poll() : ((last = true), reader.finish())) {
-    steps += u.steps.length;
-    epochs += u.epochs.length;
-    records += u.records;
-    if (last) break;
+  let format = '';
+  for (const run of runs) {
+    const reader = openLogReader(root, run);
+    format = reader.format;
+    // Poll until the log is read to its end, as a follower catching up with a big log does.
+    for (let u = await reader.poll(), last = false; ; u = last ? u : u.more ? await reader.poll() : ((last = true), reader.finish())) {
+      steps += u.steps.length;
+      epochs += u.epochs.length;
+      records += u.records;
+      if (last) break;
+    }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ format: reader.format, records, steps, epochs, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ format, runs: runs.length, records, steps, epochs, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 function diagnose(target: string): void {

@@ -1,6 +1,6 @@
 // `npm run bench:logs`: ingestion of every log format in records/s, TensorBoard event files side by
-// side with TensorBoard's own Python loader (EventAccumulator, size_guidance 0: every scalar kept) on
-// the same file, and a 1,000,000-step log read and diagnosed: time and peak memory.
+// side with TensorBoard's own Python loader on the same files (EventAccumulator for one big file,
+// EventMultiplexer for a logdir of ten runs; size_guidance 0: every scalar kept), and a 1,000,000-step log read and diagnosed: time and peak memory.
 // Every measurement runs in its own process, rounds interleaved; figures are medians. Nothing is
 // asserted: the bench prints. A missing peer (no Python with tensorboard) is reported and skipped.
 //   LOSSLENS_BENCH_STEPS=1000000  steps of the workloads     LOSSLENS_BENCH_ROUNDS=3
@@ -38,7 +38,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
 
 mkdirSync(work, { recursive: true });
-const marker = path.join(work, `steps-${steps}`);
+// v2: the workloads include the ten-run logdir.
+const marker = path.join(work, `steps-${steps}-v2`);
 if (!existsSync(marker)) {
   console.log(`writing the workloads (${steps} steps) to ${path.relative(root, work)} ...`);
   const g = node('gen', work, String(steps));
@@ -51,6 +52,8 @@ const PEER = `
 import json, sys, time
 t0 = time.perf_counter()
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.compat import tf
+tf.__version__  # TensorFlow (or TensorBoard's stub) is imported lazily: import it before the clock starts
 t1 = time.perf_counter()
 c1 = time.process_time()
 ea = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0})
@@ -61,6 +64,25 @@ c2 = time.process_time()
 import resource
 print(json.dumps({"records": n, "seconds": t2 - t1, "cpuSeconds": c2 - c1, "importSeconds": t1 - t0, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 `;
+// The same for a logdir of many runs: TensorBoard's EventMultiplexer (an EventAccumulator per run),
+// as its server loads a logdir.
+const PEER_LOGDIR = `
+import json, sys, time
+from tensorboard.backend.event_processing.event_multiplexer import EventMultiplexer
+from tensorboard.compat import tf
+tf.__version__  # imported before the clock starts, as above
+t1 = time.perf_counter()
+c1 = time.process_time()
+m = EventMultiplexer(size_guidance={"scalars": 0})
+m.AddRunsFromDirectory(sys.argv[1])
+m.Reload()
+n = sum(len(m.Scalars(run, t)) for run, tags in m.Runs().items() for t in tags["scalars"])
+t2 = time.perf_counter()
+c2 = time.process_time()
+import resource
+print(json.dumps({"records": n, "runs": len(m.Runs()), "seconds": t2 - t1, "cpuSeconds": c2 - c1, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+`;
+
 /** The first candidate with tensorboard, with or without tensorflow as asked. */
 function findPython(candidates, withTf) {
   const probe = 'import importlib.util, tensorboard; print(tensorboard.__version__, importlib.util.find_spec("tensorflow") is not None)';
@@ -85,6 +107,9 @@ const formats = [
 const samples = new Map(formats.map(([name]) => [name, []]));
 const peer = [];
 const peerTf = [];
+const logdir = [];
+const logdirPeer = [];
+const logdirPeerTf = [];
 const million = [];
 for (let r = 0; r < rounds; r++) {
   // Rotate the order each round so that no reader always runs first on a warm page cache.
@@ -94,12 +119,15 @@ for (let r = 0; r < rounds; r++) {
     if (m.error) console.log(`  ${name}: failed: ${m.error}`);
     else samples.get(name).push(m);
   }
-  for (const [py, into] of [[python, peer], [pythonTf, peerTf]]) {
+  for (const [py, into, script, rel] of [[python, peer, PEER, 'tensorboard'], [pythonTf, peerTf, PEER, 'tensorboard'], [python, logdirPeer, PEER_LOGDIR, 'logdir'], [pythonTf, logdirPeerTf, PEER_LOGDIR, 'logdir']]) {
     if (!py) continue;
-    const p = run(py.py, ['-c', PEER, path.join(work, 'tensorboard')]);
-    if (p.error) console.log(`  EventAccumulator (${py.py}): failed: ${p.error}`);
+    const p = run(py.py, ['-c', script, path.join(work, rel)]);
+    if (p.error) console.log(`  TensorBoard's loader (${py.py}, ${rel}): failed: ${p.error}`);
     else into.push(p);
   }
+  const l = node('read', path.join(work, 'logdir'));
+  if (l.error) console.log(`  logdir: failed: ${l.error}`);
+  else logdir.push(l);
   const d = node('diagnose', path.join(work, 'tensorboard'));
   if (d.error) console.log(`  diagnose: failed: ${d.error}`);
   else million.push(d);
@@ -119,21 +147,29 @@ for (const [name] of formats) {
 }
 const tb = summary.formats['TensorBoard event file'];
 /** One peer's figures beside ours: wall clock and CPU time, both medians of the rounds. */
-function comparePeer(py, runs, what) {
-  if (!py) return void console.log(`\nTensorBoard's EventAccumulator ${what}: skipped (no such Python: ${what.includes('TensorFlow') ? 'set LOSSLENS_BENCH_PYTHON_TF' : 'set LOSSLENS_BENCH_PYTHON'})`);
-  if (!runs.length || !tb) return void console.log(`\nTensorBoard's EventAccumulator ${what}: skipped (it failed)`);
+function comparePeer(py, runs, what, ours = tb, loader = 'EventAccumulator') {
+  if (!py) return void console.log(`\nTensorBoard's ${loader} ${what}: skipped (no such Python: ${what.includes('with TensorFlow') ? 'set LOSSLENS_BENCH_PYTHON_TF' : 'set LOSSLENS_BENCH_PYTHON'})`);
+  if (!runs.length || !ours) return void console.log(`\nTensorBoard's ${loader} ${what}: skipped (it failed)`);
   const sec = median(runs.map((x) => x.seconds));
   const cpu = median(runs.map((x) => x.cpuSeconds));
   const rps = runs[0].records / sec;
   const rpc = runs[0].records / cpu;
-  const r = { python: py.py, tensorboard: py.version, tensorflow: py.tf, records: runs[0].records, seconds: sec, cpuSeconds: cpu, recordsPerSecond: rps, recordsPerCpuSecond: rpc, ratio: tb.recordsPerSecond / rps, cpuRatio: tb.recordsPerCpuSecond / rpc };
-  console.log(`\nTensorBoard ${py.version} EventAccumulator (size_guidance scalars=0) ${what}, same file, same run:`);
+  const r = { python: py.py, tensorboard: py.version, tensorflow: py.tf, records: runs[0].records, seconds: sec, cpuSeconds: cpu, recordsPerSecond: rps, recordsPerCpuSecond: rpc, ratio: ours.recordsPerSecond / rps, cpuRatio: ours.recordsPerCpuSecond / rpc };
+  console.log(`\nTensorBoard ${py.version} ${loader} (size_guidance scalars=0) ${what}, same files, same run:`);
   console.log(`  ${runs[0].records} scalars in ${sec.toFixed(2)} s (${cpu.toFixed(2)} CPU-s) = ${fmt(rps)}/s, ${fmt(rpc)}/CPU-s, peak RSS ${median(runs.map((x) => x.peakRssMB)).toFixed(0)} MB`);
-  console.log(`  Loss Lens: ${fmt(tb.recordsPerSecond)}/s = ${r.ratio.toFixed(1)}x EventAccumulator by wall clock, ${r.cpuRatio.toFixed(1)}x by CPU time (goal: >= 50x)`);
+  console.log(`  Loss Lens: ${fmt(ours.recordsPerSecond)}/s = ${r.ratio.toFixed(1)}x ${loader} by wall clock, ${r.cpuRatio.toFixed(1)}x by CPU time (goal: >= 50x)`);
   return r;
 }
 summary.peer = comparePeer(python, peer, 'without TensorFlow (its own pure-Python record reader, as `pip install tensorboard` gives PyTorch users)');
 summary.peerTf = comparePeer(pythonTf, peerTf, 'with TensorFlow installed (its C++ record reader)');
+if (logdir.length) {
+  const sec = median(logdir.map((x) => x.seconds));
+  const cpu = median(logdir.map((x) => x.cpuSeconds));
+  summary.logdir = { runs: logdir[0].runs, records: logdir[0].records, seconds: sec, cpuSeconds: cpu, recordsPerSecond: logdir[0].records / sec, recordsPerCpuSecond: logdir[0].records / cpu, peakRssMB: median(logdir.map((x) => x.peakRssMB)) };
+  console.log(`\nA logdir of ${logdir[0].runs} runs (TensorBoard's layout), the same ${logdir[0].records.toLocaleString('en')} records in all, read run after run: ${sec.toFixed(3)} s = ${fmt(summary.logdir.recordsPerSecond)}/s, ${fmt(summary.logdir.recordsPerCpuSecond)}/CPU-s, peak RSS ${summary.logdir.peakRssMB.toFixed(0)} MB`);
+  summary.logdirPeer = comparePeer(python, logdirPeer, 'without TensorFlow', summary.logdir, 'EventMultiplexer');
+  summary.logdirPeerTf = comparePeer(pythonTf, logdirPeerTf, 'with TensorFlow installed', summary.logdir, 'EventMultiplexer');
+}
 if (million.length) {
   const m = {
     steps: million[0].steps,
