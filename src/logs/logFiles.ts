@@ -255,7 +255,7 @@ class RunFiles {
       for (let i = 0; i < appending.length && budget > 0; ) {
         const a = appending[i]!;
         // Into one buffer, used again for every chunk: a fresh 2 MB buffer per read costs the page
-        // faults of new memory, about 5x the read itself (bench/README.md, event files).
+        // faults of new memory, about 5x the read itself (docs/logs.md, "Size and speed").
         this.scratch ??= new Uint8Array(chunk);
         const bytes = yield* read(path.join(this.root, a.rel), a.t.offset, Math.min(chunk, budget, a.end - a.t.offset), this.scratch);
         budget -= bytes.length;

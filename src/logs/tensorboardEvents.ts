@@ -12,8 +12,7 @@
  *
  * The fields every scalar event has (wall time, step, summary, tag, simple_value) are read inline
  * from the bytes; everything else (skipping unknown fields, tensors) goes through protobufjs's wire
- * Reader. A read of a big log is then mostly one small function, which V8 compiles within the
- * first thousand records instead of after a hundred thousand (bench/README.md, event files).
+ * Reader, whose method call per field cost more than the decoding (docs/logs.md, "Size and speed").
  */
 import { Reader } from 'protobufjs/minimal';
 

@@ -8,7 +8,7 @@
  */
 import { RunAssembler } from './runAssembler';
 import { decodeEvent, type ScalarSink } from './tensorboardEvents';
-import { TfRecordStream, type TfRecordDamage } from './tfRecord';
+import { TfRecordStream, type RecordSink, type TfRecordDamage } from './tfRecord';
 import type { LogUpdate } from './logUpdate';
 import type { LogParser, ParserOptions } from './logParser';
 
@@ -22,25 +22,60 @@ interface Queued {
   readonly wall: number;
 }
 
-interface EventFile {
-  readonly file: string;
+/** Scalars straight to the assembler: the run has one file, in its own order. */
+class DirectSink implements ScalarSink {
+  constructor(
+    private readonly assembler: RunAssembler,
+    private readonly prefix: string,
+  ) {}
+
+  scalar(tag: string, value: number, step: number, wall: number): void {
+    if (this.prefix) this.assembler.point(`${this.prefix}/${tag}`, step, value, wall, true);
+    else this.assembler.point(tag, step, value, wall, false);
+  }
+}
+
+/** Scalars queued for the merge in wall-time order: the run has several files. */
+class QueueSink implements ScalarSink {
+  constructor(private readonly file: EventFile) {}
+
+  scalar(tag: string, value: number, step: number, wall: number): void {
+    this.file.queue.push({ name: this.file.prefix ? `${this.file.prefix}/${tag}` : tag, step, value, wall });
+  }
+}
+
+/**
+ * One event file of the run. Classes, not closures made per file: every file's records and scalars
+ * then go through the same functions, and the decoding compiled for the first run of a logdir
+ * serves the next ones (see RecordSink).
+ */
+class EventFile implements RecordSink {
   /** The sub-folder's path within the run ('' for the run's own folder). */
   readonly prefix: string;
-  readonly stream: TfRecordStream;
-  queue: Queued[];
-  head: number;
-  more: boolean;
-  notEvents: number;
-  records: number;
-  /**
-   * Made once per file, not per feed: the hot loop then always calls the same functions, and V8's
-   * compiled code is not thrown away at each chunk for "wrong call target".
-   */
-  readonly onRecord: (buf: Uint8Array, start: number, end: number) => void;
-  /** Scalars straight to the assembler (the run has one file), or queued for the merge. */
+  readonly stream = new TfRecordStream();
+  queue: Queued[] = [];
+  head = 0;
+  more = false;
+  notEvents = 0;
+  records = 0;
   readonly direct: ScalarSink;
-  readonly queued: ScalarSink;
+  readonly queued: ScalarSink = new QueueSink(this);
   sink: ScalarSink;
+
+  constructor(
+    readonly file: string,
+    assembler: RunAssembler,
+  ) {
+    const slash = file.lastIndexOf('/');
+    this.prefix = slash < 0 ? '' : file.slice(0, slash);
+    this.direct = new DirectSink(assembler, this.prefix);
+    this.sink = this.direct;
+  }
+
+  record(buf: Uint8Array, start: number, end: number): void {
+    this.records++;
+    if (decodeEvent(buf, start, end, this.sink) < 0) this.notEvents++;
+  }
 }
 
 export class TensorBoardParser implements LogParser {
@@ -59,7 +94,7 @@ export class TensorBoardParser implements LogParser {
     const direct = this.files.size === 1;
     f.sink = direct ? f.direct : f.queued;
     f.records = 0;
-    const damage = f.stream.feed(bytes, f.onRecord);
+    const damage = f.stream.feed(bytes, f);
     this.assembler.countRecords(f.records);
     for (const d of damage) this.noteDamage(file, d, 'kept the records before and after it');
     if (f.notEvents === 1) {
@@ -100,19 +135,8 @@ export class TensorBoardParser implements LogParser {
 
   private fileOf(file: string): EventFile {
     let f = this.files.get(file);
-    if (!f) {
-      const slash = file.lastIndexOf('/');
-      const prefix = slash < 0 ? '' : file.slice(0, slash);
-      const named = (tag: string): string => (prefix ? `${prefix}/${tag}` : tag);
-      const direct: ScalarSink = { scalar: (tag, value, step, wall) => this.assembler.point(named(tag), step, value, wall, prefix !== '') };
-      const queued: ScalarSink = { scalar: (tag, value, step, wall) => f!.queue.push({ name: named(tag), step, value, wall }) };
-      const onRecord = (buf: Uint8Array, start: number, end: number): void => {
-        f!.records++;
-        if (decodeEvent(buf, start, end, f!.sink) < 0) f!.notEvents++;
-      };
-      this.files.set(file, (f = { file, prefix, stream: new TfRecordStream(), queue: [], head: 0, more: false, notEvents: 0, records: 0, onRecord, direct, queued, sink: direct }));
-      // From one file to several: the first file's points went straight through, in its own order.
-    }
+    // From one file to several: the first file's points went straight through, in its own order.
+    if (!f) this.files.set(file, (f = new EventFile(file, this.assembler)));
     return f;
   }
 

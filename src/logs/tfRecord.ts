@@ -101,16 +101,25 @@ const i32At = (buf: Uint8Array, i: number): number => buf[i]! | (buf[i + 1]! << 
  * (cut short, damaged, or not a record): the hot loop of a read, kept free of the rare cases so
  * that it is compiled early and never thrown back to the interpreter by one of them.
  */
-function frameIntact(buf: Uint8Array, at: number, end: number, base: number, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): number {
+function frameIntact(buf: Uint8Array, at: number, end: number, base: number, records: RecordSink): number {
   while (end - at >= HEADER_BYTES) {
     const length = i32At(buf, at);
     const dataEnd = at + HEADER_BYTES + length;
     if ((buf[at + 4]! | buf[at + 5]! | buf[at + 6]! | buf[at + 7]!) !== 0 || length < 0 || length > MAX_RECORD_BYTES || dataEnd + FOOTER_BYTES > end) return at;
     if (i32At(buf, dataEnd) !== maskedCrcAt(buf, at + HEADER_BYTES, dataEnd)) return at;
-    onRecord(buf, at + HEADER_BYTES, dataEnd, base + at);
+    records.record(buf, at + HEADER_BYTES, dataEnd, base + at);
     at = dataEnd + FOOTER_BYTES;
   }
   return at;
+}
+
+/**
+ * Receives the intact records. An object with a method rather than a callback: one class for every
+ * file keeps the hot loop's call monomorphic, where a closure per file (a logdir of many runs)
+ * would make V8 throw its compiled code away at each new file ("wrong call target").
+ */
+export interface RecordSink {
+  record(buf: Uint8Array, start: number, end: number, offset: number): void;
 }
 
 /** Corruption found and stepped over, with the byte offset of the record in the file. */
@@ -140,20 +149,20 @@ export class TfRecordStream {
   }
 
   /**
-   * Frames the bytes appended to the file, calling `onRecord` for each whole, intact record: its
+   * Frames the bytes appended to the file, calling `records.record` for each whole, intact record: its
    * data is buf[start, end) (a buffer the next feed may reuse: decode it in the callback), `offset`
    * its record's position in the file. Returns the damage stepped over.
    */
-  feed(bytes: Uint8Array, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): TfRecordDamage[] {
+  feed(bytes: Uint8Array, records: RecordSink): TfRecordDamage[] {
     // A plain view: Buffer's own subarray() is several times slower, and it is called per record.
     const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (!this.tail.length) return this.frame(plain, onRecord);
+    if (!this.tail.length) return this.frame(plain, records);
     // A chunk nearly always starts inside a record: complete that one record on its own, then
     // frame the rest of the chunk where it lies, rather than copying the whole chunk after the tail.
     const need = this.stitchNeed(plain);
-    if (need === undefined || need > plain.length) return this.frame(concat(this.tail, plain), onRecord);
-    const first = this.frame(concat(this.tail, plain.subarray(0, need)), onRecord);
-    const rest = this.frame(plain.subarray(need), onRecord);
+    if (need === undefined || need > plain.length) return this.frame(concat(this.tail, plain), records);
+    const first = this.frame(concat(this.tail, plain.subarray(0, need)), records);
+    const rest = this.frame(plain.subarray(need), records);
     return first.length ? [...first, ...rest] : rest;
   }
 
@@ -169,7 +178,7 @@ export class TfRecordStream {
   }
 
   /** Frames buf (the tail and what came after it), starting at file offset tailOffset; what is left becomes the tail. */
-  private frame(buf: Uint8Array, onRecord: (buf: Uint8Array, start: number, end: number, offset: number) => void): TfRecordDamage[] {
+  private frame(buf: Uint8Array, records: RecordSink): TfRecordDamage[] {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const damage: TfRecordDamage[] = [];
     let at = 0;
@@ -178,7 +187,7 @@ export class TfRecordStream {
       // Intact records, the whole of a healthy log, go through the small loop; what it stops at
       // (a partial record at the end, damage, a resync) is decided below, one offset at a time.
       if (!this.resyncing) {
-        at = frameIntact(buf, at, end, this.tailOffset, onRecord);
+        at = frameIntact(buf, at, end, this.tailOffset, records);
         if (end - at < HEADER_BYTES) break;
       }
       const length = view.getUint32(at, true);
@@ -208,7 +217,7 @@ export class TfRecordStream {
       }
       if (this.resyncing) damage.push({ offset: this.scanFrom, skipped: this.tailOffset + at - this.scanFrom, what: 'length-crc' });
       this.resyncing = false;
-      onRecord(buf, at + HEADER_BYTES, at + HEADER_BYTES + length, this.tailOffset + at);
+      records.record(buf, at + HEADER_BYTES, at + HEADER_BYTES + length, this.tailOffset + at);
       at = recordEnd;
     }
     // Still scanning at the end of what was read: the damage is reported once, when the next good

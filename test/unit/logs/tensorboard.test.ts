@@ -30,7 +30,7 @@ function readTensorBoardLog(files: readonly { file: string; bytes: Uint8Array }[
 function frameAll(bytes: Uint8Array): { offsets: number[]; damage: ReturnType<TfRecordStream['feed']>; pending: number; position: number } {
   const stream = new TfRecordStream();
   const offsets: number[] = [];
-  const damage = stream.feed(bytes, (_buf, _start, _end, offset) => offsets.push(offset));
+  const damage = stream.feed(bytes, { record: (_buf, _start, _end, offset) => offsets.push(offset) });
   return { offsets, damage, pending: stream.pending, position: stream.position };
 }
 function writeKerasLayout(dir: string): void {
@@ -83,9 +83,11 @@ describe('TFRecord framing', () => {
       const damage: ReturnType<TfRecordStream['feed']> = [];
       for (let i = 0; i < whole.length; i += size) {
         damage.push(
-          ...stream.feed(whole.subarray(i, i + size), (buf, start, end, offset) => {
-            offsets.push(offset);
-            data.push(Buffer.from(buf.subarray(start, end)).toString('hex'));
+          ...stream.feed(whole.subarray(i, i + size), {
+            record: (buf, start, end, offset) => {
+              offsets.push(offset);
+              data.push(Buffer.from(buf.subarray(start, end)).toString('hex'));
+            },
           }),
         );
       }
@@ -125,7 +127,7 @@ describe('TFRecord framing', () => {
     // Fed a byte at a time, the same records come out.
     const stream = new TfRecordStream();
     const offsets: number[] = [];
-    for (let i = 0; i < whole.length; i++) stream.feed(whole.subarray(i, i + 1), (_b, _s, _e, o) => offsets.push(o));
+    for (let i = 0; i < whole.length; i++) stream.feed(whole.subarray(i, i + 1), { record: (_b, _s, _e, o) => offsets.push(o) });
     assert.deepEqual(offsets, [0, second, third, last]);
   });
 });
