@@ -60,6 +60,18 @@ export function secondDifferenceNoise(values: readonly number[], skipCentre = -1
   return d.length === 0 ? NaN : (MAD_TO_SIGMA * median(d)) / Math.sqrt(6);
 }
 
+/**
+ * As `secondDifferenceNoise`, but the spread of the second differences is taken about their median
+ * instead of about 0 (1.4826 · MAD / √6): a bend the curve keeps for several epochs (the fall of an
+ * exponential decay gives second differences of one sign) shifts them all alike and no longer counts
+ * as noise. Also returns how many differences it used. NaN when none is left.
+ */
+export function centredSecondDifferenceNoise(values: readonly number[], skipCentre = -1): { sigma: number; count: number } {
+  const d: number[] = [];
+  for (let i = 1; i + 1 < values.length; i++) if (i !== skipCentre) d.push(values[i + 1]! - 2 * values[i]! + values[i - 1]!);
+  return { sigma: d.length === 0 ? NaN : robustSigma(d) / Math.sqrt(6), count: d.length };
+}
+
 /** Chance-level cross-entropy of guessing uniformly over C classes: ln C. */
 export function chanceLoss(classes: number): number {
   return Math.log(classes);

@@ -42,21 +42,23 @@ describe('recorded curves: overfitting, early and calibrated', () => {
       assert.ok(f, 'raised');
       assert.equal(f.evidence['onsetEpoch'], min);
       assert.equal(f.evidence['delayEpochs'], f.epoch - min, 'the evidence states the delay');
-      assert.match(String(f.evidence['test']), /CUSUM/);
+      // The test named is the one that raised it: the CUSUM level test or the dip test.
+      assert.match(String(f.evidence['test']), f.evidence['testFired'] === 'dip' ? /^dip test/ : /CUSUM/);
       const delay = f.epoch - min;
       assert.ok(delay >= 3, `raised ${delay} epochs after the minimum (needs 3)`);
       const before = curve.flagsWhenRecorded.find((x) => x.kind === 'overfitting')!;
       assert.ok(f.epoch <= before.epoch, `raised at ${f.epoch}, the previous detector at ${before.epoch}`);
-      assert.ok(delay <= (NOISY.includes(id) ? 20 : 12), `delay ${delay}`);
+      // Measured: at most 8 epochs on the first list (was 10), 6 and 14 on the noisy two (were 10 and 14).
+      assert.ok(delay <= (NOISY.includes(id) ? 14 : 8), `delay ${delay}`);
       const error = r.live.find((x) => x.kind === 'overfitting' && x.severity === 'error');
       assert.ok(error, 'escalated to an error once confirmed');
       delays.push(delay);
     });
   }
-  test('median delay over these recorded curves: at most 5 epochs (Keras patience 5 stops at exactly 5; the whole bench:timing suite is in the README)', () => {
+  test('median delay over these recorded curves: at most 4 epochs (Keras patience 5 stops at exactly 5; the whole bench:timing suite is in the README)', () => {
     const d = [...delays].sort((a, b) => a - b);
     assert.equal(d.length, OVERFIT.length + NOISY.length);
-    assert.ok(d[d.length >> 1]! <= 5, `median ${d[d.length >> 1]} of ${d.join(', ')}`);
+    assert.ok(d[d.length >> 1]! <= 4, `median ${d[d.length >> 1]} of ${d.join(', ')}`);
   });
 });
 
