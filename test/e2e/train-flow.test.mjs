@@ -118,8 +118,9 @@ describe('a user trains a diverging config and fixes it from the Problems panel'
     }
     assert.match(text, FIXED_LEARNING_RATE, `the config still reads:\n${text}`);
     assert.match(text, /A learning rate far too large/, 'the fix must keep the comments');
-    // The flag's entry leaves the Problems panel once its fix is applied.
-    await page.locator('.markers-panel .monaco-list-row', { hasText: FLAG_TITLE }).waitFor({ state: 'detached', timeout: WAIT_MS });
+    // The flag's entry leaves the Problems panel once its fix is applied. Until then it may be two
+    // rows (the entry and its related information): wait for none to be left, not for "the" one.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: FLAG_TITLE }).first().waitFor({ state: 'detached', timeout: WAIT_MS });
     await s.screenshot('fixed');
   }));
 });
