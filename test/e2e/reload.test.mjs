@@ -40,17 +40,29 @@ describe('a reload during a run does not end it silently', { timeout: 300_000 },
     await openFile(page, 'long.losslens.json');
     await runCommand(page, 'Loss Lens: Train');
     await runsRow(page, /long-run.*training · epoch \d+ of 500/).waitFor({ timeout: WAIT_MS });
-    // Sample the Runs view for a few seconds while the run trains: spinning icons and loading twisties.
-    const spinning = new Set();
+    // Sample the Runs view for a few seconds while the run trains. A row's state icon spins only for
+    // a run that is training: the finished one must not. The twisties are VS Code's own: one shows a
+    // spinner when fetching that row's children takes over 800 ms, which on a loaded 2-core machine
+    // a whole-list redraw can (the long run's first flag redraws the list); how often the list is
+    // redrawn during a run is the editor suite's check (liveLag.test.ts), counted without timing.
+    const stateSpinning = new Set();
+    let twistieSamples = 0;
     for (let i = 0; i < 25; i++) {
       const rows = await page.locator('.pane-body .monaco-list-row').evaluateAll((els) =>
-        els.filter((r) => r.querySelector('.codicon-modifier-spin, .codicon-tree-item-loading')).map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''),
+        els.map((r) => ({
+          label: r.getAttribute('aria-label') ?? r.textContent ?? '',
+          state: [...r.querySelectorAll('.codicon-modifier-spin')].some((el) => !el.closest('.monaco-tl-twistie')),
+          twistie: !!r.querySelector('.monaco-tl-twistie.codicon-tree-item-loading, .monaco-tl-twistie .codicon-tree-item-loading'),
+        })),
       );
-      for (const r of rows) spinning.add(r.split(':')[0]);
+      for (const r of rows) if (r.state) stateSpinning.add(r.label.split(':')[0]);
+      if (rows.some((r) => r.twistie && !/long-run/.test(r.label))) twistieSamples++;
       await page.waitForTimeout(200);
     }
     await s.screenshot('runs-while-training');
-    assert.deepEqual([...spinning].filter((r) => !/long-run/.test(r)), [], `rows spinning besides the live one: ${[...spinning].join(' | ')}`);
+    console.log(`[loss-lens] state spinners: ${[...stateSpinning].join(' | ') || 'none'}; a slow-fetch twistie on another row in ${twistieSamples} of 25 samples`);
+    assert.ok([...stateSpinning].some((r) => /long-run/.test(r)), `the live run's state icon spins (spinning: ${[...stateSpinning].join(' | ') || 'none'})`);
+    assert.deepEqual([...stateSpinning].filter((r) => !/long-run/.test(r)), [], `rows whose state icon spins besides the live one: ${[...stateSpinning].join(' | ')}`);
   }));
 
   it('after "Developer: Reload Window" the run is back: interrupted at the epoch it reached, announced, with Train Again', () => s.step(async () => {
