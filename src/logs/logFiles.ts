@@ -175,8 +175,18 @@ class RunFiles {
   private files: string[];
   private readonly notes: string[] = [];
   private records = 0;
-  /** The buffer appended chunks are read into (see poll). */
+  /**
+   * The buffer appended chunks are read into. Reused rather than allocated per chunk: a fresh 1 MB
+   * buffer per read costs the page faults of new memory, about 5x the read itself (docs/logs.md,
+   * "Size and speed").
+   */
   private scratch: Uint8Array | undefined;
+  /**
+   * The last poll's budget ran out before every file was read to the end it saw: the next poll
+   * reads on without listing the folder again (a file that appeared meanwhile is found by the first
+   * poll after the backlog).
+   */
+  private backlog = false;
 
   constructor(
     private readonly root: string,
@@ -192,7 +202,7 @@ class RunFiles {
 
   *poll(): IoGen<LogUpdate> {
     const parser = (this.parser ??= parserFor(this.run, yield* this.mapping()));
-    yield* this.refreshFiles();
+    if (!this.backlog) yield* this.refreshFiles();
     const chunk = this.options.chunkBytes ?? CHUNK_BYTES;
     const appending: { rel: string; t: Tracked; end: number }[] = [];
     for (const rel of this.files) {
@@ -248,28 +258,25 @@ class RunFiles {
       }
       if (s.size > t.offset) appending.push({ rel, t, end: s.size });
     }
-    // Round robin, a chunk at a time, so that several files' events merge in bounded memory.
     for (const a of appending) parser.feed(this.inRun(a.rel), new Uint8Array(0), true);
+    // A chunk at a time: next the file the parser's merge waits on, or else each in turn.
     let budget = this.options.pollBytes ?? POLL_BYTES;
-    while (appending.length && budget > 0) {
-      for (let i = 0; i < appending.length && budget > 0; ) {
-        const a = appending[i]!;
-        // Into one buffer, used again for every chunk: a fresh 2 MB buffer per read costs the page
-        // faults of new memory, about 5x the read itself (docs/logs.md, "Size and speed").
-        this.scratch ??= new Uint8Array(chunk);
-        const bytes = yield* read(path.join(this.root, a.rel), a.t.offset, Math.min(chunk, budget, a.end - a.t.offset), this.scratch);
-        budget -= bytes.length;
-        if (a.t.prefix.length < CHECK_BYTES && a.t.offset === 0) a.t.prefix = bytes.slice(0, CHECK_BYTES);
-        a.t.offset += bytes.length;
-        a.t.before = bytes.length >= CHECK_BYTES ? bytes.slice(bytes.length - CHECK_BYTES) : concatTail(a.t.before, bytes);
-        const done = !bytes.length || a.t.offset >= a.end;
-        parser.feed(this.inRun(a.rel), bytes, !done);
-        if (done) appending.splice(i, 1);
-        else i++;
-      }
+    for (let turn = 0; appending.length && budget > 0; ) {
+      const i = parser.waitsOn?.(appending.map((a) => this.inRun(a.rel))) ?? turn % appending.length;
+      const a = appending[i]!;
+      const bytes = yield* read(path.join(this.root, a.rel), a.t.offset, Math.min(chunk, budget, a.end - a.t.offset), (this.scratch ??= new Uint8Array(chunk)));
+      budget -= bytes.length;
+      if (a.t.prefix.length < CHECK_BYTES && a.t.offset === 0) a.t.prefix = bytes.slice(0, CHECK_BYTES);
+      a.t.offset += bytes.length;
+      a.t.before = bytes.length >= CHECK_BYTES ? bytes.slice(bytes.length - CHECK_BYTES) : concatTail(a.t.before, bytes);
+      const done = !bytes.length || a.t.offset >= a.end;
+      parser.feed(this.inRun(a.rel), bytes, !done);
+      if (done) appending.splice(i, 1);
+      else turn = i + 1;
     }
+    this.backlog = appending.length > 0;
     const u = this.withNotes(parser.take());
-    return appending.length ? { ...u, more: true } : u;
+    return this.backlog ? { ...u, more: true } : u;
   }
 
   /** A file's path within the run's folder: what the parser names series and notes by. */

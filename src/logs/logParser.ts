@@ -34,6 +34,11 @@ export interface LogParser {
   feed(file: string, bytes: Uint8Array, more?: boolean): void;
   /** The whole content of `file`, which was rewritten (or is read whole each time). */
   reread(file: string, bytes: Uint8Array): void;
+  /**
+   * Of `files` (each with more to feed in this poll), the index of the one to feed next, for a
+   * parser that merges its files: the one the merge waits on. Without it, files are fed in turn.
+   */
+  waitsOn?(files: readonly string[]): number;
   /** The readings that became known since the last take(). */
   take(): LogUpdate;
   /** The run ended (an end marker, an idle timeout, the user stopped): everything pending becomes final. */

@@ -4,7 +4,9 @@
  * grow. A sub-folder's tags are named with the folder first (`validation/epoch_loss`,
  * `Loss_val/Loss`), which gives them their split. The files' events are merged in wall-time order,
  * since each file is written by its own writer; a file still to be fed in this poll holds the
- * merge back until it is, so memory stays at about one chunk per file.
+ * merge back to the last time read from it. The reader feeds next the file the merge waits on
+ * (waitsOn), so memory stays at about one chunk per file whether the files were written side by
+ * side or one after the other (a resumed run).
  */
 import { RunAssembler } from './runAssembler';
 import { decodeEvent, type ScalarSink } from './tensorboardEvents';
@@ -26,10 +28,12 @@ interface Queued {
 class DirectSink implements ScalarSink {
   constructor(
     private readonly assembler: RunAssembler,
+    private readonly file: EventFile,
     private readonly prefix: string,
   ) {}
 
   scalar(tag: string, value: number, step: number, wall: number): void {
+    this.file.seen = wall;
     if (this.prefix) this.assembler.point(`${this.prefix}/${tag}`, step, value, wall, true);
     else this.assembler.point(tag, step, value, wall, false);
   }
@@ -40,6 +44,7 @@ class QueueSink implements ScalarSink {
   constructor(private readonly file: EventFile) {}
 
   scalar(tag: string, value: number, step: number, wall: number): void {
+    this.file.seen = wall;
     this.file.queue.push({ name: this.file.prefix ? `${this.file.prefix}/${tag}` : tag, step, value, wall });
   }
 }
@@ -55,6 +60,8 @@ class EventFile implements RecordSink {
   readonly stream = new TfRecordStream();
   queue: Queued[] = [];
   head = 0;
+  /** The wall time of the last scalar read from the file: its next ones come after it. */
+  seen = -Infinity;
   more = false;
   notEvents = 0;
   records = 0;
@@ -68,7 +75,7 @@ class EventFile implements RecordSink {
   ) {
     const slash = file.lastIndexOf('/');
     this.prefix = slash < 0 ? '' : file.slice(0, slash);
-    this.direct = new DirectSink(assembler, this.prefix);
+    this.direct = new DirectSink(assembler, this, this.prefix);
     this.sink = this.direct;
   }
 
@@ -116,6 +123,13 @@ export class TensorBoardParser implements LogParser {
     return this.assembler.take();
   }
 
+  /** The file the merge waits on: of those still to be fed, the one read least far in wall time. */
+  waitsOn(files: readonly string[]): number {
+    let best = 0;
+    for (let i = 1; i < files.length; i++) if (this.fileOf(files[i]!).seen < this.fileOf(files[best]!).seen) best = i;
+    return best;
+  }
+
   finish(): LogUpdate {
     for (const f of this.files.values()) f.more = false;
     this.merge();
@@ -144,7 +158,7 @@ export class TensorBoardParser implements LogParser {
   private merge(): void {
     const files = [...this.files.values()];
     let limit = Infinity;
-    for (const f of files) if (f.more) limit = Math.min(limit, f.head < f.queue.length ? f.queue[f.queue.length - 1]!.wall : -Infinity);
+    for (const f of files) if (f.more) limit = Math.min(limit, f.seen);
     for (;;) {
       let best: EventFile | undefined;
       for (const f of files) if (f.head < f.queue.length && (!best || f.queue[f.head]!.wall < best.queue[best.head]!.wall)) best = f;

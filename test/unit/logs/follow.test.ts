@@ -7,7 +7,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -390,4 +390,49 @@ describe('following a log while a writer process appends to it', () => {
     assert.deepEqual(reading.steps, whole.steps);
     assert.deepEqual(updatesToLog('x', 'x', reading.updates).epochs, whole.epochs);
   });
+});
+
+describe('a backlog read a budget at a time', () => {
+  // Two writers into one folder, or a run resumed into a second file: the merge in wall-time order
+  // can hand a point on only once every file has been read up to it, so the reader reads next the
+  // file the merge waits on. Reading one file whole first would hold all of its points back
+  // (docs/logs.md, "Size and speed").
+  for (const layout of ['side by side', 'one after the other'] as const) {
+    test(`two event files of one run written ${layout}, read 1 KiB per poll: points flow from the first polls on, and match one whole read`, async () => {
+      const dir = path.join(tmp, `two-files-${layout.replace(/ /g, '-')}`);
+      mkdirSync(dir, { recursive: true });
+      const files: Buffer[][] = [[header()], [header()]];
+      let t = 1.7e9;
+      for (let e = 0; e < 80; e++) {
+        const into = layout === 'side by side' ? files[0]! : files[e < 40 ? 0 : 1]!;
+        const other = layout === 'side by side' ? files[1]! : into;
+        for (let s = 4 * e; s < 4 * e + 4; s++) {
+          into.push(event(s, (t += 1), [{ tag: 'Loss/train', simple: 1 / (s + 1) }]));
+          other.push(event(s, (t += 1), [{ tag: 'Accuracy/train', simple: s / 320 }]));
+        }
+        into.push(event(e, (t += 1), [{ tag: 'Loss/val', simple: 1 / (e + 2) }]));
+      }
+      writeFileSync(path.join(dir, 'events.out.tfevents.1700000000.host.1.0'), Buffer.concat(files[0]!));
+      writeFileSync(path.join(dir, 'events.out.tfevents.1700000001.host.2.0'), Buffer.concat(files[1]!));
+      const { root, runs } = await findLogRuns(dir);
+      const reader = openLogReader(root, runs[0]!, { chunkBytes: 1024, pollBytes: 1024 });
+      const reading = new Reading();
+      const handedOn: number[] = [];
+      for (let u = await reader.poll(); ; u = await reader.poll()) {
+        reading.add(u);
+        handedOn.push(u.epochs.length + u.steps.length);
+        if (!u.more) break;
+        assert.ok(handedOn.length < 200, 'the backlog ends');
+      }
+      reading.add(reader.finish());
+      assert.ok(handedOn.length >= 20, `${handedOn.length} polls`);
+      const firstHalf = handedOn.slice(0, handedOn.length >> 1);
+      const dry = firstHalf.filter((n) => n === 0).length;
+      assert.ok(dry <= firstHalf.length / 2, `polls of the first half that handed nothing on: ${dry} of ${firstHalf.length} (${handedOn.join(' ')})`);
+      const whole = readTrainingLog(dir);
+      assert.deepEqual(reading.steps, whole.steps);
+      assert.deepEqual(reading.sorted(), whole.epochs);
+      assert.equal(whole.epochs.length, 80);
+    });
+  }
 });
