@@ -2,7 +2,8 @@
  * The log readers' bench child (scripts/bench-logs.mjs runs it, one measurement per process):
  *   gen <dir> <steps>        writes the workloads: a PyTorch-style event file (per-step "Loss/train",
  *                            per-epoch "Loss/val" and "Accuracy/val", 1000 steps an epoch), the same
- *                            records as a logdir of ten runs, a Keras
+ *                            records as a logdir of ten runs and as a resumed run (two event
+ *                            files in one folder), a Keras
  *                            CSVLogger log, a Lightning metrics.csv, a trainer_state.json, a JSONL log
  *   read <path>              reads a log (every run under a folder, one after the other) to its end
  *                            with the incremental reader, keeping nothing: prints records, seconds, peak RSS
@@ -48,6 +49,21 @@ async function gen(dir: string, steps: number): Promise<void> {
       for (let e = 0; e < epochs / RUNS; e++) {
         const batch: Buffer[] = [];
         for (let b = 0; b < STEPS_PER_EPOCH; b++) batch.push(record(e * STEPS_PER_EPOCH + b, (wall += 0.01), 'Loss/train', loss(e * STEPS_PER_EPOCH + b) * (1 + r / 100)));
+        batch.push(record(e, (wall += 0.01), 'Loss/val', 1.1 * loss((e + 1) * STEPS_PER_EPOCH)), record(e, (wall += 0.01), 'Accuracy/val', 0.5 + 0.4 * (e / epochs)));
+        yield Buffer.concat(batch);
+      }
+    });
+  }
+  // A resumed run: the same records, the second half in a second event file in the same folder, as
+  // a run resumed from a checkpoint writes it. Its reader merges the files' events in wall-time
+  // order, so memory stays bounded only if the files are read in turns (docs/logs.md).
+  for (const [part, from, to] of [[1, 0, Math.floor(epochs / 2)], [2, Math.floor(epochs / 2), epochs]] as const) {
+    await write(path.join(dir, 'resumed', `events.out.tfevents.${1700000000 + part}.bench.${part}.0`), function* () {
+      let wall = 1.7e9 + from * (STEPS_PER_EPOCH + 2) * 0.01;
+      yield eventFileHeader(wall);
+      for (let e = from; e < to; e++) {
+        const batch: Buffer[] = [];
+        for (let b = 0; b < STEPS_PER_EPOCH; b++) batch.push(record(e * STEPS_PER_EPOCH + b, (wall += 0.01), 'Loss/train', loss(e * STEPS_PER_EPOCH + b)));
         batch.push(record(e, (wall += 0.01), 'Loss/val', 1.1 * loss((e + 1) * STEPS_PER_EPOCH)), record(e, (wall += 0.01), 'Accuracy/val', 0.5 + 0.4 * (e / epochs)));
         yield Buffer.concat(batch);
       }

@@ -38,8 +38,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
 
 mkdirSync(work, { recursive: true });
-// v2: the workloads include the ten-run logdir.
-const marker = path.join(work, `steps-${steps}-v2`);
+// v3: the workloads include the ten-run logdir and the resumed run.
+const marker = path.join(work, `steps-${steps}-v3`);
 if (!existsSync(marker)) {
   console.log(`writing the workloads (${steps} steps) to ${path.relative(root, work)} ...`);
   const g = node('gen', work, String(steps));
@@ -99,6 +99,7 @@ const pythonTf = findPython([process.env.LOSSLENS_BENCH_PYTHON_TF, '/tmp/tfvenv/
 
 const formats = [
   ['TensorBoard event file', 'tensorboard'],
+  ['TensorBoard resumed run (2 files)', 'resumed'],
   ['Keras CSVLogger', 'keras/training.log'],
   ['Lightning metrics.csv', 'lightning'],
   ['Hugging Face trainer_state.json', 'huggingface'],
