@@ -43,6 +43,16 @@ export interface DiscoveredRun {
   readonly sidecar?: string;
   /** The user named these files: read only them (no new event files or checkpoints are looked for). */
   readonly only?: true;
+  /**
+   * A `jsonl` run whose first line is an epoch or step record of Loss Lens's own metrics.jsonl (a
+   * file copied out of its run folder, or written by another tool in that shape): read as one.
+   */
+  readonly metricsJsonl?: true;
+}
+
+/** The first line of Loss Lens's own metrics.jsonl (docs/run-folder.md): an epoch or a step record, as the run folder's writer orders its keys. */
+export function isMetricsJsonlLine(first: string | undefined): boolean {
+  return first !== undefined && /^\{"epoch":\s*-?\d+(\.\d+)?,"trainLoss":|^\{"step":\s*\d+,"epoch":[^,]*,"loss":[^,]*,"gradNorm":/.test(first);
 }
 
 /** Files that may hold a metric log, whose first line the lister reads. */
@@ -80,9 +90,9 @@ export function discoverRuns(entries: readonly ListedEntry[], rootName: string):
     for (let d: string | undefined = dir; d !== undefined; d = d ? dirOf(d) : undefined) if (has(d, SIDECAR_NAME)) return join(d, SIDECAR_NAME);
     return undefined;
   };
-  const add = (name: string, dir: string, format: RunFormat, runFiles: string[]): void => {
+  const add = (name: string, dir: string, format: RunFormat, runFiles: string[], shape: { metricsJsonl?: true } = {}): void => {
     const sidecar = sidecarFor(dir);
-    runs.push({ name, dir, format, files: runFiles, predictions: predictionsIn(dir), ...(sidecar ? { sidecar } : {}) });
+    runs.push({ name, dir, format, files: runFiles, predictions: predictionsIn(dir), ...(sidecar ? { sidecar } : {}), ...shape });
   };
 
   // Loss Lens run folders and Hugging Face output folders first: their files are no one else's.
@@ -137,7 +147,7 @@ export function discoverRuns(entries: readonly ListedEntry[], rootName: string):
       const csv = /\.(csv|log|txt)$/i.test(base) && !PREDICTIONS.test(base) ? csvFormat(f.head) : undefined;
       if (csv === 'lightning-csv') add(nameOf(dir), dir, csv, [f.path]);
       else if (csv === 'keras-csv') add(f.path, dir, csv, [f.path]);
-      else if (/\.jsonl$/i.test(base) && f.head?.trimStart().startsWith('{')) add(f.path, dir, 'jsonl', [f.path]);
+      else if (/\.jsonl$/i.test(base) && f.head?.trimStart().startsWith('{')) add(f.path, dir, 'jsonl', [f.path], isMetricsJsonlLine(f.head) ? { metricsJsonl: true } : {});
     }
   }
   return runs.sort((a, b) => a.name.localeCompare(b.name) || a.format.localeCompare(b.format));

@@ -62,6 +62,8 @@ export function noLogFound(target: string): LogError {
 
 function readForeign(target: string, options: ReaderOptions): TrainingLog {
   const { root, runs } = findLogRunsSync(target);
+  // A metrics.jsonl named on its own (discovery read its first line): Loss Lens's own format.
+  if (runs.length === 1 && runs[0]!.only && runs[0]!.metricsJsonl) return metricsJsonlLog(readFileSync(target, 'utf8'), target);
   const foreign = runs.filter((r) => r.format !== 'losslens-run');
   if (!foreign.length) {
     const folders = runs.filter((r) => r.format === 'losslens-run').map((r) => r.name);
@@ -102,20 +104,13 @@ function predictionsOf(root: string, run: DiscoveredRun, notes: string[]): Parti
 
 export function readTrainingLog(file: string, options: ReaderOptions = {}): TrainingLog {
   // (A missing path, a FIFO, a device or a symbolic link loop is named by findLogRunsSync.)
-  if (file.endsWith('.jsonl') && isMetricsJsonl(file)) return readMetricsJsonlLog(file);
   return readForeign(file, options);
 }
 
-/** A metrics.jsonl without its run folder (copied out, or written by another tool in the same format). */
-export function readMetricsJsonlLog(file: string): TrainingLog {
-  const metrics = parseMetricsJsonl(readFileSync(file, 'utf8'), file);
+/** A metrics.jsonl without its run folder (copied out, or written by another tool in the same format), from its text. */
+export function metricsJsonlLog(text: string, file: string): TrainingLog {
+  const metrics = parseMetricsJsonl(text, file);
   return { format: 'loss-lens metrics.jsonl', file, epochs: metrics.epochs, steps: metrics.steps, notes: metrics.partialLastLine ? [PARTIAL_LAST_LINE_NOTE] : [] };
-}
-
-/** A JSON-lines file in Loss Lens's own metrics.jsonl shape (its first line an epoch or step record). */
-function isMetricsJsonl(file: string): boolean {
-  const first = readFileSync(file, 'utf8').slice(0, 4096).split('\n', 1)[0] ?? '';
-  return /^\{"epoch":\s*-?\d+(\.\d+)?,"trainLoss":|^\{"step":\s*\d+,"epoch":[^,]*,"loss":[^,]*,"gradNorm":/.test(first);
 }
 
 /** A log's whole content as one format reads it (a test, a log handed over as text): read to its end. */

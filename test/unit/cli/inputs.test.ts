@@ -115,6 +115,12 @@ describe('loss-lens on hostile inputs: exit 2, file and key or row named', () =>
     assert.doesNotMatch(out, /"col20"/);
   });
 
+  test('a bare metrics.jsonl broken in the middle: the file and line (was a stack trace, exit 1)', () => {
+    write('copied/metrics.jsonl', '{"epoch":1,"trainLoss":0.9,"valLoss":1.0}\n{"epoch":2,"trainLoss":oops}\n{"epoch":3,"trainLoss":0.7,"valLoss":0.8}\n');
+    refused(cli('diagnose', 'copied/metrics.jsonl'), [/copied\/metrics\.jsonl:2: not a JSON object/]);
+    refused(cli('diagnose', 'copied'), [/copied\/metrics\.jsonl:2: not a JSON object/]);
+  });
+
   test('a file outside the workspace: its first line never appears in the message', () => {
     const outside = mkdtempSync(path.join(tmpdir(), 'losslens-home-'));
     try {

@@ -64,6 +64,27 @@ describe('runs found in a folder listing', () => {
     assert.equal(torch.sidecar, 'torch/losslens.metrics.json');
   });
 
+  test('a JSON-lines log in Loss Lens\'s own metrics.jsonl shape is told from a generic one by its first line', () => {
+    const found = discoverRuns(
+      [
+        file('copied/metrics.jsonl', { head: '{"epoch":1,"trainLoss":0.9,"valLoss":1.0,"trainAccuracy":0.5}' }),
+        file('copied/steps.jsonl', { head: '{"step":1,"epoch":1,"loss":0.8,"gradNorm":1.2}' }),
+        file('mine/log.jsonl', { head: '{"step": 1, "loss": 0.5}' }),
+        file('mine/epochs.jsonl', { head: '{"epoch": 1, "trainLoss": 0.5}' }),
+      ],
+      'w',
+    );
+    assert.deepEqual(
+      found.map((r) => [r.name, r.format, r.metricsJsonl ?? false]),
+      [
+        ['copied/metrics.jsonl', 'jsonl', true],
+        ['copied/steps.jsonl', 'jsonl', true],
+        ['mine/epochs.jsonl', 'jsonl', false],
+        ['mine/log.jsonl', 'jsonl', false],
+      ],
+    );
+  });
+
   test('the folder itself as a run takes the name given', () => {
     assert.deepEqual(discoverRuns([file('events.out.tfevents.1.h.1.0')], 'exp7').map((r) => r.name), ['exp7']);
   });
