@@ -4,11 +4,11 @@
  * metrics.jsonl is required; the other files are absent while a run is going, and a broken one
  * becomes a note: it never hides the metrics.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { checkedDiagnostics } from '../diagnostics/persisted';
-import { regularFileProblem } from '../files/regularFile';
+import { openRegularFile, regularFileProblem, type FileAccessError } from '../files/regularFile';
 import { parseModelJson, type ModelJson } from '../engine/modelJson';
 import type { DiagnosticsReport, RunState } from '../model';
 import { RunFolderError } from './errors';
@@ -142,7 +142,7 @@ export function readRunFolder(dir: string, options: ReadRunFolderOptions = {}): 
 export async function readRunFolderAsync(dir: string, options: ReadRunFolderOptions = {}): Promise<RunFolder> {
   const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isFolder) throw notARunFolder(dir, false);
-  const text = async (name: string): Promise<string | undefined> => (checkRegular(dir, name) ? readFile(path.join(dir, name), 'utf8').catch(() => undefined) : undefined);
+  const text = (name: string): Promise<string | undefined> => folderText(dir, name);
   const metrics = await text(RUN_FILES.metrics);
   if (metrics === undefined) throw notARunFolder(dir, true);
   const [config, diagnostics, predictions, model, status, lock] = await Promise.all([
@@ -162,20 +162,50 @@ function withDefined(texts: { metrics: string } & Record<string, string | undefi
 
 function firstLineSync(file: string): string | undefined {
   if (!existsSync(file) || regularFileProblem(file) !== undefined) return undefined;
-  return readFileSync(file, 'utf8').slice(0, HEADER_BYTES).split(/\r?\n/)[0];
+  // Only the head is read: predictions.csv has a row per validation row and epoch.
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8').split(/\r?\n/)[0];
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function firstLine(file: string): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  if (regularFileProblem(file) !== undefined) return undefined;
+  const handle = await openRegularFile(file).catch(() => undefined);
+  if (!handle) return undefined;
   try {
-    handle = await open(file, 'r');
     const buffer = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0];
   } catch {
     return undefined;
   } finally {
-    await handle?.close();
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A folder's file as text, without blocking the thread: undefined when it is absent or cannot be
+ * read; metrics.jsonl that is not a regular file (a FIFO, a device) is an error naming why, as in
+ * checkRegular. The type is taken on the open descriptor (openRegularFile), so a FIFO cannot block.
+ */
+async function folderText(dir: string, name: string): Promise<string | undefined> {
+  const file = path.join(dir, name);
+  let handle;
+  try {
+    handle = await openRegularFile(file);
+  } catch (error) {
+    const e = error as FileAccessError;
+    if (name === RUN_FILES.metrics && e.code !== 'ENOENT') throw new RunFolderError(e.message, file);
+    return undefined;
+  }
+  try {
+    return await handle.readFile('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }

@@ -5,7 +5,7 @@
  * When a late file revises epochs already judged (PyTorch's add_scalars writers flush on their own
  * clock), the detectors run again over the run so far (kept compactly) and any new flag is sent.
  */
-import { statSync, readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DiscoveredRun } from '../logs/discoverRuns';
 import { openLogReader, type LogReader } from '../logs/logFiles';
@@ -62,6 +62,8 @@ export class LogRunSource implements RunSource {
   private caughtUp = false;
   private rejudgeDue = false;
   private lastRejudge = 0;
+  /** run/didStart was sent: it waits for the first look at the predictions files (their classes). */
+  private started = false;
 
   constructor(
     readonly root: string,
@@ -77,12 +79,28 @@ export class LogRunSource implements RunSource {
   start(sink: ReadingSink): void {
     this.sink = sink;
     this.reader = openLogReader(this.root, this.run, this.options.mapping ? { mapping: this.options.mapping } : {});
-    this.readPredictions();
     this.judge = this.newJudge();
-    // A log untouched for longer than the idle timeout is a finished run: it ends once it is read.
-    this.lastRecordAt = Math.min(Date.now(), newestChange(this.files) ?? Date.now());
-    sink({ type: 'run/didStart', name: this.run.name, classes: this.predictions.classes ?? [], epochs: 0, stepsPerEpoch: 0, format: this.reader.format, files: this.files });
     this.schedule(0);
+  }
+
+  /**
+   * The first tick: the predictions' classes (the dashboard's and the detectors') and the files'
+   * newest change, read without blocking the host (many runs start at once in a logdir).
+   */
+  private async begin(): Promise<void> {
+    await this.readPredictions();
+    // A log untouched for longer than the idle timeout is a finished run: it ends once it is read.
+    const newest = await newestChange(this.files);
+    if (this.started) return;
+    this.lastRecordAt = Math.min(Date.now(), newest ?? Date.now());
+    this.judge = this.newJudge();
+    this.sendStart();
+  }
+
+  private sendStart(): void {
+    if (this.started || !this.reader) return;
+    this.started = true;
+    this.sink?.({ type: 'run/didStart', name: this.run.name, classes: this.predictions.classes ?? [], epochs: 0, stepsPerEpoch: 0, format: this.reader.format, files: this.files });
   }
 
   /** Something changed on disk (a watcher saw it): look now rather than at the next interval. */
@@ -114,13 +132,17 @@ export class LogRunSource implements RunSource {
     this.polling = true;
     let update: LogUpdate;
     try {
+      if (!this.started) await this.begin();
+      if (this.ended) return;
       update = await this.reader.poll();
+      // Following: a new or rewritten predictions file is taken up between polls.
+      if (this.options.follow && !update.more) await this.readPredictions();
     } catch (error) {
-      this.polling = false;
       this.fail(error);
       return;
+    } finally {
+      this.polling = false;
     }
-    this.polling = false;
     if (this.ended) return;
     this.take(update);
     if (update.ended) return this.end('completed');
@@ -133,7 +155,6 @@ export class LogRunSource implements RunSource {
     if (this.options.idleTimeoutMs !== undefined && Date.now() - this.lastRecordAt > this.options.idleTimeoutMs) {
       return this.end('completed', `No new records for ${Math.round(this.options.idleTimeoutMs / 1000)} s: the run is taken to have ended.`);
     }
-    if (this.options.follow) this.readPredictions();
     this.rejudgeIfDue();
     this.schedule(this.options.pollIntervalMs ?? FOLLOW_POLL_MS);
   }
@@ -195,20 +216,15 @@ export class LogRunSource implements RunSource {
   }
 
   /** predictions.csv files beside the log: read again when they change (one per epoch, or with an epoch column). */
-  private readPredictions(): void {
+  private async readPredictions(): Promise<void> {
     const p = this.predictions;
     for (const rel of this.run.predictions) {
       const file = path.join(this.root, rel);
-      let mtime: number;
-      try {
-        mtime = statSync(file).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (p.mtimes.get(file) === mtime) continue;
+      const mtime = (await stat(file).catch(() => undefined))?.mtimeMs;
+      if (mtime === undefined || p.mtimes.get(file) === mtime) continue;
       p.mtimes.set(file, mtime);
       try {
-        const read = parsePredictions(readFileSync(file, 'utf8'), file, epochFromName(path.basename(rel)));
+        const read = parsePredictions(await readFile(file, 'utf8'), file, epochFromName(path.basename(rel)));
         p.classes = read.classes;
         for (const group of read.groups) {
           if (group.epoch === undefined) p.final = group.outputs;
@@ -231,11 +247,18 @@ export class LogRunSource implements RunSource {
 
   private end(state: 'completed' | 'stopped', note?: string): void {
     if (this.ended || !this.reader) return;
+    this.sendStart();
     this.take(this.reader.finish());
     this.ended = true;
     if (this.timer) clearTimeout(this.timer);
     this.rejudgeIfDue(true);
-    if (this.reader.recordsRead === 0 || (!this.epochs.size && !this.steps.length)) {
+    const nothing = this.reader.recordsRead === 0 || (!this.epochs.size && !this.steps.length);
+    // Stopped by the user before anything came: nothing to judge, and nothing wrong with the log.
+    if (nothing && state === 'stopped') {
+      this.sink?.({ type: 'run/didEnd', end: { state, reason: 'stopped', diagnostics: null, note: 'Loss Lens stopped following this log before any record was read.' } });
+      return;
+    }
+    if (nothing) {
       this.sink?.({ type: 'run/didEnd', end: { state: 'failed', failure: { message: `${this.run.name}: nothing to diagnose: no epoch or step records were read`, badInput: true, file: this.files[0] ?? this.root } } });
       return;
     }
@@ -245,22 +268,16 @@ export class LogRunSource implements RunSource {
   }
 
   private fail(error: unknown): void {
+    this.sendStart();
     this.ended = true;
     if (this.timer) clearTimeout(this.timer);
     this.sink?.({ type: 'run/didEnd', end: { state: 'failed', failure: describeFailure(error) } });
   }
 }
 
-/** The newest modification time among these files (ms), or undefined when none can be read. */
-function newestChange(files: readonly string[]): number | undefined {
-  let newest: number | undefined;
-  for (const file of files) {
-    try {
-      const { mtimeMs } = statSync(file);
-      newest = newest === undefined ? mtimeMs : Math.max(newest, mtimeMs);
-    } catch {
-      // Not there (yet): the others say when the log last changed.
-    }
-  }
-  return newest;
+/** The newest modification time among these files (ms), or undefined when none can be read (not there yet). */
+async function newestChange(files: readonly string[]): Promise<number | undefined> {
+  const times = await Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => undefined)));
+  const known = times.filter((t): t is number => t !== undefined);
+  return known.length ? Math.max(...known) : undefined;
 }

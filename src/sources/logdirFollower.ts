@@ -5,7 +5,7 @@
  * file systems send no change events). Used by `loss-lens diagnose --follow` and the editor's
  * "Follow Log or Folder Live...". Free of `vscode`.
  */
-import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { DiscoveredRun } from '../logs/discoverRuns';
@@ -53,7 +53,7 @@ export class LogdirFollower {
   /** Finds the runs there now (throws a LogError naming the path when it cannot be read) and starts watching. */
   async start(): Promise<readonly FollowedRun[]> {
     this.found = await findRuns(this.target, this.options.filter, true);
-    this.adopt(this.found);
+    await this.adopt(this.found);
     this.watcher = watch(this.target, { ignoreInitial: true, ignored: (p: string) => IGNORED.test(p), depth: 12, persistent: true });
     this.watcher.on('all', (event) => this.changed(event === 'add' || event === 'addDir'));
     this.watcher.on('error', () => undefined);
@@ -97,7 +97,7 @@ export class LogdirFollower {
     if (this.closed || this.listing) return;
     this.listing = true;
     try {
-      this.adopt(await findRuns(this.target, this.options.filter, true));
+      await this.adopt(await findRuns(this.target, this.options.filter, true));
     } catch {
       // The path is gone or unreadable for a moment: the runs already followed go on.
     } finally {
@@ -105,12 +105,14 @@ export class LogdirFollower {
     }
   }
 
-  private adopt(found: FoundRuns): void {
+  /** Starts a source for each run not followed yet (one listing at a time: start, then rediscover's `listing`). */
+  private async adopt(found: FoundRuns): Promise<void> {
     for (const run of found.runs) {
       const key = runKey(found.root, run);
       if (this.followed.has(key) || (this.options.accept && !this.options.accept(run, found.root))) continue;
       const releasedAt = this.released.get(key);
-      if (releasedAt !== undefined && !changedSince(run.files.map((f) => path.join(found.root, f)), releasedAt)) continue;
+      if (releasedAt !== undefined && !(await changedSince(run.files.map((f) => path.join(found.root, f)), releasedAt))) continue;
+      if (this.closed) return;
       this.released.delete(key);
       const followed: FollowedRun = { key, root: found.root, run, source: sourceOf(found, run, { ...this.options, follow: true }) };
       this.followed.set(key, followed);
@@ -131,12 +133,7 @@ export function runKey(root: string, run: DiscoveredRun): string {
 }
 
 /** Whether any of these files changed after `since` (ms). */
-function changedSince(files: readonly string[], since: number): boolean {
-  return files.some((file) => {
-    try {
-      return statSync(file).mtimeMs > since;
-    } catch {
-      return false;
-    }
-  });
+async function changedSince(files: readonly string[], since: number): Promise<boolean> {
+  const times = await Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => -Infinity)));
+  return times.some((t) => t > since);
 }

@@ -1,0 +1,95 @@
+/**
+ * Another trainer's log as a run source (src/sources/logRunSource.ts): the stream's order holds
+ * whatever moment the user stops it, and the predictions.csv beside the log (read without blocking
+ * the host, docs/logs.md) gives the run its classes and its calibration, also when it is rewritten
+ * while the run is followed.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunReading } from '../../../src/model';
+import { LogRunSource } from '../../../src/sources/logRunSource';
+import { readAll } from '../../../src/sources/runSource';
+import { findRuns } from '../../../src/sources/sourceFor';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'losslens-logsource-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A Keras CSVLogger log of `epochs` epochs, and a predictions.csv of 40 rows beside it. */
+function runFolder(name: string, epochs: number, predictions: string): string {
+  const dir = path.join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  const rows = Array.from({ length: epochs }, (_, e) => `${e},${0.5 + e / 100},${1 - e / 20},${0.5 + e / 100},${1.05 - e / 20}`);
+  writeFileSync(path.join(dir, 'training.log'), ['epoch,accuracy,loss,val_accuracy,val_loss', ...rows].join('\n') + '\n');
+  writeFileSync(path.join(dir, 'predictions.csv'), predictions);
+  return dir;
+}
+
+/** 40 validation rows, half of each class; the model says `p` for the class it picks, right on `right` of them. */
+function predictions(p: number, right: number): string {
+  const lines = ['row,label,p:cat,p:dog'];
+  for (let i = 0; i < 40; i++) {
+    const label = i % 2 ? 'dog' : 'cat';
+    const picked = i < right ? label : label === 'cat' ? 'dog' : 'cat';
+    lines.push(`${i},${label},${picked === 'cat' ? p : 1 - p},${picked === 'dog' ? p : 1 - p}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function sourceIn(dir: string, options: ConstructorParameters<typeof LogRunSource>[2] = {}): Promise<LogRunSource> {
+  const found = await findRuns(dir);
+  assert.equal(found.runs.length, 1);
+  return new LogRunSource(found.root, found.runs[0]!, options);
+}
+
+const types = (readings: readonly RunReading[]): string[] => readings.map((r) => r.type).filter((t, i, all) => t !== 'run/didProgress' || all[i - 1] !== t);
+
+describe('a log as a run source', () => {
+  test('run/didStart carries the classes of the predictions.csv beside the log; the end, its calibration', async () => {
+    const readings = await readAll(await sourceIn(runFolder('read-once', 8, predictions(0.95, 38))));
+    const start = readings[0]!;
+    assert.equal(start.type, 'run/didStart');
+    assert.deepEqual(start.type === 'run/didStart' && start.classes, ['cat', 'dog']);
+    const end = readings.at(-1)!;
+    assert.ok(end.type === 'run/didEnd' && end.end.state === 'completed' && end.end.diagnostics?.calibration, JSON.stringify(end).slice(0, 400));
+    // 38 of 40 right at 95%: the confidence matches the accuracy.
+    assert.ok(end.end.diagnostics.calibration.ece < 0.05, String(end.end.diagnostics.calibration.ece));
+  });
+
+  test('stopped before its first look at the files: one run/didStart, then one run/didEnd, nothing after', async () => {
+    const source = await sourceIn(runFolder('stopped-at-once', 8, predictions(0.9, 36)), { follow: true, pollIntervalMs: 20 });
+    const readings: RunReading[] = [];
+    source.start((r) => readings.push(r));
+    source.stop();
+    await new Promise((r) => setTimeout(r, 200));
+    source.dispose();
+    assert.deepEqual(types(readings), ['run/didStart', 'run/didEnd']);
+    // The user stopped it: not a failure of the log (which had records all along).
+    const end = readings.at(-1)!;
+    assert.ok(end.type === 'run/didEnd' && end.end.state === 'stopped' && end.end.diagnostics === null, JSON.stringify(end));
+  });
+
+  test('followed: a predictions.csv rewritten while the run is followed is read again, and the end judges the new one', async () => {
+    const dir = runFolder('rewritten', 8, predictions(0.95, 38));
+    const source = await sourceIn(dir, { follow: true, pollIntervalMs: 20 });
+    const readings: RunReading[] = [];
+    source.start((r) => readings.push(r));
+    const until = async (what: () => boolean): Promise<void> => {
+      for (let i = 0; i < 250 && !what(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(what(), 'in time');
+    };
+    await until(() => readings.some((r) => r.type === 'run/didProgress' && r.epochs.length === 8));
+    // Now overconfident: 99% on every row, right on 24 of 40. A later mtime, so the change is seen on any file system.
+    writeFileSync(path.join(dir, 'predictions.csv'), predictions(0.99, 24));
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(path.join(dir, 'predictions.csv'), later, later);
+    await new Promise((r) => setTimeout(r, 300));
+    source.stop();
+    source.dispose();
+    const end = readings.at(-1)!;
+    assert.ok(end.type === 'run/didEnd' && end.end.diagnostics?.calibration, JSON.stringify(end).slice(0, 400));
+    assert.ok(end.end.diagnostics.calibration.ece > 0.3, `ECE ${end.end.diagnostics.calibration.ece}: the rewritten file's`);
+  });
+});
