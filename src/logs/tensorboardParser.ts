@@ -39,6 +39,25 @@ class DirectSink implements ScalarSink {
   }
 }
 
+/**
+ * PyTorch's `add_hparams` writes its metrics to a sub-folder named by `str(time.time())` (its
+ * default run_name), once, at step 0: a summary of the run, not a curve. Said in a note, not merged
+ * into the epochs (it would revise epoch 1 with the run's final loss).
+ */
+const HPARAMS_FOLDER = /(^|\/)\d{9,10}\.\d+$/;
+
+class HparamsSink implements ScalarSink {
+  constructor(
+    private readonly assembler: RunAssembler,
+    private readonly label: string,
+    private readonly prefix: string,
+  ) {}
+
+  scalar(tag: string, value: number): void {
+    this.assembler.note(`${this.label}: add_hparams summary (${this.prefix}): "${tag}" = ${value} (a value for the whole run, not a curve)`);
+  }
+}
+
 /** Scalars queued for the merge in wall-time order: the run has several files. */
 class QueueSink implements ScalarSink {
   constructor(private readonly file: EventFile) {}
@@ -67,16 +86,20 @@ class EventFile implements RecordSink {
   records = 0;
   readonly direct: ScalarSink;
   readonly queued: ScalarSink = new QueueSink(this);
+  /** Set for an `add_hparams` folder's file (HPARAMS_FOLDER): its scalars are notes, never merged. */
+  readonly hparams: ScalarSink | undefined;
   sink: ScalarSink;
 
   constructor(
     readonly file: string,
     assembler: RunAssembler,
+    label: string,
   ) {
     const slash = file.lastIndexOf('/');
     this.prefix = slash < 0 ? '' : file.slice(0, slash);
     this.direct = new DirectSink(assembler, this, this.prefix);
-    this.sink = this.direct;
+    this.hparams = HPARAMS_FOLDER.test(this.prefix) ? new HparamsSink(assembler, label, this.prefix) : undefined;
+    this.sink = this.hparams ?? this.direct;
   }
 
   record(buf: Uint8Array, start: number, end: number): void {
@@ -97,9 +120,12 @@ export class TensorBoardParser implements LogParser {
 
   feed(file: string, bytes: Uint8Array, more = false): void {
     const f = this.fileOf(file);
-    f.more = more;
-    const direct = this.files.size === 1;
-    f.sink = direct ? f.direct : f.queued;
+    f.more = more && !f.hparams;
+    // One file of curves (an add_hparams file beside it has none): its points go straight through.
+    let curves = 0;
+    for (const x of this.files.values()) if (!x.hparams) curves++;
+    const direct = curves === 1;
+    f.sink = f.hparams ?? (direct ? f.direct : f.queued);
     f.records = 0;
     const damage = f.stream.feed(bytes, f);
     this.assembler.countRecords(f.records);
@@ -150,7 +176,7 @@ export class TensorBoardParser implements LogParser {
   private fileOf(file: string): EventFile {
     let f = this.files.get(file);
     // From one file to several: the first file's points went straight through, in its own order.
-    if (!f) this.files.set(file, (f = new EventFile(file, this.assembler)));
+    if (!f) this.files.set(file, (f = new EventFile(file, this.assembler, this.options.label)));
     return f;
   }
 

@@ -103,6 +103,26 @@ describe('PyTorch add_scalars: values in Loss_train/, Loss_val/, Accuracy_train/
   });
 });
 
+describe('PyTorch add_hparams: the run\'s summary in a <time.time()>/ sub-folder at step 0', () => {
+  const run = expected<{ epochs: Epoch[]; steps: number; metrics: Record<string, number> }>('pytorch/hparams-wine');
+
+  test('one run; its curves as PyTorch logged them, epoch 1 not revised by the summary; the summary\'s values named in notes', () => {
+    const { runs } = findLogRunsSync(`${FIX}/pytorch/hparams-wine`);
+    assert.deepEqual(
+      runs.map((r) => [r.name, r.files.length]),
+      [['hparams-wine', 2]],
+    );
+    const log = readTrainingLog(`${FIX}/pytorch/hparams-wine`);
+    assertEpochs(log, run.epochs, f32, ['valLoss', 'valAccuracy']);
+    assert.equal(log.steps.length, run.steps);
+    assert.ok(!log.notes.some((n) => /revised|came after/.test(n)), log.notes.join('\n'));
+    for (const [tag, value] of Object.entries(run.metrics)) {
+      assert.ok(log.notes.some((n) => n.includes(`add_hparams summary`) && n.includes(`"${tag}" = ${f32(value)}`)), `${tag}: ${log.notes.join('\n')}`);
+    }
+    assert.deepEqual(serious(log), []);
+  });
+});
+
 describe('PyTorch: a log_dir reused by a second run', () => {
   const run = expected<{ runs: { epochs: Epoch[]; steps: { step: number; loss: number }[] }[] }>('pytorch/reused-logdir-wine');
 
