@@ -190,10 +190,14 @@ export class LogRunSource implements RunSource {
     return new LogJudge(classes ? { classes } : {}, (flag) => this.sendFlag(flag), (epoch) => this.predictions.byEpoch.get(epoch));
   }
 
-  /** A flag the view has not seen yet (a new kind, or a higher severity): sent. */
+  /**
+   * A flag the view has not seen yet: a new kind, a higher severity, or the same severity with new
+   * evidence. A re-judged run raises its flags again from the start (a warning before the error it
+   * already escalated to): what is below the severity already shown, or already sent word for word, is not news.
+   */
   private sendFlag(flag: Flag): void {
     const before = this.sent.get(flag.kind);
-    if (before && severityRank(before.severity) >= severityRank(flag.severity) && before.message === flag.message) return;
+    if (before && (severityRank(before.severity) > severityRank(flag.severity) || (before.severity === flag.severity && before.message === flag.message))) return;
     this.sent.set(flag.kind, flag);
     this.sink?.({ type: 'run/didFlag', flag });
   }

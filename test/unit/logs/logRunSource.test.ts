@@ -6,13 +6,14 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunReading } from '../../../src/model';
 import { LogRunSource } from '../../../src/sources/logRunSource';
 import { readAll } from '../../../src/sources/runSource';
 import { findRuns } from '../../../src/sources/sourceFor';
+import { event, header } from './eventWriter';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'losslens-logsource-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -91,5 +92,46 @@ describe('a log as a run source', () => {
     const end = readings.at(-1)!;
     assert.ok(end.type === 'run/didEnd' && end.end.diagnostics?.calibration, JSON.stringify(end).slice(0, 400));
     assert.ok(end.end.diagnostics.calibration.ece > 0.3, `ECE ${end.end.diagnostics.calibration.ece}: the rewritten file's`);
+  });
+
+  test('a run judged again after a late file revised its epochs sends no flag twice, and none below one already shown', async () => {
+    // An overfitting curve in the writer's file; the validation accuracy arrives later in an
+    // add_scalars sub-folder (its own writer flushes on its own clock), revising every epoch.
+    const dir = path.join(tmp, 'late-accuracy');
+    mkdirSync(path.join(dir, 'Accuracy_val'), { recursive: true });
+    const val = (e: number): number => (e < 5 ? 1 - e / 10 : 0.5 + (e - 5) * 0.02);
+    const file = path.join(dir, 'events.out.tfevents.1700000000.host.1.0');
+    const epochs = (from: number, to: number): Buffer[] => Array.from({ length: to - from }, (_, i) => event(from + i, 1.7e9 + from + i, [{ tag: 'Loss/train', simple: 1 / (1 + from + i) }, { tag: 'Loss/val', simple: val(from + i) }]));
+    writeFileSync(file, Buffer.concat([header(), ...epochs(0, 10)]));
+    const source = await sourceIn(dir, { follow: true, pollIntervalMs: 20 });
+    const readings: RunReading[] = [];
+    source.start((r) => readings.push(r));
+    const flags = () => readings.flatMap((r) => (r.type === 'run/didFlag' ? [r.flag] : []));
+    const until = async (severity: string): Promise<void> => {
+      for (let i = 0; i < 250 && !flags().some((f) => f.kind === 'overfitting' && f.severity === severity); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(flags().some((f) => f.kind === 'overfitting' && f.severity === severity), `${severity}: ${JSON.stringify(flags().map((f) => [f.kind, f.severity]))}`);
+    };
+    // Live, the warning comes first, then the error once the rise is confirmed.
+    await until('warning');
+    appendFileSync(file, Buffer.concat(epochs(10, 30)));
+    await until('error');
+    const late = [header()];
+    for (let e = 0; e < 30; e++) late.push(event(e, 1.7e9 + e + 0.5, [{ tag: 'Accuracy', simple: 0.9 - e / 100 }]));
+    writeFileSync(path.join(dir, 'Accuracy_val', 'events.out.tfevents.1700000001.host.1.1'), Buffer.concat(late));
+    await new Promise((r) => setTimeout(r, 300));
+    source.stop();
+    source.dispose();
+    const progress = readings.filter((r) => r.type === 'run/didProgress');
+    assert.ok(progress.some((r) => r.type === 'run/didProgress' && r.revised?.length), 'the late file revised the epochs');
+    const seen = new Set<string>();
+    const highest = new Map<string, number>();
+    const rank = { info: 0, warning: 1, error: 2 } as const;
+    for (const f of flags()) {
+      const key = `${f.kind}|${f.severity}|${f.message}`;
+      assert.ok(!seen.has(key), `sent twice: ${f.kind} ${f.severity}`);
+      seen.add(key);
+      assert.ok(rank[f.severity] >= (highest.get(f.kind) ?? 0), `${f.kind} ${f.severity} after a higher severity`);
+      highest.set(f.kind, Math.max(rank[f.severity], highest.get(f.kind) ?? 0));
+    }
   });
 });
