@@ -3,6 +3,7 @@
  * the same run sources as the editor's "Open Log or Run Folder...", so both report the same flags.
  * A folder of many runs reports each; `--follow` reads them as they grow (follow.ts).
  */
+import * as path from 'node:path';
 import { parseMetricArgs } from '../logs/metricsSidecar';
 import { InputError, type DiagnosticsReport } from '../model';
 import { diagnosticsContent, epochLine } from '../runFolder';
@@ -53,10 +54,20 @@ export function reportOf(run: RunRecorder): DiagnosticsReport {
   return { flags: [...run.flags.values()], calibration: null, suspectedMislabeled: [] };
 }
 
+/** The deepest folder holding all of `files` (a TensorBoard run's event files, some in sub-folders): the run's folder. */
+function commonFolder(files: readonly string[]): string {
+  const parts = files.map((f) => path.dirname(f).split(path.sep));
+  const first = parts[0]!;
+  let n = 0;
+  while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
+  return first.slice(0, n).join(path.sep) || path.sep;
+}
+
 /** What was read: "<path>: read as <format>, N epochs, M steps" and its notes (stderr), then the summary (stdout). */
 export function reportRun(run: RunRecorder, json: boolean, named: boolean): void {
   const start = run.start;
-  const where = start?.runDir ?? start?.files?.[0] ?? start?.name ?? '';
+  const files = start?.files ?? [];
+  const where = start?.runDir ?? (files.length > 1 ? commonFolder(files) : files[0]) ?? start?.name ?? '';
   if (run.end?.state === 'failed') {
     err(`${named ? `${start?.name ?? where}: ` : ''}not read: ${run.end.failure.message}`);
     return;

@@ -157,6 +157,12 @@ describe('exit 0 / 1 / 3', () => {
     assert.equal(alone.status, 0, alone.stderr);
     assert.match(alone.stderr, /read as loss-lens metrics\.jsonl, 20 epochs, 180 steps/);
   });
+
+  test('a TensorBoard run of several event files (add_hparams beside the curves) is named by its folder, not by the file that sorts first', () => {
+    const r = cli(['diagnose', 'test/fixtures/logs-real/pytorch/hparams-wine']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^test\/fixtures\/logs-real\/pytorch\/hparams-wine: read as TensorBoard event files, 8 epochs, 64 steps$/m);
+  });
 });
 
 describe('Ctrl-C', () => {
