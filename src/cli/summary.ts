@@ -1,5 +1,6 @@
 /** The readable diagnostics summary printed after a run (or by `diagnose`). */
 import { type DiagnosticsReport, type Flag, flagTitle, severityRank } from '../model';
+import { MISLABELED_DEFAULTS } from '../diagnostics/mislabeled';
 import { temperatureAtSearchBound } from '../diagnostics/temperature';
 import { quote } from '../text/quote';
 
@@ -52,11 +53,19 @@ export function formatDiagnostics(report: DiagnosticsReport): string {
     );
   }
   const suspects = report.suspectedMislabeled;
+  const check = report.mislabeledCheck;
+  const rows = check?.rows === 'validation' ? 'rows (predictions files)' : 'training rows';
   if (suspects.length) {
     const top = suspects.slice(0, 3).map((s) => `row ${s.row} ${quote(s.label)} -> ${quote(s.suggested)} (${fmt(s.score, 2)})`);
-    out.push(`Suspected mislabeled training rows: ${suspects.length} (most suspicious: ${top.join('; ')})`);
+    out.push(`Suspected mislabeled ${rows}: ${suspects.length} (most suspicious: ${top.join('; ')})`);
+  } else if (check && !check.checked) {
+    out.push(
+      check.rows === 'validation'
+        ? `Suspected mislabeled rows: not checked (needs the model's probabilities on the same rows over ${MISLABELED_DEFAULTS.minEpochs}+ epochs: predictions-epoch<N>.csv beside the log, docs/logs.md)`
+        : 'Suspected mislabeled training rows: not checked (too few epochs, or the model learned too little for its margins to mean anything)',
+    );
   } else {
-    out.push('Suspected mislabeled training rows: none');
+    out.push(`Suspected mislabeled ${rows}: none`);
   }
   return out.join('\n');
 }

@@ -18,6 +18,10 @@
  * network memorizes it last). The evidence gives the agreement of the two suspect sets (Jaccard)
  * as the ranking's stability.
  * Needs the training-set outputs every epoch (TrainOptions.recordTrainOutputs); otherwise quiet.
+ * On a log, the rows are those of an outside model's per-epoch predictions files (held-out rows,
+ * RunContext.rowOutputs): a held-out row the model keeps giving to another class, epoch after epoch,
+ * is the out-of-sample evidence confident learning uses (Northcutt et al. 2021). Their logits are
+ * log-probabilities, so the margin is the log-odds of the label against the runner-up.
  * `score` is -AUM (higher is more suspicious); `suggested` is the class with the highest mean logit
  * other than the label.
  */
@@ -78,6 +82,8 @@ export class MislabeledDetector implements Detector {
   private classes = 0;
   private lastEpoch = 0;
   private suspects: SuspectedMislabeled[] = [];
+  /** Whether finish() had the outputs to judge the rows (see DiagnosticsReport.mislabeledCheck). */
+  private ran = false;
 
   constructor(private readonly env: DetectorEnv) {
     this.t = resolveThresholds('mislabeled-rows', MISLABELED_DEFAULTS, env.ctx.config?.diagnostics);
@@ -85,7 +91,7 @@ export class MislabeledDetector implements Detector {
 
   onEpoch(event: EpochInput): void {
     this.lastEpoch = event.metrics.epoch;
-    const train = event.train;
+    const train = this.split === 'validation' ? event.validation : event.train;
     if (!train || train.rows === 0) return;
     if (this.rows !== train.rows) {
       this.rows = train.rows;
@@ -146,8 +152,19 @@ export class MislabeledDetector implements Detector {
     return Math.max(...this.agreement) >= majority + this.t.minLearnedShare * (1 - majority);
   }
 
+  /** The split whose rows are judged. */
+  get split(): 'train' | 'validation' {
+    return this.env.ctx.rowOutputs ?? 'train';
+  }
+
+  /** What the check judged, and whether it could (at finish). */
+  check(): { readonly rows: 'train' | 'validation'; readonly checked: boolean } {
+    return { rows: this.split, checked: this.ran };
+  }
+
   finish(): void {
     if (this.margins.length < this.t.minEpochs || !this.learnedEnough()) return;
+    this.ran = true;
     const names = this.env.ctx.classes;
     const name = (k: number) => names?.[k] ?? String(k);
     const out: SuspectedMislabeled[] = [];
@@ -173,19 +190,22 @@ export class MislabeledDetector implements Detector {
     if (out.length === 0) return;
     const shown = out.slice(0, Math.max(1, Math.round(this.t.rowsInMessage)));
     const rows = this.labels!.length;
+    const held = this.split === 'validation';
+    const what = held ? 'rows of the predictions files' : 'training rows';
     this.env.raise({
       kind: 'mislabeled-rows',
       severity: 'info',
       epoch: this.lastEpoch,
       message:
-        `${out.length} of ${rows} training rows look mislabeled: over ${counted} epochs the model kept preferring another class to the given label ` +
+        `${out.length} of ${rows} ${what} look mislabeled: over ${counted} epochs the model kept preferring another class to the given label ` +
         `(area under the margin below ${fmt(limit)}, Pleiss et al. 2020). Most suspicious: ` +
         shown.map((s) => `row ${s.row} ("${s.label}", looks like "${s.suggested}")`).join(', ') +
-        `.${earlier ? ` Stability of the ranking: ${earlier.size} suspects before the last ${this.margins.length - prefixEnd} epochs, ${now.size} over all (${fmt(100 * jaccard(earlier, now), 2)}% the same rows); only rows in both are named.` : ''} Rows are 0-based in the training set. Check them against the source: relabel or drop the wrong ones. Some may simply be hard or ambiguous examples.`,
+        `.${earlier ? ` Stability of the ranking: ${earlier.size} suspects before the last ${this.margins.length - prefixEnd} epochs, ${now.size} over all (${fmt(100 * jaccard(earlier, now), 2)}% the same rows); only rows in both are named.` : ''} Rows are 0-based in the ${held ? "predictions file's order" : 'training set'}. Check them against the source: relabel or drop the wrong ones. Some may simply be hard or ambiguous examples.`,
       evidence: {
         onsetEpoch: 1,
         suspects: out.length,
         trainRows: rows,
+        rowsOf: held ? 'validation' : 'train',
         epochs: counted,
         firstCountedEpoch: from + 1,
         method: `area under the margin (Pleiss et al. 2020), a suspect over the first ${fmt(100 * this.t.stablePrefix, 2)}% of the epochs too`,

@@ -117,7 +117,13 @@ export class DiagnosticsSession {
     const outputs = finalValidation && finalValidation.rows > 0 ? finalValidation : this.lastValidation;
     const calibration = this.miscalibration?.calibration() ?? (outputs ? safeCalibration(outputs) : null);
     this.liveCalibration = calibration;
-    this.report = { flags: this.flags(), calibration, suspectedMislabeled: this.mislabeled?.suspected() ?? [], ...(this.eceByEpoch.length ? { eceByEpoch: [...this.eceByEpoch] } : {}) };
+    this.report = {
+      flags: this.flags(),
+      calibration,
+      suspectedMislabeled: this.mislabeled?.suspected() ?? [],
+      ...(this.eceByEpoch.length ? { eceByEpoch: [...this.eceByEpoch] } : {}),
+      ...(this.mislabeled ? { mislabeledCheck: this.mislabeled.check() } : {}),
+    };
     return this.report;
   }
 

@@ -15,6 +15,12 @@ export interface RunContext {
   readonly stepsPerEpoch?: number;
   /** Rows of the validation split, when known: a split too small to judge is said so on its flags (smallSplit.ts). */
   readonly validationRows?: number;
+  /**
+   * Whose per-row outputs the mislabeled-row check reads: the training split's, every epoch (the
+   * bundled engine; the default), or the validation rows of an outside model's per-epoch
+   * predictions files (a log: docs/logs.md, "Predictions of a model trained elsewhere").
+   */
+  readonly rowOutputs?: 'train' | 'validation';
 }
 
 /**

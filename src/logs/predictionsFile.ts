@@ -29,6 +29,9 @@ const SUM_TOLERANCE = 1e-3;
 const ID_COLUMNS = ['row', 'id', 'row_id'];
 
 /** The epoch a file name gives (predictions-epoch3.csv, predictions_12.csv), if any. */
+/** The smallest probability taken as written (see parsePredictions). */
+const PROBABILITY_FLOOR = 1e-12;
+
 export function epochFromName(baseName: string): number | undefined {
   const m = /(\d+)\.csv$/i.exec(baseName);
   return m ? Number(m[1]) : undefined;
@@ -77,8 +80,10 @@ export function parsePredictions(text: string, file: string, fileEpoch?: number)
     groups: sorted.map(([epoch, g]) => {
       const rows = g.labels.length;
       const probabilities = Float32Array.from(g.probs);
-      // Log-probabilities as logits: softmax gives the probabilities back, which is all the temperature fit needs.
-      const logits = probabilities.map((p) => Math.log(Math.max(p, Number.MIN_VALUE)));
+      // Log-probabilities as logits: softmax gives the probabilities back, which is all the temperature
+      // fit needs. A written 0 (float32 underflow) is taken as 1e-12: the mislabeled-row margins are
+      // differences of these, and one epoch's -744 (log of the smallest double) would outweigh all the others.
+      const logits = probabilities.map((p) => Math.log(Math.max(p, PROBABILITY_FLOOR)));
       const outputs: SplitOutputs = { output: 'softmax', classes: c, rows, logits, probabilities, labels: Int32Array.from(g.labels) };
       return { ...(epoch !== undefined ? { epoch } : {}), outputs, ...(idCol >= 0 ? { rowIds: g.ids } : {}) };
     }),

@@ -58,4 +58,10 @@ export interface DiagnosticsReport {
   readonly suspectedMislabeled: readonly SuspectedMislabeled[];
   /** The validation ECE of every epoch that had outputs, oldest first (absent in older diagnostics.json). */
   readonly eceByEpoch?: readonly EceReading[];
+  /**
+   * Which rows the mislabeled-row check judged, and whether it could (outputs over enough epochs of
+   * a model that learned): an empty `suspectedMislabeled` means "none" only when `checked`. Not
+   * written to diagnostics.json (absent: a bundled run, whose training outputs are always there).
+   */
+  readonly mislabeledCheck?: { readonly rows: 'train' | 'validation'; readonly checked: boolean };
 }

@@ -24,7 +24,8 @@ export class LogJudge {
     /** The model's validation outputs after an epoch, where the log has them (predictions-epoch<N>.csv). */
     private readonly outputsAt?: (epoch: number) => SplitOutputs | undefined,
   ) {
-    this.session = new DiagnosticsSession({ ...(run.classes ? { classes: run.classes } : {}), ...(run.config ? { config: run.config } : {}) }, onFlag);
+    // The rows a log can hold outputs of are its predictions files' (held-out rows), never training rows.
+    this.session = new DiagnosticsSession({ ...(run.classes ? { classes: run.classes } : {}), ...(run.config ? { config: run.config } : {}), rowOutputs: 'validation' }, onFlag);
   }
 
   /** Readings in the order the log holds them; steps wait for their epoch's record, then go first. */

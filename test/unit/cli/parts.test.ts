@@ -145,6 +145,16 @@ describe('summary', () => {
     );
   });
 
+  test('"none" only where the mislabeled-row check ran: a log without per-epoch predictions says it was not checked', () => {
+    const lastLine = (mislabeledCheck?: { rows: 'train' | 'validation'; checked: boolean }) =>
+      formatDiagnostics({ flags: [], calibration: null, suspectedMislabeled: [], ...(mislabeledCheck ? { mislabeledCheck } : {}) }).split('\n').at(-1);
+    assert.equal(lastLine(), 'Suspected mislabeled training rows: none');
+    assert.equal(lastLine({ rows: 'train', checked: true }), 'Suspected mislabeled training rows: none');
+    assert.equal(lastLine({ rows: 'validation', checked: true }), 'Suspected mislabeled rows (predictions files): none');
+    assert.match(lastLine({ rows: 'validation', checked: false })!, /^Suspected mislabeled rows: not checked \(needs the model's probabilities on the same rows over 3\+ epochs: predictions-epoch<N>\.csv/);
+    assert.match(lastLine({ rows: 'train', checked: false })!, /^Suspected mislabeled training rows: not checked/);
+  });
+
   test('a temperature at the edge of its search range is marked as no estimate', () => {
     const report = (temperature: number) => formatDiagnostics({ flags: [], calibration: { ece: 0.03, mce: 0.4, brier: 0.01, bins: [], temperature, eceAfterTemperature: 0 }, suspectedMislabeled: [] });
     assert.match(report(0.05), /T = 0\.05 would give ECE 0\.000 \(T is at the edge of its search range[^)]*do not apply it\)/);

@@ -13,7 +13,8 @@ describe('DiagnosticsSession', () => {
     for (let i = 1; i <= 30; i++) s.onStep({ step: i, loss: 1 / i });
     for (let e = 1; e <= 10; e++) s.onEpoch({ metrics: metrics(e, 1 / e, 1 / e) });
     const report = s.finish();
-    assert.deepEqual(report, { flags: [], calibration: null, suspectedMislabeled: [] });
+    // No per-row outputs: the mislabeled-row check says it could not run ("none" would mean "looked, found none").
+    assert.deepEqual(report, { flags: [], calibration: null, suspectedMislabeled: [], mislabeledCheck: { rows: 'train', checked: false } });
   });
 
   test('finish computes the calibration of the final validation outputs, and is idempotent', () => {
