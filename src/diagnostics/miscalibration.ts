@@ -216,8 +216,13 @@ export class MiscalibrationDetector implements Detector {
           ? c.temperature < 1
             ? `The best temperature lies below the search range (T ≤ ${fmt(c.temperature, 3)}, ECE ${fmt(c.eceAfterTemperature, 2)} there): the validation rows are separated so cleanly that sharpening the probabilities never costs, so no temperature can be estimated from them; judge a fix on more validation rows.`
             : `The best temperature lies above the search range (T ≥ ${fmt(c.temperature, 3)}, ECE ${fmt(c.eceAfterTemperature, 2)} there): the flattest probabilities fit the validation rows best, so the model's scores carry almost no information about them; no temperature fixes that.`
-          : `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
-            ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
+          : !(c.eceAfterTemperature < c.ece)
+            ? // The temperature is fit by log-loss: a few confidently wrong rows (flipped labels, say) pull it
+              // far up while the ECE, over bins, gets worse. Proposing it would make the numbers worse.
+              `The temperature that fits the validation rows best by log-loss (T = ${fmt(c.temperature, 3)}) does not lower the ECE (${fmt(c.eceAfterTemperature, 2)} after, ${fmt(c.ece, 2)} before): ` +
+              'the loss is dominated by a few confidently wrong rows (wrong labels, or hard rows) rather than by confidence that is uniformly too high, so no temperature fixes it; look at those rows first.'
+            : `Temperature scaling with T = ${fmt(c.temperature, 3)} brings the ECE to ${fmt(c.eceAfterTemperature, 2)}: divide the logits by ${fmt(c.temperature, 3)} before the softmax` +
+              ` (for a sigmoid output, the single logit) when you use the model's probabilities.`,
     ];
     if (a.direction === 'underconfident' && smoothing >= this.t.heavyLabelSmoothing) {
       parts.push(`Label smoothing ${smoothing} caps the confidence the loss rewards, which is the likely cause: lower it.`);
