@@ -101,14 +101,25 @@ function foldStart(run: RunRecord, info: RunStart): void {
 
 type Progress = Extract<RunReading, { type: 'run/didProgress' }>;
 
+/**
+ * Appends `items`, keeping the last `max`. A loop, not push(...items): a log read whole arrives as one
+ * batch (a long trainer_state.json, a run folder of 150,000 steps), and spreading more than about
+ * 120,000 arguments overflows the call stack.
+ */
+function appendBounded<T>(into: T[], items: readonly T[], max: number): void {
+  const from = Math.max(0, items.length - max);
+  if (from > 0) into.length = 0;
+  for (let i = from; i < items.length; i++) into.push(items[i]!);
+  if (into.length > max) into.splice(0, into.length - max);
+}
+
 function foldProgress(run: RunRecord, reading: Progress): void {
   for (const e of reading.revised ?? []) {
     const at = run.epochs.findIndex((p) => p.epoch === e.epoch);
     if (at >= 0) run.epochs[at] = e;
   }
-  run.epochs.push(...reading.epochs);
-  run.steps.push(...reading.steps);
-  if (run.steps.length > MAX_STEPS_KEPT) run.steps.splice(0, run.steps.length - MAX_STEPS_KEPT);
+  appendBounded(run.epochs, reading.epochs, Infinity);
+  appendBounded(run.steps, reading.steps, MAX_STEPS_KEPT);
   if (reading.scalars) appendScalars(run.scalars, reading.scalars);
   const calibration = reading.calibration;
   if (!calibration) return;

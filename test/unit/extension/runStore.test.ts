@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRunRecord, RunStore, runIdOf, toSnapshot } from '../../../src/store/runStore';
+import { MAX_STEPS_KEPT, newRunRecord, RunStore, runIdOf, toSnapshot } from '../../../src/store/runStore';
 import type { EpochMetrics, Flag, RunReading } from '../../../src/model';
 
 const flag = (kind: Flag['kind'], severity: Flag['severity']): Flag => ({ kind, severity, epoch: 2, message: `${kind} ${severity}`, evidence: {} });
@@ -58,6 +58,23 @@ describe('RunStore', () => {
       run.epochs.map((e) => e.epoch),
       [1, 2],
     );
+  });
+});
+
+describe('RunStore: big batches of steps', () => {
+  test('a log read whole in one batch of 300,000 steps (a long trainer_state.json, a big run folder) is kept as its last MAX_STEPS_KEPT steps', () => {
+    const store = new RunStore();
+    const run = newRunRecord({ dir: '/runs/big', name: 'big', origin: 'log' });
+    store.add(run);
+    const step = (n: number) => ({ step: n, epoch: 1 + Math.floor(n / 1000), batch: n % 1000, loss: 1 / (1 + n), gradNorm: 1, layerGradNorms: [], deadFractions: [], learningRate: 1e-3, timeMs: 0 });
+    // Spread into push(), a batch this size overflowed the call stack and the run stopped updating.
+    store.progress(run, Array.from({ length: 300_000 }, (_, i) => step(i)), []);
+    assert.equal(run.steps.length, MAX_STEPS_KEPT);
+    assert.equal(run.steps[0]!.step, 300_000 - MAX_STEPS_KEPT);
+    assert.equal(run.steps.at(-1)!.step, 299_999);
+    store.progress(run, [step(300_000)], []);
+    assert.equal(run.steps.length, MAX_STEPS_KEPT);
+    assert.equal(run.steps.at(-1)!.step, 300_000);
   });
 });
 
